@@ -1,0 +1,40 @@
+#!/bin/sh
+# install-deps.sh: installs the build and test dependencies that are missing, from
+# Debian's packages (as root, or through sudo) and from the npm registry (the test
+# relay, pinned by tests/relay/package-lock.json). Does nothing when all are present.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential pkg-config clang libclang-rt-14-dev
+libcurl4-openssl-dev libcjson-dev libsecp256k1-dev libsqlite3-dev sqlite3
+libbsd-dev libssl-dev openssl libexttextcat-dev bats jq
+nodejs npm stunnel4 procps psmisc"
+# The dashboard's browser test renders the page in Debian's Chromium.
+[ "${NP_NO_BROWSER:-}" ] || PACKAGES="$PACKAGES chromium"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	echo "install-deps: installing:$missing"
+	if [ "$(id -u)" -eq 0 ]; then
+		sudo=""
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo="sudo"
+	else
+		echo "install-deps: missing packages:$missing; run as root or install sudo" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ -f tests/relay/package-lock.json ] && [ ! -d tests/relay/node_modules ]; then
+	echo "install-deps: npm ci in tests/relay"
+	(cd tests/relay && npm ci --no-audit --no-fund --loglevel=error)
+fi
