@@ -634,8 +634,6 @@ write_delimited(struct buf *out, const struct table *t, int csv)
 	}
 	buf_puts(out, eol);
 	for (r = 0; r < t->nrows; r++) {
-		size_t row_start = out->len;
-
 		for (c = 0; c < t->ncols; c++) {
 			if (c > 0)
 				buf_putc(out, csv ? ',' : '\t');
