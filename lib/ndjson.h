@@ -17,6 +17,7 @@
 #define NP_NDJSON_H
 
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 
 #define LINE_MAX_DEFAULT (1024 * 1024)
@@ -45,7 +46,7 @@ struct line_reader {
 	int eof;
 	void (*idle)(void *);
 	void *idle_arg;
-	volatile int *stop;       /* when set and nonzero, reads end early as at EOF */
+	volatile sig_atomic_t *stop;  /* when set and nonzero, reads end early as at EOF */
 };
 
 /*

@@ -70,5 +70,6 @@ rejects_summary(const struct rejects *r, FILE *out)
 
 	for (e = 1; e < EVENT_NERR; e++)
 		if (r->count[e])
-			fprintf(out, "  %-24s %" PRIu64 "\n", event_error_string(e), r->count[e]);
+			fprintf(out, "  %-18s %8" PRIu64 "  %s\n", event_error_name(e), r->count[e],
+			    event_error_string(e));
 }
