@@ -390,3 +390,30 @@ CREATE VIEW IF NOT EXISTS user_overview AS
 	LEFT JOIN user_profiles p ON p.pubkey = u.pubkey
 	LEFT JOIN follower_counts f ON f.pubkey = u.pubkey
 	LEFT JOIN user_zap_totals z ON z.pubkey = u.pubkey;
+
+-- ---------------------------------------------------------------------------
+-- nostr-score additions (issue 5): figures the tables above have no column
+-- for.  Kept in tables of their own so that the tables above stay as they are.
+
+-- trending_velocity: for each row of trending_topics, how the hashtag's use
+-- compares with the window just before (same length, ending at window_end -
+-- window_hours).
+CREATE TABLE IF NOT EXISTS trending_velocity (
+	window_end     INTEGER NOT NULL,           -- as in trending_topics
+	window_hours   REAL    NOT NULL,           -- as in trending_topics
+	hashtag        TEXT    NOT NULL,           -- as in trending_topics
+	previous_count INTEGER NOT NULL,           -- events using it in the previous window
+	velocity       REAL,                       -- mention_count / previous_count; NULL when
+	                                           -- previous_count is 0 (new: no finite ratio)
+	PRIMARY KEY (window_end, window_hours, hashtag)
+) STRICT;
+
+-- user_influence: the parts of user_metrics.influence that have no column there.
+CREATE TABLE IF NOT EXISTS user_influence (
+	pubkey      TEXT    NOT NULL PRIMARY KEY,  -- the user
+	computed_at INTEGER NOT NULL,              -- nostr-score's --now
+	pagerank    REAL    NOT NULL,              -- PageRank over follows (sums to 1 over all users)
+	engagement  INTEGER NOT NULL,              -- replies + reposts + reactions + zaps received
+	rank        INTEGER NOT NULL               -- 1 = highest user_metrics.influence
+) STRICT;
+CREATE INDEX IF NOT EXISTS user_influence_rank ON user_influence(rank);
