@@ -99,6 +99,20 @@ push_str(struct event_parser *p, size_t off, size_t len)
 	p->nstrs++;
 }
 
+/*
+ * tags_error: what is wrong where a tag or a tag's string should be: either
+ * the JSON itself (cut short, a syntax error) or a valid value of another
+ * type, including one nested deeper than tags ever are.
+ */
+static enum event_error
+tags_error(const struct json_cursor *c)
+{
+	struct json_cursor probe = *c;
+	enum json_status st = json_skip_value(&probe, OTHER_MAX_DEPTH);
+
+	return st == JSON_OK || st == JSON_ERR_DEPTH ? EVENT_ERR_TAGS : from_json(st);
+}
+
 /* tags_field: an array of arrays of strings, decoded into the parser. */
 static enum event_error
 tags_field(struct event_parser *p, struct json_cursor *c, size_t *ntags,
@@ -119,7 +133,7 @@ tags_field(struct event_parser *p, struct json_cursor *c, size_t *ntags,
 	}
 	for (;;) {
 		if (json_peek(c) != '[')
-			return EVENT_ERR_TAGS;
+			return tags_error(c);
 		c->p++;
 		if (n == p->tags_cap) {
 			p->tags_cap = p->tags_cap ? 2 * p->tags_cap : 16;
@@ -132,7 +146,7 @@ tags_field(struct event_parser *p, struct json_cursor *c, size_t *ntags,
 		} else {
 			for (;;) {
 				if (json_peek(c) != '"')
-					return EVENT_ERR_TAGS;
+					return tags_error(c);
 				off = p->strings.len;
 				if ((st = json_string(c, &p->strings, &f)) != JSON_OK)
 					return from_json(st);
@@ -144,7 +158,7 @@ tags_field(struct event_parser *p, struct json_cursor *c, size_t *ntags,
 				if (ch == ']')
 					break;
 				if (ch != ',')
-					return ch < 0 ? EVENT_ERR_JSON : EVENT_ERR_TAGS;
+					return EVENT_ERR_JSON;
 			}
 		}
 		n++;

@@ -562,6 +562,34 @@ generate_bad(struct gen *g, long count, int64_t start, FILE *reasons)
 	}
 }
 
+/*
+ * template_content: decodes the template's "content" with lib/json, which,
+ * unlike cJSON, keeps a \u0000 and what follows it.  Returns 0 if found.
+ */
+static int
+template_content(const char *line, size_t len, struct buf *out)
+{
+	struct json_cursor c = { line, line + len };
+	const char *key;
+	size_t key_len;
+	int escaped;
+
+	if (json_expect(&c, '{') != JSON_OK)
+		return -1;
+	while (json_peek(&c) == '"') {
+		if (json_string_raw(&c, &key, &key_len, &escaped) != JSON_OK ||
+		    json_expect(&c, ':') != JSON_OK)
+			return -1;
+		if (key_len == 7 && memcmp(key, "content", 7) == 0)
+			return json_string(&c, out, NULL) == JSON_OK ? 0 : -1;
+		if (json_skip_value(&c, 64) != JSON_OK)
+			return -1;
+		if (json_peek(&c) == ',')
+			c.p++;
+	}
+	return -1;
+}
+
 /* sign_templates: reads {"key":..,"kind":..,...} lines, writes signed events. */
 static void
 sign_templates(struct gen *g)
@@ -594,12 +622,14 @@ sign_templates(struct gen *g)
 		} else {
 			derive_key(g, cJSON_IsNumber(key) ? key->valueint : 0, &k);
 		}
+		buf_reset(&g->content);
+		if (cJSON_IsString(content) && template_content(line, (size_t)n, &g->content) < 0)
+			errx(1, "--sign: bad content: %s", line);
 		tags_text = cJSON_IsArray(tags) ? cJSON_PrintUnformatted(tags) : xstrdup("[]");
 		buf_reset(&g->out);
 		sign_event(g, &k, cJSON_IsNumber(at) ? (int64_t)at->valuedouble : 1700000000,
 		    cJSON_IsNumber(kind) ? (uint32_t)kind->valueint : 1, tags_text,
-		    cJSON_IsString(content) ? content->valuestring : "",
-		    cJSON_IsString(content) ? strlen(content->valuestring) : 0,
+		    g->content.data ? g->content.data : "", g->content.len,
 		    cJSON_IsTrue(legacy), &g->out, id);
 		fwrite(g->out.data, 1, g->out.len, stdout);
 		free(tags_text);
