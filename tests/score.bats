@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# score.bats: nostr-score on the fixture database (score_fixture.bash).  The
+# expected figures are worked out here from the formulas in nostr-score(1)
+# with awk, from counts read off the fixture, never from the code under test.
+
+load score_fixture
+
+setup() {
+	DB="$BATS_TEST_TMPDIR/t.db"
+	fixture_db "$DB"
+}
+
+q() { sqlite3 -batch -noheader "$DB" "$1"; }
+f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
+
+@test "score: --help, --version and bad usage" {
+	run nostr-score --help
+	[ "$status" -eq 0 ] && [[ $output == *--now* ]]
+	run nostr-score --version
+	[ "$status" -eq 0 ] && [[ $output == "nostr-score "* ]]
+	run nostr-score --hours 0 -d "$DB"
+	[ "$status" -eq 2 ]
+	run nostr-score --now yesterday-ish -d "$DB"
+	[ "$status" -eq 2 ]
+	run nostr-score --only content,bogus -d "$DB"
+	[ "$status" -eq 2 ]
+	run nostr-score extra -d "$DB"
+	[ "$status" -eq 2 ]
+}
+
+@test "score: virality and engagement of e1 follow DESIGN.md's formula" {
+	nostr-score -q -d "$DB" --now $N
+	row=$(q "SELECT replies, reposts, reactions, zaps, zap_sats, computed_at FROM content_metrics WHERE event_id = '$(eid 1)'")
+	# 2 replies, 1 repost, 2 reactions, 1 valid zap of 1000 sats before N
+	[ "$row" = "2|1|2|1|1000|$N" ]
+	close_to "$(q "SELECT engagement FROM content_metrics WHERE event_id = '$(eid 1)'")" \
+	    "$(f '3.0*1 + 0.001*1000 + 2.0*2 + 2.5*1 + 1.0*2')"
+	close_to "$(q "SELECT virality FROM content_metrics WHERE event_id = '$(eid 1)'")" \
+	    "$(f '(3.0*1 + 0.001*1000 + 2.0*2 + 2.5*1 + 1.0*2) * exp(-0.1155*1)')"
+	close_to "$(q "SELECT virality FROM content_metrics WHERE event_id = '$(eid 2)'")" \
+	    "$(f '1.0*1 * exp(-0.1155*2)')"
+	# nothing for events outside the window or of other kinds
+	[ "$(q "SELECT count(*) FROM content_metrics WHERE event_id IN ('$(eid 0)', '$(eid 20)', '$(eid 30)')")" = 0 ]
+	[ "$(q "SELECT count(*) FROM content_metrics")" = 9 ]
+}
+
+@test "score: the same --now gives the same rows" {
+	nostr-score -q -d "$DB" --now $N
+	a=$(sqlite3 "$DB" .dump | grep -v '^INSERT INTO nostr_events')
+	nostr-score -q -d "$DB" --now $N
+	b=$(sqlite3 "$DB" .dump | grep -v '^INSERT INTO nostr_events')
+	[ "$a" = "$b" ]
+}
+
+@test "score: content quality per the documented rules" {
+	nostr-score -q -d "$DB" --now $N
+	words1=$(q "SELECT content FROM nostr_events WHERE id = '$(eid 1)'" | awk '{ n += NF } END { print n }')
+	[ "$words1" = 13 ]
+	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 1)'")" \
+	    "$(f "0.2 + 0.5*$words1/30 + 0.15")"
+	# all capitals, unknown language: times 0.5
+	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 2)'")" \
+	    "$(f '(0.2 + 0.5*7/30) * 0.5')"
+	# a link only, with media: times 0.3
+	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 3)'")" \
+	    "$(f '(0.2 + 0.5*1/30 + 0.15) * 0.3')"
+	# six '!' in a row: times 0.6
+	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 6)'")" \
+	    "$(f '(0.2 + 0.5*9/30 + 0.15) * 0.6')"
+}
+
+@test "score: spam signals: duplicates, bursts, mentions, no profile, no followers" {
+	nostr-score -q -d "$DB" --now $N
+	# A: profile, followers, one post: nothing
+	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 1)'")" 0
+	# C's link: no followers; C posted 3 times in 300 s (e11, e7, e3)
+	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 3)'")" \
+	    "$(f '0.20*(3-1)/10 + 0.15')"
+	# D's e6: same text as C's e7 (2 authors), third post in 100 s, no
+	# profile, no followers
+	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 6)'")" \
+	    "$(f '0.30*(2-1)/4 + 0.20*(3-1)/10 + 0.15 + 0.15')"
+	# D's e4: first of the burst, but 7 mentions
+	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 4)'")" \
+	    "$(f '0.30*(2-1)/4 + 0.20*(7-5)/10 + 0.15 + 0.15')"
+}
+
+@test "score: trending hashtags, velocity and --min-zaps" {
+	nostr-score -q -d "$DB" --now $N --hours 24
+	[ "$(q "SELECT rank, hashtag, mention_count, unique_authors, zaps FROM trending_topics WHERE window_end = $N ORDER BY rank")" = \
+	    "$(printf '1|nostr|2|2|1\n2|bitcoin|1|1|1')" ]
+	close_to "$(q "SELECT trend_score FROM trending_topics WHERE hashtag = 'nostr'")" \
+	    "$(f '(2/24) * log(1+2) * (1 + log(1+1))')"
+	close_to "$(q "SELECT trend_score FROM trending_topics WHERE hashtag = 'bitcoin'")" \
+	    "$(f '(1/24) * log(1+1) * (1 + log(1+1))')"
+	# e0 used #nostr in the window before: 2 against 1
+	[ "$(q "SELECT hashtag, previous_count, velocity FROM trending_velocity ORDER BY hashtag")" = \
+	    "$(printf 'bitcoin|0|\nnostr|1|2.0')" ]
+	nostr-score -q -d "$DB" --now $N --only trending --min-zaps 2
+	[ "$(q "SELECT count(*) FROM trending_topics WHERE window_end = $N")" = 0 ]
+	MIN_ZAPS_FOR_TRENDING=1 nostr-score -q -d "$DB" --now $N --only trending
+	[ "$(q "SELECT count(*) FROM trending_topics WHERE window_end = $N")" = 2 ]
+	# a 48-hour window sees e0 too
+	nostr-score -q -d "$DB" --now $N --only trending --hours 48
+	[ "$(q "SELECT mention_count, unique_authors FROM trending_topics WHERE window_hours = 48 AND hashtag = 'nostr'")" = "3|2" ]
+}
+
+@test "score: PageRank and influence over the follow graph" {
+	nostr-score -q -d "$DB" --now $N
+	# nodes in pubkey order A B C D E = 1..5; edges B>A C>A D>A A>B A>E
+	expected=$(awk 'BEGIN {
+		n = 5; d = 0.85
+		src[1] = 2; dst[1] = 1; src[2] = 3; dst[2] = 1; src[3] = 4; dst[3] = 1
+		src[4] = 1; dst[4] = 2; src[5] = 1; dst[5] = 5; m = 5
+		for (i = 1; i <= m; i++) out[src[i]]++
+		for (v = 1; v <= n; v++) r[v] = 1 / n
+		for (it = 0; it < 1000; it++) {
+			dang = 0
+			for (v = 1; v <= n; v++) if (!out[v]) dang += r[v]
+			for (v = 1; v <= n; v++) nr[v] = (1 - d) / n + d * dang / n
+			for (i = 1; i <= m; i++) nr[dst[i]] += d * r[src[i]] / out[src[i]]
+			for (v = 1; v <= n; v++) r[v] = nr[v]
+		}
+		for (v = 1; v <= n; v++) printf "%.12f\n", r[v] }')
+	got=($(q "SELECT printf('%.12f', pagerank) FROM user_influence ORDER BY pubkey"))
+	want=($expected)
+	[ "${#got[@]}" -eq 5 ]
+	for i in 0 1 2 3 4; do close_to "${got[$i]}" "${want[$i]}"; done
+	close_to "$(q "SELECT sum(pagerank) FROM user_influence")" 1
+	# influence = 100*(0.4 P + 0.2 F + 0.2 Z + 0.2 E), parts ln(1+x)/ln(1+max)
+	pr=($expected); maxpr=$(printf '%s\n' "${pr[@]}" | sort -g | tail -1)
+	# B: PageRank, 1 follower of max 3, 0 sats of 1000, 1 reaction of 6 engagements
+	close_to "$(q "SELECT influence FROM user_metrics WHERE pubkey = '$B'")" \
+	    "$(f "100*(0.4*log(1+${pr[1]}*5)/log(1+$maxpr*5) + 0.2*log(1+1)/log(1+3) + 0.2*log(1+1)/log(1+6))")"
+	close_to "$(q "SELECT influence FROM user_metrics WHERE pubkey = '$A'")" \
+	    "$(f "100*(0.4*log(1+${pr[0]}*5)/log(1+$maxpr*5) + 0.2 + 0.2 + 0.2)")"
+	[ "$(q "SELECT followers, following, zaps_received, zap_sats_received, replies_received, reactions_received, reposts_received FROM user_metrics WHERE pubkey = '$A'")" = "3|2|1|1000|2|2|1" ]
+	[ "$(q "SELECT rank FROM user_influence WHERE pubkey = '$A'")" = 1 ]
+	[ "$(q "SELECT count(*) FROM user_metrics")" = 5 ]
+}
+
+@test "score: network_stats per hour and per day with growth" {
+	nostr-score -q -d "$DB" --now $N
+	# (N-24h, N]: everything but e0; the day before holds e0 alone
+	[ "$(q "SELECT events, posts, reactions, reposts, zaps, zap_sats, active_users, new_users, total_users FROM network_stats WHERE window_end = $N AND window_hours = 24")" = "13|9|3|1|1|1000|4|3|4" ]
+	close_to "$(q "SELECT events_growth FROM network_stats WHERE window_end = $N AND window_hours = 24")" "$(f '13/1 - 1')"
+	close_to "$(q "SELECT users_growth FROM network_stats WHERE window_end = $N AND window_hours = 24")" "$(f '4/1 - 1')"
+	# (N-1h, N]: e1 sits exactly at N-1h and is out
+	[ "$(q "SELECT events, active_users FROM network_stats WHERE window_end = $N AND window_hours = 1")" = "11|4" ]
+	[ "$(q "SELECT count(*) FROM network_stats WHERE window_hours = 1")" = 24 ]
+	[ "$(q "SELECT count(*) FROM network_stats WHERE window_hours = 24")" = 30 ]
+}
+
+@test "score: -v summary, and an unreadable database is exit 1" {
+	run nostr-score -v -d "$DB" --now $N
+	[ "$status" -eq 0 ]
+	[[ $output == *"9 events, 2 hashtags, 5 users"* ]]
+	mkdir "$BATS_TEST_TMPDIR/dir.db"
+	run nostr-score -d "$BATS_TEST_TMPDIR/dir.db"
+	[ "$status" -eq 1 ]
+}

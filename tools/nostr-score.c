@@ -1,0 +1,203 @@
+/*
+ * nostr-score: computes engagement, virality, trending hashtags, influence,
+ * content quality, spam signals and network statistics from a nostr-load
+ * database and stores them in its metric tables.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "score.h"
+
+extern const char np_schema_sql[];
+
+/* open_db: opens (creating if need be) the database with the schema, as
+ * nostr-load does; waits for a writer rather than failing at once. */
+static sqlite3 *
+open_db(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    NULL) != SQLITE_OK) {
+		warnx("%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 10000);
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		warnx("%s: %s", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N]\n"
+	    "       [--only content,trending,users,network]\n", getprogname());
+	exit(2);
+}
+
+static void
+help(void)
+{
+	printf("usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N]\n"
+	    "Computes scores and statistics into the database's metric tables.\n"
+	    "  -d, --db DB        database file (default $NOSTR_DB, else nostr.db)\n"
+	    "      --now TIME     reference time: unix, ISO 8601 or 2h/7d ago (default now)\n"
+	    "      --hours H      trending and content window in hours\n"
+	    "                     (default $TRENDING_WINDOW_HOURS, else 24)\n"
+	    "      --min-zaps N   leave out hashtags with fewer zaps\n"
+	    "                     (default $MIN_ZAPS_FOR_TRENDING, else 0)\n"
+	    "      --only LIST    compute only these parts, comma-separated\n"
+	    "  -q, --quiet        no messages but errors\n"
+	    "  -v, --verbose      a summary on standard error at the end\n"
+	    "  -h, --help         this help\n"
+	    "  -V, --version      the version\n", getprogname());
+	exit(0);
+}
+
+static double
+parse_hours(const char *arg)
+{
+	char *end;
+	double h = strtod(arg, &end);
+
+	if (end == arg || *end != '\0' || !isfinite(h) || h <= 0 || h > 24 * 366) {
+		warnx("invalid hours: %s", arg);
+		exit(2);
+	}
+	return h;
+}
+
+enum part { PART_CONTENT = 1, PART_TRENDING = 2, PART_USERS = 4, PART_NETWORK = 8 };
+
+static unsigned
+parse_parts(const char *arg)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "content", PART_CONTENT }, { "trending", PART_TRENDING },
+		{ "users", PART_USERS }, { "network", PART_NETWORK },
+	};
+	char *copy = xstrdup(arg), *save = NULL, *tok;
+	unsigned parts = 0;
+	size_t i;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(tok, names[i].name) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0])) {
+			warnx("invalid part: %s", tok);
+			exit(2);
+		}
+		parts |= names[i].bit;
+	}
+	free(copy);
+	if (parts == 0)
+		usage();
+	return parts;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "now", required_argument, NULL, 'n' },
+		{ "hours", required_argument, NULL, 'H' },
+		{ "min-zaps", required_argument, NULL, 'z' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct score_options o = { 0 };
+	struct score_summary sum;
+	const char *path = getenv("NOSTR_DB"), *env;
+	unsigned parts = PART_CONTENT | PART_TRENDING | PART_USERS | PART_NETWORK;
+	int ch, verbose = 0, quiet = 0, rc = 0;
+	struct timespec t0, t1;
+	sqlite3 *db;
+
+	o.now = (int64_t)time(NULL);
+	o.hours = 24;
+	if ((env = getenv("TRENDING_WINDOW_HOURS")) != NULL && *env != '\0')
+		o.hours = parse_hours(env);
+	if ((env = getenv("MIN_ZAPS_FOR_TRENDING")) != NULL && *env != '\0')
+		o.min_zaps = cli_number(env, 0, INT64_MAX, "MIN_ZAPS_FOR_TRENDING");
+	while ((ch = getopt_long(argc, argv, "d:qvhV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			path = optarg;
+			break;
+		case 'n':
+			if (cli_parse_time(optarg, (int64_t)time(NULL), &o.now) != 0) {
+				warnx("invalid time: %s", optarg);
+				exit(2);
+			}
+			break;
+		case 'H':
+			o.hours = parse_hours(optarg);
+			break;
+		case 'z':
+			o.min_zaps = cli_number(optarg, 0, INT64_MAX, "min-zaps");
+			break;
+		case 'o':
+			parts = parse_parts(optarg);
+			break;
+		case 'q':
+			quiet = 1, verbose = 0;
+			break;
+		case 'v':
+			verbose = 1, quiet = 0;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			cli_version();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (path == NULL || *path == '\0')
+		path = "nostr.db";
+
+	memset(&sum, 0, sizeof(sum));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((db = open_db(path)) == NULL)
+		exit(1);
+	if (((parts & PART_CONTENT) && score_content(db, &o, &sum) != 0) ||
+	    ((parts & PART_TRENDING) && score_trending(db, &o, &sum) != 0) ||
+	    ((parts & PART_USERS) && score_users(db, &o, &sum) != 0) ||
+	    ((parts & PART_NETWORK) && score_network(db, &o, &sum) != 0)) {
+		warnx("%s: %s", path, sum.error);
+		rc = 1;
+	}
+	sqlite3_close(db);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (verbose && rc == 0)
+		fprintf(stderr, "%s: now %lld, window %gh: %zu events, %zu hashtags, %zu users"
+		    " (PageRank %d steps), %zu network windows in %.2fs\n", getprogname(),
+		    (long long)o.now, o.hours, sum.events, sum.hashtags, sum.users,
+		    sum.pagerank_steps, sum.windows,
+		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	(void)quiet;
+	return rc;
+}
