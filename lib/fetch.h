@@ -1,0 +1,78 @@
+/*
+ * fetch.h: subscribing to many Nostr relays at once and writing every event
+ * once, as NDJSON (the engine behind nostr-fetch).
+ *
+ * One process, one poll() over every relay's socket (curl_multi_poll, so
+ * connections still being set up by curl are waited on too).  Each filter is
+ * its own subscription on each relay, with its own cursor:
+ *
+ *   backfill  REQ with the filter; at EOSE, with paginate, the next page is
+ *             the same filter with until = the oldest created_at of the page
+ *             (inclusive: many events share a second) until a page brings no
+ *             id not already seen;
+ *   live      (follow only) REQ with since = newest created_at delivered minus
+ *             the overlap, kept open;
+ *   done      CLOSE sent (one-shot), or the relay CLOSED it.
+ *
+ * A dropped connection is retried with exponential backoff and full jitter,
+ * and each subscription resumes where it was (page cursor, or since = newest
+ * minus the overlap); the overlap's repeats fall to the dedup set.  Events are
+ * checked for NIP-01 structure only (nostr-verify checks ids and signatures);
+ * anything else a relay sends that is malformed is counted and reported.
+ *
+ * With a state file, a subscription that reached EOSE records the newest
+ * created_at it saw and the ids within the overlap before it; the next run
+ * starts from there and skips those ids, so a cron job writes only new events.
+ */
+#ifndef NP_FETCH_H
+#define NP_FETCH_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct fetch_options {
+	const char *const *relays;     /* ws:// or wss:// URLs */
+	size_t nrelays;
+	const char *const *filters;    /* NIP-01 filters as JSON objects */
+	size_t nfilters;
+	int follow;                    /* stay subscribed after EOSE */
+	int paginate;                  /* walk until backwards past result caps */
+	int insecure;                  /* no TLS certificate checks */
+	int nip11;                     /* fetch each relay's NIP-11 document */
+	int meta;                      /* add "meta":{relay, received_at} */
+	int verbose, quiet;
+	long timeout_ms;               /* connect+handshake; silence before EOSE */
+	long backoff_base_ms, backoff_max_ms;
+	int retries;                   /* one-shot: reconnections before giving up */
+	int64_t overlap;               /* seconds re-asked on resume */
+	size_t dedup_size;             /* ids remembered (idset bound) */
+	size_t max_message;            /* bytes in one WebSocket message */
+	long ping_interval_ms;         /* follow: ping a relay silent this long */
+	const char *state_file;        /* --state, or NULL */
+	const char *stats_file;        /* --stats, or NULL */
+	long stats_interval_ms;        /* periodic status records */
+	uint64_t max_shown;            /* reports per relay shown in full */
+	int wake_fd;                   /* readable when a signal arrived, or -1 */
+	volatile sig_atomic_t *stop;   /* set by the signal handler */
+	FILE *out;                     /* where events go */
+};
+
+/*
+ * fetch_run: runs until every relay is done (one-shot) or *stop is set, then
+ * closes subscriptions and connections, writes the state file, and returns
+ * the exit status: 0, or 1 when no relay could be reached at all, or output
+ * or the state file could not be written.
+ */
+int fetch_run(const struct fetch_options *o);
+
+/*
+ * fetch_filter_key: a short stable name for a filter in the state file: hex of
+ * the SHA-256 of its JSON with since, until and limit left out (so a relative
+ * --since 24h does not make every run a new filter).  key holds 17 bytes.
+ * Returns -1 when filter is not a JSON object.
+ */
+int fetch_filter_key(const char *filter, char key[17]);
+
+#endif

@@ -1,0 +1,334 @@
+/*
+ * nostr-fetch: subscribes to Nostr relays and writes the events they send,
+ * each once, as NDJSON.  The work is lib/fetch.c's; this file turns options
+ * into NIP-01 filters and a struct fetch_options.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "fetch.h"
+#include "hex.h"
+#include "json.h"
+#include "nip19.h"
+#include "ws.h"
+
+static volatile sig_atomic_t stop;
+static int wake_pipe[2] = { -1, -1 };
+
+static void
+on_signal(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	stop = 1;
+	if (wake_pipe[1] >= 0)
+		(void)!write(wake_pipe[1], "x", 1);
+	errno = saved;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-fpqvV] [-k KINDS] [-a AUTHORS] [-i IDS] [-s TIME] "
+	    "[-u TIME] [-l N] [-t NAME=VALUE] [--filter JSON] [--state FILE] "
+	    "[--stats FILE] [options] [RELAY_URL ...]\n", getprogname());
+	exit(2);
+}
+
+static void __attribute__((noreturn))
+help(void)
+{
+	printf("usage: %s [options] [RELAY_URL ...]\n"
+	    "Writes the events Nostr relays send for a filter, each once, as NDJSON.\n"
+	    "Relays are the operands (ws:// or wss://), or NOSTR_RELAYS (comma-separated).\n\n"
+	    "Filter:\n"
+	    "  -k, --kinds LIST        event kinds, e.g. 1,7\n"
+	    "  -a, --authors LIST      authors, hex or npub/nprofile\n"
+	    "  -i, --ids LIST          event ids (hex)\n"
+	    "  -s, --since TIME        unix time, ISO 8601 or a duration ago (24h, 7d)\n"
+	    "  -u, --until TIME        likewise\n"
+	    "  -l, --limit N           at most N events per relay (per page with -p)\n"
+	    "  -t, --tag NAME=VALUE    a single-letter tag, e.g. t=nostr (repeatable;\n"
+	    "                          VALUE may be a comma-separated list)\n"
+	    "      --filter JSON       a raw NIP-01 filter (repeatable)\n"
+	    "Behaviour:\n"
+	    "  -f, --follow            stay subscribed and stream live events\n"
+	    "  -p, --paginate          walk until backwards past relays' result caps\n"
+	    "      --state FILE        resume from where the last run stopped\n"
+	    "      --stats FILE        append relay-status NDJSON records to FILE\n"
+	    "      --stats-interval S  a status record per relay every S seconds (60)\n"
+	    "      --nip11             fetch each relay's NIP-11 document (in --stats)\n"
+	    "      --no-meta           write events without the \"meta\" key\n"
+	    "      --timeout SECS      connect, handshake and silence before EOSE (10)\n"
+	    "      --retries N         reconnections per relay without --follow (3)\n"
+	    "      --backoff-base MS   first reconnection delay (500)\n"
+	    "      --backoff-max MS    reconnection delay ceiling (30000)\n"
+	    "      --overlap SECS      seconds asked again on resume (60)\n"
+	    "      --ping SECS         with --follow, ping a relay silent this long (30)\n"
+	    "      --dedup-size N      event ids remembered for deduplication (1000000)\n"
+	    "      --max-message BYTES largest WebSocket message accepted (4194304)\n"
+	    "      --insecure          do not check TLS certificates\n"
+	    "  -v                      summary per relay on standard error at the end\n"
+	    "  -q                      no messages on standard error\n"
+	    "  -V, --version           print the version\n"
+	    "  -h, --help              this help\n", getprogname());
+	exit(0);
+}
+
+/* add_list: adds a JSON array of the comma-separated strings in list to obj. */
+static void
+add_string_list(cJSON *obj, const char *name, const char *list, int hex_len,
+    int allow_npub)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, name);
+	char *copy = xstrdup(list), *tok, *save = NULL;
+	char hex[65];
+	struct nip19 n;
+
+	if (arr == NULL)
+		arr = cJSON_AddArrayToObject(obj, name);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		if (hex_len && strlen(tok) == (size_t)hex_len && hex_is_lower(tok, strlen(tok))) {
+			cJSON_AddItemToArray(arr, cJSON_CreateString(tok));
+		} else if (allow_npub && nip19_decode_uri(tok, strlen(tok), &n) == 0 &&
+		    (n.type == NIP19_NPUB || n.type == NIP19_NPROFILE)) {
+			hex_encode(n.key, 32, hex);
+			cJSON_AddItemToArray(arr, cJSON_CreateString(hex));
+		} else if (!hex_len) {
+			cJSON_AddItemToArray(arr, cJSON_CreateString(tok));
+		} else {
+			warnx("invalid %s: %s", name, tok);
+			exit(2);
+		}
+	}
+	free(copy);
+}
+
+static void
+add_kinds(cJSON *obj, const char *list)
+{
+	cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, "kinds");
+	char *copy = xstrdup(list), *tok, *save = NULL;
+
+	if (arr == NULL)
+		arr = cJSON_AddArrayToObject(obj, "kinds");
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)cli_number(tok, 0, 65535,
+		    "--kinds")));
+	free(copy);
+}
+
+static void
+add_tag(cJSON *obj, const char *arg)
+{
+	char name[3] = "#";
+
+	/* NIP-01: tag filters are for single-letter tag names. */
+	if (!((arg[0] >= 'a' && arg[0] <= 'z') || (arg[0] >= 'A' && arg[0] <= 'Z')) ||
+	    arg[1] != '=' || arg[2] == '\0') {
+		warnx("invalid --tag: %s (NAME=VALUE with a one-letter NAME)", arg);
+		exit(2);
+	}
+	name[1] = arg[0];
+	add_string_list(obj, name, arg + 2, 0, 0);
+}
+
+static int64_t
+parse_time(const char *arg, const char *name)
+{
+	int64_t t;
+
+	if (cli_parse_time(arg, (int64_t)time(NULL), &t) < 0) {
+		warnx("invalid %s: %s", name, arg);
+		exit(2);
+	}
+	return t;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "kinds", required_argument, NULL, 'k' },
+		{ "authors", required_argument, NULL, 'a' },
+		{ "ids", required_argument, NULL, 'i' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "filter", required_argument, NULL, 'F' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "paginate", no_argument, NULL, 'p' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "stats", required_argument, NULL, 'T' },
+		{ "stats-interval", required_argument, NULL, 'I' },
+		{ "nip11", no_argument, NULL, 'N' },
+		{ "no-meta", no_argument, NULL, 'M' },
+		{ "timeout", required_argument, NULL, 'O' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "backoff-base", required_argument, NULL, 'B' },
+		{ "backoff-max", required_argument, NULL, 'X' },
+		{ "overlap", required_argument, NULL, 'L' },
+		{ "ping", required_argument, NULL, 'P' },
+		{ "dedup-size", required_argument, NULL, 'D' },
+		{ "max-message", required_argument, NULL, 'm' },
+		{ "insecure", no_argument, NULL, 'K' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fetch_options o;
+	cJSON *opt_filter = cJSON_CreateObject(), *raw;
+	int ch, have_opt_filter = 0, rc;
+	int64_t since = -1, until = -1, limit = -1;
+	char **raw_filters = NULL, **filters, *env, *env_copy = NULL, *tok, *save = NULL;
+	const char **relays;
+	size_t nraw = 0, nfilters = 0, nrelays = 0, i;
+
+	memset(&o, 0, sizeof(o));
+	o.meta = 1;
+	o.timeout_ms = 10000;
+	o.retries = 3;
+	o.backoff_base_ms = 500;
+	o.backoff_max_ms = 30000;
+	o.overlap = 60;
+	o.ping_interval_ms = 30000;
+	o.dedup_size = 1000000;
+	o.max_message = WS_MAX_MESSAGE_DEFAULT;
+	o.stats_interval_ms = 60000;
+	o.max_shown = 10;
+	o.stop = &stop;
+	o.out = stdout;
+	while ((ch = getopt_long(argc, argv, "k:a:i:s:u:l:t:fpvqVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'k': add_kinds(opt_filter, optarg); have_opt_filter = 1; break;
+		case 'a': add_string_list(opt_filter, "authors", optarg, 64, 1);
+			have_opt_filter = 1; break;
+		case 'i': add_string_list(opt_filter, "ids", optarg, 64, 0);
+			have_opt_filter = 1; break;
+		case 's': since = parse_time(optarg, "--since"); break;
+		case 'u': until = parse_time(optarg, "--until"); break;
+		case 'l': limit = cli_number(optarg, 0, 1000000000, "--limit"); break;
+		case 't': add_tag(opt_filter, optarg); have_opt_filter = 1; break;
+		case 'F':
+			raw = cJSON_Parse(optarg);
+			if (!cJSON_IsObject(raw)) {
+				warnx("invalid --filter (not a JSON object): %s", optarg);
+				exit(2);
+			}
+			raw_filters = xrealloc(raw_filters, (nraw + 1) * sizeof(*raw_filters));
+			raw_filters[nraw++] = cJSON_PrintUnformatted(raw);
+			cJSON_Delete(raw);
+			break;
+		case 'f': o.follow = 1; break;
+		case 'p': o.paginate = 1; break;
+		case 'S': o.state_file = optarg; break;
+		case 'T': o.stats_file = optarg; break;
+		case 'I': o.stats_interval_ms = cli_number(optarg, 1, 86400, "--stats-interval") * 1000;
+			break;
+		case 'N': o.nip11 = 1; break;
+		case 'M': o.meta = 0; break;
+		case 'O': o.timeout_ms = cli_number(optarg, 1, 3600, "--timeout") * 1000; break;
+		case 'R': o.retries = (int)cli_number(optarg, 0, 1000000, "--retries"); break;
+		case 'B': o.backoff_base_ms = cli_number(optarg, 1, 3600000, "--backoff-base"); break;
+		case 'X': o.backoff_max_ms = cli_number(optarg, 1, 86400000, "--backoff-max"); break;
+		case 'L': o.overlap = cli_number(optarg, 0, 86400 * 365, "--overlap"); break;
+		case 'P': o.ping_interval_ms = cli_number(optarg, 0, 86400, "--ping") * 1000; break;
+		case 'D': o.dedup_size = (size_t)cli_number(optarg, 1, 1LL << 32, "--dedup-size");
+			break;
+		case 'm': o.max_message = (size_t)cli_number(optarg, 1024, 1LL << 30,
+		    "--max-message"); break;
+		case 'K': o.insecure = 1; break;
+		case 'v': o.verbose = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 'V': cli_version();
+		case 'h': help();
+		default: usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (o.backoff_max_ms < o.backoff_base_ms)
+		o.backoff_max_ms = o.backoff_base_ms;
+
+	/* Relays: operands, or NOSTR_RELAYS. */
+	relays = xcalloc((size_t)argc + 1, sizeof(*relays));
+	for (i = 0; i < (size_t)argc; i++)
+		relays[nrelays++] = argv[i];
+	if (nrelays == 0 && (env = getenv("NOSTR_RELAYS")) != NULL) {
+		env_copy = xstrdup(env);
+		for (tok = strtok_r(env_copy, ", ", &save); tok != NULL; tok = strtok_r(NULL, ", ", &save)) {
+			relays = xrealloc(relays, (nrelays + 1) * sizeof(*relays));
+			relays[nrelays++] = tok;
+		}
+	}
+	if (nrelays == 0) {
+		warnx("no relay: give RELAY_URL operands or set NOSTR_RELAYS");
+		usage();
+	}
+	for (i = 0; i < nrelays; i++) {
+		if (strncasecmp(relays[i], "ws://", 5) != 0 && strncasecmp(relays[i], "wss://", 6) != 0) {
+			warnx("not a ws:// or wss:// URL: %s", relays[i]);
+			exit(2);
+		}
+	}
+
+	/* Filters: the one from -k -a -i -t (or an empty one when no --filter is
+	 * given), then each --filter; --since, --until and --limit apply to every
+	 * filter that does not set them itself. */
+	filters = xcalloc(nraw + 1, sizeof(*filters));
+	if (have_opt_filter || nraw == 0)
+		filters[nfilters++] = cJSON_PrintUnformatted(opt_filter);
+	for (i = 0; i < nraw; i++)
+		filters[nfilters++] = raw_filters[i];
+	cJSON_Delete(opt_filter);
+	for (i = 0; i < nfilters; i++) {
+		cJSON *f = cJSON_Parse(filters[i]);
+
+		if (since >= 0 && !cJSON_HasObjectItem(f, "since"))
+			cJSON_AddNumberToObject(f, "since", (double)since);
+		if (until >= 0 && !cJSON_HasObjectItem(f, "until"))
+			cJSON_AddNumberToObject(f, "until", (double)until);
+		if (limit >= 0 && !cJSON_HasObjectItem(f, "limit"))
+			cJSON_AddNumberToObject(f, "limit", (double)limit);
+		free(filters[i]);
+		filters[i] = cJSON_PrintUnformatted(f);
+		cJSON_Delete(f);
+	}
+	o.relays = relays;
+	o.nrelays = nrelays;
+	o.filters = (const char *const *)filters;
+	o.nfilters = nfilters;
+
+	/* A signal sets stop and wakes poll() through this pipe. */
+	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
+		err(1, "pipe");
+	o.wake_fd = wake_pipe[0];
+	cli_on_signals(on_signal);
+	cli_stdout_buffer();
+
+	rc = fetch_run(&o);
+
+	for (i = 0; i < nfilters; i++)
+		free(filters[i]);
+	free(filters);
+	free(raw_filters);
+	free(relays);
+	free(env_copy);
+	return rc;
+}
