@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "json.h"
@@ -336,6 +337,20 @@ cell_display(struct buf *out, const struct cell *c, const struct column *col)
 	case CELL_REAL:
 		buf_printf(&tmp, "%.*f",
 		    col->precision > 0 ? col->precision : REAL_PRECISION_DEFAULT, c->r);
+		break;
+	case CELL_INT:
+		if (col->flags & COLUMN_TIME) {
+			time_t t = (time_t)c->i;
+			struct tm tm;
+			char when[32];
+
+			if (gmtime_r(&t, &tm) != NULL &&
+			    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) > 0) {
+				buf_puts(&tmp, when);
+				break;
+			}
+		}
+		cell_plain(&tmp, c);
 		break;
 	default:
 		cell_plain(&tmp, c);

@@ -45,14 +45,19 @@ enum format {
 
 /* A column: name (dotted for nesting), the type its cells usually hold (numbers
  * align right in tables), the widest display width a table gives it (0: no
- * limit; longer text is cut and ends in "…"), and the digits shown after the
- * point for reals in tables. */
+ * limit; longer text is cut and ends in "…"), the digits shown after the
+ * point for reals in tables (0: 3), and COLUMN_* flags. */
 struct column {
 	const char *name;
 	enum cell_type type;
 	int max_width;
 	int precision;
+	unsigned flags;
 };
+
+/* Column flags.  COLUMN_TIME: an integer of unix seconds, which the table
+ * format shows as UTC "YYYY-MM-DD HH:MM:SS" (other formats keep the number). */
+#define COLUMN_TIME 0x1
 
 struct cell {
 	enum cell_type type;

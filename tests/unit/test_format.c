@@ -106,9 +106,9 @@ static struct table *
 sample(void)
 {
 	static const struct column cols[] = {
-		{ "name", CELL_TEXT, 8, 0 },
-		{ "n", CELL_INT, 0, 0 },
-		{ "score", CELL_REAL, 0, 2 },
+		{ "name", CELL_TEXT, 8, 0, 0 },
+		{ "n", CELL_INT, 0, 0, 0 },
+		{ "score", CELL_REAL, 0, 2, 0 },
 	};
 	struct table *t = table_new(cols, 3);
 	size_t r;
@@ -160,7 +160,7 @@ test_json(void)
 static void
 test_json_empty(void)
 {
-	static const struct column cols[] = { { "x", CELL_INT, 0, 0 } };
+	static const struct column cols[] = { { "x", CELL_INT, 0, 0, 0 } };
 	struct table *t = table_new(cols, 1);
 	char *s = render(t, FORMAT_JSON);
 
@@ -173,13 +173,13 @@ static void
 test_json_nested(void)
 {
 	static const struct column cols[] = {
-		{ "pubkey", CELL_TEXT, 0, 0 },
-		{ "profile.name", CELL_TEXT, 0, 0 },
-		{ "profile.about", CELL_TEXT, 0, 0 },
-		{ "activity.total_events", CELL_INT, 0, 0 },
-		{ "activity.zaps.in", CELL_INT, 0, 0 },
-		{ "activity.zaps.out", CELL_INT, 0, 0 },
-		{ "rank", CELL_INT, 0, 0 },
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "profile.name", CELL_TEXT, 0, 0, 0 },
+		{ "profile.about", CELL_TEXT, 0, 0, 0 },
+		{ "activity.total_events", CELL_INT, 0, 0, 0 },
+		{ "activity.zaps.in", CELL_INT, 0, 0, 0 },
+		{ "activity.zaps.out", CELL_INT, 0, 0, 0 },
+		{ "rank", CELL_INT, 0, 0, 0 },
 	};
 	struct table *t = table_new(cols, 7);
 	size_t r = table_add_row(t);
@@ -218,9 +218,9 @@ static void
 test_vertical(void)
 {
 	static const struct column cols[] = {
-		{ "events", CELL_INT, 0, 0 },
-		{ "users.total", CELL_INT, 0, 0 },
-		{ "name", CELL_TEXT, 4, 0 },
+		{ "events", CELL_INT, 0, 0, 0 },
+		{ "users.total", CELL_INT, 0, 0, 0 },
+		{ "name", CELL_TEXT, 4, 0, 0 },
 	};
 	struct table *t = table_new(cols, 3);
 	size_t r = table_add_row(t);
@@ -240,7 +240,7 @@ test_vertical(void)
 static void
 test_real_nonfinite(void)
 {
-	static const struct column cols[] = { { "x", CELL_REAL, 0, 0 } };
+	static const struct column cols[] = { { "x", CELL_REAL, 0, 0, 0 } };
 	struct table *t = table_new(cols, 1);
 	size_t r = table_add_row(t);
 	char *s;
@@ -248,6 +248,24 @@ test_real_nonfinite(void)
 	table_set_real(t, r, 0, 1.0 / 0.0);
 	s = render(t, FORMAT_JSON);
 	CHECK_EQ_STR(s, "[\n{\"x\":null}\n]\n");
+	free(s);
+	table_free(t);
+}
+
+static void
+test_time_column(void)
+{
+	static const struct column cols[] = { { "at", CELL_INT, 0, 0, COLUMN_TIME } };
+	struct table *t = table_new(cols, 1);
+	size_t r = table_add_row(t);
+	char *s;
+
+	table_set_int(t, r, 0, 1700000000);
+	s = render(t, FORMAT_TABLE);
+	CHECK_EQ_STR(s, "                 at\n-------------------\n2023-11-14 22:13:20\n");
+	free(s);
+	s = render(t, FORMAT_CSV);
+	CHECK_EQ_STR(s, "at\r\n1700000000\r\n");
 	free(s);
 	table_free(t);
 }
@@ -278,6 +296,7 @@ main(void)
 	TEST(test_csv_tsv);
 	TEST(test_vertical);
 	TEST(test_real_nonfinite);
+	TEST(test_time_column);
 	TEST(test_format_parse);
 	return tap_done();
 }
