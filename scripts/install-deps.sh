@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libcjson-dev libsecp256k1-dev libsqlite3-dev sqlite3
-libbsd-dev libssl-dev openssl libexttextcat-dev bats jq
+libbsd-dev libssl-dev openssl libexttextcat-dev bats jq bc time
 nodejs npm stunnel4 procps psmisc"
 # The dashboard's browser test renders the page in Debian's Chromium.
 [ "${NP_NO_BROWSER:-}" ] || PACKAGES="$PACKAGES chromium"

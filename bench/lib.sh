@@ -1,0 +1,27 @@
+# lib.sh: helpers the bench scripts source (not a benchmark itself).
+
+# events N: a file of N generated events, made once and kept in $BENCH_DATA.
+events() {
+	local f="$BENCH_DATA/events-$1.ndjson"
+	[ -s "$f" ] || nostr-gen -n "$1" -s 42 -a 5000 >"$f"
+	echo "$f"
+}
+
+# median: the median of the numbers on standard input, one per line.
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# seconds CMD...: wall-clock seconds CMD takes (output discarded).
+seconds() {
+	local t0 t1
+	t0=$(date +%s.%N)
+	"$@" >/dev/null
+	t1=$(date +%s.%N)
+	echo "$t1 - $t0" | bc -l
+}
+
+# max_rss_kb CMD...: the peak resident set of CMD, in KiB.
+max_rss_kb() {
+	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
+}
