@@ -13,32 +13,8 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "report.h"
 #include "score.h"
-
-extern const char np_schema_sql[];
-
-/* open_db: opens (creating if need be) the database with the schema, as
- * nostr-load does; waits for a writer rather than failing at once. */
-static sqlite3 *
-open_db(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	    NULL) != SQLITE_OK) {
-		warnx("%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
-		return NULL;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-		warnx("%s: %s", path, sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return NULL;
-	}
-	return db;
-}
 
 static void
 usage(void)
@@ -181,8 +157,8 @@ main(int argc, char *argv[])
 
 	memset(&sum, 0, sizeof(sum));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((db = open_db(path)) == NULL)
-		exit(1);
+	if ((db = report_db_open(path, sum.error, sizeof(sum.error))) == NULL)
+		errx(1, "%s: %s", path, sum.error);
 	if (((parts & PART_CONTENT) && score_content(db, &o, &sum) != 0) ||
 	    ((parts & PART_TRENDING) && score_trending(db, &o, &sum) != 0) ||
 	    ((parts & PART_USERS) && score_users(db, &o, &sum) != 0) ||

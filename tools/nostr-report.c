@@ -1,0 +1,283 @@
+/*
+ * nostr-report: prints what is in a nostr-pipeline database (and what
+ * nostr-score computed) as aligned tables, JSON, NDJSON, CSV or TSV.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "format.h"
+#include "hex.h"
+#include "nip19.h"
+#include "report.h"
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: %s [-d DB] [-f FORMAT] [--hours H] [--limit N] [--now TIME]"
+	    " COMMAND [ARG]\n", getprogname());
+	exit(2);
+}
+
+static void
+help(void)
+{
+	printf("usage: %s [-d DB] [-f FORMAT] [--hours H] [--limit N] [--now TIME]"
+	    " COMMAND [ARG]\n"
+	    "Commands:\n"
+	    "  stats                 totals: events, users, zaps, relays\n"
+	    "  trending              hashtags by trend score (nostr-report trending --hours 24)\n"
+	    "  top-zapped            events by zapped sats\n"
+	    "  viral                 events by virality (as of the last nostr-score)\n"
+	    "  users                 users by influence\n"
+	    "  user PUBKEY|npub      one user: profile, activity, followers, zaps, rank\n"
+	    "  relays                each relay's latest status\n"
+	    "  zaps                  zap sizes, top zappers, top recipients\n"
+	    "  languages             events per language\n"
+	    "  growth                network statistics per day (--period hour: per hour)\n"
+	    "  html                  the dashboard page (not yet: see nostr-report(1))\n"
+	    "Options:\n"
+	    "  -d, --db DB           database (default $NOSTR_DB, else nostr.db)\n"
+	    "  -f, --format F        table, json, ndjson, csv or tsv (default table)\n"
+	    "      --hours H         window in hours (trending: $TRENDING_WINDOW_HOURS or 24)\n"
+	    "  -n, --limit N         rows at most (default 10; 30 for growth)\n"
+	    "      --now TIME        end of windows: unix, ISO 8601, 2h (default now)\n"
+	    "      --period P        growth: hour or day\n"
+	    "      --section S       zaps: sizes, zappers or recipients only\n"
+	    "  -h, --help            this help\n"
+	    "  -V, --version         the version\n", getprogname());
+	exit(0);
+}
+
+static double
+parse_hours(const char *arg)
+{
+	char *end;
+	double h = strtod(arg, &end);
+
+	if (end == arg || *end != '\0' || !isfinite(h) || h <= 0 || h > 24 * 3660) {
+		warnx("invalid hours: %s", arg);
+		exit(2);
+	}
+	return h;
+}
+
+/* user_key: the pubkey argument as 64 lower-case hex, from hex or npub/nprofile. */
+static void
+user_key(const char *arg, char hex[65])
+{
+	struct nip19 n;
+	uint8_t key[32];
+
+	if (strlen(arg) == 64 && hex_decode(arg, key, 32) == 0) {
+		memcpy(hex, arg, 65);
+		return;
+	}
+	if (nip19_decode_uri(arg, strlen(arg), &n) == 0 &&
+	    (n.type == NIP19_NPUB || n.type == NIP19_NPROFILE)) {
+		hex_encode(n.key, 32, hex);
+		return;
+	}
+	warnx("not a pubkey (64 lower-case hex) or npub: %s", arg);
+	exit(2);
+}
+
+struct section {
+	const char *name;
+	struct table *table;
+};
+
+/*
+ * print_sections: one table as it is; several (zaps) as titled tables for
+ * people, one JSON object of arrays, or one after another (CSV/TSV blocks
+ * separated by an empty line, NDJSON rows with their section name).
+ */
+static int
+print_sections(struct section *s, size_t n, enum format f)
+{
+	size_t i;
+
+	if (n == 1)
+		return format_write(stdout, s[0].table, f);
+	if (f == FORMAT_JSON) {
+		printf("{");
+		for (i = 0; i < n; i++) {
+			printf("%s\"%s\":", i ? ",\n" : "\n", s[i].name);
+			if (format_write(stdout, s[i].table, f) != 0)
+				return -1;
+		}
+		printf("}\n");
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (i > 0 && f != FORMAT_NDJSON)
+			putchar('\n');
+		if (f == FORMAT_TABLE)
+			table_set_title(s[i].table, s[i].name);
+		if (format_write(stdout, s[i].table, f) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "hours", required_argument, NULL, 'H' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "section", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct report_options o = { 0 };
+	enum format f = FORMAT_TABLE;
+	const char *path = getenv("NOSTR_DB"), *cmd, *env, *section = NULL;
+	double period = 24;
+	int ch, limit_given = 0, rc = 0;
+	struct section s[3];
+	size_t ns = 0, i;
+	char err[256], key[65];
+	sqlite3 *db;
+
+	format_locale_init();
+	o.now = (int64_t)time(NULL);
+	o.limit = 10;
+	o.trending_default_hours = 24;
+	if ((env = getenv("TRENDING_WINDOW_HOURS")) != NULL && *env != '\0')
+		o.trending_default_hours = parse_hours(env);
+	while ((ch = getopt_long(argc, argv, "d:f:n:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			path = optarg;
+			break;
+		case 'f':
+			if (format_parse(optarg, &f) != 0) {
+				warnx("invalid format: %s", optarg);
+				exit(2);
+			}
+			break;
+		case 'H':
+			o.hours = parse_hours(optarg);
+			break;
+		case 'n':
+			o.limit = cli_number(optarg, 1, 1000000, "limit");
+			limit_given = 1;
+			break;
+		case 'N':
+			if (cli_parse_time(optarg, (int64_t)time(NULL), &o.now) != 0) {
+				warnx("invalid time: %s", optarg);
+				exit(2);
+			}
+			o.now_given = 1;
+			break;
+		case 'p':
+			if (strcmp(optarg, "hour") == 0)
+				period = 1;
+			else if (strcmp(optarg, "day") == 0)
+				period = 24;
+			else {
+				warnx("invalid period: %s", optarg);
+				exit(2);
+			}
+			break;
+		case 's':
+			section = optarg;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'V':
+			cli_version();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	cmd = argv[optind++];
+	if (strcmp(cmd, "user") == 0) {
+		if (optind + 1 != argc)
+			usage();
+		user_key(argv[optind++], key);
+	} else if (optind != argc)
+		usage();
+	if (strcmp(cmd, "html") == 0 || f == FORMAT_HTML)
+		errx(2, "html: not yet implemented");
+	if (path == NULL || *path == '\0')
+		path = "nostr.db";
+
+	if ((db = report_db_open(path, err, sizeof(err))) == NULL)
+		errx(1, "%s: %s", path, err);
+	memset(s, 0, sizeof(s));
+	if (strcmp(cmd, "stats") == 0)
+		s[ns++] = (struct section){ "stats", report_stats(db, &o) };
+	else if (strcmp(cmd, "trending") == 0)
+		s[ns++] = (struct section){ "trending", report_trending(db, &o) };
+	else if (strcmp(cmd, "top-zapped") == 0)
+		s[ns++] = (struct section){ "top-zapped", report_top_zapped(db, &o) };
+	else if (strcmp(cmd, "viral") == 0)
+		s[ns++] = (struct section){ "viral", report_viral(db, &o) };
+	else if (strcmp(cmd, "users") == 0)
+		s[ns++] = (struct section){ "users", report_users(db, &o) };
+	else if (strcmp(cmd, "user") == 0)
+		s[ns++] = (struct section){ "user", report_user(db, &o, key) };
+	else if (strcmp(cmd, "relays") == 0) {
+		if (!limit_given)
+			o.limit = 1000;
+		s[ns++] = (struct section){ "relays", report_relays(db, &o) };
+	} else if (strcmp(cmd, "zaps") == 0) {
+		if (section != NULL && strcmp(section, "sizes") != 0 &&
+		    strcmp(section, "zappers") != 0 && strcmp(section, "recipients") != 0) {
+			sqlite3_close(db);
+			errx(2, "invalid section: %s", section);
+		}
+		if (section == NULL || strcmp(section, "sizes") == 0)
+			s[ns++] = (struct section){ "sizes", report_zap_sizes(db, &o) };
+		if (section == NULL || strcmp(section, "zappers") == 0)
+			s[ns++] = (struct section){ "top_zappers", report_top_zappers(db, &o) };
+		if (section == NULL || strcmp(section, "recipients") == 0)
+			s[ns++] = (struct section){ "top_recipients",
+			    report_top_recipients(db, &o) };
+	} else if (strcmp(cmd, "languages") == 0)
+		s[ns++] = (struct section){ "languages", report_languages(db, &o) };
+	else if (strcmp(cmd, "growth") == 0) {
+		if (!limit_given)
+			o.limit = period == 1 ? 24 : 30;
+		s[ns++] = (struct section){ "growth", report_growth(db, &o, period) };
+	} else {
+		sqlite3_close(db);
+		warnx("unknown command: %s", cmd);
+		usage();
+	}
+	for (i = 0; i < ns; i++)
+		if (s[i].table == NULL) {
+			warnx("%s: %s", path, sqlite3_errmsg(db));
+			rc = 1;
+			break;
+		}
+	if (rc == 0 && strcmp(cmd, "user") == 0 && s[0].table->nrows == 0) {
+		warnx("%s: no such user", key);
+		rc = 1;
+	}
+	if (rc == 0 && (print_sections(s, ns, f) != 0 || fflush(stdout) != 0)) {
+		warn("stdout");
+		rc = 1;
+	}
+	for (i = 0; i < ns; i++)
+		table_free(s[i].table);
+	sqlite3_close(db);
+	return rc;
+}
