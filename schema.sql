@@ -66,8 +66,8 @@ CREATE INDEX IF NOT EXISTS users_first_seen ON users(first_seen);
 
 -- user_profiles: the newest kind-0 metadata event of each pubkey (NIP-01,
 -- NIP-24), its content parsed as JSON.  Fields that are absent or not JSON
--- strings are NULL; content that is not a JSON object leaves every field NULL
--- and json_ok = 0, with the text kept in content.
+-- strings are NULL.  Broken JSON is tolerated: the fields read before the
+-- point where it breaks are kept, json_ok = 0, and the text stays in content.
 CREATE TABLE IF NOT EXISTS user_profiles (
 	pubkey       TEXT    NOT NULL PRIMARY KEY, -- whose profile (hex)
 	event_id     TEXT    NOT NULL,             -- the kind-0 event it came from
@@ -225,7 +225,9 @@ CREATE TABLE IF NOT EXISTS relay_metrics (
 	duplicates  INTEGER,                       -- events already seen from another relay
 	invalid     INTEGER,                       -- events the relay sent that were malformed
 	reconnects  INTEGER,                       -- reconnections so far
+	notices     INTEGER,                       -- NOTICE messages received so far
 	notice      TEXT,                          -- the relay's last NOTICE or CLOSED message
+	error       TEXT,                          -- the last connection error, or NULL
 	nip11       TEXT,                          -- NIP-11 relay information document (JSON), or NULL
 	record      TEXT    NOT NULL,              -- the whole record as it came (JSON)
 	PRIMARY KEY (relay, time, state)

@@ -1,0 +1,773 @@
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "buf.h"
+#include "hex.h"
+#include "json.h"
+#include "jsonobj.h"
+
+enum stmt {
+	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_REMOVE, S_EVENT,
+	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
+	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
+	S_BEGIN, S_COMMIT, S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_USER] =
+	    "INSERT INTO users(pubkey, first_seen, last_seen) VALUES (?1, ?2, ?2)"
+	    " ON CONFLICT(pubkey) DO UPDATE SET"
+	    " first_seen = min(first_seen, excluded.first_seen),"
+	    " last_seen = max(last_seen, excluded.last_seen)"
+	    " WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen",
+	[S_DELETED_ID] =
+	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 LIMIT 1",
+	[S_DELETED_ADDR] =
+	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 AND created_at >= ?3"
+	    " LIMIT 1",
+	[S_CURRENT] =
+	    "SELECT id, created_at FROM nostr_events"
+	    " WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3",
+	[S_REMOVE] = "DELETE FROM nostr_events WHERE id = ?1",
+	[S_EVENT] =
+	    "INSERT OR IGNORE INTO nostr_events(id, pubkey, created_at, kind, content, tags,"
+	    " sig, d_tag, lang, words, pow, client, reply_to, root, relay, received_at, meta)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	[S_HASHTAG] = "INSERT OR IGNORE INTO hashtags VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_MENTION] = "INSERT OR IGNORE INTO mentions VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REF] = "INSERT OR IGNORE INTO refs VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REPLY] = "INSERT OR IGNORE INTO replies VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REACTION] = "INSERT OR IGNORE INTO reactions VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_REPOST] = "INSERT OR IGNORE INTO reposts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_ZAP] =
+	    "INSERT OR IGNORE INTO zaps(receipt_id, provider, sender, recipient, event_id,"
+	    " address, msat, sats, comment, valid, problems, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	[S_FOLLOW] =
+	    "INSERT OR IGNORE INTO follows(follower, followed, event_id, created_at, relay,"
+	    " petname) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_PROFILE] =
+	    "INSERT OR REPLACE INTO user_profiles(pubkey, event_id, created_at, name,"
+	    " display_name, about, picture, banner, nip05, lud16, lud06, website, json_ok,"
+	    " content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_DELETION] = "INSERT OR IGNORE INTO deletions VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* NIP-09: deleting a deletion has no effect; only the author can delete. */
+	[S_DELETE_ID] = "DELETE FROM nostr_events WHERE id = ?1 AND pubkey = ?2 AND kind != 5",
+	[S_DELETE_ADDR] =
+	    "DELETE FROM nostr_events WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3"
+	    " AND created_at <= ?4",
+	[S_RELAY] =
+	    "INSERT OR IGNORE INTO relay_metrics(relay, time, state, connect_ms, eose_ms,"
+	    " events, duplicates, invalid, reconnects, notices, notice, error, nip11, record)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+};
+
+/* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
+enum { P_NAME, P_DISPLAY_NAME, P_ABOUT, P_PICTURE, P_BANNER, P_NIP05, P_LUD16,
+	P_LUD06, P_WEBSITE, P_COUNT };
+static const char *const profile_keys[P_COUNT + 1] = {
+	"name", "display_name", "about", "picture", "banner", "nip05", "lud16", "lud06",
+	"website", "displayName",
+};
+
+struct db {
+	sqlite3 *sql;
+	sqlite3_stmt *stmt[S_COUNT];
+	struct db_stats stats;
+	struct buf tags;                 /* tags as JSON */
+	struct buf key;
+	struct buf field[P_COUNT + 1];   /* the last: displayName */
+	int has_field[P_COUNT + 1];
+	struct buf text[4];              /* relay record strings */
+	char id[65], pubkey[65];         /* hex of the event in hand */
+	int in_transaction;
+};
+
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->sql);
+}
+
+const struct db_stats *
+db_get_stats(const struct db *db)
+{
+	return &db->stats;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(db->stmt[i]);
+	if (db->in_transaction)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db->sql);
+	buf_free(&db->tags);
+	buf_free(&db->key);
+	for (i = 0; i < P_COUNT + 1; i++)
+		buf_free(&db->field[i]);
+	for (i = 0; i < 4; i++)
+		buf_free(&db->text[i]);
+	free(db);
+}
+
+static int
+exec(struct db *db, const char *sql)
+{
+	return sqlite3_exec(db->sql, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+struct db *
+db_open(const char *path, const struct db_options *opt, char *err, size_t errlen)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	char pragma[128];
+	int busy = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 10000;
+	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 256;
+	size_t i;
+
+	if (sqlite3_open_v2(path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(db->sql, busy);
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", cache * 1024);
+	/*
+	 * WAL: readers (sqlite3, nostr-report) and this writer do not block each
+	 * other.  synchronous=NORMAL is safe against crashes in WAL mode: a commit
+	 * may be lost on power failure, the database never corrupted.  A larger
+	 * autocheckpoint keeps bulk loads from checkpointing every 4 MB.
+	 */
+	if (exec(db, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(db, "PRAGMA synchronous = NORMAL") < 0 ||
+	    exec(db, "PRAGMA wal_autocheckpoint = 10000") < 0 ||
+	    exec(db, "PRAGMA temp_store = MEMORY") < 0 ||
+	    exec(db, pragma) < 0)
+		goto fail;
+	/* The schema is all IF NOT EXISTS: cheap when present, complete when not. */
+	if (exec(db, "BEGIN IMMEDIATE") < 0)
+		goto fail;
+	if (exec(db, np_schema_sql) < 0) {
+		snprintf(err, errlen, "%s: schema: %s", path, sqlite3_errmsg(db->sql));
+		db_close(db);
+		return NULL;
+	}
+	if (exec(db, "COMMIT") < 0)
+		goto fail;
+	for (i = 0; i < S_COUNT; i++)
+		if (sqlite3_prepare_v3(db->sql, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &db->stmt[i], NULL) != SQLITE_OK)
+			goto fail;
+	return db;
+fail:
+	snprintf(err, errlen, "%s: %s", path, db->sql ? sqlite3_errmsg(db->sql) :
+	    "cannot open");
+	db_close(db);
+	return NULL;
+}
+
+/* step: runs a statement to completion; SQLITE_ROW counts as success for 1-row
+ * queries, whose caller reads the row before reset. */
+static int
+run(struct db *db, enum stmt s)
+{
+	int rc = sqlite3_step(db->stmt[s]);
+
+	sqlite3_reset(db->stmt[s]);
+	sqlite3_clear_bindings(db->stmt[s]);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+int
+db_begin(struct db *db)
+{
+	if (run(db, S_BEGIN) < 0)
+		return -1;
+	db->in_transaction = 1;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	if (run(db, S_COMMIT) < 0)
+		return -1;
+	db->in_transaction = 0;
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text64(st, i, s, len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	bind_text(st, i, s, s ? strlen(s) : 0);
+}
+
+/* exists: 1 when the query (bound by the caller) returns a row, 0, or -1. */
+static int
+exists(struct db *db, enum stmt s)
+{
+	int rc = sqlite3_step(db->stmt[s]);
+
+	sqlite3_reset(db->stmt[s]);
+	sqlite3_clear_bindings(db->stmt[s]);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+tags_json(struct buf *out, const struct event *ev)
+{
+	size_t i, j;
+
+	buf_reset(out);
+	buf_putc(out, '[');
+	for (i = 0; i < ev->ntags; i++) {
+		buf_puts(out, i ? ",[" : "[");
+		for (j = 0; j < ev->tags[i].count; j++) {
+			if (j)
+				buf_putc(out, ',');
+			json_quote(out, ev->tags[i].items[j].s, ev->tags[i].items[j].len);
+		}
+		buf_putc(out, ']');
+	}
+	buf_putc(out, ']');
+}
+
+static int
+tag_is(const struct event_tag *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
+}
+
+static int
+is_hex64(const struct event_str *v)
+{
+	return v->len == 64 && hex_is_lower(v->s, 64);
+}
+
+/* d_tag: the replaceable key's third part (see nostr_events.d_tag). */
+static const struct event_str *
+d_tag(const struct event *ev)
+{
+	static const struct event_str empty = { "", 0 };
+	const struct event_str *d;
+
+	if (event_kind_is_replaceable(ev->kind))
+		return &empty;
+	if (!event_kind_is_addressable(ev->kind))
+		return NULL;
+	d = event_tag_value(ev, "d");
+	return d != NULL ? d : &empty;
+}
+
+/* is_deleted: whether a deletion already names this event or its address. */
+static int
+is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
+    struct buf *addr)
+{
+	sqlite3_stmt *st = db->stmt[S_DELETED_ID];
+	int r;
+
+	bind_text(st, 1, db->id, 64);
+	bind_text(st, 2, db->pubkey, 64);
+	if ((r = exists(db, S_DELETED_ID)) != 0 || d == NULL)
+		return r;
+	buf_reset(addr);
+	buf_printf(addr, "%u:%s:", (unsigned)ev->kind, db->pubkey);
+	buf_append(addr, d->s, d->len);
+	st = db->stmt[S_DELETED_ADDR];
+	bind_text(st, 1, addr->data, addr->len);
+	bind_text(st, 2, db->pubkey, 64);
+	sqlite3_bind_int64(st, 3, ev->created_at);
+	return exists(db, S_DELETED_ADDR);
+}
+
+/*
+ * replaceable_check: for a replaceable or addressable event, 1 when the
+ * stored version wins (or is this very event), 0 when ev may go in (having
+ * removed the stored loser), -1 on error.
+ */
+static int
+replaceable_check(struct db *db, const struct event *ev, const struct event_str *d)
+{
+	sqlite3_stmt *st = db->stmt[S_CURRENT];
+	char old_id[65];
+	int64_t old_at;
+	int rc, cmp;
+
+	bind_text(st, 1, db->pubkey, 64);
+	sqlite3_bind_int64(st, 2, ev->kind);
+	bind_text(st, 3, d->s, d->len);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		snprintf(old_id, sizeof old_id, "%s", t ? (const char *)t : "");
+		old_at = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -1;
+	cmp = strcmp(old_id, db->id);
+	if (cmp == 0) {
+		db->stats.duplicates++;
+		return 1;
+	}
+	/* NIP-01: the newest wins; on a tie, the lowest id. */
+	if (old_at > ev->created_at || (old_at == ev->created_at && cmp < 0)) {
+		db->stats.superseded++;
+		return 1;
+	}
+	bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
+	if (run(db, S_REMOVE) < 0)
+		return -1;
+	db->stats.replaced++;
+	return 0;
+}
+
+static int
+add_list(struct db *db, enum stmt s, const struct strlist *l, const struct event *ev)
+{
+	sqlite3_stmt *st = db->stmt[s];
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; i < l->n; i++) {
+		v = strlist_get(l, i, &n);
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, v, n);
+		bind_text(st, 3, db->pubkey, 64);
+		sqlite3_bind_int64(st, 4, ev->created_at);
+		sqlite3_bind_int64(st, 5, ev->kind);
+		if (run(db, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* add_follows: kind 3 (NIP-02): one row per valid p tag. */
+static int
+add_follows(struct db *db, const struct event *ev)
+{
+	sqlite3_stmt *st = db->stmt[S_FOLLOW];
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct event_tag *t = &ev->tags[i];
+
+		if (!tag_is(t, "p") || !is_hex64(&t->items[1]))
+			continue;
+		bind_text(st, 1, db->pubkey, 64);
+		bind_text(st, 2, t->items[1].s, 64);
+		bind_text(st, 3, db->id, 64);
+		sqlite3_bind_int64(st, 4, ev->created_at);
+		if (t->count >= 3 && t->items[2].len > 0)
+			bind_text(st, 5, t->items[2].s, t->items[2].len);
+		if (t->count >= 4 && t->items[3].len > 0)
+			bind_text(st, 6, t->items[3].s, t->items[3].len);
+		if (run(db, S_FOLLOW) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * add_profile: kind 0.  Content should be a JSON object of strings; real
+ * profiles hold numbers, nulls, nested objects and plain broken text, so
+ * only string values count and parsing stops, keeping what it has, at the
+ * first error.
+ */
+static int
+add_profile(struct db *db, const struct event *ev)
+{
+	sqlite3_stmt *st = db->stmt[S_PROFILE];
+	struct jsonobj o;
+	size_t k;
+	int r, ok, target;
+
+	memset(db->has_field, 0, sizeof db->has_field);
+	jsonobj_begin(&o, ev->content.s, ev->content.len);
+	while ((r = jsonobj_next(&o, &db->key)) == 1) {
+		target = -1;
+		for (k = 0; k < P_COUNT + 1; k++)
+			if (jsonobj_key_is(&db->key, profile_keys[k]))
+				target = (int)k;
+		/* Only strings count; when a key repeats, the first one does. */
+		if (target >= 0 && !db->has_field[target] && json_peek(&o.c) == '"') {
+			buf_reset(&db->field[target]);
+			if ((o.status = json_string(&o.c, &db->field[target], NULL)) != JSON_OK)
+				break;
+			db->has_field[target] = 1;
+		} else if (jsonobj_skip(&o) != JSON_OK) {
+			break;
+		}
+	}
+	/* Something after the object also makes it broken JSON. */
+	ok = o.status == JSON_OK && r == 0;
+	if (ok) {
+		json_skip_ws(&o.c);
+		ok = o.c.p == o.c.end;
+	}
+	bind_text(st, 1, db->pubkey, 64);
+	bind_text(st, 2, db->id, 64);
+	sqlite3_bind_int64(st, 3, ev->created_at);
+	for (k = 0; k < P_COUNT; k++) {
+		/* Older clients wrote displayName. */
+		target = k == P_DISPLAY_NAME && !db->has_field[k] ? P_COUNT : (int)k;
+		if (db->has_field[target])
+			bind_text(st, 4 + (int)k, db->field[target].data, db->field[target].len);
+	}
+	sqlite3_bind_int(st, 13, ok);
+	bind_text(st, 14, ev->content.s, ev->content.len);
+	return run(db, S_PROFILE);
+}
+
+/* add_deletion: kind 5 (NIP-09): record each target, remove what is stored. */
+static int
+add_deletion(struct db *db, const struct event *ev)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int changes;
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct event_tag *t = &ev->tags[i];
+		const struct event_str *v = &t->items[1];
+		unsigned kind = 0;
+		size_t j = 0;
+
+		if (tag_is(t, "e") && is_hex64(v)) {
+			st = db->stmt[S_DELETE_ID];
+			bind_text(st, 1, v->s, 64);
+			bind_text(st, 2, db->pubkey, 64);
+		} else if (tag_is(t, "a")) {
+			/* KIND:PUBKEY:D, and only the deleter's own addresses. */
+			while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
+				kind = kind * 10 + (unsigned)(v->s[j++] - '0');
+			if (j == 0 || j + 66 > v->len || v->s[j] != ':' ||
+			    memcmp(v->s + j + 1, db->pubkey, 64) != 0 || v->s[j + 65] != ':' ||
+			    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
+				continue;
+			st = db->stmt[S_DELETE_ADDR];
+			bind_text(st, 1, db->pubkey, 64);
+			sqlite3_bind_int64(st, 2, kind);
+			bind_text(st, 3, v->s + j + 66, v->len - j - 66);
+			sqlite3_bind_int64(st, 4, ev->created_at);
+		} else {
+			continue;
+		}
+		changes = sqlite3_total_changes(db->sql);
+		if (run(db, st == db->stmt[S_DELETE_ID] ? S_DELETE_ID : S_DELETE_ADDR) < 0)
+			return -1;
+		/* total_changes counts trigger rows too: only note that rows went. */
+		if (sqlite3_total_changes(db->sql) != changes)
+			db->stats.deleted++;
+		st = db->stmt[S_DELETION];
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, v->s, v->len);
+		bind_text(st, 3, db->pubkey, 64);
+		sqlite3_bind_int64(st, 4, ev->created_at);
+		bind_text(st, 5, ev->content.s, ev->content.len);
+		if (run(db, S_DELETION) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *tmp)
+{
+	sqlite3_stmt *st = db->stmt[S_ZAP];
+	char sender[65], recipient[65], event[65];
+	unsigned i;
+	int first = 1;
+
+	buf_reset(tmp);
+	buf_putc(tmp, '[');
+	for (i = 0; i < ZAP_NPROBLEMS; i++)
+		if (z->problems & (1u << i)) {
+			buf_printf(tmp, "%s\"%s\"", first ? "" : ",", zap_problem_name(1u << i));
+			first = 0;
+		}
+	buf_putc(tmp, ']');
+	bind_text(st, 1, db->id, 64);
+	bind_text(st, 2, db->pubkey, 64);
+	if (z->has_sender) {
+		hex_encode(z->sender, 32, sender);
+		bind_text(st, 3, sender, 64);
+	}
+	if (z->has_recipient) {
+		hex_encode(z->recipient, 32, recipient);
+		bind_text(st, 4, recipient, 64);
+	}
+	if (z->has_event) {
+		hex_encode(z->event, 32, event);
+		bind_text(st, 5, event, 64);
+	}
+	bind_text(st, 6, z->address, z->address_len);
+	if (z->has_msat) {
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)z->msat);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)(z->msat / 1000));
+	}
+	bind_text(st, 9, z->comment, z->comment_len);
+	sqlite3_bind_int(st, 10, z->problems == 0);
+	bind_text(st, 11, tmp->data, tmp->len);
+	sqlite3_bind_int64(st, 12, ev->created_at);
+	return run(db, S_ZAP);
+}
+
+/* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */
+static const struct event_str *
+target_pubkey(const struct event *ev)
+{
+	const struct event_str *p = NULL;
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++)
+		if (tag_is(&ev->tags[i], "p") && is_hex64(&ev->tags[i].items[1]))
+			p = &ev->tags[i].items[1];
+	return p;
+}
+
+static int
+add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
+{
+	sqlite3_stmt *st;
+	const struct event_str *tp;
+
+	if (add_list(db, S_HASHTAG, &m->hashtags, ev) < 0 ||
+	    add_list(db, S_REF, &m->refs, ev) < 0)
+		return -1;
+	/* A contact list's p tags are follows, not mentions. */
+	if (ev->kind != 3 && add_list(db, S_MENTION, &m->mentions, ev) < 0)
+		return -1;
+	if (m->has_reply_to) {
+		st = db->stmt[S_REPLY];
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, m->reply_to, 64);
+		if (m->has_root)
+			bind_text(st, 3, m->root, 64);
+		bind_text(st, 4, db->pubkey, 64);
+		sqlite3_bind_int64(st, 5, ev->created_at);
+		if (run(db, S_REPLY) < 0)
+			return -1;
+	}
+	if (m->has_reaction_to) {
+		st = db->stmt[S_REACTION];
+		tp = target_pubkey(ev);
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, m->reaction_to, 64);
+		if (tp != NULL)
+			bind_text(st, 3, tp->s, 64);
+		bind_text(st, 4, m->reaction, m->reaction_len);
+		bind_text(st, 5, db->pubkey, 64);
+		sqlite3_bind_int64(st, 6, ev->created_at);
+		if (run(db, S_REACTION) < 0)
+			return -1;
+	}
+	if (m->has_repost_of) {
+		st = db->stmt[S_REPOST];
+		tp = target_pubkey(ev);
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, m->repost_of, 64);
+		if (tp != NULL)
+			bind_text(st, 3, tp->s, 64);
+		sqlite3_bind_int64(st, 4, ev->kind);
+		bind_text(st, 5, db->pubkey, 64);
+		sqlite3_bind_int64(st, 6, ev->created_at);
+		if (run(db, S_REPOST) < 0)
+			return -1;
+	}
+	if (m->has_zap && add_zap(db, ev, &m->zap, &db->key) < 0)
+		return -1;
+	if (ev->kind == 0 && add_profile(db, ev) < 0)
+		return -1;
+	if (ev->kind == 3 && add_follows(db, ev) < 0)
+		return -1;
+	if (ev->kind == 5 && add_deletion(db, ev) < 0)
+		return -1;
+	return 0;
+}
+
+int
+db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
+    const char *meta_json, size_t meta_len)
+{
+	sqlite3_stmt *st;
+	const struct event_str *d;
+	char sig[129];
+	int r;
+
+	if (event_kind_is_ephemeral(ev->kind)) {
+		db->stats.ephemeral++;
+		return 0;
+	}
+	hex_encode(ev->id, 32, db->id);
+	hex_encode(ev->pubkey, 32, db->pubkey);
+
+	st = db->stmt[S_USER];
+	bind_text(st, 1, db->pubkey, 64);
+	sqlite3_bind_int64(st, 2, ev->created_at);
+	if (run(db, S_USER) < 0)
+		return -1;
+
+	d = d_tag(ev);
+	/* NIP-09: a deletion cannot be deleted, so kind 5 skips the check. */
+	if (ev->kind != 5) {
+		if ((r = is_deleted(db, ev, d, &db->tags)) < 0)
+			return -1;
+		if (r == 1) {
+			db->stats.refused++;
+			return 0;
+		}
+	}
+	if (d != NULL && (r = replaceable_check(db, ev, d)) != 0)
+		return r < 0 ? -1 : 0;
+
+	tags_json(&db->tags, ev);
+	hex_encode(ev->sig, 64, sig);
+	st = db->stmt[S_EVENT];
+	bind_text(st, 1, db->id, 64);
+	bind_text(st, 2, db->pubkey, 64);
+	sqlite3_bind_int64(st, 3, ev->created_at);
+	sqlite3_bind_int64(st, 4, ev->kind);
+	bind_text(st, 5, ev->content.s, ev->content.len);
+	bind_text(st, 6, db->tags.data, db->tags.len);
+	bind_text(st, 7, sig, 128);
+	if (d != NULL)
+		bind_text(st, 8, d->s, d->len);
+	bind_str(st, 9, m->lang);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)m->words);
+	sqlite3_bind_int(st, 11, (int)m->pow);
+	bind_text(st, 12, m->client, m->client_len);
+	if (m->has_reply_to)
+		bind_text(st, 13, m->reply_to, 64);
+	if (m->has_root)
+		bind_text(st, 14, m->root, 64);
+	bind_text(st, 15, m->relay, m->relay_len);
+	if (m->has_received_at)
+		sqlite3_bind_double(st, 16, m->received_at);
+	bind_text(st, 17, meta_json, meta_len);
+	if (run(db, S_EVENT) < 0)
+		return -1;
+	if (sqlite3_changes(db->sql) == 0) {
+		db->stats.duplicates++;
+		return 0;
+	}
+	db->stats.stored++;
+	return add_derived(db, ev, m);
+}
+
+int
+db_add_relay_record(struct db *db, const char *line, size_t len)
+{
+	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
+	static const char *const num_keys[] = {
+		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
+		"notices",
+	};
+	sqlite3_stmt *st = db->stmt[S_RELAY];
+	const char *nip11 = NULL;
+	size_t nip11_len = 0, k;
+	double num[7], time = 0;
+	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
+	struct jsonobj o;
+
+	jsonobj_begin(&o, line, len);
+	while ((r = jsonobj_next(&o, &db->key)) == 1) {
+		target = -1;
+		if (jsonobj_key_is(&db->key, "relay"))
+			target = T_RELAY;
+		else if (jsonobj_key_is(&db->key, "state"))
+			target = T_STATE;
+		else if (jsonobj_key_is(&db->key, "notice"))
+			target = T_NOTICE;
+		else if (jsonobj_key_is(&db->key, "error"))
+			target = T_ERROR;
+		if (target >= 0 && json_peek(&o.c) == '"') {
+			buf_reset(&db->text[target]);
+			if (json_string(&o.c, &db->text[target], NULL) != JSON_OK)
+				return 1;
+			has_text[target] = 1;
+			continue;
+		}
+		if (jsonobj_key_is(&db->key, "time")) {
+			if (jsonobj_number(&o, &time) != JSON_OK)
+				return 1;
+			has_time = 1;
+			continue;
+		}
+		if (jsonobj_key_is(&db->key, "nip11") && json_peek(&o.c) == '{') {
+			nip11 = o.c.p;
+			if (jsonobj_skip(&o) != JSON_OK)
+				return 1;
+			nip11_len = (size_t)(o.c.p - nip11);
+			continue;
+		}
+		for (k = 0; k < 7; k++)
+			if (jsonobj_key_is(&db->key, num_keys[k]))
+				break;
+		if (k < 7 && json_peek(&o.c) != 'n') {
+			if (jsonobj_number(&o, &num[k]) != JSON_OK)
+				return 1;
+			has_num[k] = 1;
+		} else if (jsonobj_skip(&o) != JSON_OK) {
+			return 1;
+		}
+	}
+	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
+		return 1;
+	json_skip_ws(&o.c);
+	if (o.c.p != o.c.end)
+		return 1;
+	bind_text(st, 1, db->text[T_RELAY].data, db->text[T_RELAY].len);
+	sqlite3_bind_double(st, 2, time);
+	bind_text(st, 3, db->text[T_STATE].data, db->text[T_STATE].len);
+	for (k = 0; k < 7; k++) {
+		if (!has_num[k])
+			continue;
+		if (k < 2)
+			sqlite3_bind_double(st, 4 + (int)k, num[k]);
+		else if (num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
+			sqlite3_bind_int64(st, 4 + (int)k, (sqlite3_int64)num[k]);
+	}
+	if (has_text[T_NOTICE])
+		bind_text(st, 11, db->text[T_NOTICE].data, db->text[T_NOTICE].len);
+	if (has_text[T_ERROR])
+		bind_text(st, 12, db->text[T_ERROR].data, db->text[T_ERROR].len);
+	bind_text(st, 13, nip11, nip11_len);
+	bind_text(st, 14, line, len);
+	if (run(db, S_RELAY) < 0)
+		return -1;
+	if (sqlite3_changes(db->sql) == 0)
+		db->stats.relay_duplicates++;
+	else
+		db->stats.relay_records++;
+	return 0;
+}
