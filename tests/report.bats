@@ -1,0 +1,154 @@
+#!/usr/bin/env bats
+# report.bats: nostr-report on the fixture database (score_fixture.bash):
+# every format parsed back (jq, Python's csv module), exact figures, and no
+# control character from hostile profile text in table output.
+
+load score_fixture
+
+setup() {
+	DB="$BATS_TEST_TMPDIR/t.db"
+	fixture_db "$DB"
+	nostr-score -q -d "$DB" --now $N
+}
+
+rep() { nostr-report -d "$DB" "$@"; }
+
+@test "report: usage errors are exit 2" {
+	run rep
+	[ "$status" -eq 2 ]
+	run rep bogus
+	[ "$status" -eq 2 ]
+	run rep -f xml stats
+	[ "$status" -eq 2 ]
+	run rep user nothex
+	[ "$status" -eq 2 ]
+	run rep --limit 0 users
+	[ "$status" -eq 2 ]
+	run rep zaps --section nope
+	[ "$status" -eq 2 ]
+	run rep html
+	[ "$status" -eq 2 ]
+	[[ $output == *"not yet"* ]]
+}
+
+@test "report: trending as JSON with the seed's field names" {
+	run rep -f json trending --hours 24
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].hashtag, .[0].mention_count, .[0].unique_authors, .[1].hashtag' <<<"$output")" = \
+	    "$(printf 'nostr\n2\n2\nbitcoin')" ]
+	close_to "$(jq '.[0].trend_score' <<<"$output")" "$(awk 'BEGIN { printf "%.15g", (2/24)*log(3)*(1+log(2)) }')"
+	[ "$(jq '.[0].velocity, .[1].velocity' <<<"$output")" = "$(printf '2\nnull')" ]
+	# --limit, and a live window other than the stored one
+	[ "$(rep -f json --limit 1 trending | jq length)" = 1 ]
+	[ "$(rep -f json --now $N --hours 48 trending | jq -r '.[0].mention_count')" = 3 ]
+}
+
+@test "report: top-zapped counts only valid zaps (event_id, zap_total_sats)" {
+	run rep -f json --now $N top-zapped
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].event_id, .[0].zap_count, .[0].zap_total_sats' <<<"$output")" = \
+	    "$(printf '%s\n1\n1000' "$(eid 1)")" ]
+	# without --now the zap after N counts as well
+	[ "$(rep -f json top-zapped | jq '.[0].zap_total_sats')" = 8000 ]
+}
+
+@test "report: user by hex and by npub, nested JSON" {
+	npub=$(rep -f json user "$A" | jq -r '.[0].npub')
+	[[ $npub == npub1* ]]
+	run rep -f json user "$npub"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].pubkey, .[0].profile.name, .[0].activity.total_events, .[0].followers, .[0].influence.rank' <<<"$output")" = \
+	    "$(printf '%s\nalice\n3\n3\n1' "$A")" ]
+	run rep user "$(printf '9%.0s' $(seq 64))"
+	[ "$status" -eq 1 ]
+	[[ $output == *"no such user"* ]]
+}
+
+@test "report: stats users.total and the window figures" {
+	run rep -f json --now $N stats
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].users.total, .[0].events.total, .[0].events.window, .[0].users.active, .[0].users.new' <<<"$output")" = \
+	    "$(printf '4\n14\n13\n4\n3')" ]
+}
+
+@test "report: CSV is RFC 4180 (read back by Python's csv module)" {
+	rep -f csv users > "$BATS_TEST_TMPDIR/u.csv"
+	# CRLF line ends, and the hostile name with its ESC and newline quoted
+	[ "$(head -c 200 "$BATS_TEST_TMPDIR/u.csv" | od -c | grep -c '\\r  \\n')" -ge 1 ]
+	run python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+print(len(rows))
+b = [r for r in rows if r["pubkey"].startswith("bbbb")][0]
+print(repr(b["name"]))
+print(rows[0]["rank"], rows[0]["name"], rows[0]["followers"])
+' "$BATS_TEST_TMPDIR/u.csv"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 5 ]
+	[ "${lines[1]}" = "'\\x1b[31mbob\\u202eevil\\nx'" ]
+	[ "${lines[2]}" = "1 alice 3" ]
+}
+
+@test "report: TSV and NDJSON read back" {
+	run rep -f tsv users
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	# every row has the header's 10 fields: the newline in the name became a space
+	[ "$(printf '%s\n' "$output" | awk -F'\t' '{ print NF }' | sort -u)" = 10 ]
+	run rep -f ndjson users
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | jq -s 'length')" = 5 ]
+	[ "$(printf '%s\n' "$output" | jq -r 'select(.rank == 1) | .name')" = alice ]
+}
+
+@test "report: tables carry no control characters from hostile text" {
+	for cmd in users "user $B" viral zaps; do
+		rep $cmd > "$BATS_TEST_TMPDIR/out"
+		# no C0 but newline, no DEL, no C1, no bidi override
+		! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/out"
+		! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
+		! grep -q $'\xe2\x80[\xaa-\xae]' "$BATS_TEST_TMPDIR/out"
+	done
+	rep users | grep -q '\[31mbobevil x'
+}
+
+@test "report: table columns line up by display width" {
+	# Right-aligned numbers end in the same display column on every line,
+	# whatever the width of the text before them (ESC stripped, U+202E gone).
+	sqlite3 "$DB" "UPDATE user_profiles SET name = '日本語の名前' WHERE pubkey = '$C'"
+	rep users > "$BATS_TEST_TMPDIR/out"
+	run python3 -c '
+import sys, unicodedata
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+def cells(line):
+    out = []
+    for ch in line:
+        out.extend([ch] * (2 if unicodedata.east_asian_width(ch) in "WF" else 1))
+    return out
+end = lines[0].index("followers") + len("followers")
+for line in lines[2:]:
+    c = cells(line)
+    assert c[end - 1].isdigit() and c[end] == " ", line
+print(len(lines) - 2)
+' "$BATS_TEST_TMPDIR/out"
+	[ "$status" -eq 0 ]
+	[ "$output" = 5 ]
+	grep -q '日本語の名前' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "report: zaps sections, growth, languages, relays" {
+	run rep -f json --now $N zaps
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '[.sizes[] | select(.zaps > 0) | [.min_sats, .max_sats, .zaps, .sats]]' <<<"$output")" = '[[1000,4999,1,1000]]' ]
+	[ "$(jq -r '.top_zappers[0].pubkey, .top_recipients[0].name' <<<"$output")" = "$(printf '%s\nalice' "$B")" ]
+	[ "$(rep -f csv --section recipients zaps | head -1)" = $'pubkey,name,zaps,sats\r' ]
+	run rep -f json growth
+	[ "$status" -eq 0 ]
+	[ "$(jq 'length' <<<"$output")" = 30 ]
+	[ "$(jq -c '.[0] | [.window_end, .events, .active_users, .events_growth]' <<<"$output")" = "[$N,13,4,12]" ]
+	[ "$(rep -f json --period hour growth | jq '.[0].events')" = 11 ]
+	[ "$(rep -f json --now $N --hours 24 languages | jq -c '[.[] | [.lang, .events]]')" = '[["en",7],["und",2]]' ]
+	sqlite3 "$DB" "INSERT INTO relay_metrics (relay, time, state, events, record) VALUES
+	    ('ws://127.0.0.1:1', 10.5, 'connected', 3, '{}'), ('ws://127.0.0.1:1', 20.5, 'eose', 7, '{}')"
+	[ "$(rep -f json relays | jq -c '[.[] | [.relay, .state, .events, .records]]')" = '[["ws://127.0.0.1:1","eose",7,2]]' ]
+}
