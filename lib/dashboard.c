@@ -34,14 +34,13 @@ static const char dashboard_css[] =
 "h3{font-size:15px;margin:0 0 10px}"
 ".sub,.hint,footer{color:var(--muted);font-size:13px}"
 ".sub{margin:4px 0 0}"
-"nav{display:flex;gap:2px;overflow-x:auto;border-bottom:1px solid var(--line);margin-top:12px;"
-"scrollbar-width:none}"
+"nav{display:flex;flex-wrap:wrap;gap:2px;border-bottom:1px solid var(--line);margin-top:12px}"
 "nav a{padding:9px 12px;color:var(--muted);text-decoration:none;white-space:nowrap;"
 "border-bottom:2px solid transparent;font-weight:500}"
 "nav a:hover{color:var(--fg)}"
 "nav a[aria-current=page]{color:var(--fg);border-bottom-color:var(--accent)}"
 "main{padding-bottom:24px}"
-".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));gap:12px}"
+".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:12px}"
 "div.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,480px),1fr));"
 "gap:16px;margin-top:16px}"
 ".card,.panel{background:var(--card);border:1px solid var(--line);border-radius:10px;"
@@ -67,7 +66,7 @@ static const char dashboard_css[] =
 ".notes .stats{font-size:13px;color:var(--muted)}"
 ".badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:12px;"
 "background:var(--accent-soft)}"
-"svg.chart{display:block;overflow:visible}"
+"svg.chart{display:block}"
 "svg text{fill:var(--fg);font-size:12px}"
 "svg .tick,svg .empty{fill:var(--muted);font-size:11px}"
 "svg .tick{paint-order:stroke;stroke:var(--card);stroke-width:3px}"
@@ -83,7 +82,7 @@ static const char dashboard_css[] =
 "footer{padding-bottom:24px}"
 "@media (max-width:600px){header,main,footer{padding-left:12px;padding-right:12px}"
 ".cards{grid-template-columns:1fr 1fr;gap:8px}.card{padding:10px 12px}"
-".card .v{font-size:21px}.opt{display:none}th,td{padding:5px 4px}}";
+".card .v{font-size:21px}.opt{display:none}th,td{padding:5px 4px}nav a{padding:7px 6px;font-size:14px}}";
 
 /*
  * Without the script every view shows, one after the other; with it, the nav
@@ -159,12 +158,12 @@ fail(struct ctx *c)
 
 /*
  * prepare: compiles sql and binds the named parameters it uses: :now,
- * :since, :limit, :prev (start of the window before), :hour0 (first hour of
- * the hourly charts), :day0 (first day of the daily charts).  NULL after an
- * error, which is remembered in c->failed.
+ * :since, :limit, :prev (start of the window before), and for time series
+ * :base and :step (see series_load).  NULL after an error, which is
+ * remembered in c->failed.
  */
 static sqlite3_stmt *
-prepare(struct ctx *c, const char *sql, int64_t hour0, int64_t day0)
+prepare(struct ctx *c, const char *sql, int64_t base, int64_t step_s)
 {
 	sqlite3_stmt *st;
 	int i;
@@ -183,10 +182,10 @@ prepare(struct ctx *c, const char *sql, int64_t hour0, int64_t day0)
 		sqlite3_bind_int64(st, i, c->since - (c->now - c->since));
 	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
 		sqlite3_bind_int64(st, i, c->limit);
-	if ((i = sqlite3_bind_parameter_index(st, ":hour0")))
-		sqlite3_bind_int64(st, i, hour0);
-	if ((i = sqlite3_bind_parameter_index(st, ":day0")))
-		sqlite3_bind_int64(st, i, day0);
+	if ((i = sqlite3_bind_parameter_index(st, ":base")))
+		sqlite3_bind_int64(st, i, base);
+	if ((i = sqlite3_bind_parameter_index(st, ":step")))
+		sqlite3_bind_int64(st, i, step_s);
 	return st;
 }
 
@@ -349,9 +348,12 @@ hint(struct buf *out, const char *text)
 }
 
 /*
- * Time series.  Hourly buckets are whole UTC hours (created_at / 3600), the
- * last one holding `now`; daily buckets are UTC days.  The SQL returns
- * (bucket index from :hour0 or :day0, value); empty buckets stay 0.
+ * Time series: n buckets of step seconds ending at `now`, bucket b holding
+ * (base + b*step, base + (b+1)*step] with base = now - n*step, shown at its
+ * start.  Rolling buckets rather than calendar hours and days, so the last
+ * point is a whole bucket like the others, not a half-filled one that looks
+ * like a collapse.  The SQL gets :base and returns (bucket, value) rows;
+ * empty buckets stay 0.
  */
 struct series {
 	struct svg_point *p;
@@ -362,7 +364,7 @@ struct series {
 static void
 series_load(struct ctx *c, struct series *s, const char *sql, size_t n, int64_t step_s)
 {
-	int64_t first = c->now / step_s - (int64_t)n + 1, b;
+	int64_t base = c->now - (int64_t)n * step_s, b;
 	sqlite3_stmt *st;
 	size_t i;
 
@@ -370,8 +372,8 @@ series_load(struct ctx *c, struct series *s, const char *sql, size_t n, int64_t 
 	s->p = xcalloc(n, sizeof *s->p);
 	s->v = xcalloc(n, sizeof *s->v);
 	for (i = 0; i < n; i++)
-		s->p[i].time = (first + (int64_t)i) * step_s;
-	st = prepare(c, sql, step_s == 3600 ? first : 0, step_s == 86400 ? first : 0);
+		s->p[i].time = base + (int64_t)i * step_s;
+	st = prepare(c, sql, base, step_s);
 	while (step(c, st)) {
 		b = sqlite3_column_int64(st, 0);
 		if (b >= 0 && b < (int64_t)n) {
@@ -429,20 +431,20 @@ static void
 view_overview(struct ctx *c)
 {
 	static const char hourly_events[] =
-	    "SELECT created_at / 3600 - :hour0, count(*) FROM nostr_events "
-	    "WHERE created_at >= :hour0 * 3600 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, count(*) FROM nostr_events "
+	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	static const char hourly_authors[] =
-	    "SELECT created_at / 3600 - :hour0, count(DISTINCT pubkey) FROM nostr_events "
-	    "WHERE created_at >= :hour0 * 3600 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, count(DISTINCT pubkey) FROM nostr_events "
+	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	static const char hourly_new[] =
-	    "SELECT first_seen / 3600 - :hour0, count(*) FROM users "
-	    "WHERE first_seen >= :hour0 * 3600 AND first_seen <= :now GROUP BY 1";
+	    "SELECT (first_seen - :base - 1) / :step, count(*) FROM users "
+	    "WHERE first_seen > :base AND first_seen <= :now GROUP BY 1";
 	static const char hourly_sats[] =
-	    "SELECT created_at / 3600 - :hour0, coalesce(sum(sats), 0) FROM zaps "
-	    "WHERE valid = 1 AND created_at >= :hour0 * 3600 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, coalesce(sum(sats), 0) FROM zaps "
+	    "WHERE valid = 1 AND created_at > :base AND created_at <= :now GROUP BY 1";
 	static const char daily_events[] =
-	    "SELECT created_at / 86400 - :day0, count(*) FROM nostr_events "
-	    "WHERE created_at >= :day0 * 86400 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, count(*) FROM nostr_events "
+	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	struct series ev, au, nu, zs, daily;
 	struct buf *out = c->out;
 	size_t nh = hourly_buckets(c);
@@ -526,7 +528,7 @@ view_trending(struct ctx *c)
 	    "e.content, m.virality, m.replies, m.reposts, m.reactions, m.zaps, m.zap_sats, "
 	    "m.created_at FROM content_metrics m JOIN nostr_events e ON e.id = m.event_id "
 	    "LEFT JOIN user_profiles p ON p.pubkey = m.pubkey "
-	    "ORDER BY m.virality DESC, m.event_id LIMIT :limit";
+	    "WHERE m.virality > 0 ORDER BY m.virality DESC, m.event_id LIMIT :limit";
 	struct buf *out = c->out;
 	struct bars bars = { 0 };
 	struct buf rows = BUF_INIT;
@@ -640,7 +642,7 @@ view_trending(struct ctx *c)
 	if (any)
 		buf_puts(out, "</ol>");
 	else
-		hint(out, "No scored notes yet: run nostr-score.");
+		hint(out, "No notes with engagement in the scored window (nostr-score).");
 	buf_puts(out, "</div></div></section>\n");
 	bars_free(&bars);
 	buf_free(&rows);
@@ -682,11 +684,11 @@ static void
 view_network(struct ctx *c)
 {
 	static const char hourly[] =
-	    "SELECT created_at / 3600 - :hour0, count(*) FROM nostr_events "
-	    "WHERE created_at >= :hour0 * 3600 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, count(*) FROM nostr_events "
+	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	static const char authors_daily[] =
-	    "SELECT created_at / 86400 - :day0, count(DISTINCT pubkey) FROM nostr_events "
-	    "WHERE created_at >= :day0 * 86400 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, count(DISTINCT pubkey) FROM nostr_events "
+	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	struct series ev, au;
 	struct buf *out = c->out;
 
@@ -724,8 +726,8 @@ view_users(struct ctx *c)
 	    "LEFT JOIN user_profiles p ON p.pubkey = f.pubkey WHERE f.followers > 0 "
 	    "ORDER BY f.followers DESC, f.pubkey LIMIT :limit";
 	static const char new_daily[] =
-	    "SELECT first_seen / 86400 - :day0, count(*) FROM users "
-	    "WHERE first_seen >= :day0 * 86400 AND first_seen <= :now GROUP BY 1";
+	    "SELECT (first_seen - :base - 1) / :step, count(*) FROM users "
+	    "WHERE first_seen > :base AND first_seen <= :now GROUP BY 1";
 	struct buf *out = c->out;
 	struct bars bars = { 0 };
 	struct series nu;
@@ -826,7 +828,7 @@ view_relays(struct ctx *c)
 	st = prepare(c, latest, 0, 0);
 	while (step(c, st)) {
 		const char *relay = col_text(st, 0), *state = col_text(st, 1),
-		    *notice = col_text(st, 8);
+		    *notice = col_text(st, 8), *label;
 
 		if (!any)
 			buf_puts(out, "<div class=\"tbl\"><table><thead><tr><th>Relay</th>"
@@ -854,9 +856,15 @@ view_relays(struct ctx *c)
 		buf_puts(out, "</bdi></td><td class=\"opt\">");
 		put_time(out, (int64_t)sqlite3_column_double(st, 9), "%m-%d %H:%M");
 		buf_puts(out, "</td></tr>");
+		/* Charts have little room for labels: drop the scheme there. */
+		label = relay ? relay : "";
+		if (strncmp(label, "wss://", 6) == 0)
+			label += 6;
+		else if (strncmp(label, "ws://", 5) == 0)
+			label += 5;
 		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			bars_add(&latency, relay, sqlite3_column_double(st, 2));
-		bars_add(&events, relay, sqlite3_column_double(st, 4));
+			bars_add(&latency, label, sqlite3_column_double(st, 2));
+		bars_add(&events, label, sqlite3_column_double(st, 4));
 	}
 	finish(st);
 	if (any)
@@ -916,8 +924,8 @@ static void
 view_zaps(struct ctx *c)
 {
 	static const char daily[] =
-	    "SELECT created_at / 86400 - :day0, coalesce(sum(sats), 0) FROM zaps "
-	    "WHERE valid = 1 AND created_at >= :day0 * 86400 AND created_at <= :now GROUP BY 1";
+	    "SELECT (created_at - :base - 1) / :step, coalesce(sum(sats), 0) FROM zaps "
+	    "WHERE valid = 1 AND created_at > :base AND created_at <= :now GROUP BY 1";
 	/* Decades of sats: the sizes span six orders of magnitude. */
 	static const char sizes[] =
 	    "SELECT CASE WHEN sats <= 10 THEN 0 WHEN sats <= 100 THEN 1 WHEN sats <= 1000 "

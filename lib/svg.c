@@ -10,9 +10,9 @@
 /* Geometry, in CSS pixels and percent of the chart's width. */
 #define BAR_ROW        26     /* px per bar row */
 #define BAR_THICK      16     /* px */
-#define BAR_AXIS_PCT   36     /* labels left of this, bars right of it */
+#define BAR_AXIS_PCT   38     /* labels left of this, bars right of it */
 #define BAR_SPAN_PCT   50.0   /* the longest bar; the rest is room for its value */
-#define BAR_LABEL_CHARS 18    /* about what 36% of a phone's width holds */
+#define BAR_LABEL_CHARS 15    /* about what 38% of a phone's width holds */
 
 #define LINE_HEIGHT    220
 #define LINE_TOP       14     /* room for the top tick's label */
@@ -334,7 +334,7 @@ svg_line_chart(struct buf *out, const char *title, const struct svg_point *point
 		}
 		buf_puts(out, "\"/>");
 	}
-	title_fmt = step == SVG_HOURLY ? "%Y-%m-%d %H:00 UTC" : "%Y-%m-%d";
+	title_fmt = step == SVG_HOURLY ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d";
 	for (i = 0; i < n; i++) {
 		buf_reset(&label);
 		time_label(&label, points[i].time, title_fmt);
@@ -352,7 +352,7 @@ svg_line_chart(struct buf *out, const char *title, const struct svg_point *point
 
 	/* A few time labels: the first, the last and evenly between. */
 	tick_fmt = step == SVG_DAILY ? "%m-%d" :
-	    points[n - 1].time - points[0].time >= 48 * 3600 ? "%m-%d %Hh" : "%H:00";
+	    points[n - 1].time - points[0].time >= 48 * 3600 ? "%m-%d %Hh" : "%H:%M";
 	labels = n < LINE_XLABELS ? n : LINE_XLABELS;
 	for (j = 0; j < labels; j++) {
 		const char *anchor = "middle";

@@ -38,7 +38,8 @@ struct svg_point {
 	double value;
 };
 
-/* How a time series is labelled: hourly points read "13:00", daily "05-01". */
+/* How a time series is labelled: hourly points read "13:00" (the point's time
+ * to the minute), daily "05-01". */
 enum svg_step { SVG_HOURLY, SVG_DAILY };
 
 /*
