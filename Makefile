@@ -38,35 +38,40 @@ all: $(TOOLS) $(AUX) $(UNITS)
 
 $(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # schema.sql is compiled into the library, so nostr-load needs no file at run time.
 $(BUILD)/gen/schema_sql.c: schema.sql scripts/embed.sh
 	@mkdir -p $(@D)
-	scripts/embed.sh np_schema_sql < schema.sql > $@
+	@scripts/embed.sh np_schema_sql < schema.sql > $@
 
 $(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libnostr.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(BUILD)/bin/%: tools/%.c $(BUILD)/libnostr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
 
 $(BUILD)/bin/%: tests/aux/%.c $(BUILD)/libnostr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
 
 $(BUILD)/bin/%: bench/%.c $(BUILD)/libnostr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
 
 $(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libnostr.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
+	@echo "  LD      $@"
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libnostr.a $(LDLIBS)
 
 # Installs whatever build and test dependency is missing (apt-get, npm ci).
 deps:

@@ -464,6 +464,8 @@ json_escape(struct buf *out, const char *s, size_t len, enum json_escape_mode mo
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, span = 0;
 
+	if (len == 0)
+		return;  /* s may be NULL then */
 	buf_reserve(out, len + 16);
 	while (i < len) {
 		char e = escape_json[u[i]];

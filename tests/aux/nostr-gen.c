@@ -107,6 +107,18 @@ gen_init(struct gen *g, uint64_t seed, int nkeys)
 }
 
 static void
+gen_free(struct gen *g)
+{
+	schnorr_free(g->schnorr);
+	free(g->keys);
+	buf_free(&g->out);
+	buf_free(&g->tmp);
+	buf_free(&g->content);
+	buf_free(&g->tags);
+	event_parser_free(&g->parser);
+}
+
+static void
 put_hex(struct buf *b, const uint8_t *p, size_t n)
 {
 	char hex[129];
@@ -725,6 +737,7 @@ main(int argc, char *argv[])
 	} else {
 		generate(&g, count, start, span, kinds, nkinds);
 	}
+	gen_free(&g);
 	if (reasons && fclose(reasons) != 0)
 		err(1, "reasons file");
 	if (fflush(stdout) != 0 || ferror(stdout))
