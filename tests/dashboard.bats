@@ -1,0 +1,160 @@
+#!/usr/bin/env bats
+# dashboard.bats: the HTML dashboard (lib/dashboard, lib/html, lib/svg), built
+# from a database full of hostile text (tests/browser/fixture.sql), checked as
+# markup here and rendered in headless Chromium by tests/browser/check.js at
+# 1280 and 390 px, light and dark.  Screenshots are kept in tests/artifacts/.
+
+setup_file() {
+	ROOT=${ROOT:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)}
+	export ROOT
+	export ARTIFACTS="$ROOT/tests/artifacts"
+	mkdir -p "$ARTIFACTS"
+	export RAW_DB="$BATS_FILE_TMPDIR/raw.db" SCORED_DB="$BATS_FILE_TMPDIR/scored.db"
+	sqlite3 "$RAW_DB" < "$ROOT/schema.sql"
+	sqlite3 "$RAW_DB" < "$ROOT/tests/browser/fixture.sql"
+	cp "$RAW_DB" "$SCORED_DB"
+	nostr-score -q -d "$SCORED_DB" --now 1700006400
+	dashboard-page "$RAW_DB" > "$BATS_FILE_TMPDIR/raw.html"
+	dashboard-page "$SCORED_DB" > "$BATS_FILE_TMPDIR/scored.html"
+}
+
+page() {
+	cat "$BATS_FILE_TMPDIR/$1.html"
+}
+
+@test "the page is one self-contained document with a strict CSP" {
+	for p in raw scored; do
+		run page "$p"
+		[ "$status" -eq 0 ]
+		[[ $output == "<!DOCTYPE html>"* ]]
+		[[ $output == *"</html>" ]]
+		[[ $output == *"Content-Security-Policy\" content=\"default-src 'none'; base-uri 'none'; form-action 'none'; style-src 'sha256-"* ]]
+		# Nothing to fetch: no src, srcset, url(), @import or stylesheet link.
+		! grep -qiE ' src=| srcset=|url\(|@import|<link ' "$BATS_FILE_TMPDIR/$p.html"
+		[ "$(grep -c '<script>' "$BATS_FILE_TMPDIR/$p.html")" -eq 1 ]
+		! grep -q 'http-equiv="refresh"' "$BATS_FILE_TMPDIR/$p.html"
+	done
+}
+
+@test "the six views, each with its charts" {
+	run page scored
+	for v in overview trending network users relays zaps; do
+		[[ $output == *"<section id=\"$v\" class=\"view\""* ]]
+	done
+	[ "$(grep -o '<svg class="chart spark"' "$BATS_FILE_TMPDIR/scored.html" | wc -l)" -eq 4 ]
+	[ "$(grep -o '<svg class="chart chart-line"' "$BATS_FILE_TMPDIR/scored.html" | wc -l)" -eq 6 ]
+	[ "$(grep -o '<svg class="chart chart-bar"' "$BATS_FILE_TMPDIR/scored.html" | wc -l)" -eq 6 ]
+	[ "$(grep -o '<svg class="chart chart-hist"' "$BATS_FILE_TMPDIR/scored.html" | wc -l)" -eq 1 ]
+}
+
+@test "the figures are the fixture's" {
+	run page scored
+	# 38 valid zaps; the two invalid ones are named, not counted.
+	[[ $output == *'<div class="k">Valid zaps</div><div class="v">38</div>'* ]]
+	[[ $output == *'2 receipts with problems are left out'* ]]
+	[[ $output == *'<div class="k">Events stored</div><div class="v">603</div>'* ]]
+	[[ $output == *'<div class="k">Relays seen</div><div class="v">4</div>'* ]]
+	# Zap sizes: i = 0..37 valid, cycling through six sizes: 7, 7, 6, 6, 6, 6.
+	[[ $output == *'<title>1-10: 7 zaps</title>'* ]]
+	[[ $output == *'<title>&gt;100k: 6 zaps</title>'* ]]
+	# Scored: trending comes from nostr-score, with its window.
+	[[ $output == *'Trend score over the 24 h up to 2023-11-15 00:00 UTC'* ]]
+	run page raw
+	[[ $output == *'Not scored yet (run nostr-score)'* ]]
+	[[ $output == *'Data up to 2023-11-15 00:00 UTC'* ]]
+}
+
+@test "hostile text is escaped, never markup" {
+	for p in raw scored; do
+		f="$BATS_FILE_TMPDIR/$p.html"
+		# No tag from the data: the only <script> is the page's own, at the end.
+		[ "$(grep -o '<script' "$f" | wc -l)" -eq 1 ]
+		! grep -qE '<[a-zA-Z][^>]*[[:space:]]on[a-z]+=' "$f"
+		! grep -qi 'href="javascript' "$f"
+		! grep -q '<img' "$f"
+		# The text is there, escaped.
+		grep -q "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;" "$f"
+		grep -q '&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt;' "$f"
+		# U+202E RIGHT-TO-LEFT OVERRIDE is replaced by U+FFFD.
+		! grep -q $'\xe2\x80\xae' "$f"
+		grep -q $'evil\xef\xbf\xbdgnp.exe' "$f"
+		# </style> in the data is text; the page's only </style> ends its sheet.
+		[ "$(grep -o '</style>' "$f" | wc -l)" -eq 1 ]
+	done
+}
+
+@test "links only for http(s) URLs" {
+	run page scored
+	[[ $output == *'<a href="https://bob.example/" rel="noopener noreferrer nofollow">'* ]]
+	[[ $output == *'<a href="HTTPS://CAPS.EXAMPLE/" rel="noopener noreferrer nofollow">'* ]]
+	# A quote in a URL cannot end the attribute.
+	[[ $output == *'<a href="https://example.com/&quot;onmouseover=&quot;document.title=&#39;pwned&#39;" rel='* ]]
+	# javascript: websites and relay URLs are text.
+	[[ $output == *'javascript:document.title=&#39;pwned&#39;'* ]]
+	! grep -qE '<a href="[^hH#]' "$BATS_FILE_TMPDIR/scored.html"
+}
+
+@test "a refresh interval becomes a meta refresh" {
+	run dashboard-page "$SCORED_DB" 0 24 300
+	[ "$status" -eq 0 ]
+	[[ $output == *'<meta http-equiv="refresh" content="300">'* ]]
+}
+
+@test "an empty database gives a page of empty charts" {
+	db="$BATS_TEST_TMPDIR/empty.db"
+	sqlite3 "$db" < "$ROOT/schema.sql"
+	run dashboard-page "$db"
+	[ "$status" -eq 0 ]
+	[[ $output == *'>no data</text>'* ]]
+	[[ $output == *'No valid zaps yet.'* ]]
+	[[ $output == *"</html>" ]]
+}
+
+@test "a database without the schema is an error, not a page" {
+	db="$BATS_TEST_TMPDIR/none.db"
+	sqlite3 "$db" 'CREATE TABLE t (x)'
+	run dashboard-page "$db"
+	[ "$status" -eq 1 ]
+	[[ $output == *"no such table"* ]]
+}
+
+# browser: renders PAGE in Chromium through check.js; NAME prefixes the
+# screenshots.  Skips only when Chromium or node is missing, saying so.
+browser() {
+	command -v chromium >/dev/null ||
+		skip "chromium is not installed (scripts/install-deps.sh installs it unless NP_NO_BROWSER is set)"
+	command -v node >/dev/null || skip "node is not installed"
+	out="$BATS_TEST_TMPDIR/shots"
+	mkdir -p "$out"
+	run timeout -k 5 90 node "$ROOT/tests/browser/check.js" "$BATS_FILE_TMPDIR/$1.html" "$out" chromium
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# Every check reported: 4 renderings of 20 checks, 2 of them through all
+	# six views (2 checks each), 2 through the overview only.
+	[ "$(grep -c '^ok - ' <<<"$output")" -eq $((4 * 20 + 2 * 12 + 2 * 2)) ]
+	! grep -q '^not ok' <<<"$output"
+	for f in "$out"/*.png; do
+		cp "$f" "$ARTIFACTS/$2-$(basename "$f")"
+	done
+}
+
+@test "browser: the scored page at 1280 and 390 px, light and dark" {
+	browser scored scored
+}
+
+@test "browser: the unscored page at 1280 and 390 px, light and dark" {
+	browser raw raw
+}
+
+@test "browser: screenshots are PNGs of the asked widths" {
+	command -v chromium >/dev/null || skip "chromium is not installed"
+	for w in 1280 390; do
+		for scheme in light dark; do
+			f="$ARTIFACTS/scored-dashboard-$w-$scheme-overview.png"
+			[ -s "$f" ]
+			# PNG signature, then the IHDR width as a 32-bit big-endian number.
+			[ "$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+			[ "$(od -An -j16 -N4 -tu1 "$f" | awk '{print $1*16777216 + $2*65536 + $3*256 + $4}')" -eq "$w" ]
+		done
+	done
+}
