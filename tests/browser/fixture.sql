@@ -6,28 +6,28 @@
 -- URLs and notices.  Every hostile script, if it ran, would set
 -- document.title to 'pwned'; the browser test checks that it did not.
 
--- Events: i = 0..599; author i*7 mod 30; kinds 7 (every 10th), 6 (every 17th), else 1.
+-- Events: meta is '{}' as nostr-load would have it (not NULL).  i = 0..599; author i*7 mod 30; kinds 7 (every 10th), 6 (every 17th), else 1.
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 599)
-INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, words)
+INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, words, meta)
 SELECT printf('%064x', 100000 + i), printf('%064x', 1000 + (i * 7) % 30),
        1700006400 - (i * 433) % (3 * 86400),
        CASE WHEN i % 10 = 0 THEN 7 WHEN i % 17 = 0 THEN 6 ELSE 1 END,
        CASE WHEN i % 10 = 0 THEN '+' ELSE 'note number ' || i || ' about #nostr' END,
        '[]', printf('%0128x', i),
        CASE i % 5 WHEN 0 THEN 'en' WHEN 1 THEN 'de' WHEN 2 THEN 'ja' WHEN 3 THEN 'en' ELSE 'und' END,
-       5
+       5, '{}'
 FROM n;
 
 -- Hostile notes, recent, by hostile profiles below.
-INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, words) VALUES
+INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, words, meta) VALUES
  (printf('%064x', 900001), printf('%064x', 1000), 1700005000, 1,
-  '<script>document.title=''pwned''</script> look at this', '[]', printf('%0128x', 1), 'en', 5),
+  '<script>document.title=''pwned''</script> look at this', '[]', printf('%0128x', 1), 'en', 5, '{}'),
  (printf('%064x', 900002), printf('%064x', 1001), 1700004000, 1,
   '<img src=x onerror="document.title=''pwned''"> and </style><style>body{display:none}</style>',
-  '[]', printf('%0128x', 2), 'en', 5),
+  '[]', printf('%0128x', 2), 'en', 5, '{}'),
  (printf('%064x', 900003), printf('%064x', 1002), 1700003000, 1,
   'click <a href="javascript:document.title=''pwned''">here</a> ' || char(8238) || 'txet desrever',
-  '[]', printf('%0128x', 3), 'en', 5);
+  '[]', printf('%0128x', 3), 'en', 5, '{}');
 
 INSERT INTO users (pubkey, first_seen, last_seen)
 SELECT pubkey, min(created_at), max(created_at) FROM nostr_events GROUP BY pubkey;
