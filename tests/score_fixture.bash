@@ -2,12 +2,12 @@
 # suites, written with sqlite3 straight into schema.sql's tables so that every
 # count behind an expected score is known from this file alone.
 #
-# Time N = 1700000000.  Users A B C D author events; E is only followed.
+# Time N = 1700000000.  Users A B C PD author events; E is only followed.
 # Rows are what nostr-load and nostr-enrich would have written.
 
 N=1700000000
 A=$(printf 'a%.0s' $(seq 64)); B=$(printf 'b%.0s' $(seq 64))
-C=$(printf 'c%.0s' $(seq 64)); D=$(printf 'd%.0s' $(seq 64))
+C=$(printf 'c%.0s' $(seq 64)); PD=$(printf 'd%.0s' $(seq 64))
 E=$(printf 'e%.0s' $(seq 64))
 # event ids: 64 hex digits from a short name
 eid() { printf '%064x' "$1"; }
@@ -20,7 +20,7 @@ fixture_db() {
 BEGIN;
 INSERT INTO users VALUES ('$A', $((N - 108000)), $((N - 3600))),
   ('$B', $((N - 7200)), $((N - 3000))), ('$C', $((N - 3500)), $((N - 1800))),
-  ('$D', $((N - 3000)), $((N - 50)));
+  ('$PD', $((N - 3000)), $((N - 50)));
 -- e0: A, 30 h ago (before the 24 h window, inside the previous one)
 INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, meta)
 VALUES ('$(eid 0)', '$A', $((N - 108000)), 1, 'old post about #nostr', '[]', '', 'en',
@@ -41,11 +41,11 @@ VALUES ('$(eid 3)', '$C', $((N - 1800)), 1, 'https://example.com/a.jpg', '[]', '
 -- e4 e5 e6: D, the same text three times in 100 s, seven mentions, no profile;
 -- e7: C posts that same text too
 INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, meta)
-VALUES ('$(eid 4)', '$D', $((N - 150)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
+VALUES ('$(eid 4)', '$PD', $((N - 150)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
   '{"hashtags":[],"mentions":["$A","$B","$C","$E","$(eid 90)","$(eid 91)","$(eid 92)"],"media":[]}'),
-  ('$(eid 5)', '$D', $((N - 100)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
+  ('$(eid 5)', '$PD', $((N - 100)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
   '{"hashtags":[],"mentions":[],"media":[]}'),
-  ('$(eid 6)', '$D', $((N - 50)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
+  ('$(eid 6)', '$PD', $((N - 50)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
   '{"hashtags":[],"mentions":[],"media":[]}'),
   ('$(eid 7)', '$C', $((N - 1900)), 1, 'Free sats!!!!!! claim them now at example dot com', '[]', '', 'en',
   '{"hashtags":[],"mentions":[],"media":[]}');
@@ -54,15 +54,15 @@ INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang
 VALUES ('$(eid 10)', '$B', $((N - 3000)), 1, 'nice', '[]', '', 'en', '{}'),
   ('$(eid 11)', '$C', $((N - 2000)), 1, 'agreed', '[]', '', 'en', '{}'),
   ('$(eid 20)', '$C', $((N - 3500)), 7, '+', '[]', '', NULL, '{}'),
-  ('$(eid 21)', '$D', $((N - 3000)), 7, '🤙', '[]', '', NULL, '{}'),
+  ('$(eid 21)', '$PD', $((N - 3000)), 7, '🤙', '[]', '', NULL, '{}'),
   ('$(eid 22)', '$A', $((N - 3000)), 7, '+', '[]', '', NULL, '{}'),
-  ('$(eid 30)', '$D', $((N - 2500)), 6, '', '[]', '', NULL, '{}');
+  ('$(eid 30)', '$PD', $((N - 2500)), 6, '', '[]', '', NULL, '{}');
 INSERT INTO replies VALUES ('$(eid 10)', '$(eid 1)', '$(eid 1)', '$B', $((N - 3000))),
   ('$(eid 11)', '$(eid 1)', '$(eid 1)', '$C', $((N - 2000)));
 INSERT INTO reactions VALUES ('$(eid 20)', '$(eid 1)', '$A', '+', '$C', $((N - 3500))),
-  ('$(eid 21)', '$(eid 1)', '$A', '🤙', '$D', $((N - 3000))),
+  ('$(eid 21)', '$(eid 1)', '$A', '🤙', '$PD', $((N - 3000))),
   ('$(eid 22)', '$(eid 2)', '$B', '+', '$A', $((N - 3000)));
-INSERT INTO reposts VALUES ('$(eid 30)', '$(eid 1)', '$A', 6, '$D', $((N - 2500)));
+INSERT INTO reposts VALUES ('$(eid 30)', '$(eid 1)', '$A', 6, '$PD', $((N - 2500)));
 -- zaps of e1: one valid (1000 sats), one invalid, one valid after N
 INSERT INTO zaps VALUES ('$(eid 40)', '$E', '$B', '$A', '$(eid 1)', NULL, 1000000, 1000, 'great', 1, '[]', $((N - 3000))),
   ('$(eid 41)', '$E', '$C', '$A', '$(eid 1)', NULL, 5000000, 5000, NULL, 0, '["bad"]', $((N - 2900))),
@@ -72,7 +72,7 @@ INSERT INTO hashtags VALUES ('$(eid 0)', 'nostr', '$A', $((N - 108000)), 1),
   ('$(eid 2)', 'nostr', '$B', $((N - 7200)), 1);
 INSERT INTO follows VALUES ('$B', '$A', '$(eid 50)', $((N - 9000)), NULL, NULL),
   ('$C', '$A', '$(eid 51)', $((N - 9000)), NULL, NULL),
-  ('$D', '$A', '$(eid 52)', $((N - 9000)), NULL, NULL),
+  ('$PD', '$A', '$(eid 52)', $((N - 9000)), NULL, NULL),
   ('$A', '$B', '$(eid 53)', $((N - 9000)), NULL, NULL),
   ('$A', '$E', '$(eid 53)', $((N - 9000)), NULL, NULL);
 INSERT INTO user_profiles (pubkey, event_id, created_at, name, about, json_ok, content)

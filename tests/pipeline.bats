@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# pipeline.bats: the nostr-pipeline wrapper: configuration parsing, the report
+# commands, and end to end against a loopback test relay: run, stop, stats,
+# update twice.  No public relay is ever contacted: every relay URL here is
+# 127.0.0.1.
+
+load common
+load relay/helpers
+load score_fixture
+
+setup_file() {
+	export D=$BATS_FILE_TMPDIR NP_PIDS=$BATS_FILE_TMPDIR/pids
+}
+
+teardown_file() {
+	kill_tracked
+}
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	cd "$T"
+	# Nothing from the caller's environment or home may leak in.
+	unset NOSTR_RELAYS NOSTR_DB DATABASE_URL NOSTR_PIPELINE_CONFIG BATCH_SIZE \
+	    TRENDING_WINDOW_HOURS MIN_ZAPS_FOR_TRENDING METRICS_AGGREGATION_INTERVAL_SECONDS
+	export HOME=$T/home
+	mkdir -p "$HOME"
+}
+
+@test "pipeline: help, version, bad usage" {
+	run nostr-pipeline help
+	[ "$status" -eq 0 ] && [[ $output == *"backfill --since"* ]]
+	run nostr-pipeline version
+	[ "$status" -eq 0 ] && [[ ${lines[0]} == "nostr-pipeline "* ]]
+	run nostr-pipeline
+	[ "$status" -eq 2 ]
+	run nostr-pipeline frobnicate
+	[ "$status" -eq 2 ]
+	run nostr-pipeline backfill
+	[ "$status" -eq 2 ]
+}
+
+@test "pipeline: config is read as data, never run as shell" {
+	cat >"$T/cfg" <<'CFG'
+# a comment
+export NOSTR_DB=$T/should-not-expand.db
+TRENDING_WINDOW_HOURS="48"   # trailing comment
+MIN_ZAPS_FOR_TRENDING='$(touch pwned)'
+UNKNOWN_KEY=`touch pwned2`
+not a line at all
+CFG
+	run nostr-pipeline --config "$T/cfg" init-db
+	[ "$status" -eq 0 ]
+	[ ! -e pwned ] && [ ! -e pwned2 ]
+	# the value was taken literally: a file named '$T/should-not-expand.db'
+	[ -f '$T/should-not-expand.db' ]
+	[[ $output == *"cfg:6: not KEY=VALUE"* ]]
+}
+
+@test "pipeline: search order --config, NOSTR_PIPELINE_CONFIG, ./.env, ~/.config" {
+	mkdir -p "$HOME/.config/nostr-pipeline"
+	echo "NOSTR_DB=$T/home.db" >"$HOME/.config/nostr-pipeline/config"
+	nostr-pipeline init-db
+	[ -f "$T/home.db" ]
+	echo "NOSTR_DB=$T/dotenv.db" >.env
+	nostr-pipeline init-db
+	[ -f "$T/dotenv.db" ]
+	echo "NOSTR_DB=$T/envvar.db" >"$T/envcfg"
+	NOSTR_PIPELINE_CONFIG=$T/envcfg nostr-pipeline init-db
+	[ -f "$T/envvar.db" ]
+	echo "DATABASE_URL=sqlite:///$T/url.db" >"$T/opt"
+	NOSTR_PIPELINE_CONFIG=$T/envcfg nostr-pipeline --config "$T/opt" init-db
+	[ -f "$T/url.db" ]
+	# the environment wins over the file
+	NOSTR_DB=$T/wins.db nostr-pipeline --config "$T/opt" init-db
+	[ -f "$T/wins.db" ]
+	echo "DATABASE_URL=postgresql://u@h/db" >"$T/pg"
+	run nostr-pipeline --config "$T/pg" init-db
+	[ "$status" -eq 1 ] && [[ $output == *"only SQLite"* ]]
+}
+
+@test "pipeline: report commands pass through to nostr-report" {
+	fixture_db "$T/f.db"
+	nostr-score -q -d "$T/f.db" --now $N
+	run nostr-pipeline -d "$T/f.db" -f json trending --hours 24 --limit 1
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.[0].hashtag' <<<"$output")" = nostr ]
+	[ "$(jq length <<<"$output")" = 1 ]
+	[ "$(nostr-pipeline -d "$T/f.db" -f json user "$A" | jq -r '.[0].profile.name')" = alice ]
+	[ "$(nostr-pipeline -d "$T/f.db" -f json stats | jq '.[0].users.total')" = 4 ]
+}
+
+# total DB: events.total from nostr-report.
+total() { nostr-report -d "$1" -f json stats | jq '.[0].events.total'; }
+
+@test "pipeline: run against a test relay, stop, stats, update twice" {
+	relay_deps
+	start_relay e2e
+	gen 60 31 $(( $(date +%s) - 3000 )) 2000 -a 6 --kinds 1,7 >"$T/first"
+	publish "$e2e_port" "$T/first"
+	cat >"$T/cfg" <<CFG
+NOSTR_RELAYS=ws://127.0.0.1:$e2e_port
+NOSTR_DB=$T/e2e.db
+METRICS_AGGREGATION_INTERVAL_SECONDS=1
+CFG
+	timeout -s KILL 60 nostr-pipeline --config "$T/cfg" run 2>"$T/run.err" &
+	pid=$!
+	track $pid
+	# wait until all the events are in, then a little for a scoring round
+	for i in $(seq 100); do
+		[ -f "$T/e2e.db" ] && [ "$(total "$T/e2e.db" 2>/dev/null)" = 60 ] && break
+		sleep 0.1
+	done
+	sleep 1.5
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ] || { cat "$T/run.err" >&3; false; }
+	run nostr-pipeline --config "$T/cfg" -f json stats
+	[ "$status" -eq 0 ]
+	[ "$(jq '.[0].events.total' <<<"$output")" = 60 ]
+	[ "$(jq '.[0].relays.total' <<<"$output")" = 1 ]
+	[ "$(jq '.[0].scores.computed_at != null' <<<"$output")" = true ]
+	# every process of the chain is gone
+	! pgrep -f "nostr-fetch --follow.*$e2e_port" >/dev/null
+	# new events, then update twice: the second finds nothing new
+	gen 25 32 $(( $(date +%s) - 600 )) 500 -a 4 --kinds 1 >"$T/second"
+	publish "$e2e_port" "$T/second"
+	run nostr-pipeline --config "$T/cfg" update
+	[ "$status" -eq 0 ]
+	[[ $output == *", 25 new, 85 in "* ]]
+	run nostr-pipeline --config "$T/cfg" update
+	[ "$status" -eq 0 ]
+	[[ $output == *", 0 new, 85 in "* ]]
+	diff <(cat "$T/first" "$T/second" | jq -r .id | sort) \
+	    <(sqlite3 "$T/e2e.db" "SELECT id FROM nostr_events ORDER BY id")
+	stop_relay e2e
+}
