@@ -28,7 +28,8 @@ UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNITS     := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/unit/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS   := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-SCRIPTS   := $(wildcard scripts/nostr-*)
+SCRIPTS   := $(filter-out %.bash-completion,$(wildcard scripts/nostr-*))
+COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
 MANPAGES  := $(wildcard man/*.[1-8])
 
 .PHONY: all deps test check-asan fuzz bench install uninstall run clean
@@ -117,12 +118,16 @@ install: $(TOOLS)
 	for s in $(SCRIPTS); do sed 's|@DATADIR@|$(DATADIR)|g' $$s > $(DESTDIR)$(BINDIR)/$$(basename $$s); \
 	  chmod 755 $(DESTDIR)$(BINDIR)/$$(basename $$s); done
 	install -m 644 schema.sql $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(COMPDIR)
+	install -m 644 scripts/nostr-pipeline.bash-completion $(DESTDIR)$(COMPDIR)/nostr-pipeline
+	for n in nostr-score nostr-report; do ln -sf nostr-pipeline $(DESTDIR)$(COMPDIR)/$$n; done
 	for m in $(MANPAGES); do sec=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$sec; \
 	  install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$sec; done
 
 uninstall:
 	rm -f $(TOOLS:$(BUILD)/bin/%=$(DESTDIR)$(BINDIR)/%) $(SCRIPTS:scripts/%=$(DESTDIR)$(BINDIR)/%)
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(COMPDIR)/nostr-pipeline $(DESTDIR)$(COMPDIR)/nostr-score $(DESTDIR)$(COMPDIR)/nostr-report
 
 run: all
 	PATH="$(CURDIR)/$(BUILD)/bin:$(CURDIR)/scripts:$$PATH" NP_SCHEMA=$(CURDIR)/schema.sql scripts/nostr-pipeline run
