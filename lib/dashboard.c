@@ -1,10 +1,13 @@
 #include "dashboard.h"
 
+#include <errno.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hex.h"
 #include "html.h"
@@ -1067,4 +1070,49 @@ dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *ou
 	}
 	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	return 0;
+}
+
+int
+dashboard_save(const char *path, const void *data, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	const char *p = data;
+	ssize_t n;
+	int fd, saved;
+
+	/* Same directory, so rename(2) stays within one file system. */
+	buf_printf(&tmp, "%s.tmp.XXXXXX", path);
+	if ((fd = mkstemp(tmp.data)) == -1) {
+		buf_free(&tmp);
+		return -1;
+	}
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	/* mkstemp makes 0600; a dashboard is meant to be served and read. */
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp.data, path) != 0)
+		goto fail;
+	buf_free(&tmp);
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp.data);
+	buf_free(&tmp);
+	errno = saved;
+	return -1;
 }

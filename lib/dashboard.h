@@ -55,6 +55,15 @@ int dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf
     struct buf *err);
 
 /*
+ * dashboard_save: writes the len bytes at data to path so that a reader (a
+ * browser refreshing the page) sees the old file or the new one, never half
+ * of one: a temporary file in the same directory, flushed, then renamed over
+ * path.  The file gets mode 0644.  Returns 0, or -1 with errno set (the
+ * temporary file is removed).
+ */
+int dashboard_save(const char *path, const void *data, size_t len);
+
+/*
  * dashboard_kind_name: a short English name for well-known event kinds
  * ("note", "reaction", "zap receipt"), or NULL.
  */
