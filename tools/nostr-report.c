@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "dashboard.h"
 #include "format.h"
 #include "hex.h"
 #include "nip19.h"
@@ -21,7 +22,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-d DB] [-f FORMAT] [--hours H] [--limit N] [--now TIME]"
-	    " COMMAND [ARG]\n", getprogname());
+	    " COMMAND [ARG]\n"
+	    "       %s [-d DB] [--refresh SECS] [-o FILE] html\n", getprogname(), getprogname());
 	exit(2);
 }
 
@@ -41,7 +43,7 @@ help(void)
 	    "  zaps                  zap sizes, top zappers, top recipients\n"
 	    "  languages             events per language\n"
 	    "  growth                network statistics per day (--period hour: per hour)\n"
-	    "  html                  the dashboard page (not yet: see nostr-report(1))\n"
+	    "  html                  the dashboard page (nostr-report html -o dashboard.html)\n"
 	    "Options:\n"
 	    "  -d, --db DB           database (default $NOSTR_DB, else nostr.db)\n"
 	    "  -f, --format F        table, json, ndjson, csv or tsv (default table)\n"
@@ -50,9 +52,46 @@ help(void)
 	    "      --now TIME        end of windows: unix, ISO 8601, 2h (default now)\n"
 	    "      --period P        growth: hour or day\n"
 	    "      --section S       zaps: sizes, zappers or recipients only\n"
+	    "      --refresh SECS    html: the page reloads itself every SECS seconds\n"
+	    "  -o, --output FILE     html: write FILE (replaced atomically), not stdout\n"
 	    "  -h, --help            this help\n"
 	    "  -V, --version         the version\n", getprogname());
 	exit(0);
+}
+
+/*
+ * html_command: the dashboard (lib/dashboard) to stdout or, replaced
+ * atomically, to output.  Without --now the page's reference time is the
+ * last nostr-score run (see dashboard.h), so it matches the stored scores.
+ */
+static int
+html_command(sqlite3 *db, const char *path, const struct report_options *o,
+    unsigned refresh, const char *output)
+{
+	struct dashboard_options d = { 0 };
+	struct buf page = BUF_INIT, error = BUF_INIT;
+	int rc = 0;
+
+	d.now = o->now_given ? o->now : 0;
+	d.hours = o->hours > 0 ? o->hours : o->trending_default_hours;
+	d.limit = (size_t)o->limit;
+	d.refresh_seconds = refresh;
+	d.generator = "nostr-report " NP_VERSION;
+	if (dashboard_write(db, &d, &page, &error) != 0) {
+		warnx("%s: %s", path, error.data);
+		rc = 1;
+	} else if (output != NULL) {
+		if (dashboard_save(output, page.data, page.len) != 0) {
+			warn("%s", output);
+			rc = 1;
+		}
+	} else if (fwrite(page.data, 1, page.len, stdout) != page.len || fflush(stdout) != 0) {
+		warn("stdout");
+		rc = 1;
+	}
+	buf_free(&page);
+	buf_free(&error);
+	return rc;
 }
 
 static double
@@ -137,13 +176,16 @@ main(int argc, char *argv[])
 		{ "now", required_argument, NULL, 'N' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "section", required_argument, NULL, 's' },
+		{ "refresh", required_argument, NULL, 'R' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_options o = { 0 };
 	enum format f = FORMAT_TABLE;
-	const char *path = getenv("NOSTR_DB"), *cmd, *env, *section = NULL;
+	const char *path = getenv("NOSTR_DB"), *cmd, *env, *section = NULL, *output = NULL;
+	unsigned refresh = 0;
 	double period = 24;
 	int ch, limit_given = 0, rc = 0;
 	struct section s[3];
@@ -157,7 +199,7 @@ main(int argc, char *argv[])
 	o.trending_default_hours = 24;
 	if ((env = getenv("TRENDING_WINDOW_HOURS")) != NULL && *env != '\0')
 		o.trending_default_hours = parse_hours(env);
-	while ((ch = getopt_long(argc, argv, "d:f:n:hV", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:f:n:o:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			path = optarg;
@@ -195,6 +237,12 @@ main(int argc, char *argv[])
 		case 's':
 			section = optarg;
 			break;
+		case 'R':
+			refresh = (unsigned)cli_number(optarg, 1, 86400 * 365, "refresh");
+			break;
+		case 'o':
+			output = optarg;
+			break;
 		case 'h':
 			help();
 			break;
@@ -214,14 +262,22 @@ main(int argc, char *argv[])
 		user_key(argv[optind++], key);
 	} else if (optind != argc)
 		usage();
-	if (strcmp(cmd, "html") == 0 || f == FORMAT_HTML)
-		errx(2, "html: not yet implemented");
+	/* -f html means the dashboard, whatever the command: one HTML renderer. */
+	if (f == FORMAT_HTML && strcmp(cmd, "html") != 0)
+		errx(2, "-f html: use the html command (the dashboard)");
+	if ((output != NULL || refresh) && strcmp(cmd, "html") != 0)
+		errx(2, "--output and --refresh are for the html command");
 	if (path == NULL || *path == '\0')
 		path = "nostr.db";
 
 	if ((db = report_db_open(path, err, sizeof(err))) == NULL)
 		errx(1, "%s: %s", path, err);
 	memset(s, 0, sizeof(s));
+	if (strcmp(cmd, "html") == 0) {
+		rc = html_command(db, path, &o, refresh, output);
+		sqlite3_close(db);
+		return rc;
+	}
 	if (strcmp(cmd, "stats") == 0)
 		s[ns++] = (struct section){ "stats", report_stats(db, &o) };
 	else if (strcmp(cmd, "trending") == 0)
