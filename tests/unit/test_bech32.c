@@ -14,8 +14,7 @@ static const char *const valid_bech32[] = {
 	"a12uel5l",
 	"an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs",
 	"abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
-	"11qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq"
-	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqc8247j",
+	"11qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqc8247j",
 	"split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w",
 	"?1ezyfcl",
 };
