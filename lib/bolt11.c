@@ -260,9 +260,9 @@ bolt11_decode(const char *s, size_t len, struct bolt11 *out)
 	if (!has_payment_hash)
 		return BOLT11_ERR_NO_PAYMENT_HASH;
 
+	/* Signature and recovery id are copied, not checked: analytics needs
+	 * neither, and BOLT 11's check is key recovery, which a payer does. */
 	groups_to_bytes(data5 + end, SIGNATURE_GROUPS, sig);
-	if (sig[64] > 3)
-		return BOLT11_ERR_RECOVERY_ID;
 	memcpy(out->signature, sig, 64);
 	out->recovery_id = sig[64];
 	return 0;
@@ -281,7 +281,6 @@ bolt11_error_string(int code)
 	case BOLT11_ERR_FIELD_TRUNCATED:  return "invoice tagged field runs past the data";
 	case BOLT11_ERR_NO_PAYMENT_HASH:  return "invoice has no payment hash";
 	case BOLT11_ERR_EXPIRY:           return "invoice expiry too large";
-	case BOLT11_ERR_RECOVERY_ID:      return "invoice signature recovery id out of range";
 	}
 	return bech32_error_string(code);
 }

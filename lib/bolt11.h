@@ -55,7 +55,6 @@ enum bolt11_error {
 	BOLT11_ERR_FIELD_TRUNCATED = -206,  /* a tagged field runs into the signature */
 	BOLT11_ERR_NO_PAYMENT_HASH = -207,  /* no usable p field (BOLT 11: exactly one) */
 	BOLT11_ERR_EXPIRY = -208,           /* x field value over 2^64-1 */
-	BOLT11_ERR_RECOVERY_ID = -209,      /* signature recovery id not 0..3 */
 };
 
 struct bolt11 {
@@ -77,7 +76,8 @@ struct bolt11 {
 	int has_payee;
 	uint8_t payee[33];         /* n: payee node id, compressed public key */
 	uint8_t signature[64];     /* r || s, not verified */
-	int recovery_id;           /* 0..3 */
+	int recovery_id;           /* the byte after it: 0..3 in a valid signature,
+	                              but not checked, like the signature itself */
 };
 
 /*
