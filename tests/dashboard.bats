@@ -192,3 +192,65 @@ browser() {
 		done
 	done
 }
+
+teardown() {
+	# A watcher left by a failed test must not outlive it.
+	if [ -n "${watch_pid:-}" ]; then
+		kill "$watch_pid" 2>/dev/null || :
+		wait "$watch_pid" 2>/dev/null || :
+	fi
+}
+
+@test "nostr-pipeline dashboard: the same page, to stdout or a file" {
+	export NOSTR_PIPELINE_CONFIG=/dev/null
+	run nostr-pipeline -d "$SCORED_DB" dashboard
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$BATS_FILE_TMPDIR/scored.html")" ]
+	dir="$BATS_TEST_TMPDIR/site"
+	mkdir "$dir"
+	run nostr-pipeline -d "$SCORED_DB" dashboard -o "$dir/index.html"
+	[ "$status" -eq 0 ]
+	cmp "$dir/index.html" "$BATS_FILE_TMPDIR/scored.html"
+	[ "$(ls -A "$dir")" = index.html ]
+	run nostr-pipeline -d "$SCORED_DB" dashboard --watch 0 -o "$dir/index.html"
+	[ "$status" -eq 2 ]
+	run nostr-pipeline -d "$SCORED_DB" dashboard --watch 5
+	[ "$status" -eq 2 ]
+	[[ $output == *"--watch needs -o FILE"* ]]
+}
+
+@test "nostr-pipeline dashboard --watch: rewritten every interval, never half written" {
+	export NOSTR_PIPELINE_CONFIG=/dev/null
+	db="$BATS_TEST_TMPDIR/live.db"
+	cp "$SCORED_DB" "$db"
+	dir="$BATS_TEST_TMPDIR/site"
+	mkdir "$dir"
+	nostr-pipeline -d "$db" dashboard --watch 1 -o "$dir/index.html" 3>&- &
+	watch_pid=$!
+	for _ in $(seq 100); do
+		[ -s "$dir/index.html" ] && break
+		sleep 0.1
+	done
+	grep -q '<meta http-equiv="refresh" content="1">' "$dir/index.html"
+	grep -q '<div class="k">Valid zaps</div><div class="v">38</div>' "$dir/index.html"
+	# New data: the next round shows it.  Meanwhile every read is a whole page.
+	sqlite3 -cmd '.timeout 5000' "$db" 'UPDATE zaps SET valid = 1, problems = '"'[]'"
+	updated=0
+	for _ in $(seq 100); do
+		page=$(cat "$dir/index.html")
+		[[ $page == "<!DOCTYPE html>"*"</html>" ]]
+		if [[ $page == *'<div class="k">Valid zaps</div><div class="v">40</div>'* ]]; then
+			updated=1
+			break
+		fi
+		sleep 0.05
+	done
+	[ "$updated" -eq 1 ]
+	kill -TERM "$watch_pid"
+	rc=0
+	wait "$watch_pid" || rc=$?
+	watch_pid=
+	[ "$rc" -eq 143 ]
+	# No temporary file is left behind.
+	[ "$(ls -A "$dir")" = index.html ]
+}
