@@ -1,0 +1,15 @@
+# report.sh: every nostr-report query on the scored BENCH_EVENTS database of
+# score.sh (target: each under 200 ms), median of 5 runs each, in ms.
+. bench/lib.sh
+
+n=${BENCH_EVENTS:-1000000}
+db="$BENCH_DATA/score-$n.db"
+[ -s "$db" ] || { echo "report.sh: run bench/score.sh first ($db)"; exit 0; }
+now=$(cat "$db.now")
+user=$(sqlite3 "$db" "SELECT pubkey FROM user_influence WHERE rank = 1")
+for cmd in stats trending top-zapped viral users "user $user" relays zaps languages growth; do
+	for i in 1 2 3 4 5; do
+		# shellcheck disable=SC2086
+		seconds nostr-report -d "$db" -f json $cmd
+	done | median | awk -v c="${cmd%% *}" '{ printf "nostr-report %-11s %7.1f ms\n", c, $1 * 1000 }'
+done
