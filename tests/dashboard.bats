@@ -153,14 +153,17 @@ page() {
 }
 
 # browser: renders PAGE in Chromium through check.js; NAME prefixes the
-# screenshots.  Skips only when Chromium or node is missing, saying so.
+# screenshots; MODE "sparse" checks charts are present without counting
+# bars (for generated data).  Skips only when Chromium or node is missing,
+# saying so.
 browser() {
 	command -v chromium >/dev/null ||
 		skip "chromium is not installed (scripts/install-deps.sh installs it unless NP_NO_BROWSER is set)"
 	command -v node >/dev/null || skip "node is not installed"
 	out="$BATS_TEST_TMPDIR/shots"
 	mkdir -p "$out"
-	run timeout -k 5 90 node "$ROOT/tests/browser/check.js" "$BATS_FILE_TMPDIR/$1.html" "$out" chromium
+	run timeout -k 5 90 node "$ROOT/tests/browser/check.js" "$BATS_FILE_TMPDIR/$1.html" "$out" \
+		${3:+"--$3"}
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# Every check reported: 4 renderings of 20 checks, 2 of them through all
@@ -253,4 +256,60 @@ teardown() {
 	[ "$rc" -eq 143 ]
 	# No temporary file is left behind.
 	[ "$(ls -A "$dir")" = index.html ]
+}
+
+# e2e_events: generated events, with a hostile author (key 900) whose note
+# and profile every other author reacts to and follows, so they rank first,
+# and whose hashtag 30 others use, so it trends.
+e2e_events() {
+	local t=1700100000 note id pk k
+	nostr-gen -n 2000 -s 11 -a 40 -t 1700000000 --span 172800
+	note=$(printf '%s\n' '{"key":900,"kind":1,"created_at":'$t',"tags":[["t","<script>document.title='"'pwned'"'</script>"],["t","x\" onerror=\"document.title='"'pwned'"'"]],"content":"<img src=x onerror=\"document.title='"'pwned'"'\"> </style> \u202egnp.exe #nostr"}' |
+		nostr-gen --sign -s 11)
+	printf '%s\n' "$note"
+	id=$(jq -r .id <<<"$note")
+	pk=$(jq -r .pubkey <<<"$note")
+	{
+		printf '%s\n' '{"key":900,"kind":0,"created_at":1700000000,"tags":[],"content":"{\"name\":\"<script>document.title='"'pwned'"'</script>\",\"website\":\"javascript:document.title='"'pwned'"'\"}"}'
+		for k in $(seq 1 30); do
+			printf '{"key":%d,"kind":7,"created_at":%d,"tags":[["e","%s"],["p","%s"]],"content":"+"}\n' \
+				"$k" $((t + k * 60)) "$id" "$pk"
+			printf '{"key":%d,"kind":3,"created_at":%d,"tags":[["p","%s"]],"content":""}\n' \
+				"$k" $((1700172000 + k)) "$pk"
+			printf '{"key":%d,"kind":1,"created_at":%d,"tags":[["t","%s"]],"content":"me too %d"}\n' \
+				"$k" $((1700170000 + k * 30)) "<script>document.title='pwned'</script>" "$k"
+		done
+	} | nostr-gen --sign -s 11
+}
+
+# e2e_relays: relay-status records (nostr-fetch --stats) with hostile text.
+e2e_relays() {
+	printf '%s\n' \
+		'{"relay":"wss://relay.example/<script>document.title='"'pwned'"'</script>","time":1700172000,"state":"eose","connect_ms":120,"eose_ms":800,"events":1500}' \
+		'{"relay":"wss://nos.lol","time":1700172000,"state":"eose","connect_ms":80,"eose_ms":500,"events":900}' \
+		'{"relay":"javascript:document.title='"'pwned'"'","time":1700172100,"state":"error","notice":"<img src=x onerror=\"document.title='"'pwned'"'\">"}'
+}
+
+@test "end to end: nostr-gen | nostr-enrich | nostr-load, nostr-score, nostr-report html" {
+	db="$BATS_FILE_TMPDIR/e2e.db"
+	e2e_events | nostr-enrich | nostr-load -q --strict -d "$db"
+	e2e_relays | nostr-load -q --strict -d "$db"
+	nostr-score -q -d "$db" --now 1700172800
+	nostr-report -d "$db" html -o "$BATS_FILE_TMPDIR/e2e.html"
+	f="$BATS_FILE_TMPDIR/e2e.html"
+	[ "$(grep -o '<script' "$f" | wc -l)" -eq 1 ]
+	! grep -qE '<[a-zA-Z][^>]*[[:space:]]on[a-z]+=' "$f"
+	! grep -qi 'href="javascript' "$f"
+	! grep -q $'\xe2\x80\xae' "$f"
+	# The hostile note is the most viral, its author first, its hashtags trend.
+	grep -q '&lt;img src=x onerror=&quot;document.title=&#39;pwned&#39;&quot;&gt; &lt;/style&gt;' "$f"
+	grep -q '<bdi title="npub1[a-z0-9]*">&lt;script&gt;document.title=&#39;pwned&#39;&lt;' "$f"
+	grep -q '<bdi>#&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;</bdi>' "$f"
+	grep -q 'wss://relay.example/&lt;script&gt;' "$f"
+	[ "$(grep -o '<section id="[a-z]*" class="view"' "$f" | wc -l)" -eq 6 ]
+}
+
+@test "browser: the end-to-end page at 1280 and 390 px, light and dark" {
+	[ -s "$BATS_FILE_TMPDIR/e2e.html" ] || skip "the end-to-end page was not built (see above)"
+	browser e2e e2e sparse
 }
