@@ -85,7 +85,7 @@ static const char dashboard_css[] =
 "footer{padding-bottom:24px}"
 "@media (max-width:600px){header,main,footer{padding-left:12px;padding-right:12px}"
 ".cards{grid-template-columns:1fr 1fr;gap:8px}.card{padding:10px 12px}"
-".card .v{font-size:21px}.opt{display:none}th,td{padding:5px 4px}nav a{padding:7px 6px;font-size:14px}}";
+".card .v{font-size:21px}.opt{display:none}th,td{padding:5px 4px}nav{display:grid;grid-template-columns:repeat(3,1fr)}svg .lbl{font-size:11px}nav a{padding:7px 4px;text-align:center}}";
 
 /*
  * Without the script every view shows, one after the other; with it, the nav
@@ -786,9 +786,15 @@ view_users(struct ctx *c)
 		/* The chart names people as the table does: display name, else npub. */
 		{
 			char full[NIP19_KEY_BUFSIZE], shown[NIP19_KEY_BUFSIZE];
-			const char *label = name && *name ? name :
-			    entity_short(col_text(st, 0), NIP19_NPUB, full, shown) == 0 ?
-			    shown : col_text(st, 0);
+			const char *label = name && *name ? name : col_text(st, 0);
+
+			/* Charts have room for less than a table: "npub1abc…wxyz". */
+			if (!(name && *name) &&
+			    entity_short(col_text(st, 0), NIP19_NPUB, full, shown) == 0) {
+				snprintf(shown, sizeof shown, "%.8s\xe2\x80\xa6%s", full,
+				    full + strlen(full) - 4);
+				label = shown;
+			}
 
 			bars_add(&bars, label, sqlite3_column_double(st, is_scored ? 7 : 4));
 		}
