@@ -307,6 +307,7 @@ bolt11_invoice(struct gen *g, uint64_t msat, int64_t when, char *out, size_t cap
 	n += m;
 	for (i = 0; i < 65; i++)  /* signature and recovery id */
 		bytes[i] = (uint8_t)next_random(g);
+	bytes[64] &= 3;  /* a recovery id is 0 to 3 */
 	bech32_convert_bits(data + n, sizeof(data) - n, &m, 5, bytes, 65, 8, 1);
 	n += m;
 	if (bech32_encode(out, cap, hrp, data, n, 2000) != 0)
