@@ -404,6 +404,16 @@ hourly_buckets(const struct ctx *c)
 	return h < 24 ? 24 : h > DASHBOARD_MAX_HOURS ? DASHBOARD_MAX_HOURS : (size_t)h;
 }
 
+/* card_title: "LABEL N h", N without printf, whose %g would follow LC_NUMERIC. */
+static void
+card_title(struct buf *title, const char *label, double hours)
+{
+	buf_reset(title);
+	buf_printf(title, "%s ", label);
+	svg_number(title, hours);
+	buf_puts(title, " h");
+}
+
 /* A metric card: label, big number, growth against the window before, sparkline. */
 static void
 card(struct ctx *c, const char *label, int64_t value, int64_t prev, int growth,
@@ -461,29 +471,26 @@ view_overview(struct ctx *c)
 
 	view_begin(out, 0);
 	buf_puts(out, "<div class=\"cards\">");
-	buf_printf(&title, "Events in the last %g h", c->hours);
+	card_title(&title, "Events in the last", c->hours);
 	card(c, title.data,
 	    query_int(c, "SELECT count(*) FROM nostr_events WHERE created_at > :since "
 		"AND created_at <= :now", 0),
 	    query_int(c, "SELECT count(*) FROM nostr_events WHERE created_at > :prev "
 		"AND created_at <= :since", 0), 1, &ev, "Events per hour");
-	buf_reset(&title);
-	buf_printf(&title, "Active users, last %g h", c->hours);
+	card_title(&title, "Active users, last", c->hours);
 	card(c, title.data,
 	    query_int(c, "SELECT count(DISTINCT pubkey) FROM nostr_events WHERE "
 		"created_at > :since AND created_at <= :now", 0),
 	    query_int(c, "SELECT count(DISTINCT pubkey) FROM nostr_events WHERE "
 		"created_at > :prev AND created_at <= :since", 0), 1, &au,
 	    "Active users per hour");
-	buf_reset(&title);
-	buf_printf(&title, "New users, last %g h", c->hours);
+	card_title(&title, "New users, last", c->hours);
 	card(c, title.data,
 	    query_int(c, "SELECT count(*) FROM users WHERE first_seen > :since "
 		"AND first_seen <= :now", 0),
 	    query_int(c, "SELECT count(*) FROM users WHERE first_seen > :prev "
 		"AND first_seen <= :since", 0), 1, &nu, "New users per hour");
-	buf_reset(&title);
-	buf_printf(&title, "Zapped sats, last %g h", c->hours);
+	card_title(&title, "Zapped sats, last", c->hours);
 	card(c, title.data,
 	    query_int(c, "SELECT coalesce(sum(sats), 0) FROM zaps WHERE valid = 1 AND "
 		"created_at > :since AND created_at <= :now", 0),
