@@ -700,7 +700,7 @@ view_network(struct ctx *c)
 	    "SELECT (created_at - :base - 1) / :step, count(DISTINCT pubkey) FROM nostr_events "
 	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	struct series ev, au;
-	struct buf *out = c->out;
+	struct buf *out = c->out, title = BUF_INIT;
 
 	series_load(c, &ev, hourly, hourly_buckets(c), 3600);
 	series_load(c, &au, authors_daily, DASHBOARD_DAYS, 86400);
@@ -712,10 +712,17 @@ view_network(struct ctx *c)
 	panel_begin(out, "Active authors per day");
 	svg_line_chart(out, "Active authors per day", au.p, au.n, SVG_DAILY, "authors");
 	buf_puts(out, "</div>");
-	bar_panel(c, "Events by kind", "SELECT kind, events FROM kind_counts "
-	    "ORDER BY events DESC, kind LIMIT 12", "events", 1);
-	bar_panel(c, "Events by language", "SELECT lang, events FROM language_counts "
-	    "ORDER BY events DESC, lang LIMIT 12", "events", 0);
+	/* The window, not all time: what is active now, and an index range
+	 * rather than a scan of every event. */
+	card_title(&title, "Events by kind, last", c->hours);
+	bar_panel(c, title.data, "SELECT kind, count(*) AS n FROM nostr_events "
+	    "WHERE created_at > :since AND created_at <= :now "
+	    "GROUP BY kind ORDER BY n DESC, kind LIMIT 12", "events", 1);
+	card_title(&title, "Events by language, last", c->hours);
+	bar_panel(c, title.data, "SELECT coalesce(lang, 'und'), count(*) AS n FROM nostr_events "
+	    "WHERE created_at > :since AND created_at <= :now "
+	    "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 12", "events", 0);
+	buf_free(&title);
 	buf_puts(out, "</div></section>\n");
 	series_free(&ev);
 	series_free(&au);
