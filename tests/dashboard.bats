@@ -239,7 +239,7 @@ teardown() {
 	# New data: the next round shows it.  Meanwhile every read is a whole page.
 	sqlite3 -cmd '.timeout 5000' "$db" 'UPDATE zaps SET valid = 1, problems = '"'[]'"
 	updated=0
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		page=$(cat "$dir/index.html")
 		[[ $page == "<!DOCTYPE html>"*"</html>" ]]
 		if [[ $page == *'<div class="k">Valid zaps</div><div class="v">40</div>'* ]]; then
