@@ -132,3 +132,15 @@ gen() {
 	nostr-gen -n $((n + n / 4 + 10)) -s "$seed" -t "$start" --span $((span + span / 4)) "$@" |
 		grep -v '\\u00[01][0-9a-f]' | head -n "$n"
 }
+
+# start_hostile NAME MODE [EVENTS]: the hostile relay in MODE; sets NAME_port.
+start_hostile() {
+	local name=$1 mode=$2 events=${3:-/dev/null}
+	rm -f "$D/$name.ready"
+	node "$RELAY_DIR/hostile.js" --mode "$mode" --events "$events" \
+		--ready "$D/$name.ready" >>"$D/$name.log" 2>&1 3>&- &
+	echo $! >"$D/$name.pid"
+	track $!
+	wait_file "$D/$name.ready" 20 || return 1
+	printf -v "${name}_port" '%s' "$(cat "$D/$name.ready")"
+}
