@@ -90,7 +90,10 @@ static const char dashboard_css[] =
 /*
  * Without the script every view shows, one after the other; with it, the nav
  * switches views through the URL fragment, so a refresh or a shared link
- * keeps the view.  data-ready tells the browser test the script ran.
+ * keeps the view.  A meta refresh to a URL with a fragment is only a jump
+ * within the page, not a reload, so the script reloads the page itself at
+ * the interval the meta element gives (the meta still serves pages read
+ * without script).  data-ready tells the browser test the script ran.
  */
 static const char dashboard_js[] =
 "(function(){var ids=['overview','trending','network','users','relays','zaps'];"
@@ -100,6 +103,8 @@ static const char dashboard_js[] =
 "if(a){if(id===h)a.setAttribute('aria-current','page');else a.removeAttribute('aria-current');}});"
 "if(top)window.scrollTo(0,0);}"
 "window.addEventListener('hashchange',function(){show(true);});show(false);"
+"var m=document.querySelector('meta[http-equiv=refresh]'),r=m?parseInt(m.content,10):0;"
+"if(r>0)setTimeout(function(){location.reload();},r*1000);"
 "document.documentElement.setAttribute('data-ready','1');})();";
 
 static const char *const view_ids[] = {

@@ -183,6 +183,17 @@ browser() {
 	browser raw raw
 }
 
+@test "browser: --refresh reloads the page, which stays on its view" {
+	command -v chromium >/dev/null || skip "chromium is not installed"
+	command -v node >/dev/null || skip "node is not installed"
+	nostr-report -d "$SCORED_DB" --refresh 1 html -o "$BATS_TEST_TMPDIR/refresh.html"
+	run timeout -k 5 60 node "$ROOT/tests/browser/check.js" "$BATS_TEST_TMPDIR/refresh.html" \
+		"$BATS_TEST_TMPDIR" --refresh
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^ok - ' <<<"$output")" -eq 2 ]
+}
+
 @test "browser: screenshots are PNGs of the asked widths" {
 	command -v chromium >/dev/null || skip "chromium is not installed"
 	for w in 1280 390; do

@@ -3,11 +3,12 @@
 // inside, through the Chrome DevTools Protocol over --remote-debugging-pipe
 // (no npm packages, no ports).
 //
-// usage: node check.js PAGE.html OUTDIR [--sparse]
+// usage: node check.js PAGE.html OUTDIR [--sparse | --refresh]
 //
 // --sparse: generated data, where a view's charts must be there but how many
-// bars they hold is not known in advance.  $CHROMIUM names the browser
-// (default chromium).
+// bars they hold is not known in advance.  --refresh: only check that a page
+// made with --refresh reloads itself and stays on the view it showed.
+// $CHROMIUM names the browser (default chromium).
 //
 // For each width (1280, 390) and colour scheme (light, dark) it loads the page
 // and checks: our script ran and no other did (title unchanged, one <script>,
@@ -25,9 +26,9 @@ const os = require('os');
 
 const [page, outdir, mode] = process.argv.slice(2);
 const chromium = process.env.CHROMIUM || 'chromium';
-const sparse = mode === '--sparse';
-if (!page || !outdir || (mode !== undefined && !sparse)) {
-	console.error('usage: node check.js PAGE.html OUTDIR [--sparse]');
+const sparse = mode === '--sparse', refresh = mode === '--refresh';
+if (!page || !outdir || (mode !== undefined && !sparse && !refresh)) {
+	console.error('usage: node check.js PAGE.html OUTDIR [--sparse | --refresh]');
 	process.exit(2);
 }
 const TOTAL_MS = 50000;   // the whole run; bats adds its own timeout around it
@@ -197,7 +198,29 @@ async function screenshot(session, file, width) {
 	fs.writeFileSync(path.join(outdir, file), Buffer.from(shot.data, 'base64'));
 }
 
+// checkRefresh: the page on #zaps reloads by itself (a new document, so a
+// new time origin) and still shows Zaps.
+async function checkRefresh() {
+	const url = 'file://' + path.resolve(page) + '#zaps';
+	const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+	const { sessionId: s } = await send('Target.attachToTarget', { targetId, flatten: true });
+	await send('Page.enable', {}, s);
+	let loaded = waitFor(s, 'Page.loadEventFired');
+	await send('Page.navigate', { url }, s);
+	await loaded;
+	const first = await evaluate(s, 'performance.timeOrigin');
+	loaded = waitFor(s, 'Page.loadEventFired');
+	await loaded;
+	const r = await evaluate(s, `({ origin: performance.timeOrigin, hash: location.hash,
+		shown: [...document.querySelectorAll('section.view')].filter((x) => !x.hidden)
+			.map((x) => x.id).join(',') })`);
+	check('the page reloaded itself', r.origin > first, [first, r.origin]);
+	check('the reloaded page shows the same view', r.hash === '#zaps' && r.shown === 'zaps', r);
+}
+
 async function run() {
+	if (refresh)
+		return checkRefresh();
 	const url = 'file://' + path.resolve(page);
 	const requests = [];
 	listeners.push((msg) => {
