@@ -52,6 +52,19 @@ CREATE INDEX IF NOT EXISTS nostr_events_kind ON nostr_events(kind, created_at);
 CREATE UNIQUE INDEX IF NOT EXISTS nostr_events_replaceable
 	ON nostr_events(pubkey, kind, d_tag) WHERE d_tag IS NOT NULL;
 
+-- replaceable_heads: the newest version seen of each replaceable event
+-- (pubkey, kind) and addressable event (pubkey, kind, d), ties to the lowest
+-- id, kept even when that version was deleted (NIP-09) or never stored: an
+-- older version arriving later must stay out (NIP-01), whatever the order.
+CREATE TABLE IF NOT EXISTS replaceable_heads (
+	pubkey     TEXT    NOT NULL,               -- author (hex)
+	kind       INTEGER NOT NULL,               -- a replaceable or addressable kind
+	d_tag      TEXT    NOT NULL,               -- as nostr_events.d_tag ('' for replaceable)
+	event_id   TEXT    NOT NULL,               -- the newest version's id
+	created_at INTEGER NOT NULL,               -- its created_at
+	PRIMARY KEY (pubkey, kind, d_tag)
+) STRICT, WITHOUT ROWID;
+
 -- users: every pubkey that authored a loaded event, including events later
 -- replaced or deleted.  first_seen is the earliest created_at seen from it
 -- (for new-user statistics: a user is new in a window when first_seen falls

@@ -12,7 +12,7 @@
 #include "jsonobj.h"
 
 enum stmt {
-	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_REMOVE, S_EVENT,
+	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_HEAD, S_REMOVE, S_EVENT,
 	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
 	S_BEGIN, S_COMMIT, S_COUNT
@@ -31,8 +31,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 AND created_at >= ?3"
 	    " LIMIT 1",
 	[S_CURRENT] =
-	    "SELECT id, created_at FROM nostr_events"
+	    "SELECT event_id, created_at FROM replaceable_heads"
 	    " WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3",
+	[S_HEAD] =
+	    "INSERT OR REPLACE INTO replaceable_heads VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REMOVE] = "DELETE FROM nostr_events WHERE id = ?1",
 	[S_EVENT] =
 	    "INSERT OR IGNORE INTO nostr_events(id, pubkey, created_at, kind, content, tags,"
@@ -307,15 +309,17 @@ is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
 
 /*
  * replaceable_check: for a replaceable or addressable event, 1 when the
- * stored version wins (or is this very event), 0 when ev may go in (having
- * removed the stored loser), -1 on error.
+ * newest version seen so far wins over ev (or is ev), 0 when ev is the new
+ * head (the stored loser, if any, is removed), -1 on error.  The head is
+ * remembered even when it is deleted or refused, so that the outcome does
+ * not depend on the order in which versions and deletions arrive.
  */
 static int
 replaceable_check(struct db *db, const struct event *ev, const struct event_str *d)
 {
 	sqlite3_stmt *st = db->stmt[S_CURRENT];
 	char old_id[65];
-	int64_t old_at;
+	int64_t old_at = 0;
 	int rc, cmp;
 
 	bind_text(st, 1, db->pubkey, 64);
@@ -330,25 +334,32 @@ replaceable_check(struct db *db, const struct event *ev, const struct event_str 
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
-	cmp = strcmp(old_id, db->id);
-	if (cmp == 0) {
-		db->stats.duplicates++;
-		return 1;
+	if (rc == SQLITE_ROW) {
+		cmp = strcmp(old_id, db->id);
+		if (cmp == 0) {
+			db->stats.duplicates++;
+			return 1;
+		}
+		/* NIP-01: the newest wins; on a tie, the lowest id. */
+		if (old_at > ev->created_at || (old_at == ev->created_at && cmp < 0)) {
+			db->stats.superseded++;
+			return 1;
+		}
+		bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
+		if (run(db, S_REMOVE) < 0)
+			return -1;
+		if (sqlite3_changes(db->sql) > 0)
+			db->stats.replaced++;
 	}
-	/* NIP-01: the newest wins; on a tie, the lowest id. */
-	if (old_at > ev->created_at || (old_at == ev->created_at && cmp < 0)) {
-		db->stats.superseded++;
-		return 1;
-	}
-	bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
-	if (run(db, S_REMOVE) < 0)
-		return -1;
-	db->stats.replaced++;
-	return 0;
+	st = db->stmt[S_HEAD];
+	bind_text(st, 1, db->pubkey, 64);
+	sqlite3_bind_int64(st, 2, ev->kind);
+	bind_text(st, 3, d->s, d->len);
+	bind_text(st, 4, db->id, 64);
+	sqlite3_bind_int64(st, 5, ev->created_at);
+	return run(db, S_HEAD) < 0 ? -1 : 0;
 }
 
 static int
@@ -638,6 +649,9 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 		return -1;
 
 	d = d_tag(ev);
+	/* The head first: a deleted newest version still outranks older ones. */
+	if (d != NULL && (r = replaceable_check(db, ev, d)) != 0)
+		return r < 0 ? -1 : 0;
 	/* NIP-09: a deletion cannot be deleted, so kind 5 skips the check. */
 	if (ev->kind != 5) {
 		if ((r = is_deleted(db, ev, d, &db->tags)) < 0)
@@ -647,8 +661,6 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 			return 0;
 		}
 	}
-	if (d != NULL && (r = replaceable_check(db, ev, d)) != 0)
-		return r < 0 ? -1 : 0;
 
 	tags_json(&db->tags, ev);
 	hex_encode(ev->sig, 64, sig);

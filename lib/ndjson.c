@@ -77,6 +77,9 @@ fill(struct line_reader *r)
 		return 0;
 	if (r->idle)
 		r->idle(r->idle_arg);
+	/* A signal may have come while the idle callback waited (nostr-load polls). */
+	if (r->stop && *r->stop)
+		return 0;
 	do
 		n = read(r->fd, r->buf + r->end, r->cap - r->end);
 	while (n < 0 && errno == EINTR && !(r->stop && *r->stop));

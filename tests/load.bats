@@ -1,0 +1,276 @@
+#!/usr/bin/env bats
+# nostr-load: row counts checked against jq over the input, idempotence,
+# NIP-01 replaceable rules, NIP-09 deletions, profiles, follows, zaps, bad
+# input, signals.
+
+load common
+load enrich_helper
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	DB=$T/db
+}
+
+@test "real events: row counts match jq's count of the input" {
+	need_shared nostrdb/events.ndjson
+	src=$NP_SHARED_DATA/nostrdb/events.ndjson
+	nostr-load -q -d "$DB" "$src"
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq "$(expected_stored "$src")" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM users')" -eq "$(jq -r .pubkey "$src" | sort -u | wc -l)" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM user_profiles')" -eq \
+	    "$(jq -r 'select(.kind == 0) | .pubkey' "$src" | sort -u | wc -l)" ]
+	for k in 1 6 7; do
+		[ "$(q "$DB" "SELECT count(*) FROM nostr_events WHERE kind = $k")" -eq \
+		    "$(jq -r "select(.kind == $k) | .id" "$src" | sort -u | wc -l)" ]
+	done
+	# Reactions: kind 7 with an e tag; reposts: kind 6 with an e tag.
+	[ "$(q "$DB" 'SELECT count(*) FROM reactions')" -eq \
+	    "$(jq -r 'select(.kind == 7 and any(.tags[]; .[0] == "e")) | .id' "$src" | wc -l)" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM reposts')" -eq \
+	    "$(jq -r 'select(.kind == 6 and any(.tags[]; .[0] == "e")) | .id' "$src" | wc -l)" ]
+	# first_seen is the earliest created_at of each pubkey.
+	jq -r '[.pubkey, .created_at] | @tsv' "$src" | sort -k1,1 -k2,2n |
+	    awk '!seen[$1]++ { print $1 "|" $2 }' >"$T/want"
+	q "$DB" 'SELECT pubkey, first_seen FROM users ORDER BY pubkey' >"$T/got"
+	diff "$T/want" "$T/got"
+	# Every p tag of a stored non-contact-list event is a mention row.
+	jq -r 'select(.kind != 3) | .id as $id | .tags[] | select(.[0] == "p") | "\($id)|\(.[1])"' \
+	    "$src" | sort -u >"$T/want"
+	q "$DB" 'SELECT event_id || "|" || mentioned FROM mentions' | sort >"$T/all"
+	[ -z "$(comm -23 "$T/want" "$T/all")" ]
+}
+
+@test "the real contact list with hundreds of p tags: the newest list, every follow" {
+	need_shared nostrdb/events.ndjson
+	src=$NP_SHARED_DATA/nostrdb/events.ndjson
+	nostr-load -q -d "$DB" "$src"
+	jq -sr '[.[] | select(.kind == 3)] | group_by(.pubkey)[]
+	    | sort_by(-.created_at, .id) | .[0] as $e
+	    | $e.tags[] | select(.[0] == "p" and (.[1] | test("^[0-9a-f]{64}$")))
+	    | "\($e.pubkey)|\(.[1])"' "$src" | sort -u >"$T/want"
+	[ "$(wc -l <"$T/want")" -gt 700 ]
+	q "$DB" 'SELECT follower || "|" || followed FROM follows' | sort >"$T/got"
+	diff "$T/want" "$T/got"
+	# The older list of the same author left no rows behind.
+	[ "$(q "$DB" 'SELECT count(DISTINCT event_id) FROM follows')" -eq 2 ]
+}
+
+@test "loading twice, or in reverse order, leaves the same database" {
+	need_shared nostrdb/events.ndjson
+	src=$NP_SHARED_DATA/nostrdb/events.ndjson
+	nostr-gen -n 3000 -s 5 -a 40 >"$T/gen"
+	cat "$src" "$T/gen" >"$T/all"
+	nostr-load -q -d "$DB" "$T/all"
+	sqlite3 "$DB" .dump >"$T/dump1"
+	nostr-load -q -d "$DB" "$T/all"
+	sqlite3 "$DB" .dump >"$T/dump2"
+	cmp "$T/dump1" "$T/dump2"
+	tac "$T/all" | nostr-load -q -d "$T/rev"
+	sqlite3 "$T/rev" .dump | sort >"$T/dump3"
+	sort "$T/dump1" | cmp - "$T/dump3"
+}
+
+@test "generated events: counts per kind and derived tables match jq" {
+	nostr-gen -n 5000 -s 11 -a 60 --kinds 0,1,3,6,7,30023,9735 >"$T/gen"
+	nostr-load -q -d "$DB" "$T/gen"
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq "$(expected_stored "$T/gen")" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM zaps')" -eq "$(jq -r 'select(.kind == 9735) | .id' "$T/gen" | wc -l)" ]
+	# Hashtags from the t tags of stored events are all there (content
+	# hashtags add to them; replaced and deleted events take theirs along).
+	q "$DB" 'SELECT id FROM nostr_events' >"$T/ids"
+	jq -r --rawfile ids "$T/ids" '($ids | split("\n") | map({(.): 1}) | add) as $keep
+	    | select($keep[.id]) | .id as $id | .tags[] | select(.[0] == "t")
+	    | "\($id)|\(.[1] | ascii_downcase)"' "$T/gen" | sort -u >"$T/want"
+	[ -s "$T/want" ]
+	q "$DB" 'SELECT event_id || "|" || hashtag FROM hashtags' | sort >"$T/got"
+	[ -z "$(comm -23 "$T/want" "$T/got")" ]
+}
+
+@test "replaceable ties: same created_at, the lowest id wins in either order" {
+	a=$(event 4 0 1700000000 '{"name":"first"}')
+	b=$(event 4 0 1700000000 '{"name":"second"}')
+	low=$(printf '%s\n%s\n' "$a" "$b" | jq -r .id | sort | head -1)
+	printf '%s\n%s\n' "$a" "$b" | nostr-load -q -d "$T/ab"
+	printf '%s\n%s\n' "$b" "$a" | nostr-load -q -d "$T/ba"
+	[ "$(q "$T/ab" 'SELECT id FROM nostr_events')" = "$low" ]
+	[ "$(q "$T/ba" 'SELECT id FROM nostr_events')" = "$low" ]
+	[ "$(q "$T/ab" 'SELECT event_id FROM user_profiles')" = "$low" ]
+	[ "$(q "$T/ba" 'SELECT event_id FROM user_profiles')" = "$low" ]
+}
+
+@test "replaceable and addressable: newest wins per key, d tags kept apart" {
+	{
+		event 4 10002 1700000200 '' '[["r","wss://new"]]'
+		event 4 10002 1700000100 '' '[["r","wss://old"]]'
+		event 4 30023 1700000100 'a1' '[["d","a"]]'
+		event 4 30023 1700000300 'a2' '[["d","a"]]'
+		event 4 30023 1700000000 'b1' '[["d","b"]]'
+		event 4 30023 1700000000 'none'
+		event 4 20001 1700000000 'ephemeral'
+	} >"$T/in"
+	nostr-load -v -d "$DB" "$T/in" 2>"$T/err"
+	[ "$(q "$DB" 'SELECT tags FROM nostr_events WHERE kind = 10002')" = '[["r","wss://new"]]' ]
+	[ "$(q "$DB" "SELECT group_concat(content, ',') FROM (SELECT content FROM nostr_events WHERE kind = 30023 ORDER BY content)")" = "a2,b1,none" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events WHERE kind = 20001')" -eq 0 ]
+	grep -Eq 'ephemeral \(not stored\) +1$' "$T/err"
+}
+
+@test "deletions before and after their targets, by e and by a tag" {
+	n1=$(note 5 1700000000 'delete me later')
+	n2=$(note 5 1700000001 'delete me first')
+	n3=$(note 6 1700000002 'not yours to delete')
+	art=$(event 5 30023 1700000003 'article' '[["d","post"]]')
+	id1=$(jq -r .id <<<"$n1") id2=$(jq -r .id <<<"$n2") id3=$(jq -r .id <<<"$n3")
+	tags=$(jq -nc --arg a "$id1" --arg b "$id2" --arg c "$id3" --arg addr "30023:$(pub 5):post" \
+	    '[["e",$a],["e",$b],["e",$c],["a",$addr]]')
+	del=$(event 5 5 1700000010 'oops' "$tags")
+	newer=$(event 5 30023 1700000020 'article v2' '[["d","post"]]')
+	# n1 and the article come before the deletion, n2 after it.
+	printf '%s\n' "$n1" "$n3" "$art" "$del" "$n2" "$newer" >"$T/in"
+	nostr-load -v -d "$DB" "$T/in" 2>"$T/err"
+	[ "$(q "$DB" "SELECT count(*) FROM nostr_events WHERE id IN ('$id1', '$id2')")" -eq 0 ]
+	# Another author's note survives a deletion that names it.
+	[ "$(q "$DB" "SELECT count(*) FROM nostr_events WHERE id = '$id3'")" -eq 1 ]
+	# The address deletion covers versions up to its created_at, not later ones.
+	[ "$(q "$DB" 'SELECT content FROM nostr_events WHERE kind = 30023')" = "article v2" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM deletions')" -eq 4 ]
+	grep -Eq 'refused \(deleted before\) +1$' "$T/err"
+	# Loading it all again in reverse changes nothing.
+	sqlite3 "$DB" .dump | sort >"$T/d1"
+	tac "$T/in" | nostr-load -q -d "$T/rev"
+	sqlite3 "$T/rev" .dump | sort | cmp - "$T/d1"
+}
+
+@test "a deleted note takes its hashtags, mentions and reply rows with it" {
+	root=$(note 6 1700000000 'root')
+	rid=$(jq -r .id <<<"$root")
+	reply=$(note 5 1700000001 'answer #tag' "$(jq -nc --arg r "$rid" --arg p "$(pub 6)" '[["e",$r,"","root"],["p",$p]]')")
+	id=$(jq -r .id <<<"$reply")
+	printf '%s\n%s\n' "$root" "$reply" | nostr-load -q -d "$DB"
+	[ "$(q "$DB" 'SELECT count(*) FROM hashtags') $(q "$DB" 'SELECT count(*) FROM replies') $(q "$DB" 'SELECT count(*) FROM mentions')" = "1 1 1" ]
+	event 5 5 1700000005 '' "[[\"e\",\"$id\"]]" | nostr-load -q -d "$DB"
+	[ "$(q "$DB" 'SELECT count(*) FROM hashtags') $(q "$DB" 'SELECT count(*) FROM replies') $(q "$DB" 'SELECT count(*) FROM mentions')" = "0 0 0" ]
+}
+
+@test "broken profile JSON is tolerated: what parsed is kept, json_ok says so" {
+	{
+		event 1 0 1700000000 '{"name":"alice","about":"unterminated'
+		event 2 0 1700000000 'not json at all'
+		event 3 0 1700000000 '{"name":42,"displayName":"Old Style","nip05":"c@x.org","lud16":"c@ln.org"}'
+		event 4 0 1700000000 '{"name":"dora","display_name":"Dora","website":"https://d.example"} trailing'
+	} | nostr-load -q -d "$DB"
+	[ "$(q "$DB" "SELECT name, json_ok FROM user_profiles WHERE pubkey = '$(pub 1)'")" = "alice|0" ]
+	[ "$(q "$DB" "SELECT coalesce(name, 'NULL'), json_ok, content FROM user_profiles WHERE pubkey = '$(pub 2)'")" = "NULL|0|not json at all" ]
+	[ "$(q "$DB" "SELECT coalesce(name, 'NULL'), display_name, nip05, lud16, json_ok FROM user_profiles WHERE pubkey = '$(pub 3)'")" = "NULL|Old Style|c@x.org|c@ln.org|1" ]
+	[ "$(q "$DB" "SELECT name, display_name, website, json_ok FROM user_profiles WHERE pubkey = '$(pub 4)'")" = "dora|Dora|https://d.example|0" ]
+}
+
+@test "zap sums: valid zaps counted, the one with a wrong amount is kept but not summed" {
+	target=$(note 2 1700000000 'zap me')
+	tid=$(jq -r .id <<<"$target")
+	{
+		printf '%s\n' "$target"
+		zap valid 21000 "$tid"
+		zap valid 1000000 "$tid"
+		zap valid 5000 "$tid"
+		zap wrong_amount 7000 "$tid"
+	} >"$T/in"
+	nostr-load -q -d "$DB" "$T/in"
+	[ "$(q "$DB" 'SELECT count(*), sum(valid) FROM zaps')" = "4|3" ]
+	[ "$(q "$DB" "SELECT zap_count, zap_total_sats FROM zap_totals WHERE event_id = '$tid'")" = "3|1026" ]
+	[ "$(q "$DB" "SELECT sats_received FROM user_zap_totals WHERE pubkey = '$(pub 2)'")" = "1026" ]
+	[ "$(q "$DB" "SELECT DISTINCT sender FROM zaps")" = "$(pub 1)" ]
+	[ "$(q "$DB" "SELECT problems FROM zaps WHERE valid = 0")" = '["amount_mismatch"]' ]
+}
+
+@test "bad lines are rejected and counted, good ones stored" {
+	nostr-gen -n 20 -s 3 --kinds 1 >"$T/good"
+	{
+		head -10 "$T/good"
+		echo 'not json'
+		echo '[1,2,3]'
+		head -1 "$T/good" | jq -c '.id |= ascii_upcase'
+		head -1 "$T/good" | jq -c 'del(.sig)'
+		head -1 "$T/good" | jq -c '.content = ("x" * 5000)'
+		tail -10 "$T/good"
+	} >"$T/in"
+	run nostr-load -v -d "$DB" --max-line 4096 --reject "$T/rej" "$T/in"
+	[ "$status" -eq 0 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 20 ]
+	[ "$(wc -l <"$T/rej")" -eq 4 ]   # the long line is counted, not kept
+	grep -q '25 lines read, 20 events stored, 5 rejected' <<<"$output"
+	run nostr-load -q --strict -d "$DB" "$T/in"
+	[ "$status" -eq 1 ]
+}
+
+@test "relay-status records go to relay_metrics, once" {
+	cat >"$T/in" <<-'EOF'
+	{"type":"relay_status","relay":"wss://a.example","time":1700000000.5,"state":"connected","connect_ms":42.5,"events":0,"duplicates":0,"invalid":0,"reconnects":0,"notices":0}
+	{"type":"relay_status","relay":"wss://a.example","time":1700000060.25,"state":"eose","eose_ms":310,"events":120,"duplicates":3,"invalid":1,"reconnects":0,"notices":1,"notice":"rate limited","nip11":{"name":"A"}}
+	{"type":"relay_status","relay":"wss://a.example","time":1700000060.25,"state":"eose","events":120}
+	EOF
+	nostr-load -q -d "$DB" "$T/in"
+	[ "$(q "$DB" 'SELECT count(*) FROM relay_metrics')" -eq 2 ]
+	[ "$(q "$DB" "SELECT connect_ms FROM relay_metrics WHERE state = 'connected'")" = "42.5" ]
+	[ "$(q "$DB" "SELECT events, duplicates, notice, json_extract(nip11, '\$.name') FROM relay_metrics WHERE state = 'eose'")" = "120|3|rate limited|A" ]
+}
+
+@test "SIGTERM: the lines read are committed and the exit is clean" {
+	nostr-gen -n 300 -s 9 --kinds 1 >"$T/in"
+	mkfifo "$T/fifo"
+	nostr-load -q -d "$DB" --flush-ms 60000 --batch 1000000 "$T/fifo" &
+	pid=$!
+	exec 7>"$T/fifo"
+	cat "$T/in" >&7
+	# Nothing is committed yet (huge batch, long flush); wait until all is read.
+	sleep 1
+	kill -TERM "$pid"
+	wait "$pid"
+	exec 7>&-
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 300 ]
+	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
+}
+
+@test "idle input is committed after --flush-ms, while the stream stays open" {
+	mkfifo "$T/fifo"
+	nostr-load -q -d "$DB" --flush-ms 100 "$T/fifo" &
+	pid=$!
+	exec 7>"$T/fifo"
+	note 1 1700000000 'live event' >&7
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ "$(q "$DB" 'SELECT count(*) FROM nostr_events' 2>/dev/null)" = 1 ] && break
+		sleep 0.3
+	done
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 1 ]
+	exec 7>&-
+	wait "$pid"
+}
+
+@test "kill -9 mid-load: the database is intact and a rerun completes it" {
+	nostr-gen -n 40000 -s 13 -a 200 >"$T/in"
+	nostr-load -q -d "$T/clean" "$T/in"
+	nostr-load -q -d "$DB" --batch 500 "$T/in" &
+	pid=$!
+	for i in $(seq 50); do
+		n=$(q "$DB" 'SELECT count(*) FROM nostr_events' 2>/dev/null || echo 0)
+		[ "${n:-0}" -gt 2000 ] && break
+		sleep 0.1
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
+	n=$(q "$DB" 'SELECT count(*) FROM nostr_events')
+	[ "$n" -lt "$(q "$T/clean" 'SELECT count(*) FROM nostr_events')" ]
+	nostr-load -q -d "$DB" "$T/in"
+	sqlite3 "$DB" .dump | sort >"$T/d1"
+	sqlite3 "$T/clean" .dump | sort | cmp - "$T/d1"
+}
+
+@test "usage errors exit 2, an unopenable database exits 1" {
+	run nostr-load --batch 0
+	[ "$status" -eq 2 ]
+	run nostr-load --no-such-option
+	[ "$status" -eq 2 ]
+	run nostr-load -d /nonexistent/dir/db </dev/null
+	[ "$status" -eq 1 ]
+}
