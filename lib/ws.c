@@ -369,6 +369,7 @@ ws_conn_start(struct ws_conn *c, void *multi, const char *url, const struct ws_o
 	curl_easy_setopt(curl, CURLOPT_CONNECT_ONLY, 1L);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_PRIVATE, c);
+	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, c->curl_error);
 	/* With a proxy from the environment, tunnel with CONNECT: our upgrade
 	 * request must reach the relay itself. */
 	curl_easy_setopt(curl, CURLOPT_HTTPPROXYTUNNEL, 1L);
@@ -438,7 +439,10 @@ ws_conn_connected(struct ws_conn *c, int result)
 	if (c->state != WS_CONNECTING)
 		return;
 	if (result != CURLE_OK) {
-		conn_fail(c, "%s", curl_easy_strerror((CURLcode)result));
+		/* curl's own message names the cause ("SSL certificate problem:
+		 * self-signed certificate"), its strerror only the class. */
+		conn_fail(c, "%s", c->curl_error[0] ? c->curl_error :
+		    curl_easy_strerror((CURLcode)result));
 		return;
 	}
 	if (curl_easy_getinfo(c->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||

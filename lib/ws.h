@@ -145,6 +145,7 @@ struct ws_conn {
 	int peer_closed;         /* the server sent a close frame */
 	uint16_t peer_close_code;
 	char error[160];         /* why the connection ended (empty after a clean close) */
+	char curl_error[256];    /* curl's detailed message (CURL_ERROR_SIZE) */
 };
 
 /*

@@ -144,3 +144,50 @@ start_hostile() {
 	wait_file "$D/$name.ready" 20 || return 1
 	printf -v "${name}_port" '%s' "$(cat "$D/$name.ready")"
 }
+
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+	node -e 'const s = require("net").createServer().listen(0, "127.0.0.1",
+		() => { console.log(s.address().port); s.close(); })'
+}
+
+# wait_port PORT [SECONDS]: waits until something accepts on 127.0.0.1:PORT.
+wait_port() {
+	local i n=$(( ${2:-10} * 20 ))
+	for ((i = 0; i < n; i++)); do
+		if (exec 5<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "# nothing listens on port $1" >&3
+	return 1
+}
+
+# start_tls NAME BACKEND_PORT: stunnel with a self-signed certificate made
+# now by openssl, in front of 127.0.0.1:BACKEND_PORT; sets NAME_port.
+start_tls() {
+	local name=$1 backend=$2 port
+	command -v stunnel4 >/dev/null || command -v stunnel >/dev/null ||
+		skip "stunnel4 is not installed"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+		-addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+		-keyout "$D/$name.key" -out "$D/$name.crt" 2>/dev/null
+	port=$(free_port)
+	cat >"$D/$name.conf" <<-CONF
+	foreground = yes
+	pid =
+	debug = 3
+	output = $D/$name.log
+	[relay]
+	accept = 127.0.0.1:$port
+	connect = 127.0.0.1:$backend
+	cert = $D/$name.crt
+	key = $D/$name.key
+	CONF
+	"$(command -v stunnel4 || command -v stunnel)" "$D/$name.conf" >/dev/null 2>&1 3>&- &
+	echo $! >"$D/$name.pid"
+	track $!
+	wait_port "$port" 10 || return 1
+	printf -v "${name}_port" '%s' "$port"
+}
