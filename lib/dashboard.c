@@ -213,12 +213,6 @@ step(struct ctx *c, sqlite3_stmt *st)
 	return 0;
 }
 
-/* finish: finalizes st, keeping the error message for dashboard_write's caller. */
-static void
-finish(sqlite3_stmt *st)
-{
-	sqlite3_finalize(st);
-}
 
 static const char *
 col_text(sqlite3_stmt *st, int i)
@@ -237,7 +231,7 @@ query_int(struct ctx *c, const char *sql, int64_t dflt)
 
 	if (step(c, st) && sqlite3_column_type(st, 0) != SQLITE_NULL)
 		v = sqlite3_column_int64(st, 0);
-	finish(st);
+	sqlite3_finalize(st);
 	return v;
 }
 
@@ -309,12 +303,6 @@ put_person(struct buf *out, const char *pubkey, const char *name)
 	buf_putc(out, '>');
 	html_escape_cut(out, name, strlen(name), 32);
 	buf_puts(out, "</bdi>");
-}
-
-static void
-put_num(struct buf *out, double v)
-{
-	svg_number(out, v);
 }
 
 /* put_growth: "+12% vs previous 24 h", coloured; nothing to compare: a dash. */
@@ -389,7 +377,7 @@ series_load(struct ctx *c, struct series *s, const char *sql, size_t n, int64_t 
 			s->v[b] = s->p[b].value;
 		}
 	}
-	finish(st);
+	sqlite3_finalize(st);
 }
 
 static void
@@ -429,7 +417,7 @@ card(struct ctx *c, const char *label, int64_t value, int64_t prev, int growth,
 	buf_puts(out, "<div class=\"card\"><div class=\"k\">");
 	html_escape_str(out, label);
 	buf_puts(out, "</div><div class=\"v\">");
-	put_num(out, (double)value);
+	svg_number(out, (double)value);
 	buf_puts(out, "</div>");
 	if (growth)
 		put_growth(c, value, prev);
@@ -556,7 +544,7 @@ view_trending(struct ctx *c)
 	buf_puts(out, "<div class=\"grid\">");
 	st = prepare(c, scored, 0, 0);
 	if (!step(c, st)) {
-		finish(st);
+		sqlite3_finalize(st);
 		is_scored = 0;
 		st = prepare(c, raw, 0, 0);
 		any = step(c, st);
@@ -573,20 +561,20 @@ view_trending(struct ctx *c)
 		buf_puts(&rows, "<tr><td class=\"t\"><bdi>#");
 		html_escape_cut(&rows, tag ? tag : "", tag ? strlen(tag) : 0, 40);
 		buf_puts(&rows, "</bdi></td><td class=\"n\">");
-		put_num(&rows, sqlite3_column_double(st, 1));
+		svg_number(&rows, sqlite3_column_double(st, 1));
 		buf_puts(&rows, "</td><td class=\"n\">");
-		put_num(&rows, sqlite3_column_double(st, 2));
+		svg_number(&rows, sqlite3_column_double(st, 2));
 		buf_puts(&rows, "</td>");
 		if (is_scored) {
 			buf_puts(&rows, "<td class=\"n opt\">");
-			put_num(&rows, sqlite3_column_double(st, 3));
+			svg_number(&rows, sqlite3_column_double(st, 3));
 			buf_puts(&rows, "</td><td class=\"n\">");
-			put_num(&rows, sqlite3_column_double(st, 4));
+			svg_number(&rows, sqlite3_column_double(st, 4));
 			buf_puts(&rows, "</td><td class=\"n opt\">");
 			if (sqlite3_column_type(st, 5) == SQLITE_NULL)
 				buf_puts(&rows, "<span class=\"badge\">new</span>");
 			else {
-				put_num(&rows, sqlite3_column_double(st, 5));
+				svg_number(&rows, sqlite3_column_double(st, 5));
 				buf_puts(&rows, "\xc3\x97");
 			}
 			buf_puts(&rows, "</td>");
@@ -594,7 +582,7 @@ view_trending(struct ctx *c)
 		buf_puts(&rows, "</tr>");
 		any = step(c, st);
 	}
-	finish(st);
+	sqlite3_finalize(st);
 
 	panel_begin(out, "Trending hashtags");
 	if (is_scored) {
@@ -640,20 +628,20 @@ view_trending(struct ctx *c)
 		buf_puts(out, "</div><div class=\"text\"><bdi>");
 		html_escape_cut(out, content ? content : "", content ? strlen(content) : 0, 280);
 		buf_puts(out, "</bdi></div><div class=\"stats\">virality ");
-		put_num(out, sqlite3_column_double(st, 4));
+		svg_number(out, sqlite3_column_double(st, 4));
 		buf_puts(out, " \xc2\xb7 ");
-		put_num(out, sqlite3_column_double(st, 5));
+		svg_number(out, sqlite3_column_double(st, 5));
 		buf_puts(out, " replies \xc2\xb7 ");
-		put_num(out, sqlite3_column_double(st, 6));
+		svg_number(out, sqlite3_column_double(st, 6));
 		buf_puts(out, " reposts \xc2\xb7 ");
-		put_num(out, sqlite3_column_double(st, 7));
+		svg_number(out, sqlite3_column_double(st, 7));
 		buf_puts(out, " reactions \xc2\xb7 ");
-		put_num(out, sqlite3_column_double(st, 8));
+		svg_number(out, sqlite3_column_double(st, 8));
 		buf_puts(out, " zaps (");
-		put_num(out, sqlite3_column_double(st, 9));
+		svg_number(out, sqlite3_column_double(st, 9));
 		buf_puts(out, " sats)</div></li>");
 	}
-	finish(st);
+	sqlite3_finalize(st);
 	if (any)
 		buf_puts(out, "</ol>");
 	else
@@ -687,7 +675,7 @@ bar_panel(struct ctx *c, const char *title, const char *sql, const char *unit,
 		}
 		bars_add(&bars, label.data, sqlite3_column_double(st, 1));
 	}
-	finish(st);
+	sqlite3_finalize(st);
 	panel_begin(c->out, title);
 	svg_bar_chart(c->out, title, bars.v, bars.n, unit);
 	buf_puts(c->out, "</div>");
@@ -762,7 +750,7 @@ view_users(struct ctx *c)
 	st = prepare(c, scored, 0, 0);
 	any = step(c, st);
 	if (!any) {
-		finish(st);
+		sqlite3_finalize(st);
 		is_scored = 0;
 		st = prepare(c, raw, 0, 0);
 		any = step(c, st);
@@ -790,15 +778,15 @@ view_users(struct ctx *c)
 		if (web)
 			html_link(out, web, NULL, 40);
 		buf_puts(out, "</td><td class=\"n\">");
-		put_num(out, sqlite3_column_double(st, 4));
+		svg_number(out, sqlite3_column_double(st, 4));
 		buf_puts(out, "</td>");
 		if (is_scored) {
 			buf_puts(out, "<td class=\"n opt\">");
-			put_num(out, sqlite3_column_double(st, 5));
+			svg_number(out, sqlite3_column_double(st, 5));
 			buf_puts(out, "</td><td class=\"n opt\">");
-			put_num(out, sqlite3_column_double(st, 6));
+			svg_number(out, sqlite3_column_double(st, 6));
 			buf_puts(out, "</td><td class=\"n\">");
-			put_num(out, sqlite3_column_double(st, 7));
+			svg_number(out, sqlite3_column_double(st, 7));
 			buf_puts(out, "</td>");
 		}
 		buf_puts(out, "</tr>");
@@ -819,7 +807,7 @@ view_users(struct ctx *c)
 		}
 		any = step(c, st);
 	}
-	finish(st);
+	sqlite3_finalize(st);
 	if (rank)
 		buf_puts(out, "</tbody></table></div>");
 	else
@@ -875,7 +863,7 @@ view_relays(struct ctx *c)
 		for (i = 2; i <= 7; i++) {
 			buf_printf(out, "<td class=\"n%s\">", i == 3 || i >= 5 ? " opt" : "");
 			if (sqlite3_column_type(st, i) != SQLITE_NULL)
-				put_num(out, round(sqlite3_column_double(st, i)));
+				svg_number(out, round(sqlite3_column_double(st, i)));
 			buf_puts(out, "</td>");
 		}
 		buf_puts(out, "<td class=\"t opt\"><bdi>");
@@ -894,7 +882,7 @@ view_relays(struct ctx *c)
 			bars_add(&latency, label, sqlite3_column_double(st, 2));
 		bars_add(&events, label, sqlite3_column_double(st, 4));
 	}
-	finish(st);
+	sqlite3_finalize(st);
 	if (any)
 		buf_puts(out, "</tbody></table></div>");
 	else
@@ -934,12 +922,12 @@ zap_table(struct ctx *c, const char *title, const char *who)
 		buf_printf(out, "<tr><td class=\"n\">%d</td><td class=\"t\">", ++rank);
 		put_person(out, col_text(st, 0), col_text(st, 1));
 		buf_puts(out, "</td><td class=\"n\">");
-		put_num(out, sqlite3_column_double(st, 2));
+		svg_number(out, sqlite3_column_double(st, 2));
 		buf_puts(out, "</td><td class=\"n\">");
-		put_num(out, sqlite3_column_double(st, 3));
+		svg_number(out, sqlite3_column_double(st, 3));
 		buf_puts(out, "</td></tr>");
 	}
-	finish(st);
+	sqlite3_finalize(st);
 	if (rank)
 		buf_puts(out, "</tbody></table></div>");
 	else
@@ -979,7 +967,7 @@ view_zaps(struct ctx *c)
 		if (b >= 0 && b < 6)
 			bins[b].value = sqlite3_column_double(st, 1);
 	}
-	finish(st);
+	sqlite3_finalize(st);
 	series_load(c, &sats, daily, DASHBOARD_DAYS, 86400);
 	invalid = query_int(c, "SELECT count(*) FROM zaps WHERE valid = 0", 0);
 
@@ -988,7 +976,7 @@ view_zaps(struct ctx *c)
 	panel_begin(out, "Sats zapped per day");
 	svg_line_chart(out, "Sats zapped per day", sats.p, sats.n, SVG_DAILY, "sats");
 	buf_puts(out, "<p class=\"hint\">Valid zap receipts only; ");
-	put_num(out, (double)invalid);
+	svg_number(out, (double)invalid);
 	buf_puts(out, " receipts with problems are left out. A receipt is the LNURL "
 	    "provider's claim, not proof of payment.</p></div>");
 	panel_begin(out, "Zap sizes (sats)");
