@@ -441,7 +441,7 @@ ws_conn_connected(struct ws_conn *c, int result)
 	if (result != CURLE_OK) {
 		/* curl's own message names the cause ("SSL certificate problem:
 		 * self-signed certificate"), its strerror only the class. */
-		conn_fail(c, "%s", c->curl_error[0] ? c->curl_error :
+		conn_fail(c, "%.150s", c->curl_error[0] ? c->curl_error :
 		    curl_easy_strerror((CURLcode)result));
 		return;
 	}
