@@ -198,8 +198,11 @@ lang_guess(struct lang *l, const char *s, size_t len)
 		if (count[k] > count[best])
 			best = (enum script)k;
 	/* Japanese mixes kana with Han; any real share of kana means Japanese. */
-	if (best == SCRIPT_HAN && count[SCRIPT_KANA] * 10 >= count[SCRIPT_HAN])
+	if ((best == SCRIPT_HAN || best == SCRIPT_KANA) &&
+	    count[SCRIPT_KANA] * 10 >= count[SCRIPT_HAN]) {
 		best = SCRIPT_KANA;
+		count[SCRIPT_KANA] += count[SCRIPT_HAN];
+	}
 	/* A text in no script's majority (say, half Latin, half Cyrillic) is unsure. */
 	if (count[best] * 10 < total * 6)
 		return "und";

@@ -109,10 +109,10 @@ read_request(struct zap_reader *zr, const struct event_str *desc, struct zap *ou
 	memcpy(out->sender, req.pubkey, 32);
 	out->comment = req.content.s;
 	out->comment_len = req.content.len;
-	/* The signature covers the id, so a wrong id makes the signature moot. */
+	/* Both are reported: a signature over a wrong id proves nothing either. */
 	if (event_check_id(&zr->parser, &req, NULL) != EVENT_OK)
 		out->problems |= ZAP_REQUEST_ID;
-	else if (event_check_sig(zr->schnorr, &req) != EVENT_OK)
+	if (event_check_sig(zr->schnorr, &req) != EVENT_OK)
 		out->problems |= ZAP_REQUEST_SIG;
 	for (i = 0; i < req.ntags; i++) {
 		const struct event_tag *t = &req.tags[i];
