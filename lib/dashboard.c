@@ -222,6 +222,20 @@ col_text(sqlite3_stmt *st, int i)
 	return s ? (const char *)s : NULL;
 }
 
+/*
+ * put_column: column i of the row, escaped and cut to max_chars, by its
+ * byte length: note content may hold U+0000, which a C string would end at.
+ */
+static void
+put_column(struct buf *out, sqlite3_stmt *st, int i, size_t max_chars)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	if (s != NULL)
+		html_escape_cut(out, (const char *)s, (size_t)sqlite3_column_bytes(st, i),
+		    max_chars);
+}
+
 /* query_int: the first column of the first row of sql, or dflt. */
 static int64_t
 query_int(struct ctx *c, const char *sql, int64_t dflt)
@@ -559,7 +573,7 @@ view_trending(struct ctx *c)
 		bars_add(&bars, tag, is_scored ? sqlite3_column_double(st, 4) :
 		    sqlite3_column_double(st, 1));
 		buf_puts(&rows, "<tr><td class=\"t\"><bdi>#");
-		html_escape_cut(&rows, tag ? tag : "", tag ? strlen(tag) : 0, 40);
+		put_column(&rows, st, 0, 40);
 		buf_puts(&rows, "</bdi></td><td class=\"n\">");
 		svg_number(&rows, sqlite3_column_double(st, 1));
 		buf_puts(&rows, "</td><td class=\"n\">");
@@ -614,8 +628,6 @@ view_trending(struct ctx *c)
 	st = prepare(c, viral, 0, 0);
 	any = 0;
 	while (step(c, st)) {
-		const char *content = col_text(st, 3);
-
 		if (!any)
 			buf_puts(out, "<ol class=\"notes\">");
 		any = 1;
@@ -626,7 +638,7 @@ view_trending(struct ctx *c)
 		buf_puts(out, " \xc2\xb7 ");
 		put_entity(out, col_text(st, 0), NIP19_NOTE);
 		buf_puts(out, "</div><div class=\"text\"><bdi>");
-		html_escape_cut(out, content ? content : "", content ? strlen(content) : 0, 280);
+		put_column(out, st, 3, 280);
 		buf_puts(out, "</bdi></div><div class=\"stats\">virality ");
 		svg_number(out, sqlite3_column_double(st, 4));
 		buf_puts(out, " \xc2\xb7 ");
@@ -843,8 +855,7 @@ view_relays(struct ctx *c)
 	panel_begin(out, "Relay health");
 	st = prepare(c, latest, 0, 0);
 	while (step(c, st)) {
-		const char *relay = col_text(st, 0), *state = col_text(st, 1),
-		    *notice = col_text(st, 8), *label;
+		const char *relay = col_text(st, 0), *label;
 
 		if (!any)
 			buf_puts(out, "<div class=\"tbl\"><table><thead><tr><th>Relay</th>"
@@ -856,9 +867,9 @@ view_relays(struct ctx *c)
 		any = 1;
 		/* Relay URLs are ws(s): shown as text, never as links. */
 		buf_puts(out, "<tr><td class=\"t\"><bdi>");
-		html_escape_cut(out, relay ? relay : "", relay ? strlen(relay) : 0, 48);
+		put_column(out, st, 0, 48);
 		buf_puts(out, "</bdi></td><td>");
-		html_escape_cut(out, state ? state : "", state ? strlen(state) : 0, 16);
+		put_column(out, st, 1, 16);
 		buf_puts(out, "</td>");
 		for (i = 2; i <= 7; i++) {
 			buf_printf(out, "<td class=\"n%s\">", i == 3 || i >= 5 ? " opt" : "");
@@ -867,8 +878,7 @@ view_relays(struct ctx *c)
 			buf_puts(out, "</td>");
 		}
 		buf_puts(out, "<td class=\"t opt\"><bdi>");
-		if (notice)
-			html_escape_cut(out, notice, strlen(notice), 80);
+		put_column(out, st, 8, 80);
 		buf_puts(out, "</bdi></td><td class=\"opt\">");
 		put_time(out, (int64_t)sqlite3_column_double(st, 9), "%m-%d %H:%M");
 		buf_puts(out, "</td></tr>");

@@ -104,6 +104,16 @@ test_scored_and_raw(void)
 	CHECK(has(&page, "Trend score over the 24 h up to 2023-11-14 23:13 UTC (nostr-score)."));
 	/* No velocity row: the hashtag is new in its window. */
 	CHECK(has(&page, "<span class=\"badge\">new</span>"));
+	/* Viral notes: content is shown by its length, U+0000 and all. */
+	exec(db, "INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig)"
+	    " VALUES (printf('%064x', 5), printf('%064x', 2), 1700000000, 1,"
+	    " 'a' || char(0) || '<i>z', '[]', printf('%0128x', 3))");
+	exec(db, "INSERT INTO content_metrics (event_id, pubkey, kind, created_at, computed_at,"
+	    " virality) VALUES (printf('%064x', 5), printf('%064x', 2), 1, 1700000000,"
+	    " 1700003600, 2.5)");
+	CHECK_EQ_INT(render(db, 1700003600, 0, &page, &err), 0);
+	CHECK(has(&page, "<bdi>a\xef\xbf\xbd&lt;i&gt;z</bdi>"));
+	CHECK(has(&page, "virality 2.5 \xc2\xb7 0 replies"));
 	/* A --now before the scoring run does not see its window. */
 	CHECK_EQ_INT(render(db, 1690000000, 0, &page, &err), 0);
 	CHECK(has(&page, "Not scored yet"));
