@@ -231,6 +231,9 @@ teardown() {
 	run nostr-pipeline -d "$SCORED_DB" dashboard --watch 5
 	[ "$status" -eq 2 ]
 	[[ $output == *"--watch needs -o FILE"* ]]
+	run nostr-pipeline -d "$SCORED_DB" dashboard --watch 5 --refresh soon -o "$dir/index.html"
+	[ "$status" -eq 2 ]
+	[[ $output == *"--refresh: not a positive number: soon"* ]]
 }
 
 @test "nostr-pipeline dashboard --watch: rewritten every interval, never half written" {
