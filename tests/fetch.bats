@@ -253,3 +253,29 @@ setup() {
 	NOSTR_RELAYS="$BASE, $BASE" fetch >"$T/out"
 	diff <(ids "$D/base.ndjson") <(ids "$T/out")
 }
+
+@test "--follow --paginate: the whole past past the cap, then live; SIGINT ends it" {
+	start_relay pf
+	url=ws://127.0.0.1:$pf_port
+	gen 1500 18 1700000000 300 >"$T/old"
+	gen 10 19 1700000500 10 >"$T/new"
+	publish "$pf_port" "$T/old"
+	BG_OUT=$T/out BG_ERR=$T/err background --follow --paginate "$url"
+	wait_lines "$T/out" 1500
+	publish "$pf_port" "$T/new"
+	wait_lines "$T/out" 1510
+	kill -INT "$BG_PID"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	[ "$rc" -eq 0 ]
+	diff <(cat "$T/old" "$T/new" | jq -r .id | sort) <(ids "$T/out")
+	[ ! -s "$T/err" ]
+	stop_relay pf
+}
+
+@test "a closed output pipe ends nostr-fetch quietly" {
+	run bash -c 'nostr-fetch "$1" 2>"$2" | head -1 >/dev/null; echo "${PIPESTATUS[0]}"' _ \
+		"$BASE" "$T/err"
+	[ "$output" = 141 ]
+	[ ! -s "$T/err" ]
+}
