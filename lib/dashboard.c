@@ -319,7 +319,8 @@ put_person(struct buf *out, const char *pubkey, const char *name)
 	buf_puts(out, "</bdi>");
 }
 
-/* put_growth: "+12% vs previous 24 h", coloured; nothing to compare: a dash. */
+/* put_growth: "+12% vs prior 24 h" (short enough for a phone card), coloured;
+ * nothing to compare: a dash. */
 static void
 put_growth(struct ctx *c, int64_t cur, int64_t prev)
 {
@@ -334,7 +335,7 @@ put_growth(struct ctx *c, int64_t cur, int64_t prev)
 		buf_printf(out, "<span class=\"%s\">%s", pct > 0.5 ? "up" : pct < -0.5 ? "down" : "",
 		    pct >= 0 ? "+" : "\xe2\x88\x92");
 		svg_number(out, round(fabs(pct)));
-		buf_puts(out, "%</span> vs previous ");
+		buf_puts(out, "%</span> vs prior ");
 		svg_number(out, c->hours);
 		buf_puts(out, " h");
 	}

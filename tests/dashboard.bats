@@ -58,6 +58,11 @@ page() {
 	# Zap sizes: i = 0..37 valid, cycling through six sizes: 7, 7, 6, 6, 6, 6.
 	[[ $output == *'<title>1-10: 7 zaps</title>'* ]]
 	[[ $output == *'<title>&gt;100k: 6 zaps</title>'* ]]
+	# Growth against the 24 h before, computed here from the rows.
+	cur=$(sqlite3 "$SCORED_DB" 'SELECT count(*) FROM nostr_events WHERE created_at > 1700006400 - 86400 AND created_at <= 1700006400')
+	prev=$(sqlite3 "$SCORED_DB" 'SELECT count(*) FROM nostr_events WHERE created_at > 1700006400 - 2 * 86400 AND created_at <= 1700006400 - 86400')
+	pct=$(awk -v c="$cur" -v p="$prev" 'BEGIN { x = (c / p - 1) * 100; printf "%d", x + 0.5 }')
+	[[ $output == *"<div class=\"k\">Events in the last 24 h</div><div class=\"v\">$cur</div><div class=\"d\"><span class=\"up\">+$pct%</span> vs prior 24 h</div>"* ]]
 	# Scored: trending comes from nostr-score, with its window.
 	[[ $output == *'Trend score over the 24 h up to 2023-11-15 00:00 UTC'* ]]
 	run page raw
