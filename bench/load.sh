@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# load.sh: nostr-load's events/s into a fresh database, derived rows included,
+# at 100k events (median of RUNS) and 1M events (one run; the rate of the
+# whole run and of its last 100k, when the database already holds 900k), and
+# the chain nostr-verify -j2 | nostr-enrich | nostr-load at 100k.
+set -eu
+. "$(dirname "$0")/lib.sh"
+RUNS=${RUNS:-3}
+db="$BENCH_DATA/load-bench.db"
+
+# enriched N: the N-event file through nostr-enrich once, so that the load
+# figures measure loading (nostr-load reuses meta.lang).
+enriched() {
+	local f="$BENCH_DATA/enriched-$1.ndjson"
+	[ -s "$f" ] || nostr-enrich -q "$(events "$1")" >"$f"
+	echo "$f"
+}
+
+fresh_load() {  # fresh_load FILE [OPTIONS]: seconds to load FILE into a new db
+	rm -f "$db" "$db-wal" "$db-shm"
+	seconds nostr-load -q -d "$db" "$@"
+}
+
+f=$(enriched 100000)
+n=$(wc -l <"$f")
+t=$(for _ in $(seq "$RUNS"); do fresh_load "$f"; done | median)
+printf 'nostr-load, median of %d runs\n' "$RUNS"
+printf '  %-40s %10.0f events/s\n' "100k enriched events, fresh db" "$(echo "$n / $t" | bc -l)"
+raw=$(events 100000)
+t=$(for _ in $(seq "$RUNS"); do fresh_load "$raw"; done | median)
+printf '  %-40s %10.0f events/s\n' "100k raw events (load enriches)" "$(echo "$n / $t" | bc -l)"
+
+chain() {
+	rm -f "$db" "$db-wal" "$db-shm"
+	nostr-verify -q -j2 "$raw" | nostr-enrich -q | nostr-load -q -d "$db"
+}
+t=$(for _ in $(seq "$RUNS"); do seconds chain; done | median)
+printf '  %-40s %10.0f events/s\n' "verify -j2 | enrich | load, 100k" "$(echo "$n / $t" | bc -l)"
+
+if [ "${BENCH_1M:-1}" = 1 ]; then
+	big=$(enriched 1000000)
+	head -n 900000 "$big" >"$BENCH_DATA/first-900k.ndjson"
+	tail -n 100000 "$big" >"$BENCH_DATA/last-100k.ndjson"
+	t=$(fresh_load "$big")
+	printf '  %-40s %10.0f events/s\n' "1M enriched events, fresh db" "$(echo "1000000 / $t" | bc -l)"
+	rm -f "$db" "$db-wal" "$db-shm"
+	nostr-load -q -d "$db" "$BENCH_DATA/first-900k.ndjson"
+	t=$(seconds nostr-load -q -d "$db" "$BENCH_DATA/last-100k.ndjson")
+	printf '  %-40s %10.0f events/s\n' "last 100k into a 900k db" "$(echo "100000 / $t" | bc -l)"
+	printf '  %-40s %10d MB\n' "database size at 1M" "$(du -m "$db" | cut -f1)"
+fi
+rm -f "$db" "$db-wal" "$db-shm"
