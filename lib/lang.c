@@ -2,11 +2,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <fingerprint.h>
 
 #include "buf.h"
 #include "text.h"
@@ -67,34 +66,178 @@ static const struct model_name model_names[] = {
  * unsure: libexttextcat's own THRESHOLDVALUE is 1.03. */
 #define LANG_UNSURE_RATIO 1.02
 
-struct lang {
-	void *model[NMODELS];
-	void *text;             /* scratch fingerprint of the text */
-	struct buf letters;     /* the text reduced to what the models saw */
+/*
+ * The scoring is Cavnar and Trenkle's, as libexttextcat does it, on its
+ * fingerprint files, but arranged for speed: every n-gram of every model
+ * sits once in a hash table with its list of (model, rank) postings, so a
+ * text costs one lookup per n-gram instead of one sorted merge per model.
+ * A text n-gram of rank i adds |i - rank| for each model that has it and
+ * LANG_OUT_OF_PLACE for each that has not.
+ */
+#define LANG_NGRAMS 400            /* n-grams per fingerprint (files hold 400) */
+#define LANG_OUT_OF_PLACE 400      /* libexttextcat's MAXOUTOFPLACE */
+#define LANG_NGRAM_CHARS 5         /* n-grams of 1 to 5 characters */
+#define LANG_NGRAM_BYTES 24        /* 5 characters of up to 4 bytes, plus slack */
+
+struct gram {
+	char text[LANG_NGRAM_BYTES];
+	uint8_t len;
+	uint32_t count;            /* text grams: occurrences */
+	uint32_t postings;         /* model grams: first posting; text grams: rank */
+	uint32_t npostings;
 };
+
+struct posting {
+	uint16_t model, rank;
+};
+
+/* An open-addressing table of grams (power-of-two size, linear probing). */
+struct gram_table {
+	struct gram *slot;
+	uint32_t *used;            /* indices of filled slots, for reset and sort */
+	size_t size, n;
+};
+
+struct lang {
+	struct gram_table models;  /* every model n-gram, with its postings */
+	struct posting *posting;
+	size_t nposting;
+	struct gram_table text;    /* the text's n-grams, reset per guess */
+	struct buf letters;        /* the text reduced to what the models see */
+	uint32_t *order;           /* text grams sorted by count */
+	int64_t score[sizeof model_names / sizeof model_names[0]];
+};
+
+static uint32_t
+gram_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;  /* FNV-1a */
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void
+table_init(struct gram_table *t, size_t size)
+{
+	t->slot = xcalloc(size, sizeof *t->slot);
+	t->used = xcalloc(size, sizeof *t->used);
+	t->size = size;
+	t->n = 0;
+}
+
+static void
+table_free(struct gram_table *t)
+{
+	free(t->slot);
+	free(t->used);
+}
+
+/* table_get: the gram s[0..len), added (zeroed) when absent, or NULL when full. */
+static struct gram *
+table_get(struct gram_table *t, const char *s, size_t len)
+{
+	size_t i = gram_hash(s, len) & (t->size - 1);
+	struct gram *g;
+
+	for (;;) {
+		g = &t->slot[i];
+		if (g->len == 0)
+			break;
+		if (g->len == len && memcmp(g->text, s, len) == 0)
+			return g;
+		i = (i + 1) & (t->size - 1);
+	}
+	if (t->n * 4 >= t->size * 3)
+		return NULL;
+	memcpy(g->text, s, len);
+	g->len = (uint8_t)len;
+	t->used[t->n++] = (uint32_t)i;
+	return g;
+}
+
+static struct gram *
+table_find(const struct gram_table *t, const char *s, size_t len)
+{
+	size_t i = gram_hash(s, len) & (t->size - 1);
+	struct gram *g;
+
+	for (;;) {
+		g = &t->slot[i];
+		if (g->len == 0)
+			return NULL;
+		if (g->len == len && memcmp(g->text, s, len) == 0)
+			return g;
+		i = (i + 1) & (t->size - 1);
+	}
+}
+
+static void
+table_reset(struct gram_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		memset(&t->slot[t->used[i]], 0, sizeof(struct gram));
+	t->n = 0;
+}
 
 void
 lang_free(struct lang *l)
 {
-	size_t i;
-
 	if (l == NULL)
 		return;
-	for (i = 0; i < NMODELS; i++)
-		if (l->model[i] != NULL)
-			fp_Done(l->model[i]);
-	if (l->text != NULL)
-		fp_Done(l->text);
+	table_free(&l->models);
+	table_free(&l->text);
+	free(l->posting);
+	free(l->order);
 	buf_free(&l->letters);
 	free(l);
+}
+
+/* read_model: a libexttextcat .lm file: one n-gram per line, most frequent first. */
+static int
+read_model(struct lang *l, size_t model, const char *path, struct posting **pending,
+    uint32_t **gram_of, size_t *npending)
+{
+	char line[256], *tab;
+	FILE *f;
+	size_t rank = 0, len;
+	struct gram *g;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (rank < LANG_NGRAMS && fgets(line, sizeof line, f) != NULL) {
+		/* "ngram<TAB>count", or, in some files, the n-gram alone. */
+		line[strcspn(line, "\r\n")] = '\0';
+		if ((tab = strchr(line, '\t')) == NULL)
+			tab = line + strlen(line);
+		len = (size_t)(tab - line);
+		if (len == 0 || len >= LANG_NGRAM_BYTES)
+			continue;
+		if ((g = table_get(&l->models, line, len)) == NULL)
+			break;
+		g->npostings++;
+		*pending = xrealloc(*pending, (*npending + 1) * sizeof **pending);
+		*gram_of = xrealloc(*gram_of, (*npending + 1) * sizeof **gram_of);
+		(*pending)[*npending] = (struct posting){ (uint16_t)model, (uint16_t)rank };
+		(*gram_of)[*npending] = (uint32_t)(g - l->models.slot);
+		(*npending)++;
+		rank++;
+	}
+	fclose(f);
+	return rank > 0 ? 0 : -1;
 }
 
 struct lang *
 lang_new(const char *dir, const char **why)
 {
 	struct lang *l;
+	struct posting *pending = NULL;
+	uint32_t *gram_of = NULL, *fill;
+	size_t npending = 0, i;
 	char path[4096];
-	size_t i;
 	int n;
 
 	if (dir == NULL)
@@ -102,25 +245,42 @@ lang_new(const char *dir, const char **why)
 	if (dir == NULL || *dir == '\0')
 		dir = LANG_DATA_DIR_DEFAULT;
 	l = xcalloc(1, sizeof *l);
+	table_init(&l->models, 1 << 15);
+	table_init(&l->text, 1 << 12);
+	l->order = xcalloc(1 << 12, sizeof *l->order);
 	for (i = 0; i < NMODELS; i++) {
 		n = snprintf(path, sizeof path, "%s/%s.lm", dir, model_names[i].file);
 		if (n < 0 || (size_t)n >= sizeof path) {
 			*why = "libexttextcat data directory name too long";
 			goto fail;
 		}
-		l->model[i] = fp_Init(model_names[i].code);
-		if (l->model[i] == NULL) {
-			*why = "out of memory";
-			goto fail;
-		}
-		fp_SetProperty(l->model[i], TCPROP_UTF8AWARE, TC_TRUE);
-		if (fp_Read(l->model[i], path, 400) == 0) {
+		if (read_model(l, i, path, &pending, &gram_of, &npending) < 0) {
 			*why = "cannot read libexttextcat fingerprints (set NP_TEXTCAT_DIR)";
 			goto fail;
 		}
 	}
+	/* Lay the postings out per gram, contiguously. */
+	l->posting = xcalloc(npending ? npending : 1, sizeof *l->posting);
+	fill = xcalloc(l->models.size, sizeof *fill);
+	for (i = 0, n = 0; i < l->models.n; i++) {
+		struct gram *g = &l->models.slot[l->models.used[i]];
+
+		g->postings = (uint32_t)n;
+		n += (int)g->npostings;
+	}
+	for (i = 0; i < npending; i++) {
+		struct gram *g = &l->models.slot[gram_of[i]];
+
+		l->posting[g->postings + fill[gram_of[i]]++] = pending[i];
+	}
+	l->nposting = npending;
+	free(fill);
+	free(pending);
+	free(gram_of);
 	return l;
 fail:
+	free(pending);
+	free(gram_of);
 	lang_free(l);
 	return NULL;
 }
@@ -165,13 +325,91 @@ script_of(uint32_t cp)
 	return SCRIPT_OTHER;
 }
 
+static int
+by_count(const void *a, const void *b, void *arg)
+{
+	const struct gram *slot = arg;
+	const struct gram *x = &slot[*(const uint32_t *)a], *y = &slot[*(const uint32_t *)b];
+	int c;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	/* Equal counts: a fixed order, so that a guess never depends on hashing. */
+	c = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
+	return c != 0 ? c : (int)x->len - (int)y->len;
+}
+
+/*
+ * count_grams: the n-grams of l->letters (words padded with '_' as
+ * libexttextcat does: "_word_" gives "_", "_w", ..., "d_"), ranked by count,
+ * scored against every model.  Returns how many n-grams the text has.
+ */
+static size_t
+count_grams(struct lang *l)
+{
+	const char *s = l->letters.data;
+	size_t len = l->letters.len, i, start, end, n, k, j, rank;
+	size_t pos[LANG_MAX_BYTES + 8];
+	struct gram *g;
+	char word[LANG_MAX_BYTES + 8];
+
+	table_reset(&l->text);
+	for (start = 0; start < len; start = end + 1) {
+		end = start;
+		while (end < len && s[end] != ' ')
+			end++;
+		if (end == start)
+			continue;
+		/* "_word_" and the offsets where its characters start. */
+		word[0] = '_';
+		memcpy(word + 1, s + start, end - start);
+		word[end - start + 1] = '_';
+		n = end - start + 2;
+		for (i = 0, k = 0; i < n; i++)
+			if (((unsigned char)word[i] & 0xc0) != 0x80)
+				pos[k++] = i;
+		pos[k] = n;
+		for (i = 0; i < k; i++)
+			for (j = 1; j <= LANG_NGRAM_CHARS && i + j <= k; j++) {
+				if (pos[i + j] - pos[i] >= LANG_NGRAM_BYTES)
+					break;
+				if ((g = table_get(&l->text, word + pos[i], pos[i + j] - pos[i])) == NULL)
+					goto counted;
+				g->count++;
+			}
+	}
+counted:
+	if (l->text.n == 0)
+		return 0;
+	memcpy(l->order, l->text.used, l->text.n * sizeof *l->order);
+	qsort_r(l->order, l->text.n, sizeof *l->order, by_count, l->text.slot);
+	n = l->text.n < LANG_NGRAMS ? l->text.n : LANG_NGRAMS;
+	for (k = 0; k < NMODELS; k++)
+		l->score[k] = (int64_t)n * LANG_OUT_OF_PLACE;
+	for (rank = 0; rank < n; rank++) {
+		const struct gram *t = &l->text.slot[l->order[rank]];
+		const struct gram *m = table_find(&l->models, t->text, t->len);
+
+		if (m == NULL)
+			continue;
+		for (j = 0; j < m->npostings; j++) {
+			const struct posting *p = &l->posting[m->postings + j];
+			long d = (long)rank - (long)p->rank;
+
+			l->score[p->model] -= LANG_OUT_OF_PLACE - (d < 0 ? -d : d);
+		}
+	}
+	return n;
+}
+
 const char *
 lang_guess(struct lang *l, const char *s, size_t len)
 {
 	size_t count[SCRIPT_COUNT] = { 0 };
 	size_t i = 0, total = 0, k;
 	enum script best = SCRIPT_OTHER;
-	int prev_space = 1, score, best_score = INT_MAX, second = INT_MAX;
+	int prev_space = 1;
+	int64_t score, best_score = INT64_MAX, second = INT64_MAX;
 	const char *code = "und";
 	uint32_t cp;
 
@@ -211,19 +449,12 @@ lang_guess(struct lang *l, const char *s, size_t len)
 	if (best == SCRIPT_OTHER)
 		return "und";
 
-	if (l->text != NULL)
-		fp_Done(l->text);
-	l->text = NULL;
-	if ((l->text = fp_Init("text")) == NULL)
-		return "und";
-	fp_SetProperty(l->text, TCPROP_UTF8AWARE, TC_TRUE);
-	fp_SetProperty(l->text, TCPROP_MINIMUM_DOCUMENT_SIZE, LANG_MIN_LETTERS);
-	if (fp_Create(l->text, l->letters.data, (unsigned)l->letters.len, 400) == 0)
+	if (count_grams(l) == 0)
 		return "und";
 	for (k = 0; k < NMODELS; k++) {
 		if (model_names[k].script != best)
 			continue;
-		score = fp_Compare(l->model[k], l->text, second);
+		score = l->score[k];
 		if (score < best_score) {
 			second = best_score;
 			best_score = score;
@@ -232,7 +463,7 @@ lang_guess(struct lang *l, const char *s, size_t len)
 			second = score;
 		}
 	}
-	if (best_score == INT_MAX || (double)second < best_score * LANG_UNSURE_RATIO)
+	if (best_score == INT64_MAX || (double)second < (double)best_score * LANG_UNSURE_RATIO)
 		return "und";
 	return code;
 }
