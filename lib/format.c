@@ -157,7 +157,9 @@ format_locale_init(void)
 {
 	const char *codeset;
 
-	setlocale(LC_ALL, "");
+	/* LC_CTYPE only: wcwidth needs the character set, but numbers in JSON,
+	 * CSV and tables must keep the '.' decimal point whatever LC_NUMERIC is. */
+	setlocale(LC_CTYPE, "");
 	codeset = nl_langinfo(CODESET);
 	if (codeset == NULL || (strcasecmp(codeset, "UTF-8") != 0 &&
 	    strcasecmp(codeset, "utf8") != 0))

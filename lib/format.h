@@ -111,9 +111,10 @@ int format_parse(const char *name, enum format *f);
 int format_write(FILE *out, const struct table *t, enum format f);
 
 /*
- * format_locale_init: setlocale(LC_ALL, "") so that wcwidth(3) knows the
+ * format_locale_init: setlocale(LC_CTYPE, "") so that wcwidth(3) knows the
  * user's character set; when that is not UTF-8, LC_CTYPE falls back to
- * C.UTF-8, since the pipeline's text is always UTF-8.  Call once in main().
+ * C.UTF-8, since the pipeline's text is always UTF-8.  LC_NUMERIC stays "C",
+ * so numbers always print with a '.'.  Call once in main().
  */
 void format_locale_init(void);
 
