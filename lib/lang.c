@@ -80,6 +80,7 @@ static const struct model_name model_names[] = {
 #define LANG_OUT_OF_PLACE 400      /* libexttextcat's MAXOUTOFPLACE */
 #define LANG_NGRAM_CHARS 5         /* n-grams of 1 to 5 characters */
 #define LANG_NGRAM_BYTES 24        /* 5 characters of up to 4 bytes, plus slack */
+#define LANG_MAX_COUNT 1024        /* counts above this rank as equal */
 
 struct gram {
 	char text[LANG_NGRAM_BYTES];
@@ -327,18 +328,29 @@ script_of(uint32_t cp)
 	return SCRIPT_OTHER;
 }
 
-static int
-by_count(const void *a, const void *b, void *arg)
+/*
+ * rank_by_count: l->order = the text's grams by count, most frequent first
+ * (equal counts in order of first appearance).  A counting sort: counts are
+ * small, and this runs for every note.
+ */
+static void
+rank_by_count(struct lang *l)
 {
-	const struct gram *slot = arg;
-	const struct gram *x = &slot[*(const uint32_t *)a], *y = &slot[*(const uint32_t *)b];
-	int c;
+	uint32_t start[LANG_MAX_COUNT + 2], c;
+	size_t i;
 
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	/* Equal counts: a fixed order, so that a guess never depends on hashing. */
-	c = memcmp(x->text, y->text, x->len < y->len ? x->len : y->len);
-	return c != 0 ? c : (int)x->len - (int)y->len;
+	memset(start, 0, sizeof start);
+	for (i = 0; i < l->text.n; i++) {
+		c = l->text.slot[l->text.used[i]].count;
+		start[LANG_MAX_COUNT - (c < LANG_MAX_COUNT ? c : LANG_MAX_COUNT) + 1]++;
+	}
+	for (i = 1; i <= LANG_MAX_COUNT + 1; i++)
+		start[i] += start[i - 1];
+	for (i = 0; i < l->text.n; i++) {
+		c = l->text.slot[l->text.used[i]].count;
+		l->order[start[LANG_MAX_COUNT - (c < LANG_MAX_COUNT ? c : LANG_MAX_COUNT)]++] =
+		    l->text.used[i];
+	}
 }
 
 /*
@@ -350,7 +362,8 @@ static size_t
 count_grams(struct lang *l)
 {
 	const char *s = l->letters.data;
-	size_t len = l->letters.len, i, start, end, n, k, j, rank;
+	size_t len = l->letters.len, i, start, end, n, k, j, rank, tie_end;
+	long twice_rank;
 	size_t pos[LANG_MAX_BYTES + 8];
 	struct gram *g;
 	char word[LANG_MAX_BYTES + 8];
@@ -383,22 +396,34 @@ count_grams(struct lang *l)
 counted:
 	if (l->text.n == 0)
 		return 0;
-	memcpy(l->order, l->text.used, l->text.n * sizeof *l->order);
-	qsort_r(l->order, l->text.n, sizeof *l->order, by_count, l->text.slot);
+	rank_by_count(l);
 	n = l->text.n < LANG_NGRAMS ? l->text.n : LANG_NGRAMS;
+	/* Scores are doubled so that a tie group's mean rank stays an integer. */
 	for (k = 0; k < NMODELS; k++)
-		l->score[k] = (int64_t)n * LANG_OUT_OF_PLACE;
-	for (rank = 0; rank < n; rank++) {
-		const struct gram *t = &l->text.slot[l->order[rank]];
-		const struct gram *m = table_find(&l->models, t->text, t->len);
+		l->score[k] = (int64_t)n * 2 * LANG_OUT_OF_PLACE;
+	for (rank = 0; rank < n; rank = tie_end) {
+		uint32_t count = l->text.slot[l->order[rank]].count;
 
-		if (m == NULL)
-			continue;
-		for (j = 0; j < m->npostings; j++) {
-			const struct posting *p = &l->posting[m->postings + j];
-			long d = (long)rank - (long)p->rank;
+		/*
+		 * Grams of equal count share the mean of their ranks: which of them
+		 * comes first is arbitrary and must not sway the guess.
+		 */
+		for (tie_end = rank + 1; tie_end < n &&
+		    l->text.slot[l->order[tie_end]].count == count; tie_end++)
+			;
+		twice_rank = (long)(rank + tie_end - 1);
+		for (i = rank; i < tie_end; i++) {
+			const struct gram *t = &l->text.slot[l->order[i]];
+			const struct gram *m = table_find(&l->models, t->text, t->len);
 
-			l->score[p->model] -= LANG_OUT_OF_PLACE - (d < 0 ? -d : d);
+			if (m == NULL)
+				continue;
+			for (j = 0; j < m->npostings; j++) {
+				const struct posting *p = &l->posting[m->postings + j];
+				long d = twice_rank - 2 * (long)p->rank;
+
+				l->score[p->model] -= 2 * LANG_OUT_OF_PLACE - (d < 0 ? -d : d);
+			}
 		}
 	}
 	return n;
