@@ -151,3 +151,60 @@ print(len(lines) - 2)
 	    ('ws://127.0.0.1:1', 10.5, 'connected', 3, '{}'), ('ws://127.0.0.1:1', 20.5, 'eose', 7, '{}')"
 	[ "$(rep -f json relays | jq -c '[.[] | [.relay, .state, .events, .records]]')" = '[["ws://127.0.0.1:1","eose",7,2]]' ]
 }
+
+# The report queries read covering indexes and count in passes of their own;
+# these are the plain forms they replace, run by sqlite3 on rows that probe
+# their edges: zaps with no sats, 0 sats, a bucket bound, an invalid one, no
+# sender; content with no language beside 'und'; an author whose only event
+# in the window is gone.
+@test "report: stats, zaps and languages agree with the plain SQL" {
+	sqlite3 "$DB" <<SQL
+INSERT INTO zaps (receipt_id, provider, sender, recipient, event_id, sats, valid, problems, created_at)
+VALUES ('$(eid 200)', '$PD', NULL, '$A', '$(eid 1)', NULL, 1, '[]', $((N - 10))),
+  ('$(eid 201)', '$PD', '$C', '$A', '$(eid 1)', 0, 1, '[]', $((N - 10))),
+  ('$(eid 202)', '$PD', '$C', '$B', '$(eid 2)', 100000, 1, '[]', $((N - 10))),
+  ('$(eid 203)', '$PD', '$C', '$B', '$(eid 2)', 99999, 1, '[]', $((N - 10))),
+  ('$(eid 204)', '$PD', '$B', '$A', '$(eid 1)', 5000, 0, '["bad"]', $((N - 10)));
+INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig, lang, meta)
+VALUES ('$(eid 210)', '$B', $((N - 20)), 30023, 'long', '[]', '', NULL, '{}'),
+  ('$(eid 211)', '$B', $((N - 20)), 1111, 'comment', '[]', '', 'de', '{}');
+INSERT INTO users VALUES ('$E', $((N - 500)), $((N - 400)));
+SQL
+	s=$((N - 86400))
+	run rep -f json --now $N stats
+	[ "$status" -eq 0 ]
+	[ "$(jq -c '.[0] | [.users.active, .zaps.total, .zaps.sats, .zaps.invalid]' <<<"$output")" = \
+	    "[$(sqlite3 -separator , "$DB" "SELECT
+	      (SELECT count(DISTINCT pubkey) FROM nostr_events WHERE created_at > $s AND created_at <= $N),
+	      (SELECT count(*) FROM zaps WHERE valid = 1),
+	      (SELECT coalesce(sum(sats), 0) FROM zaps WHERE valid = 1),
+	      (SELECT count(*) FROM zaps WHERE valid = 0)")]" ]
+	[ "$(jq '.[0].zaps.invalid' <<<"$output")" = 2 ]
+	run rep -f json --now $N zaps
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.sizes[] | [.min_sats, .max_sats // "", .zaps, .sats] | @csv' <<<"$output" | tr -d '"')" = \
+	    "$(sqlite3 -csv "$DB" "WITH b(lo, hi) AS (VALUES (0, 0), (1, 4), (5, 9), (10, 49), (50, 99),
+	      (100, 499), (500, 999), (1000, 4999), (5000, 9999), (10000, 49999), (50000, 99999), (100000, NULL))
+	      SELECT b.lo, b.hi, count(z.sats), coalesce(sum(z.sats), 0) FROM b
+	      LEFT JOIN zaps z ON z.valid = 1 AND z.sats >= b.lo AND (b.hi IS NULL OR z.sats <= b.hi)
+	      AND z.created_at <= $N GROUP BY b.lo ORDER BY b.lo")" ]
+	[ "$(jq -c '[.sizes[0].zaps, .sizes[10].zaps, .sizes[11].zaps]' <<<"$output")" = '[1,1,1]' ]
+	[ "$(jq -r '.top_recipients[] | [.pubkey, .zaps, .sats] | @csv' <<<"$output" | tr -d '"')" = \
+	    "$(sqlite3 -csv "$DB" "SELECT recipient, count(*) AS n, coalesce(sum(sats), 0) AS s FROM zaps
+	      WHERE valid = 1 AND recipient IS NOT NULL AND created_at <= $N
+	      GROUP BY recipient ORDER BY s DESC, n DESC, recipient")" ]
+	[ "$(jq -r '.top_zappers[] | [.pubkey, .zaps, .sats] | @csv' <<<"$output" | tr -d '"')" = \
+	    "$(sqlite3 -csv "$DB" "SELECT sender, count(*) AS n, coalesce(sum(sats), 0) AS s FROM zaps
+	      WHERE valid = 1 AND sender IS NOT NULL AND created_at <= $N
+	      GROUP BY sender ORDER BY s DESC, n DESC, sender")" ]
+	run rep -f json --now $N top-zapped
+	[ "$(jq -r '.[] | [.event_id, .zap_count, .zap_total_sats] | @csv' <<<"$output" | tr -d '"')" = \
+	    "$(sqlite3 -csv "$DB" "SELECT event_id, count(*) AS n, coalesce(sum(sats), 0) AS s FROM zaps
+	      WHERE valid = 1 AND event_id IS NOT NULL AND created_at <= $N
+	      GROUP BY event_id ORDER BY s DESC, n DESC, event_id")" ]
+	run rep -f json --now $N languages
+	[ "$(jq -r '.[] | [.lang, .events] | @csv' <<<"$output" | tr -d '"')" = \
+	    "$(sqlite3 -csv "$DB" "SELECT coalesce(lang, 'und') AS l, count(*) AS n FROM nostr_events
+	      WHERE kind IN (1, 20, 1111, 30023) AND created_at <= $N GROUP BY 1 ORDER BY n DESC, l")" ]
+	[ "$(jq -c 'map(select(.lang == "und")) | .[0].events' <<<"$output")" = 3 ]
+}
