@@ -319,12 +319,11 @@ add_nostr_uri(struct enrich *e, const char *s, size_t len)
 
 /* ---- content ---- */
 
-/* url_end: how long the URL starting at s is (it starts with http[s]://). */
+/* url_length: how long the URL starting at s is (it starts with http[s]://). */
 static size_t
 url_length(const char *s, size_t len)
 {
-	size_t i = 0, end = 0, j;
-	int open = 0;
+	size_t i = 0, end = 0, j, opens = 0, closes = 0;
 	uint32_t cp;
 
 	while (i < len) {
@@ -333,35 +332,26 @@ url_length(const char *s, size_t len)
 		if (cp < 0x21 || cp == 0x7f || text_is_space(cp) || cp == '<' || cp == '>' ||
 		    cp == '"' || cp == '`' || cp == 0xfffd)
 			break;
-		if (cp == '(')
-			open++;
 		i = j;
 		end = i;
-		(void)cp;
 	}
 	/* Punctuation that ends a sentence is not part of the URL, nor is a
 	 * closing parenthesis that closes text around it, "(see https://x)". */
+	for (j = 0; j < end; j++) {
+		opens += s[j] == '(';
+		closes += s[j] == ')';
+	}
 	while (end > 0) {
 		char c = s[end - 1];
 
 		if (c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?' ||
-		    c == '\'' || c == '*' || c == ']') {
+		    c == '\'' || c == '*' || c == ']')
 			end--;
-		} else if (c == ')') {
-			size_t k, opens = 0, closes = 0;
-
-			for (k = 0; k < end; k++) {
-				opens += s[k] == '(';
-				closes += s[k] == ')';
-			}
-			if (closes <= opens)
-				break;
-			end--;
-		} else {
+		else if (c == ')' && closes > opens)
+			end--, closes--;
+		else
 			break;
-		}
 	}
-	(void)open;
 	return end;
 }
 
