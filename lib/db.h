@@ -29,6 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 #include "enrich.h"
 #include "event.h"
 
@@ -59,6 +61,17 @@ struct db;
  * Returns NULL with a message in err (errlen bytes) on failure.
  */
 struct db *db_open(const char *path, const struct db_options *opt, char *err,
+    size_t errlen);
+
+/*
+ * db_open_sqlite: the same opening as db_open (schema created when absent,
+ * WAL, synchronous=NORMAL, busy timeout, cache size), as a bare connection
+ * for the tools that run their own queries (nostr-score, nostr-report).
+ * The schema runs only when an object of it is missing, so opening an
+ * up-to-date database writes nothing.  The caller owns the handle
+ * (sqlite3_close).  Returns NULL with the reason in err (errlen bytes).
+ */
+sqlite3 *db_open_sqlite(const char *path, const struct db_options *opt, char *err,
     size_t errlen);
 
 /* db_close: finalizes statements and closes; rolls back an open transaction. */

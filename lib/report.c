@@ -8,29 +8,6 @@
 #include "hex.h"
 #include "score.h"
 
-extern const char np_schema_sql[];
-
-sqlite3 *
-report_db_open(const char *path, char *err, size_t errlen)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-	    NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", db ? sqlite3_errmsg(db) : "cannot open");
-		sqlite3_close(db);
-		return NULL;
-	}
-	sqlite3_busy_timeout(db, 10000);
-	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return NULL;
-	}
-	return db;
-}
-
 /* A value bound to a statement parameter, in order ?1, ?2, ... */
 struct bind {
 	enum { BIND_END, BIND_INT, BIND_REAL, BIND_TEXT } type;

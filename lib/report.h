@@ -7,6 +7,9 @@
  * hashtag, mention_count, unique_authors, trend_score; event_id,
  * zap_total_sats; profile.name, activity.total_events; users.total.
  *
+ * db is a connection from db_open_sqlite (db.h), whose schema holds the
+ * indexes these queries name.
+ *
  * Every function returns a new table that the caller frees with table_free(),
  * or NULL after an SQLite error (sqlite3_errmsg(db) says which).  They only
  * read, with bound parameters, and use the indexes of schema.sql, so each
@@ -28,15 +31,6 @@ struct report_options {
 	int64_t limit;     /* rows at most */
 	double trending_default_hours;  /* trending's default window (TRENDING_WINDOW_HOURS) */
 };
-
-/*
- * report_db_open: opens the database at path for nostr-score and nostr-report,
- * creating the schema (np_schema_sql) when absent, in WAL mode with a busy
- * timeout so that a running nostr-load only makes us wait.  lib/db keeps its
- * sqlite3 handle private to nostr-load's statements, hence this one.  Returns
- * NULL with a message in err on failure.
- */
-sqlite3 *report_db_open(const char *path, char *err, size_t errlen);
 
 /* report_stats: one record of totals (events.*, users.*, zaps.*, ...). */
 struct table *report_stats(sqlite3 *db, const struct report_options *o);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "db.h"
 #include "dashboard.h"
 #include "format.h"
 #include "hex.h"
@@ -183,6 +184,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_options o = { 0 };
+	struct db_options dbo = { .cache_mb = 16 };
 	enum format f = FORMAT_TABLE;
 	const char *path = getenv("NOSTR_DB"), *cmd, *env, *section = NULL, *output = NULL;
 	unsigned refresh = 0;
@@ -270,7 +272,10 @@ main(int argc, char *argv[])
 	if (path == NULL || *path == '\0')
 		path = "nostr.db";
 
-	if ((db = report_db_open(path, err, sizeof(err))) == NULL)
+	/* A small page cache: a report reads each page about once, and a short
+	 * process pays for every page of a large cache it fills (measured: 80 ms
+	 * of stats at 1M events with 256 MB against 16 MB). */
+	if ((db = db_open_sqlite(path, &dbo, err, sizeof(err))) == NULL)
 		errx(1, "%s: %s", path, err);
 	memset(s, 0, sizeof(s));
 	if (strcmp(cmd, "html") == 0) {

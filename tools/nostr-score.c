@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "db.h"
 #include "report.h"
 #include "score.h"
 
@@ -157,7 +158,7 @@ main(int argc, char *argv[])
 
 	memset(&sum, 0, sizeof(sum));
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((db = report_db_open(path, sum.error, sizeof(sum.error))) == NULL)
+	if ((db = db_open_sqlite(path, NULL, sum.error, sizeof(sum.error))) == NULL)
 		errx(1, "%s: %s", path, sum.error);
 	if (((parts & PART_CONTENT) && score_content(db, &o, &sum) != 0) ||
 	    ((parts & PART_TRENDING) && score_trending(db, &o, &sum) != 0) ||
