@@ -130,7 +130,7 @@ uninstall:
 	rm -f $(DESTDIR)$(COMPDIR)/nostr-pipeline $(DESTDIR)$(COMPDIR)/nostr-score $(DESTDIR)$(COMPDIR)/nostr-report
 
 run: all
-	PATH="$(CURDIR)/$(BUILD)/bin:$(CURDIR)/scripts:$$PATH" NP_SCHEMA=$(CURDIR)/schema.sql scripts/nostr-pipeline run
+	PATH="$(CURDIR)/$(BUILD)/bin:$(CURDIR)/scripts:$$PATH" scripts/nostr-pipeline run
 
 clean:
 	rm -rf build

@@ -135,3 +135,22 @@ CFG
 	    <(sqlite3 "$T/e2e.db" "SELECT id FROM nostr_events ORDER BY id")
 	stop_relay e2e
 }
+
+# make install, then the installed wrapper with only the system's directories
+# on PATH: it must run the tools installed beside it, not need them on PATH.
+@test "pipeline: installed under a PREFIX, the wrapper finds its own tools" {
+	command -v make >/dev/null || skip "make is not installed"
+	make -s -C "$ROOT" BUILD="$BUILD" install PREFIX="$T/np" DESTDIR= >/dev/null
+	[ -x "$T/np/bin/nostr-load" ] && [ -f "$T/np/share/man/man7/nostr-pipeline.7" ]
+	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" version
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nostr-pipeline 0.1.0" ]
+	[ "${#lines[@]}" -eq 7 ]
+	[[ $output != *"not found"* ]]
+	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" init-db
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 1 ]
+	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" -f json stats
+	[ "$status" -eq 0 ]
+	[ "$(jq '.[0].events.total' <<<"$output")" = 0 ]
+}
