@@ -19,8 +19,11 @@
 --     them in its summary.
 --
 -- Tables may gain columns and new tables may appear; none is renamed.
--- Small rows keyed by an id are WITHOUT ROWID tables: one B-tree less to
--- update per row, which is most of the cost of loading.
+-- Rows derived from an event (hashtags, mentions, refs, replies, reactions,
+-- reposts) have no key of their own: nostr-load writes them only with a new
+-- event, so nothing can repeat, and they are found by their created_at when
+-- their event goes.  Appending in time order instead of inserting at random
+-- event ids is most of what keeps loading fast at a million events.
 
 PRAGMA user_version = 1;
 
@@ -123,9 +126,8 @@ CREATE TABLE IF NOT EXISTS hashtags (
 	hashtag    TEXT    NOT NULL,               -- without '#', case-folded
 	pubkey     TEXT    NOT NULL,               -- the event's author
 	created_at INTEGER NOT NULL,               -- the event's created_at
-	kind       INTEGER NOT NULL,               -- the event's kind
-	PRIMARY KEY (event_id, hashtag)
-) STRICT, WITHOUT ROWID;
+	kind       INTEGER NOT NULL                -- the event's kind
+) STRICT;
 CREATE INDEX IF NOT EXISTS hashtags_tag ON hashtags(hashtag, created_at);
 CREATE INDEX IF NOT EXISTS hashtags_created ON hashtags(created_at);
 
@@ -137,9 +139,9 @@ CREATE TABLE IF NOT EXISTS mentions (
 	mentioned  TEXT    NOT NULL,               -- the mentioned pubkey (hex)
 	pubkey     TEXT    NOT NULL,               -- the event's author
 	created_at INTEGER NOT NULL,               -- the event's created_at
-	kind       INTEGER NOT NULL,               -- the event's kind
-	PRIMARY KEY (event_id, mentioned)
-) STRICT, WITHOUT ROWID;
+	kind       INTEGER NOT NULL                -- the event's kind
+) STRICT;
+CREATE INDEX IF NOT EXISTS mentions_created ON mentions(created_at);
 CREATE INDEX IF NOT EXISTS mentions_mentioned ON mentions(mentioned, created_at);
 
 -- refs: one row per event or address an event refers to (meta.refs: `e`
@@ -150,45 +152,48 @@ CREATE TABLE IF NOT EXISTS refs (
 	ref        TEXT    NOT NULL,               -- referred event id, or address
 	pubkey     TEXT    NOT NULL,               -- the referring event's author
 	created_at INTEGER NOT NULL,               -- the referring event's created_at
-	kind       INTEGER NOT NULL,               -- the referring event's kind
-	PRIMARY KEY (event_id, ref)
-) STRICT, WITHOUT ROWID;
+	kind       INTEGER NOT NULL                -- the referring event's kind
+) STRICT;
+CREATE INDEX IF NOT EXISTS refs_created ON refs(created_at);
 CREATE INDEX IF NOT EXISTS refs_ref ON refs(ref);
 
 -- replies: one row per event that is a reply (NIP-10, marked or positional
 -- `e` tags; meta.reply_to and meta.root).
 CREATE TABLE IF NOT EXISTS replies (
-	event_id   TEXT    NOT NULL PRIMARY KEY,   -- the reply
+	event_id   TEXT    NOT NULL,               -- the reply
 	reply_to   TEXT    NOT NULL,               -- the event it answers
 	root       TEXT,                           -- the thread's root, or NULL when unknown
 	pubkey     TEXT    NOT NULL,               -- the reply's author
 	created_at INTEGER NOT NULL                -- the reply's created_at
-) STRICT, WITHOUT ROWID;
+) STRICT;
+CREATE INDEX IF NOT EXISTS replies_created ON replies(created_at);
 CREATE INDEX IF NOT EXISTS replies_reply_to ON replies(reply_to);
 CREATE INDEX IF NOT EXISTS replies_root ON replies(root);
 
 -- reactions: one row per kind-7 reaction (NIP-25) whose target is known.
 CREATE TABLE IF NOT EXISTS reactions (
-	event_id      TEXT    NOT NULL PRIMARY KEY, -- the reaction event
+	event_id      TEXT    NOT NULL,             -- the reaction event
 	target_id     TEXT    NOT NULL,             -- the reacted-to event (last `e` tag)
 	target_pubkey TEXT,                         -- its author (last `p` tag), or NULL
 	reaction      TEXT    NOT NULL,             -- content: '+', '-', an emoji or :shortcode:
 	pubkey        TEXT    NOT NULL,             -- who reacted
 	created_at    INTEGER NOT NULL              -- when
-) STRICT, WITHOUT ROWID;
+) STRICT;
+CREATE INDEX IF NOT EXISTS reactions_created ON reactions(created_at);
 CREATE INDEX IF NOT EXISTS reactions_target ON reactions(target_id);
 CREATE INDEX IF NOT EXISTS reactions_target_pubkey ON reactions(target_pubkey, created_at);
 
 -- reposts: one row per repost (NIP-18: kind 6 of a kind-1 note, kind 16 of
 -- anything else) whose target is known.
 CREATE TABLE IF NOT EXISTS reposts (
-	event_id      TEXT    NOT NULL PRIMARY KEY, -- the repost event
+	event_id      TEXT    NOT NULL,             -- the repost event
 	target_id     TEXT    NOT NULL,             -- the reposted event (`e` tag)
 	target_pubkey TEXT,                         -- its author (`p` tag), or NULL
 	kind          INTEGER NOT NULL,             -- 6 or 16
 	pubkey        TEXT    NOT NULL,             -- who reposted
 	created_at    INTEGER NOT NULL              -- when
-) STRICT, WITHOUT ROWID;
+) STRICT;
+CREATE INDEX IF NOT EXISTS reposts_created ON reposts(created_at);
 CREATE INDEX IF NOT EXISTS reposts_target ON reposts(target_id);
 
 -- zaps: one row per zap receipt (kind 9735, NIP-57), as nostr-enrich read it.
@@ -323,12 +328,12 @@ CREATE TABLE IF NOT EXISTS network_stats (
 -- (replaced or deleted), these triggers remove what was derived from it.
 CREATE TRIGGER IF NOT EXISTS nostr_events_cleanup AFTER DELETE ON nostr_events
 BEGIN
-	DELETE FROM hashtags WHERE event_id = OLD.id;
-	DELETE FROM mentions WHERE event_id = OLD.id;
-	DELETE FROM refs WHERE event_id = OLD.id;
-	DELETE FROM replies WHERE event_id = OLD.id;
-	DELETE FROM reactions WHERE event_id = OLD.id;
-	DELETE FROM reposts WHERE event_id = OLD.id;
+	DELETE FROM hashtags WHERE created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM mentions WHERE created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM refs WHERE created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM replies WHERE created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM reactions WHERE created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM reposts WHERE created_at = OLD.created_at AND event_id = OLD.id;
 	DELETE FROM zaps WHERE receipt_id = OLD.id;
 	DELETE FROM content_metrics WHERE event_id = OLD.id;
 	DELETE FROM follows WHERE OLD.kind = 3 AND follower = OLD.pubkey AND event_id = OLD.id;

@@ -40,12 +40,12 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "INSERT OR IGNORE INTO nostr_events(id, pubkey, created_at, kind, content, tags,"
 	    " sig, d_tag, lang, words, pow, client, reply_to, root, relay, received_at, meta)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-	[S_HASHTAG] = "INSERT OR IGNORE INTO hashtags VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_MENTION] = "INSERT OR IGNORE INTO mentions VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_REF] = "INSERT OR IGNORE INTO refs VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_REPLY] = "INSERT OR IGNORE INTO replies VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_REACTION] = "INSERT OR IGNORE INTO reactions VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_REPOST] = "INSERT OR IGNORE INTO reposts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_HASHTAG] = "INSERT INTO hashtags VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_MENTION] = "INSERT INTO mentions VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REF] = "INSERT INTO refs VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REPLY] = "INSERT INTO replies VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REACTION] = "INSERT INTO reactions VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_REPOST] = "INSERT INTO reposts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_ZAP] =
 	    "INSERT OR IGNORE INTO zaps(receipt_id, provider, sender, recipient, event_id,"
 	    " address, msat, sats, comment, valid, problems, created_at)"
