@@ -25,3 +25,19 @@ seconds() {
 max_rss_kb() {
 	/usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1
 }
+
+# score_db N: a database of N events generated over the day before it was
+# made (nostr-gen -a 20000 | nostr-load), scored once at that time (kept in
+# DB.now), made once and kept in $BENCH_DATA (score.sh and report.sh).
+score_db() {
+	local n=$1 db="$BENCH_DATA/score-$1.db" now
+	if [ ! -s "$db" ] || [ ! -s "$db.now" ]; then
+		rm -f "$db" "$db-wal" "$db-shm" "$db.now"
+		now=$(date +%s)
+		nostr-gen -n "$n" -s 7 -a 20000 -t $((now - 86400)) --span 86400 |
+			nostr-load -q -d "$db" >/dev/null
+		nostr-score -q -d "$db" --now "$now"
+		echo "$now" >"$db.now"
+	fi
+	echo "$db"
+}

@@ -3,9 +3,7 @@
 . bench/lib.sh
 
 n=${BENCH_EVENTS:-1000000}
-db="$BENCH_DATA/score-$n.db"
-[ -s "$db" ] || { echo "report.sh: run bench/score.sh first ($db)"; exit 0; }
-now=$(cat "$db.now")
+db=$(score_db "$n")
 user=$(sqlite3 "$db" "SELECT pubkey FROM user_influence WHERE rank = 1")
 for cmd in stats trending top-zapped viral users "user $user" relays zaps languages growth; do
 	for i in 1 2 3 4 5; do
