@@ -752,13 +752,35 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 
 /* ---- writing ---- */
 
+/* put_key: ,"name": (printf is a tenth of the enrich time otherwise). */
+static void
+put_key(struct buf *out, const char *name)
+{
+	buf_append(out, ",\"", 2);
+	buf_puts(out, name);
+	buf_append(out, "\":", 2);
+}
+
+static void
+put_uint(struct buf *out, uint64_t v)
+{
+	char digits[24];
+	size_t n = sizeof digits;
+
+	do
+		digits[--n] = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	buf_append(out, digits + n, sizeof digits - n);
+}
+
 static void
 put_list(struct buf *out, const char *name, const struct strlist *l)
 {
 	size_t i, n;
 	const char *s;
 
-	buf_printf(out, ",\"%s\":[", name);
+	put_key(out, name);
+	buf_putc(out, '[');
 	for (i = 0; i < l->n; i++) {
 		if (i)
 			buf_putc(out, ',');
@@ -771,10 +793,14 @@ put_list(struct buf *out, const char *name, const struct strlist *l)
 static void
 put_hex_or_null(struct buf *out, const char *name, int has, const char *hex)
 {
-	if (has)
-		buf_printf(out, ",\"%s\":\"%s\"", name, hex);
-	else
-		buf_printf(out, ",\"%s\":null", name);
+	put_key(out, name);
+	if (has) {
+		buf_putc(out, '"');
+		buf_append(out, hex, 64);
+		buf_putc(out, '"');
+	} else {
+		buf_append(out, "null", 4);
+	}
 }
 
 static void
@@ -866,8 +892,11 @@ enrich_write_meta(struct enrich *e, const char *line, size_t len,
 		buf_puts(out, "null");
 	put_list(out, "urls", &m->urls);
 	put_list(out, "media", &m->media);
-	buf_printf(out, ",\"words\":%llu,\"pow\":%u,\"client\":",
-	    (unsigned long long)m->words, m->pow);
+	put_key(out, "words");
+	put_uint(out, m->words);
+	put_key(out, "pow");
+	put_uint(out, m->pow);
+	put_key(out, "client");
 	if (m->client != NULL)
 		json_quote(out, m->client, m->client_len);
 	else
