@@ -461,14 +461,20 @@ report_languages(sqlite3 *db, const struct report_options *o)
 		{ "events", CELL_INT, 0, 0, 0 },
 		{ "share", CELL_REAL, 0, 3, 0 },
 	};
-	/* Counted in nostr_events_content_lang's order (by raw lang, so NULL
-	 * and 'und' are merged after), reading no table row. */
+	/* Known languages counted in nostr_events_known_lang's order, reading no
+	 * table row; 'und' (or no language) is the rest of the window's content
+	 * events, counted on nostr_events_kind.  A language with no event has no
+	 * row, 'und' included. */
 	static const char sql[] =
 	    "WITH r AS (SELECT lang, count(*) AS n"
-	    "  FROM nostr_events INDEXED BY nostr_events_content_lang"
-	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ")"
+	    "  FROM nostr_events INDEXED BY nostr_events_known_lang"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND lang IS NOT NULL AND lang <> 'und'"
 	    "  AND created_at > ?1 AND created_at <= ?2 GROUP BY lang),"
-	    " l AS (SELECT coalesce(lang, 'und') AS lang, sum(n) AS n FROM r GROUP BY 1)"
+	    " t AS (SELECT count(*) AS n FROM nostr_events"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at > ?1 AND created_at <= ?2),"
+	    " a AS (SELECT lang, n FROM r UNION ALL"
+	    "  SELECT 'und', t.n - (SELECT coalesce(sum(n), 0) FROM r) FROM t),"
+	    " l AS (SELECT lang, n FROM a WHERE n > 0)"
 	    " SELECT lang, n, CAST(n AS REAL) / (SELECT sum(n) FROM l) FROM l"
 	    " ORDER BY n DESC, lang LIMIT ?3";
 	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };

@@ -207,4 +207,16 @@ SQL
 	    "$(sqlite3 -csv "$DB" "SELECT coalesce(lang, 'und') AS l, count(*) AS n FROM nostr_events
 	      WHERE kind IN (1, 20, 1111, 30023) AND created_at <= $N GROUP BY 1 ORDER BY n DESC, l")" ]
 	[ "$(jq -c 'map(select(.lang == "und")) | .[0].events' <<<"$output")" = 3 ]
+	# Windows: the last 36 s (no language and 'de'), 30 s ending 30 s before
+	# N (only 'en': no 'und' row), and none at all.
+	for w in "$N 0.01" "$((N - 30)) 0.0083333" "$((N + 7200)) 1"; do
+		set -- $w
+		run rep -f json --now "$1" --hours "$2" languages
+		[ "$(jq -r '.[] | [.lang, .events] | @csv' <<<"$output" | tr -d '"')" = \
+		    "$(sqlite3 -csv "$DB" "SELECT coalesce(lang, 'und') AS l, count(*) AS n FROM nostr_events
+		      WHERE kind IN (1, 20, 1111, 30023) AND created_at > $1 - round($2 * 3600)
+		      AND created_at <= $1 GROUP BY 1 ORDER BY n DESC, l")" ]
+	done
+	[ "$(rep -f json --now $((N - 30)) --hours 0.0083333 languages | jq -c 'map(.lang)')" = '["en"]' ]
+	[ "$(rep -f json --now $((N + 7200)) --hours 1 languages)" = '[]' ]
 }
