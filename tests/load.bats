@@ -274,3 +274,22 @@ setup() {
 	run nostr-load -d /nonexistent/dir/db </dev/null
 	[ "$status" -eq 1 ]
 }
+
+@test "raw events and events enriched first load into the same database" {
+	nostr-gen -n 2000 -s 17 -a 50 >"$T/gen"
+	nostr-load -q -d "$T/raw" "$T/gen"
+	nostr-enrich -q "$T/gen" | nostr-load -q -d "$T/enriched"
+	sqlite3 "$T/raw" .dump >"$T/d1"
+	sqlite3 "$T/enriched" .dump | cmp - "$T/d1"
+}
+
+@test "relay, received_at and lang come from an existing meta" {
+	note 1 1700000000 'Das Wetter ist heute wunderbar und ich gehe mit meinem Hund lange im Park spazieren.' |
+	    jq -c '. + {meta: {relay: "wss://relay.example", received_at: 1700000002.5}}' >"$T/in"
+	note 2 1700000000 'Some text in English that the meta below says is Esperanto, on purpose.' |
+	    jq -c '. + {meta: {lang: "eo"}}' >>"$T/in"
+	nostr-load -q -d "$DB" "$T/in"
+	[ "$(q "$DB" "SELECT relay, received_at, lang FROM nostr_events WHERE pubkey = '$(pub 1)'")" = "wss://relay.example|1700000002.5|de" ]
+	[ "$(q "$DB" "SELECT coalesce(relay, 'NULL'), lang FROM nostr_events WHERE pubkey = '$(pub 2)'")" = "NULL|eo" ]
+	q "$DB" "SELECT json_extract(meta, '\$.relay') FROM nostr_events WHERE pubkey = '$(pub 1)'" | grep -qx 'wss://relay.example'
+}
