@@ -66,10 +66,11 @@ struct db *db_open(const char *path, const struct db_options *opt, char *err,
 /*
  * db_open_sqlite: the same opening as db_open (schema created when absent,
  * WAL, synchronous=NORMAL, busy timeout, cache size), as a bare connection
- * for the tools that run their own queries (nostr-score, nostr-report).
- * The schema runs only when an object of it is missing, so opening an
- * up-to-date database writes nothing.  The caller owns the handle
- * (sqlite3_close).  Returns NULL with the reason in err (errlen bytes).
+ * for the tools that run their own queries (nostr-score, nostr-report);
+ * opt may be NULL for the defaults.  The schema runs only when an object of
+ * it is missing (or user_version is behind), so opening an up-to-date
+ * database writes nothing.  The caller owns the handle (sqlite3_close).
+ * Returns NULL with the reason in err (errlen bytes).
  */
 sqlite3 *db_open_sqlite(const char *path, const struct db_options *opt, char *err,
     size_t errlen);
