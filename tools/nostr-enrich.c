@@ -23,11 +23,10 @@
 #include "lang.h"
 #include "ndjson.h"
 #include "rejects.h"
+#include "stream.h"
 
 struct options {
-	size_t max_line;
-	FILE *reject;
-	int verbose, quiet, strict;
+	struct stream_options stream;
 	struct enrich_options enrich;
 };
 
@@ -60,61 +59,53 @@ help(void)
 	    "      --no-lang          do not guess languages (lang is \"und\")\n"
 	    "      --lang-data DIR    libexttextcat fingerprints (default %s)\n"
 	    "      --zap-max-sats N   flag zaps above N sats as implausible (default %d)\n"
-	    "      --reject FILE      write rejected lines to FILE as they came\n"
-	    "      --max-line BYTES   longest line accepted (default 1048576)\n"
-	    "      --strict           exit 1 if any line was rejected\n"
-	    "  -v, --verbose          print a summary on standard error\n"
-	    "  -q, --quiet            no messages about rejected lines\n"
-	    "  -V, --version          print the version\n"
+	    STREAM_OPTIONS_HELP
 	    "  -h, --help             this help\n", getprogname(), LANG_DATA_DIR_DEFAULT,
 	    ZAP_MAX_SATS_DEFAULT);
 	exit(0);
 }
 
-static int
-enrich_input(struct enrich *e, const struct options *opt, const char *operand,
-    struct rejects *rej, struct totals *t)
-{
+/* The state enrich_input needs besides the operand. */
+struct run {
+	struct enrich *enrich;
+	const struct options *opt;
+	struct rejects *rejects;
+	struct totals *totals;
 	struct event_parser parser;
-	struct line_reader r;
-	struct buf out = BUF_INIT;
+	struct buf out;
+};
+
+static int
+enrich_input(const char *operand, void *arg)
+{
+	struct run *run = arg;
+	struct stream_input in;
 	enum line_status st;
 	struct line line;
 	struct event ev;
 	enum event_error ee;
-	int fd;
 
-	if ((fd = cli_open_input(operand)) < 0)
+	if (stream_open(&in, operand, &run->opt->stream, run->rejects, &stop, NULL, NULL) < 0)
 		return -1;
-	rej->input = cli_input_name(operand);
-	event_parser_init(&parser);
-	line_reader_init(&r, fd, opt->max_line, cli_flush_stdout, NULL);
-	r.stop = &stop;
-	while ((st = line_reader_next(&r, &line)) > 0) {
-		t->read++;
+	while ((st = line_reader_next(&in.reader, &line)) > 0) {
+		run->totals->read++;
 		if (st == LINE_TOO_LONG) {
-			rejects_add(rej, &line, EVENT_ERR_TOO_LONG, NULL);
+			rejects_add(run->rejects, &line, EVENT_ERR_TOO_LONG, NULL);
 			continue;
 		}
-		if ((ee = event_parse(&parser, line.data, line.len, &ev)) != EVENT_OK) {
-			rejects_add(rej, &line, ee, parser.field);
+		ee = event_parse(&run->parser, line.data, line.len, &ev);
+		if (ee != EVENT_OK) {
+			rejects_add(run->rejects, &line, ee, run->parser.field);
 			continue;
 		}
-		enrich_event(e, line.data, line.len, &ev, 0);
-		buf_reset(&out);
-		enrich_write_line(e, line.data, line.len, &ev, &out);
-		if (fwrite(out.data, 1, out.len, stdout) != out.len)
+		enrich_event(run->enrich, line.data, line.len, &ev, 0);
+		buf_reset(&run->out);
+		enrich_write_line(run->enrich, line.data, line.len, &ev, &run->out);
+		if (fwrite(run->out.data, 1, run->out.len, stdout) != run->out.len)
 			break;
-		t->written++;
+		run->totals->written++;
 	}
-	if (st == LINE_ERROR)
-		warn("%s", cli_input_name(operand));
-	buf_free(&out);
-	line_reader_free(&r);
-	event_parser_free(&parser);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return st == LINE_ERROR ? -1 : 0;
+	return stream_close(&in, st);
 }
 
 static void
@@ -139,25 +130,22 @@ main(int argc, char *argv[])
 		{ "no-lang", no_argument, NULL, 'N' },
 		{ "lang-data", required_argument, NULL, 'D' },
 		{ "zap-max-sats", required_argument, NULL, 'Z' },
-		{ "reject", required_argument, NULL, 'r' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options opt;
 	struct rejects rej;
 	struct totals t = { 0, 0 };
-	struct enrich *e;
+	struct run run;
 	const char *why = NULL;
-	int ch, i, failed = 0;
+	int ch, status;
 
 	memset(&opt, 0, sizeof opt);
-	opt.max_line = LINE_MAX_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "vqVh", longopts, NULL)) != -1) {
+	stream_options_init(&opt.stream);
+	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "h", longopts, NULL)) != -1) {
+		if (stream_option(&opt.stream, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'N': opt.enrich.no_lang = 1; break;
 		case 'D': opt.enrich.lang_dir = optarg; break;
@@ -165,15 +153,6 @@ main(int argc, char *argv[])
 			opt.enrich.zap_max_sats = (uint64_t)cli_number(optarg, 1,
 			    INT64_MAX / 1000, "--zap-max-sats");
 			break;
-		case 'r':
-			if ((opt.reject = fopen(optarg, "w")) == NULL)
-				err(1, "%s", optarg);
-			break;
-		case 'L': opt.max_line = (size_t)cli_number(optarg, 64, 1LL << 32, "--max-line"); break;
-		case 's': opt.strict = 1; break;
-		case 'v': opt.verbose = 1; break;
-		case 'q': opt.quiet = 1; break;
-		case 'V': cli_version();
 		case 'h': help();
 		default: usage();
 		}
@@ -181,27 +160,22 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if ((e = enrich_new(&opt.enrich, &why)) == NULL)
+	memset(&run, 0, sizeof run);
+	if ((run.enrich = enrich_new(&opt.enrich, &why)) == NULL)
 		errx(1, "%s", why);
+	run.opt = &opt;
+	run.rejects = &rej;
+	run.totals = &t;
+	event_parser_init(&run.parser);
 	cli_on_signals(on_signal);
 	cli_stdout_buffer();
-	rejects_init(&rej, opt.reject, opt.quiet);
-	if (argc == 0) {
-		failed |= enrich_input(e, &opt, "-", &rej, &t) < 0;
-	} else {
-		for (i = 0; i < argc && !stop; i++)
-			failed |= enrich_input(e, &opt, argv[i], &rej, &t) < 0;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err(1, "stdout");
-	if (rejects_finish(&rej) < 0)
-		failed = 1;
-	if (opt.verbose)
-		summary(e, &t, &rej);
-	enrich_free(e);
-	if (opt.reject != NULL && fclose(opt.reject) != 0)
-		err(1, "reject file");
-	if (failed)
-		return 1;
-	return opt.strict && rej.total > 0 ? 1 : 0;
+	rejects_init(&rej, opt.stream.reject, opt.stream.quiet);
+	status = stream_operands(argc, argv, &stop, enrich_input, &run);
+	status = stream_finish(&opt.stream, &rej, status);
+	if (opt.stream.verbose)
+		summary(run.enrich, &t, &rej);
+	enrich_free(run.enrich);
+	event_parser_free(&run.parser);
+	buf_free(&run.out);
+	return status;
 }

@@ -29,6 +29,7 @@
 #include "lang.h"
 #include "ndjson.h"
 #include "rejects.h"
+#include "stream.h"
 
 #define BATCH_DEFAULT 10000
 #define FLUSH_MS_DEFAULT 1000
@@ -37,9 +38,7 @@ struct options {
 	const char *db_path;
 	long batch;
 	long flush_ms;
-	size_t max_line;
-	FILE *reject;
-	int verbose, quiet, strict;
+	struct stream_options stream;
 	struct db_options db;
 	struct enrich_options enrich;
 };
@@ -55,6 +54,7 @@ struct loader {
 	struct timespec started; /* when it was opened */
 	int fd;                  /* the input being read */
 	int failed;              /* a database error: stop */
+	struct rejects *rejects;
 	uint64_t read, commits;
 };
 
@@ -89,12 +89,7 @@ help(void)
 	    "      --no-lang          do not guess languages of events without meta.lang\n"
 	    "      --lang-data DIR    libexttextcat fingerprints (default %s)\n"
 	    "      --zap-max-sats N   flag zaps above N sats as implausible (default %d)\n"
-	    "      --reject FILE      write rejected lines to FILE as they came\n"
-	    "      --max-line BYTES   longest line accepted (default 1048576)\n"
-	    "      --strict           exit 1 if any line was rejected\n"
-	    "  -v, --verbose          print a summary on standard error\n"
-	    "  -q, --quiet            no messages about rejected lines\n"
-	    "  -V, --version          print the version\n"
+	    STREAM_OPTIONS_HELP
 	    "  -h, --help             this help\n", getprogname(), BATCH_DEFAULT,
 	    FLUSH_MS_DEFAULT, LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
 	exit(0);
@@ -197,32 +192,26 @@ load_line(struct loader *l, const struct line *line, struct rejects *rej)
 }
 
 static int
-load_input(struct loader *l, const char *operand, struct rejects *rej)
+load_input(const char *operand, void *arg)
 {
-	struct line_reader r;
+	struct loader *l = arg;
 	enum line_status st = LINE_EOF;
+	struct stream_input in;
 	struct line line;
-	int fd;
 
-	if ((fd = cli_open_input(operand)) < 0)
+	if (l->failed)
+		return 0;
+	if (stream_open(&in, operand, &l->opt->stream, l->rejects, &stop, on_idle, l) < 0)
 		return -1;
-	rej->input = cli_input_name(operand);
-	l->fd = fd;
-	line_reader_init(&r, fd, l->opt->max_line, on_idle, l);
-	r.stop = &stop;
-	while (!l->failed && (st = line_reader_next(&r, &line)) > 0) {
+	l->fd = in.fd;
+	while (!l->failed && (st = line_reader_next(&in.reader, &line)) > 0) {
 		l->read++;
 		if (st == LINE_TOO_LONG)
-			rejects_add(rej, &line, EVENT_ERR_TOO_LONG, NULL);
+			rejects_add(l->rejects, &line, EVENT_ERR_TOO_LONG, NULL);
 		else
-			load_line(l, &line, rej);
+			load_line(l, &line, l->rejects);
 	}
-	if (!l->failed && st == LINE_ERROR)
-		warn("%s", cli_input_name(operand));
-	line_reader_free(&r);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return l->failed || st == LINE_ERROR ? -1 : 0;
+	return stream_close(&in, l->failed ? LINE_EOF : st) < 0 || l->failed ? -1 : 0;
 }
 
 static void
@@ -260,13 +249,8 @@ main(int argc, char *argv[])
 		{ "no-lang", no_argument, NULL, 'N' },
 		{ "lang-data", required_argument, NULL, 'D' },
 		{ "zap-max-sats", required_argument, NULL, 'Z' },
-		{ "reject", required_argument, NULL, 'r' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options opt;
@@ -274,7 +258,7 @@ main(int argc, char *argv[])
 	struct rejects rej;
 	const char *why = NULL;
 	char errbuf[512];
-	int ch, i, failed = 0;
+	int ch, status;
 
 	memset(&opt, 0, sizeof opt);
 	opt.db_path = getenv("NOSTR_DB");
@@ -282,8 +266,10 @@ main(int argc, char *argv[])
 		opt.db_path = "nostr.db";
 	opt.batch = BATCH_DEFAULT;
 	opt.flush_ms = FLUSH_MS_DEFAULT;
-	opt.max_line = LINE_MAX_DEFAULT;
-	while ((ch = getopt_long(argc, argv, "d:vqVh", longopts, NULL)) != -1) {
+	stream_options_init(&opt.stream);
+	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:h", longopts, NULL)) != -1) {
+		if (stream_option(&opt.stream, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'd': opt.db_path = optarg; break;
 		case 'b': opt.batch = (long)cli_number(optarg, 1, 100000000, "--batch"); break;
@@ -299,15 +285,6 @@ main(int argc, char *argv[])
 			opt.enrich.zap_max_sats = (uint64_t)cli_number(optarg, 1,
 			    INT64_MAX / 1000, "--zap-max-sats");
 			break;
-		case 'r':
-			if ((opt.reject = fopen(optarg, "w")) == NULL)
-				err(1, "%s", optarg);
-			break;
-		case 'L': opt.max_line = (size_t)cli_number(optarg, 64, 1LL << 32, "--max-line"); break;
-		case 's': opt.strict = 1; break;
-		case 'v': opt.verbose = 1; break;
-		case 'q': opt.quiet = 1; break;
-		case 'V': cli_version();
 		case 'h': help();
 		default: usage();
 		}
@@ -323,26 +300,16 @@ main(int argc, char *argv[])
 		errx(1, "%s", errbuf);
 	event_parser_init(&l.parser);
 	cli_on_signals(on_signal);
-	rejects_init(&rej, opt.reject, opt.quiet);
-	if (argc == 0) {
-		failed |= load_input(&l, "-", &rej) < 0;
-	} else {
-		for (i = 0; i < argc && !stop && !l.failed; i++)
-			failed |= load_input(&l, argv[i], &rej) < 0;
-	}
+	rejects_init(&rej, opt.stream.reject, opt.stream.quiet);
+	l.rejects = &rej;
+	status = stream_operands(argc, argv, &stop, load_input, &l);
 	commit(&l);
-	failed |= l.failed;
-	if (rejects_finish(&rej) < 0)
-		failed = 1;
-	if (opt.verbose && !opt.quiet)
+	status = stream_finish(&opt.stream, &rej, status | l.failed);
+	if (opt.stream.verbose && !opt.stream.quiet)
 		summary(&l, &rej);
 	db_close(l.db);
 	enrich_free(l.enrich);
 	event_parser_free(&l.parser);
 	buf_free(&l.meta);
-	if (opt.reject != NULL && fclose(opt.reject) != 0)
-		err(1, "reject file");
-	if (failed)
-		return 1;
-	return opt.strict && rej.total > 0 ? 1 : 0;
+	return status;
 }

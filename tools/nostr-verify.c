@@ -25,20 +25,17 @@
 #include "ndjson.h"
 #include "rejects.h"
 #include "schnorr.h"
+#include "stream.h"
 
 #define BATCH_LINES 2048   /* lines a batch holds at most */
 #define CHUNK_LINES 32     /* lines a thread takes from a batch at a time */
 #define MAX_JOBS 256
 
 struct options {
+	struct stream_options stream;
 	int no_sig;
 	int64_t max_future;   /* seconds, or -1 for no limit */
 	int jobs;
-	size_t max_line;
-	FILE *reject;
-	int verbose;
-	int quiet;
-	int strict;
 };
 
 /* What became of one line. */
@@ -101,16 +98,11 @@ help(void)
 {
 	printf("usage: %s [options] [FILE ...]\n"
 	    "Keeps the Nostr events (NDJSON) whose id and signature are valid.\n\n"
-	    "  -j, --jobs N          verify with N threads, output order kept (default 1)\n"
-	    "      --no-sig          check structure and id only\n"
-	    "      --max-future SECS drop events dated more than SECS ahead of now\n"
-	    "      --reject FILE     write rejected lines to FILE as they came\n"
-	    "      --max-line BYTES  longest line accepted (default 1048576)\n"
-	    "      --strict          exit 1 if any line was rejected\n"
-	    "  -v, --verbose         print a summary on standard error\n"
-	    "  -q, --quiet           no messages about rejected lines\n"
-	    "  -V, --version         print the version\n"
-	    "  -h, --help            this help\n", getprogname());
+	    "  -j, --jobs N           verify with N threads, output order kept (default 1)\n"
+	    "      --no-sig           check structure and id only\n"
+	    "      --max-future SECS  drop events dated more than SECS ahead of now\n"
+	    STREAM_OPTIONS_HELP
+	    "  -h, --help             this help\n", getprogname());
 	exit(0);
 }
 
@@ -309,26 +301,26 @@ verify_serial(struct pool *p, struct line_reader *r, struct rejects *rej,
 	return st == LINE_ERROR ? -1 : 0;
 }
 
-static int
-verify_input(struct pool *p, const char *operand, struct rejects *rej,
-    struct totals *t)
-{
-	struct line_reader r;
-	int fd, rc;
+/* The state verify_input needs besides the operand. */
+struct run {
+	struct pool *pool;
+	struct rejects *rejects;
+	struct totals *totals;
+};
 
-	if ((fd = cli_open_input(operand)) < 0)
+static int
+verify_input(const char *operand, void *arg)
+{
+	struct run *run = arg;
+	struct stream_input in;
+	struct pool *p = run->pool;
+	int rc;
+
+	if (stream_open(&in, operand, &p->opt->stream, run->rejects, &stop, NULL, NULL) < 0)
 		return -1;
-	rej->input = cli_input_name(operand);
-	line_reader_init(&r, fd, p->opt->max_line, cli_flush_stdout, NULL);
-	r.stop = &stop;
-	rc = p->nworkers > 1 ? verify_parallel(p, &r, rej, t) :
-	    verify_serial(p, &r, rej, t);
-	if (rc < 0)
-		warn("%s", cli_input_name(operand));
-	line_reader_free(&r);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return rc;
+	rc = p->nworkers > 1 ? verify_parallel(p, &in.reader, run->rejects, run->totals) :
+	    verify_serial(p, &in.reader, run->rejects, run->totals);
+	return stream_close(&in, rc < 0 ? LINE_ERROR : LINE_EOF);
 }
 
 static void
@@ -348,35 +340,25 @@ main(int argc, char *argv[])
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "no-sig", no_argument, NULL, 'S' },
 		{ "max-future", required_argument, NULL, 'F' },
-		{ "reject", required_argument, NULL, 'r' },
-		{ "max-line", required_argument, NULL, 'L' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options opt = { 0, -1, 1, LINE_MAX_DEFAULT, NULL, 0, 0, 0 };
-	struct rejects rej;
+	struct options opt = { .max_future = -1, .jobs = 1 };
 	struct totals t = { 0, 0, 0, 0 };
+	struct rejects rej;
 	struct pool pool;
-	int ch, i, failed = 0;
+	struct run run = { &pool, &rej, &t };
+	int ch, status;
 
-	while ((ch = getopt_long(argc, argv, "j:vqVh", longopts, NULL)) != -1) {
+	stream_options_init(&opt.stream);
+	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "j:h", longopts, NULL)) != -1) {
+		if (stream_option(&opt.stream, ch, optarg))
+			continue;
 		switch (ch) {
 		case 'j': opt.jobs = (int)cli_number(optarg, 1, MAX_JOBS, "--jobs"); break;
 		case 'S': opt.no_sig = 1; break;
 		case 'F': opt.max_future = cli_number(optarg, 0, INT64_MAX / 2, "--max-future"); break;
-		case 'r':
-			if ((opt.reject = fopen(optarg, "w")) == NULL)
-				err(1, "%s", optarg);
-			break;
-		case 'L': opt.max_line = (size_t)cli_number(optarg, 64, 1LL << 32, "--max-line"); break;
-		case 's': opt.strict = 1; break;
-		case 'v': opt.verbose = 1; break;
-		case 'q': opt.quiet = 1; break;
-		case 'V': cli_version();
 		case 'h': help();
 		default: usage();
 		}
@@ -386,22 +368,12 @@ main(int argc, char *argv[])
 
 	cli_on_signals(on_signal);
 	cli_stdout_buffer();
-	rejects_init(&rej, opt.reject, opt.quiet);
+	rejects_init(&rej, opt.stream.reject, opt.stream.quiet);
 	pool_init(&pool, &opt);
-	if (argc == 0) {
-		failed |= verify_input(&pool, "-", &rej, &t) < 0;
-	} else {
-		for (i = 0; i < argc && !stop; i++)
-			failed |= verify_input(&pool, argv[i], &rej, &t) < 0;
-	}
+	status = stream_operands(argc, argv, &stop, verify_input, &run);
 	pool_free(&pool);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		err(1, "stdout");
-	if (rejects_finish(&rej) < 0)
-		err(1, "reject file");
-	if (opt.verbose && !opt.quiet)
+	status = stream_finish(&opt.stream, &rej, status);
+	if (opt.stream.verbose && !opt.stream.quiet)
 		summary(&t, &rej);
-	if (failed)
-		return 1;
-	return opt.strict && rej.total ? 1 : 0;
+	return status;
 }
