@@ -17,7 +17,12 @@ stop() {
 	if [ -n "$run" ] && kill -0 "$run" 2>/dev/null; then
 		kill -TERM "$run" 2>/dev/null
 		for _ in $(seq 200); do kill -0 "$run" 2>/dev/null || break; sleep 0.1; done
-		kill -0 "$run" 2>/dev/null && { echo "latency.sh: run did not stop: killed"; kill -KILL "$run"; }
+		if kill -0 "$run" 2>/dev/null; then
+			echo "latency.sh: run did not stop: killed"
+			# Its parts run in process groups of their own (set -m).
+			for p in $(pgrep -P "$run"); do kill -KILL -- "-$p" 2>/dev/null; done
+			kill -KILL "$run"
+		fi
 	fi
 	[ -n "$poll" ] && kill "$poll" 2>/dev/null
 	[ -n "$relay" ] && kill "$relay" 2>/dev/null
