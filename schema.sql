@@ -142,7 +142,6 @@ CREATE TABLE IF NOT EXISTS mentions (
 	kind       INTEGER NOT NULL                -- the event's kind
 ) STRICT;
 CREATE INDEX IF NOT EXISTS mentions_created ON mentions(created_at);
-CREATE INDEX IF NOT EXISTS mentions_mentioned ON mentions(mentioned, created_at);
 
 -- refs: one row per event or address an event refers to (meta.refs: `e`
 -- and `q` tags, nostr:note/nevent in content; also `a` tags and nostr:naddr,
@@ -155,7 +154,6 @@ CREATE TABLE IF NOT EXISTS refs (
 	kind       INTEGER NOT NULL                -- the referring event's kind
 ) STRICT;
 CREATE INDEX IF NOT EXISTS refs_created ON refs(created_at);
-CREATE INDEX IF NOT EXISTS refs_ref ON refs(ref);
 
 -- replies: one row per event that is a reply (NIP-10, marked or positional
 -- `e` tags; meta.reply_to and meta.root).
@@ -168,7 +166,6 @@ CREATE TABLE IF NOT EXISTS replies (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS replies_created ON replies(created_at);
 CREATE INDEX IF NOT EXISTS replies_reply_to ON replies(reply_to);
-CREATE INDEX IF NOT EXISTS replies_root ON replies(root);
 
 -- reactions: one row per kind-7 reaction (NIP-25) whose target is known.
 CREATE TABLE IF NOT EXISTS reactions (
@@ -181,7 +178,6 @@ CREATE TABLE IF NOT EXISTS reactions (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS reactions_created ON reactions(created_at);
 CREATE INDEX IF NOT EXISTS reactions_target ON reactions(target_id);
-CREATE INDEX IF NOT EXISTS reactions_target_pubkey ON reactions(target_pubkey, created_at);
 
 -- reposts: one row per repost (NIP-18: kind 6 of a kind-1 note, kind 16 of
 -- anything else) whose target is known.
@@ -213,9 +209,7 @@ CREATE TABLE IF NOT EXISTS zaps (
 	problems   TEXT    NOT NULL,               -- JSON array of problem strings ('[]' if none)
 	created_at INTEGER NOT NULL                -- the receipt's created_at
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS zaps_event ON zaps(event_id);
 CREATE INDEX IF NOT EXISTS zaps_recipient ON zaps(recipient, created_at);
-CREATE INDEX IF NOT EXISTS zaps_sender ON zaps(sender);
 CREATE INDEX IF NOT EXISTS zaps_created ON zaps(created_at);
 
 -- deletions: one row per target of a NIP-09 deletion request (kind 5).  Only
@@ -323,6 +317,17 @@ CREATE TABLE IF NOT EXISTS network_stats (
 	users_growth   REAL,                       -- active_users likewise
 	PRIMARY KEY (window_end, window_hours)
 ) STRICT;
+
+-- Indexes of earlier versions that no query of nostr-score, nostr-report or
+-- the views reads, each of them paid for by every event loaded (random
+-- 64-hex keys: most of nostr-load's time at a million events).  Opening a
+-- database that still has them drops them.
+DROP INDEX IF EXISTS mentions_mentioned;
+DROP INDEX IF EXISTS refs_ref;
+DROP INDEX IF EXISTS replies_root;
+DROP INDEX IF EXISTS reactions_target_pubkey;
+DROP INDEX IF EXISTS zaps_event;
+DROP INDEX IF EXISTS zaps_sender;
 
 -- Derived rows follow their event: when nostr-load removes an event
 -- (replaced or deleted), these triggers remove what was derived from it.

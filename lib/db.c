@@ -182,19 +182,20 @@ db_close(struct db *db)
 
 /*
  * schema_is_current: whether every object np_schema_sql creates (the name
- * after each IF NOT EXISTS) is in the database and user_version is the one it
- * sets.  Then running it would change nothing but rewrite the header, a write
- * transaction with its fsyncs and its wait for the write lock, which a
- * report that runs every few seconds should not pay.  Only reads.
+ * after each IF NOT EXISTS) is in the database, none it drops (DROP INDEX IF
+ * EXISTS) is, and user_version is the one it sets.  Then running it would
+ * change nothing but rewrite the header, a write transaction with its fsyncs
+ * and its wait for the write lock, which a report that runs every few seconds
+ * should not pay.  Only reads.
  */
 static int
 schema_is_current(sqlite3 *sql)
 {
-	static const char marker[] = "IF NOT EXISTS";
-	const char *p = np_schema_sql, *v;
+	static const char *const markers[2] = { "IF NOT EXISTS", "DROP INDEX IF EXISTS" };
+	const char *p, *v;
 	sqlite3_stmt *st = NULL;
 	long version = 0;
-	int current = 1;
+	int current = 1, m;
 
 	if ((v = strstr(np_schema_sql, "PRAGMA user_version = ")) != NULL)
 		version = strtol(v + strlen("PRAGMA user_version = "), NULL, 10);
@@ -208,24 +209,29 @@ schema_is_current(sqlite3 *sql)
 		sqlite3_finalize(st);
 		return 0;
 	}
-	while (current && (p = strstr(p, marker)) != NULL) {
-		const char *name;
-		size_t len;
+	/* What the schema creates must be there, what it drops must not. */
+	for (m = 0; current && m < 2; m++) {
+		p = np_schema_sql;
+		while (current && (p = strstr(p, markers[m])) != NULL) {
+			const char *name;
+			size_t len;
 
-		p += sizeof(marker) - 1;
-		/* A name follows in a statement; a comment may say "(IF NOT EXISTS)". */
-		if (*p != ' ' && *p != '\t' && *p != '\n')
-			continue;
-		p += strspn(p, " \t\n");
-		name = p;
-		len = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-		if (len == 0)
-			continue;
-		p += len;
-		sqlite3_bind_text(st, 1, name, (int)len, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW)
-			current = 0;
-		sqlite3_reset(st);
+			p += strlen(markers[m]);
+			/* A name follows in a statement; a comment may say "(IF NOT EXISTS)". */
+			if (*p != ' ' && *p != '\t' && *p != '\n')
+				continue;
+			p += strspn(p, " \t\n");
+			name = p;
+			len = strspn(p,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+			if (len == 0)
+				continue;
+			p += len;
+			sqlite3_bind_text(st, 1, name, (int)len, SQLITE_STATIC);
+			if ((sqlite3_step(st) == SQLITE_ROW) != (m == 0))
+				current = 0;
+			sqlite3_reset(st);
+		}
 	}
 	sqlite3_finalize(st);
 	return current;
