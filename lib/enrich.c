@@ -22,6 +22,9 @@ struct enrich {
 	struct buf key;        /* a JSON key being read */
 	struct buf relay;      /* meta.relay decoded */
 	char lang_kept[16];    /* meta.lang reused from the input */
+	const char *zap_in;    /* meta.zap of the input (reuse), or NULL */
+	size_t zap_in_len;
+	struct buf zap_address, zap_comment;  /* meta.zap strings decoded */
 	int in_content;        /* scanning a content (not a tag value) */
 };
 
@@ -140,6 +143,8 @@ enrich_free(struct enrich *e)
 	strlist_free(&m->media);
 	lang_free(e->lang);
 	zap_reader_free(e->zap);
+	buf_free(&e->zap_address);
+	buf_free(&e->zap_comment);
 	buf_free(&e->prose);
 	buf_free(&e->scratch);
 	buf_free(&e->key);
@@ -595,10 +600,147 @@ leading_zero_bits(const uint8_t id[32])
 	return n;
 }
 
-/* read_input_meta: relay, received_at (and lang) from an existing meta. */
+/*
+ * meta_zap_hex: a meta.zap key member: null (*has = 0) or 64 lower-case hex
+ * digits.  0, or -1 when it is neither.
+ */
+static int
+meta_zap_hex(struct json_cursor *c, int *has, uint8_t out[32])
+{
+	const char *raw;
+	size_t n;
+	int escaped;
+
+	if (json_peek(c) == 'n') {
+		*has = 0;
+		return json_skip_value(c, 1) == JSON_OK ? 0 : -1;
+	}
+	if (json_peek(c) != '"' || json_string_raw(c, &raw, &n, &escaped) != JSON_OK ||
+	    escaped || n != 64 || hex_decode(raw, out, 32) != 0)
+		return -1;
+	*has = 1;
+	return 0;
+}
+
+/* meta_zap_text: a meta.zap string member: null (*s = NULL) or a string. */
+static int
+meta_zap_text(struct json_cursor *c, struct buf *b, const char **s, size_t *len)
+{
+	if (json_peek(c) == 'n') {
+		*s = NULL;
+		*len = 0;
+		return json_skip_value(c, 1) == JSON_OK ? 0 : -1;
+	}
+	buf_reset(b);
+	if (json_peek(c) != '"' || json_string(c, b, NULL) != JSON_OK)
+		return -1;
+	buf_putc(b, '\0');  /* an empty string is not NULL */
+	*s = b->data;
+	*len = b->len - 1;
+	return 0;
+}
+
+/* meta_zap_problems: the problems array, each a zap_problem_name. */
+static int
+meta_zap_problems(struct json_cursor *c, unsigned *problems)
+{
+	const char *raw;
+	size_t n;
+	unsigned i;
+	int escaped;
+
+	*problems = 0;
+	if (json_expect(c, '[') != JSON_OK)
+		return -1;
+	if (json_peek(c) == ']')
+		return json_expect(c, ']') == JSON_OK ? 0 : -1;
+	for (;;) {
+		if (json_peek(c) != '"' || json_string_raw(c, &raw, &n, &escaped) != JSON_OK ||
+		    escaped)
+			return -1;
+		for (i = 0; i < ZAP_NPROBLEMS; i++)
+			if (strlen(zap_problem_name(1u << i)) == n &&
+			    memcmp(zap_problem_name(1u << i), raw, n) == 0)
+				break;
+		if (i == ZAP_NPROBLEMS)
+			return -1;
+		*problems |= 1u << i;
+		if (json_peek(c) == ']')
+			return json_expect(c, ']') == JSON_OK ? 0 : -1;
+		if (json_expect(c, ',') != JSON_OK)
+			return -1;
+	}
+}
+
+/*
+ * meta_zap: the zap of an earlier enrich_event, as enrich_write_meta wrote it
+ * into meta.zap, so that a zap request's signature is not verified twice.
+ * Every member must be there and well-typed, and valid agree with problems;
+ * 0, or -1 (then the receipt is read again).
+ */
+static int
+meta_zap(struct enrich *e, struct zap *z)
+{
+	enum { M_MSAT = 1, M_SENDER = 2, M_RECIPIENT = 4, M_EVENT = 8, M_ADDRESS = 16,
+		M_COMMENT = 32, M_VALID = 64, M_PROBLEMS = 128, M_ALL = 255 };
+	struct jsonobj o;
+	int64_t msat;
+	unsigned seen = 0;
+	int r, valid = 0, bad = 0;
+
+	memset(z, 0, sizeof *z);
+	jsonobj_begin(&o, e->zap_in, e->zap_in_len);
+	while (!bad && (r = jsonobj_next(&o, &e->key)) == 1) {
+		if (jsonobj_key_is(&e->key, "msat")) {
+			seen |= M_MSAT;
+			if (json_peek(&o.c) == 'n') {
+				bad = jsonobj_skip(&o) != JSON_OK;
+			} else {
+				bad = json_int64(&o.c, 0, INT64_MAX, &msat) != JSON_OK;
+				z->has_msat = 1;
+				z->msat = (uint64_t)msat;
+			}
+		} else if (jsonobj_key_is(&e->key, "sender")) {
+			seen |= M_SENDER;
+			bad = meta_zap_hex(&o.c, &z->has_sender, z->sender) < 0;
+		} else if (jsonobj_key_is(&e->key, "recipient")) {
+			seen |= M_RECIPIENT;
+			bad = meta_zap_hex(&o.c, &z->has_recipient, z->recipient) < 0;
+		} else if (jsonobj_key_is(&e->key, "event")) {
+			seen |= M_EVENT;
+			bad = meta_zap_hex(&o.c, &z->has_event, z->event) < 0;
+		} else if (jsonobj_key_is(&e->key, "address")) {
+			seen |= M_ADDRESS;
+			bad = meta_zap_text(&o.c, &e->zap_address, &z->address,
+			    &z->address_len) < 0;
+		} else if (jsonobj_key_is(&e->key, "comment")) {
+			seen |= M_COMMENT;
+			bad = meta_zap_text(&o.c, &e->zap_comment, &z->comment,
+			    &z->comment_len) < 0;
+		} else if (jsonobj_key_is(&e->key, "valid")) {
+			seen |= M_VALID;
+			valid = json_peek(&o.c) == 't';
+			bad = (!valid && json_peek(&o.c) != 'f') || jsonobj_skip(&o) != JSON_OK;
+		} else if (jsonobj_key_is(&e->key, "problems")) {
+			seen |= M_PROBLEMS;
+			bad = meta_zap_problems(&o.c, &z->problems) < 0;
+		} else {
+			bad = jsonobj_skip(&o) != JSON_OK;
+		}
+	}
+	if (bad || r != 0 || o.status != JSON_OK || seen != M_ALL ||
+	    valid != (z->problems == 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * read_input_meta: relay, received_at (and with reuse, lang and where zap
+ * is) from an existing meta.
+ */
 static void
 read_input_meta(struct enrich *e, const char *line, const struct event *ev,
-    int reuse_lang)
+    int reuse)
 {
 	struct enrich_meta *m = &e->meta;
 	struct jsonobj o;
@@ -618,7 +760,15 @@ read_input_meta(struct enrich *e, const char *line, const struct event *ev,
 		    jsonobj_number(&o, &d) == JSON_OK) {
 			m->has_received_at = 1;
 			m->received_at = d;
-		} else if (reuse_lang && jsonobj_key_is(&e->key, "lang") &&
+		} else if (reuse && ev->kind == 9735 && jsonobj_key_is(&e->key, "zap") &&
+		    json_peek(&o.c) == '{') {
+			e->zap_in = o.c.p;
+			if (jsonobj_skip(&o) != JSON_OK) {
+				e->zap_in = NULL;
+				break;
+			}
+			e->zap_in_len = (size_t)(o.c.p - e->zap_in);
+		} else if (reuse && jsonobj_key_is(&e->key, "lang") &&
 		    json_peek(&o.c) == '"') {
 			const char *raw;
 			size_t n;
@@ -647,7 +797,7 @@ read_input_meta(struct enrich *e, const char *line, const struct event *ev,
 
 const struct enrich_meta *
 enrich_event(struct enrich *e, const char *line, size_t len, const struct event *ev,
-    int reuse_lang)
+    int reuse)
 {
 	struct enrich_meta *m = &e->meta;
 	const struct event_str *last_e = NULL, *first_e = NULL;
@@ -666,8 +816,9 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 	m->words = 0;
 	e->stats.events++;
 
+	e->zap_in = NULL;
 	if (ev->meta_end > ev->meta_start)
-		read_input_meta(e, line, ev, reuse_lang);
+		read_input_meta(e, line, ev, reuse);
 
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
@@ -739,7 +890,8 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 		m->reaction_len = ev->content.len ? ev->content.len : 1;
 		break;
 	case 9735:
-		zap_read(e->zap, ev, &m->zap);
+		if (e->zap_in == NULL || meta_zap(e, &m->zap) < 0)
+			zap_read(e->zap, ev, &m->zap);
 		m->has_zap = 1;
 		e->stats.zaps++;
 		if (m->zap.problems)

@@ -112,11 +112,14 @@ const struct enrich_stats *enrich_get_stats(const struct enrich *e);
 /*
  * enrich_event: computes the meta of ev, which event_parse made from line
  * (len bytes).  An existing meta in the line contributes relay, received_at,
- * and, when reuse_lang is set, lang (so nostr-load need not guess again what
- * nostr-enrich already guessed).  Returns the meta, owned by e.
+ * and, when reuse is set, lang and a kind-9735 receipt's zap (so nostr-load
+ * need not guess again what nostr-enrich already guessed, nor verify the zap
+ * request's signature twice: it trusts that meta.zap, taken whole when every
+ * member is there and well-formed, else read again).  Returns the meta, owned
+ * by e.
  */
 const struct enrich_meta *enrich_event(struct enrich *e, const char *line, size_t len,
-    const struct event *ev, int reuse_lang);
+    const struct event *ev, int reuse);
 
 /*
  * enrich_write_meta: appends the meta object as JSON ({...}) to out.  Members

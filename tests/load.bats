@@ -283,6 +283,30 @@ setup() {
 	sqlite3 "$T/enriched" .dump | cmp - "$T/d1"
 }
 
+@test "zaps enriched first load as they load raw; a meta.zap is trusted, a broken one read again" {
+	target=$(note 2 1700000000 'zap me')
+	tid=$(jq -r .id <<<"$target")
+	{
+		printf '%s\n' "$target"
+		zap valid 21000 "$tid"
+		zap wrong_amount 7000 "$tid"
+		zap bad_sig 5000 "$tid"
+		zap no_amount 0 "$tid"
+		zap valid 3000 ""
+	} >"$T/in"
+	nostr-load -q -d "$T/raw" "$T/in"
+	nostr-enrich -q "$T/in" | nostr-load -q -d "$T/enriched"
+	sqlite3 "$T/raw" .dump >"$T/d1"
+	sqlite3 "$T/enriched" .dump | cmp - "$T/d1"
+	# nostr-load does not verify again what nostr-enrich found (see nostr-load(1)).
+	zap bad_sig 9000 "$tid" | nostr-enrich -q |
+	    jq -c '.meta.zap.valid = true | .meta.zap.problems = []' >"$T/trusted"
+	zap bad_sig 8000 "$tid" | nostr-enrich -q | jq -c '.meta.zap.valid = "yes"' >"$T/broken"
+	cat "$T/trusted" "$T/broken" | nostr-load -q -d "$DB"
+	[ "$(q "$DB" 'SELECT sats, valid, problems FROM zaps ORDER BY sats')" = "8|0|[\"request_bad_signature\"]
+9|1|[]" ]
+}
+
 @test "relay, received_at and lang come from an existing meta" {
 	note 1 1700000000 'Das Wetter ist heute wunderbar und ich gehe mit meinem Hund lange im Park spazieren.' |
 	    jq -c '. + {meta: {relay: "wss://relay.example", received_at: 1700000002.5}}' >"$T/in"
