@@ -79,6 +79,12 @@ sent=$(wc -l <"$d/sent")
 seen=$(wc -l <"$d/seen")
 join <(sort "$d/sent") <(sort "$d/seen") | awk '{ printf "%.3f\n", ($3 - $2) * 1000 }' |
 	sort -g >"$d/lat"
+# Where the time goes: nostr-fetch stamps meta.received_at (stored as
+# received_at) when it reads an event off the socket.
+sqlite3 -separator ' ' "$d/live.db" "SELECT id, received_at FROM nostr_events
+	WHERE received_at IS NOT NULL" | sort >"$d/received"
+join <(sort "$d/sent") <(sort "$d/seen") | join - "$d/received" |
+	awk '{ printf "%.3f %.3f\n", ($4 - $2) * 1000, ($3 - $4) * 1000 }' >"$d/stages"
 awk -v sent="$sent" -v seen="$seen" -v rate="$rate" '{ v[NR] = $1 }
 	END {
 		if (NR == 0) { printf "live latency: none of %d published events reached SQLite\n", sent; exit }
@@ -86,3 +92,14 @@ awk -v sent="$sent" -v seen="$seen" -v rate="$rate" '{ v[NR] = $1 }
 		printf "live latency publish -> SQLite row, %d of %d events at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 		    NR, sent, rate, v[int(NR * 0.5) + 1], v[p99], v[NR]
 	}' "$d/lat"
+# quantiles COLUMN NAME: p50 and p99 of a column of $d/stages.
+quantiles() {
+	cut -d' ' -f"$1" "$d/stages" | sort -g | awk -v name="$2" '{ v[NR] = $1 }
+		END {
+			if (NR == 0) exit
+			p99 = int(NR * 0.99); if (p99 < NR * 0.99) p99++
+			printf "  %s: p50 %.1f ms, p99 %.1f ms\n", name, v[int(NR * 0.5) + 1], v[p99]
+		}'
+}
+quantiles 1 "publish -> read by nostr-fetch (test relay, socket)"
+quantiles 2 "read by nostr-fetch -> SQLite row (fetch, verify, enrich, load)"
