@@ -243,7 +243,7 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	sqlite3 *sql = NULL;
 	char pragma[128];
 	int busy = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 10000;
-	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 256;
+	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 512;
 
 	if (sqlite3_open_v2(path, &sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	    NULL) != SQLITE_OK)
@@ -254,13 +254,17 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	 * WAL: readers (sqlite3, nostr-report) and this writer do not block each
 	 * other.  synchronous=NORMAL is safe against crashes in WAL mode: a commit
 	 * may be lost on power failure, the database never corrupted.  A larger
-	 * autocheckpoint keeps bulk loads from checkpointing every 4 MB.
+	 * autocheckpoint keeps bulk loads from checkpointing every 4 MB: at a
+	 * million events a batch dirties ~100 MB of index pages (random keys), so
+	 * 400 MB between checkpoints lets a page rewritten by several batches
+	 * reach the database once (100k events into a 1M db: 11.3 s -> 7.8 s,
+	 * with the 512 MB cache and nostr-load's 50000-event batches).
 	 */
 	/* 8 KiB pages: measured 15% faster loads than 4 KiB (no effect once created). */
 	if (sqlite3_exec(sql, "PRAGMA page_size = 8192", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sql, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(sql, "PRAGMA wal_autocheckpoint = 10000", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sql, "PRAGMA wal_autocheckpoint = 50000", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sql, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sql, pragma, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;

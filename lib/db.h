@@ -38,7 +38,7 @@ extern const char np_schema_sql[];
 
 struct db_options {
 	int busy_timeout_ms;    /* wait this long for a lock (default 10000) */
-	int cache_mb;           /* page cache size (default 256) */
+	int cache_mb;           /* page cache size (default 512) */
 };
 
 /* What became of the events given to db_add_event. */

@@ -31,7 +31,7 @@
 #include "rejects.h"
 #include "stream.h"
 
-#define BATCH_DEFAULT 10000
+#define BATCH_DEFAULT 50000
 #define FLUSH_MS_DEFAULT 1000
 
 struct options {
@@ -84,7 +84,7 @@ help(void)
 	    "  -d, --db FILE          the database (default $NOSTR_DB, else nostr.db)\n"
 	    "      --batch N          events per transaction (default %d)\n"
 	    "      --flush-ms MS      commit when input is idle this long (default %d)\n"
-	    "      --cache-mb MB      SQLite page cache (default 256)\n"
+	    "      --cache-mb MB      SQLite page cache (default 512)\n"
 	    "      --busy-timeout MS  wait this long for a lock held by another (default 10000)\n"
 	    "      --no-lang          do not guess languages of events without meta.lang\n"
 	    "      --lang-data DIR    libexttextcat fingerprints (default %s)\n"
