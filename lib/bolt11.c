@@ -4,6 +4,7 @@
 #include "bolt11.h"
 
 #include "bech32.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -23,25 +24,6 @@ enum field_type {
 
 static const char *const currencies[] = { "bc", "tb", "bcrt", "tbs", "sb" };
 
-/* Strips a "lightning:" URI scheme, matched in ASCII without the locale's help. */
-static int
-has_lightning_scheme(const char *s, size_t len)
-{
-	static const char scheme[] = "lightning:";
-	size_t i;
-
-	if (len < sizeof scheme - 1)
-		return 0;
-	for (i = 0; i < sizeof scheme - 1; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != scheme[i])
-			return 0;
-	}
-	return 1;
-}
 
 /* Reads the amount after the currency: digits, then at most one multiplier. */
 static int
@@ -225,7 +207,7 @@ bolt11_decode(const char *s, size_t len, struct bolt11 *out)
 
 	memset(out, 0, sizeof *out);
 	out->expiry = BOLT11_DEFAULT_EXPIRY;
-	if (has_lightning_scheme(s, len)) {
+	if (text_has_prefix_ci(s, len, "lightning:")) {
 		s += 10;
 		len -= 10;
 	}

@@ -4,6 +4,7 @@
 #include "nip19.h"
 
 #include "bech32.h"
+#include "text.h"
 
 #include <string.h>
 
@@ -164,33 +165,13 @@ nip19_decode(const char *s, size_t len, struct nip19 *out)
 	return parse_tlv(data, n, out);
 }
 
-/* ASCII-only case folding: URI schemes are case-insensitive (RFC 3986), and the
- * locale must not change what matches. */
-static int
-has_nostr_scheme(const char *s, size_t len)
-{
-	static const char scheme[] = "nostr:";
-	size_t i;
-
-	if (len < sizeof scheme - 1)
-		return 0;
-	for (i = 0; i < sizeof scheme - 1; i++) {
-		char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if (c != scheme[i])
-			return 0;
-	}
-	return 1;
-}
 
 int
 nip19_decode_uri(const char *s, size_t len, struct nip19 *out)
 {
 	int rc;
 
-	if (!has_nostr_scheme(s, len))
+	if (!text_has_prefix_ci(s, len, "nostr:"))
 		return nip19_decode(s, len, out);
 	rc = nip19_decode(s + 6, len - 6, out);
 	if (rc == 0 && out->type == NIP19_NSEC) {
@@ -209,7 +190,7 @@ is_alnum_ascii(char c)
 size_t
 nip19_uri_span(const char *s, size_t len)
 {
-	size_t start = has_nostr_scheme(s, len) ? 6 : 0, i = start;
+	size_t start = text_has_prefix_ci(s, len, "nostr:") ? 6 : 0, i = start;
 
 	while (i < len && is_alnum_ascii(s[i]))
 		i++;

@@ -156,3 +156,22 @@ text_is_cjk(uint32_t cp)
 	    (cp >= 0xff66 && cp <= 0xff9f) ||
 	    (cp >= 0x20000 && cp <= 0x3134f);
 }
+
+int
+text_has_prefix_ci(const char *s, size_t len, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; prefix[i] != '\0'; i++) {
+		char c;
+
+		if (i >= len)
+			return 0;
+		c = s[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != prefix[i])
+			return 0;
+	}
+	return 1;
+}

@@ -54,4 +54,12 @@ void text_fold_append(struct buf *out, const char *s, size_t len);
  */
 int text_is_cjk(uint32_t cp);
 
+/*
+ * text_has_prefix_ci: 1 when s[0..len) starts with prefix (lower-case ASCII,
+ * NUL-terminated), matching ASCII letters in either case and nothing else:
+ * URI schemes (nostr:, lightning:) are case-insensitive (RFC 3986), and the
+ * locale must not change what matches.
+ */
+int text_has_prefix_ci(const char *s, size_t len, const char *prefix);
+
 #endif
