@@ -3,6 +3,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +75,19 @@ cli_number(const char *arg, long long min, long long max, const char *name)
 		exit(2);
 	}
 	return v;
+}
+
+double
+cli_hours(const char *arg)
+{
+	char *end;
+	double h = strtod(arg, &end);
+
+	if (end == arg || *end != '\0' || !isfinite(h) || h <= 0 || h > 24 * 366) {
+		warnx("invalid hours: %s", arg);
+		exit(2);
+	}
+	return h;
 }
 
 /* days_from_civil: days since 1970-01-01 of a proleptic Gregorian date. */

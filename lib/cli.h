@@ -41,6 +41,13 @@ void cli_flush_stdout(void *unused);
 long long cli_number(const char *arg, long long min, long long max, const char *name);
 
 /*
+ * cli_hours: a positive number of hours, at most a year (fractions allowed,
+ * as in --hours 0.5), for --hours options; exits 2 with "PROG: invalid
+ * hours: ARG" otherwise.
+ */
+double cli_hours(const char *arg);
+
+/*
  * cli_parse_time: a time for --since/--until/--now: unix seconds, ISO 8601
  * (2024-05-01, 2024-05-01T12:00:00Z, with an optional +hh:mm offset) or a
  * duration before now such as 90s, 30m, 24h, 7d, 2w.  Returns 0 and *out, or -1.

@@ -95,19 +95,6 @@ html_command(sqlite3 *db, const char *path, const struct report_options *o,
 	return rc;
 }
 
-static double
-parse_hours(const char *arg)
-{
-	char *end;
-	double h = strtod(arg, &end);
-
-	if (end == arg || *end != '\0' || !isfinite(h) || h <= 0 || h > 24 * 3660) {
-		warnx("invalid hours: %s", arg);
-		exit(2);
-	}
-	return h;
-}
-
 /* user_key: the pubkey argument as 64 lower-case hex, from hex or npub/nprofile. */
 static void
 user_key(const char *arg, char hex[65])
@@ -200,7 +187,7 @@ main(int argc, char *argv[])
 	o.limit = 10;
 	o.trending_default_hours = 24;
 	if ((env = getenv("TRENDING_WINDOW_HOURS")) != NULL && *env != '\0')
-		o.trending_default_hours = parse_hours(env);
+		o.trending_default_hours = cli_hours(env);
 	while ((ch = getopt_long(argc, argv, "d:f:n:o:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
@@ -213,7 +200,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'H':
-			o.hours = parse_hours(optarg);
+			o.hours = cli_hours(optarg);
 			break;
 		case 'n':
 			o.limit = cli_number(optarg, 1, 1000000, "limit");

@@ -44,19 +44,6 @@ help(void)
 	exit(0);
 }
 
-static double
-parse_hours(const char *arg)
-{
-	char *end;
-	double h = strtod(arg, &end);
-
-	if (end == arg || *end != '\0' || !isfinite(h) || h <= 0 || h > 24 * 366) {
-		warnx("invalid hours: %s", arg);
-		exit(2);
-	}
-	return h;
-}
-
 enum part { PART_CONTENT = 1, PART_TRENDING = 2, PART_USERS = 4, PART_NETWORK = 8 };
 
 static unsigned
@@ -112,7 +99,7 @@ main(int argc, char *argv[])
 	o.now = (int64_t)time(NULL);
 	o.hours = 24;
 	if ((env = getenv("TRENDING_WINDOW_HOURS")) != NULL && *env != '\0')
-		o.hours = parse_hours(env);
+		o.hours = cli_hours(env);
 	if ((env = getenv("MIN_ZAPS_FOR_TRENDING")) != NULL && *env != '\0')
 		o.min_zaps = cli_number(env, 0, INT64_MAX, "MIN_ZAPS_FOR_TRENDING");
 	while ((ch = getopt_long(argc, argv, "d:qvhV", longopts, NULL)) != -1) {
@@ -127,7 +114,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'H':
-			o.hours = parse_hours(optarg);
+			o.hours = cli_hours(optarg);
 			break;
 		case 'z':
 			o.min_zaps = cli_number(optarg, 0, INT64_MAX, "min-zaps");
