@@ -24,7 +24,6 @@ enum field_type {
 
 static const char *const currencies[] = { "bc", "tb", "bcrt", "tbs", "sb" };
 
-
 /* Reads the amount after the currency: digits, then at most one multiplier. */
 static int
 parse_amount(const char *p, struct bolt11 *out)
