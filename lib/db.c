@@ -20,7 +20,7 @@ enum stmt {
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_USER] =
-	    "INSERT INTO users(pubkey, first_seen, last_seen) VALUES (?1, ?2, ?2)"
+	    "INSERT INTO users(pubkey, first_seen, last_seen) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT(pubkey) DO UPDATE SET"
 	    " first_seen = min(first_seen, excluded.first_seen),"
 	    " last_seen = max(last_seen, excluded.last_seen)"
@@ -92,15 +92,21 @@ struct db {
 	int in_transaction;
 	/*
 	 * Work saved per event, in fixed memory: a direct-mapped cache of pubkeys
-	 * whose users row already covers a time range (no upsert needed inside
-	 * it), and a Bloom filter of deletion targets (no lookup for the events
-	 * no deletion can name).  Both only ever skip work that would change
-	 * nothing, so the database is the same with or without them.
+	 * with the time range their users row covers, or will once written:
+	 * widening it marks it pending, and pending entries are written when
+	 * evicted and before each commit, so an author's row is upserted once
+	 * per batch, not once per event (time-ordered input widens it with
+	 * every event); and a Bloom filter of deletion targets (no lookup for the
+	 * events no deletion can name).  Both only ever skip or merge work, so
+	 * the database is the same with or without them.
 	 */
 	struct user_seen {
 		uint8_t pubkey[32];
 		int64_t first, last;
+		int used, pending, listed;
 	} *users_seen;
+	uint32_t *users_pending;         /* slots with listed set (once each) */
+	size_t npending;
 	uint64_t *deleted_bloom;
 };
 
@@ -176,6 +182,7 @@ db_close(struct db *db)
 	for (i = 0; i < 4; i++)
 		buf_free(&db->text[i]);
 	free(db->users_seen);
+	free(db->users_pending);
 	free(db->deleted_bloom);
 	free(db);
 }
@@ -307,6 +314,7 @@ db_open(const char *path, const struct db_options *opt, char *err, size_t errlen
 		    &db->stmt[i], NULL) != SQLITE_OK)
 			goto fail;
 	db->users_seen = xcalloc(USERS_SEEN, sizeof *db->users_seen);
+	db->users_pending = xcalloc(USERS_SEEN, sizeof *db->users_pending);
 	db->deleted_bloom = xcalloc(BLOOM_BITS / 64, sizeof *db->deleted_bloom);
 	if (sqlite3_prepare_v2(db->sql, "SELECT target FROM deletions", -1, &targets,
 	    NULL) != SQLITE_OK)
@@ -337,6 +345,8 @@ run(struct db *db, enum stmt s)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
+static int flush_users(struct db *db);
+
 int
 db_begin(struct db *db)
 {
@@ -349,7 +359,7 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	if (run(db, S_COMMIT) < 0)
+	if (flush_users(db) < 0 || run(db, S_COMMIT) < 0)
 		return -1;
 	db->in_transaction = 0;
 	return 0;
@@ -368,6 +378,37 @@ static void
 bind_str(sqlite3_stmt *st, int i, const char *s)
 {
 	bind_text(st, i, s, s ? strlen(s) : 0);
+}
+
+/* write_user: upserts a cache entry's range into its users row. */
+static int
+write_user(struct db *db, struct user_seen *u)
+{
+	sqlite3_stmt *st = db->stmt[S_USER];
+	char hex[65];
+
+	hex_encode(u->pubkey, 32, hex);
+	bind_text(st, 1, hex, 64);
+	sqlite3_bind_int64(st, 2, u->first);
+	sqlite3_bind_int64(st, 3, u->last);
+	return run(db, S_USER);
+}
+
+/* flush_users: writes every pending users range (before a commit). */
+static int
+flush_users(struct db *db)
+{
+	struct user_seen *u;
+	size_t i;
+
+	for (i = 0; i < db->npending; i++) {
+		u = &db->users_seen[db->users_pending[i]];
+		if (u->pending && write_user(db, u) < 0)
+			return -1;
+		u->pending = u->listed = 0;
+	}
+	db->npending = 0;
+	return 0;
 }
 
 /* exists: 1 when the query (bound by the caller) returns a row, 0, or -1. */
@@ -778,32 +819,45 @@ add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 	return 0;
 }
 
-/* note_user: widens the author's users row to cover ev->created_at. */
+/*
+ * note_user: widens the author's users range to cover ev->created_at.  A
+ * widening of a cached range is written by flush_users before the commit (or
+ * when another pubkey takes the slot).
+ */
 static int
 note_user(struct db *db, const struct event *ev)
 {
 	struct user_seen *u;
-	sqlite3_stmt *st = db->stmt[S_USER];
 	uint32_t slot;
 
 	memcpy(&slot, ev->pubkey, sizeof slot);  /* pubkeys are uniformly random */
-	u = &db->users_seen[slot % USERS_SEEN];
-	if (memcmp(u->pubkey, ev->pubkey, 32) == 0 && u->first <= ev->created_at &&
-	    ev->created_at <= u->last)
-		return 0;
-	bind_text(st, 1, db->pubkey, 64);
-	sqlite3_bind_int64(st, 2, ev->created_at);
-	if (run(db, S_USER) < 0)
-		return -1;
-	/* The row now covers at least [first, last] as cached. */
-	if (memcmp(u->pubkey, ev->pubkey, 32) == 0) {
+	slot %= USERS_SEEN;
+	u = &db->users_seen[slot];
+	if (u->used && memcmp(u->pubkey, ev->pubkey, 32) == 0) {
+		if (u->first <= ev->created_at && ev->created_at <= u->last)
+			return 0;
 		if (ev->created_at < u->first)
 			u->first = ev->created_at;
 		if (ev->created_at > u->last)
 			u->last = ev->created_at;
 	} else {
+		/*
+		 * A pubkey new to the slot is written at once: when it is new to
+		 * the table, its row goes in where it first appeared, so the rowid
+		 * order (and .dump) does not depend on where batches end.
+		 */
+		if (u->pending && write_user(db, u) < 0)
+			return -1;
 		memcpy(u->pubkey, ev->pubkey, 32);
 		u->first = u->last = ev->created_at;
+		u->used = 1;
+		u->pending = 0;
+		return write_user(db, u);
+	}
+	u->pending = 1;
+	if (!u->listed) {
+		u->listed = 1;
+		db->users_pending[db->npending++] = slot;
 	}
 	return 0;
 }
