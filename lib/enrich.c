@@ -1,4 +1,5 @@
 #include "enrich.h"
+#include "cli.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1073,4 +1074,23 @@ enrich_write_line(struct enrich *e, const char *line, size_t len,
 		buf_append(out, line + ev->object_end, len - ev->object_end);
 	}
 	buf_putc(out, '\n');
+}
+
+int
+enrich_option(struct enrich_options *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'N':
+		o->no_lang = 1;
+		return 1;
+	case 'D':
+		o->lang_dir = arg;
+		return 1;
+	case 'Z':
+		o->zap_max_sats = (uint64_t)cli_number(arg, 1, INT64_MAX / 1000,
+		    "--zap-max-sats");
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -95,6 +95,19 @@ struct enrich_options {
 	uint64_t zap_max_sats;     /* 0 for ZAP_MAX_SATS_DEFAULT */
 };
 
+/* The enrichment options nostr-enrich and nostr-load both take. */
+#define ENRICH_LONGOPTS \
+	{ "no-lang", no_argument, NULL, 'N' }, \
+	{ "lang-data", required_argument, NULL, 'D' }, \
+	{ "zap-max-sats", required_argument, NULL, 'Z' }
+
+/*
+ * enrich_option: applies option ch (N, D or Z of ENRICH_LONGOPTS) with its
+ * argument and returns 1, or returns 0 for any other option.  A bad
+ * --zap-max-sats exits 2.
+ */
+int enrich_option(struct enrich_options *o, int ch, const char *arg);
+
 struct enrich;
 
 /*

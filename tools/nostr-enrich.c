@@ -127,9 +127,7 @@ int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
-		{ "no-lang", no_argument, NULL, 'N' },
-		{ "lang-data", required_argument, NULL, 'D' },
-		{ "zap-max-sats", required_argument, NULL, 'Z' },
+		ENRICH_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -144,15 +142,10 @@ main(int argc, char *argv[])
 	memset(&opt, 0, sizeof opt);
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "h", longopts, NULL)) != -1) {
-		if (stream_option(&opt.stream, ch, optarg))
+		if (stream_option(&opt.stream, ch, optarg) ||
+		    enrich_option(&opt.enrich, ch, optarg))
 			continue;
 		switch (ch) {
-		case 'N': opt.enrich.no_lang = 1; break;
-		case 'D': opt.enrich.lang_dir = optarg; break;
-		case 'Z':
-			opt.enrich.zap_max_sats = (uint64_t)cli_number(optarg, 1,
-			    INT64_MAX / 1000, "--zap-max-sats");
-			break;
 		case 'h': help();
 		default: usage();
 		}

@@ -246,9 +246,7 @@ main(int argc, char *argv[])
 		{ "flush-ms", required_argument, NULL, 'f' },
 		{ "cache-mb", required_argument, NULL, 'c' },
 		{ "busy-timeout", required_argument, NULL, 't' },
-		{ "no-lang", no_argument, NULL, 'N' },
-		{ "lang-data", required_argument, NULL, 'D' },
-		{ "zap-max-sats", required_argument, NULL, 'Z' },
+		ENRICH_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -268,7 +266,8 @@ main(int argc, char *argv[])
 	opt.flush_ms = FLUSH_MS_DEFAULT;
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:h", longopts, NULL)) != -1) {
-		if (stream_option(&opt.stream, ch, optarg))
+		if (stream_option(&opt.stream, ch, optarg) ||
+		    enrich_option(&opt.enrich, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'd': opt.db_path = optarg; break;
@@ -278,12 +277,6 @@ main(int argc, char *argv[])
 		case 't':
 			opt.db.busy_timeout_ms = (int)cli_number(optarg, 1, 1 << 30,
 			    "--busy-timeout");
-			break;
-		case 'N': opt.enrich.no_lang = 1; break;
-		case 'D': opt.enrich.lang_dir = optarg; break;
-		case 'Z':
-			opt.enrich.zap_max_sats = (uint64_t)cli_number(optarg, 1,
-			    INT64_MAX / 1000, "--zap-max-sats");
 			break;
 		case 'h': help();
 		default: usage();
