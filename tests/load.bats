@@ -231,6 +231,14 @@ setup() {
 	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
 }
 
+@test "waiting input fills the batch: a file loads in full batches, whatever --flush-ms" {
+	nostr-gen -n 3000 -s 21 --kinds 1 >"$T/in"
+	run nostr-load -v -d "$DB" --batch 1000 --flush-ms 0 "$T/in"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *", 3 commits"* ]]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 3000 ]
+}
+
 @test "idle input is committed after --flush-ms, while the stream stays open" {
 	mkfifo "$T/fifo"
 	nostr-load -q -d "$DB" --flush-ms 100 "$T/fifo" &

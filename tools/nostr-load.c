@@ -2,9 +2,9 @@
  * nostr-load: writes Nostr events (enriched or not) and nostr-fetch's
  * relay-status records into SQLite, in the schema of schema.sql.
  *
- * Lines are committed in batches: after --batch events, or once the input
- * has been idle for --flush-ms with rows pending (so a live stream reaches
- * the database within that time).  SIGINT/SIGTERM: the line in hand is
+ * Lines are committed in batches: after --batch events, or when the input
+ * pauses and the batch has waited --flush-ms (so a live stream reaches the
+ * database within that time, and a file or a backlog loads in full batches).  SIGINT/SIGTERM: the line in hand is
  * finished, the batch committed, and the program exits 0.  Killed outright,
  * the database keeps every committed batch (WAL), and loading the same input
  * again completes it, since loading is idempotent.
@@ -83,7 +83,7 @@ help(void)
 	    "Loads Nostr events and relay-status records (NDJSON) into SQLite.\n\n"
 	    "  -d, --db FILE          the database (default $NOSTR_DB, else nostr.db)\n"
 	    "      --batch N          events per transaction (default %d)\n"
-	    "      --flush-ms MS      commit when input is idle this long (default %d)\n"
+	    "      --flush-ms MS      commit rows this old when input pauses (default %d)\n"
 	    "      --cache-mb MB      SQLite page cache (default 512)\n"
 	    "      --busy-timeout MS  wait this long for a lock held by another (default 10000)\n"
 	    "      --no-lang          do not guess languages of events without meta.lang\n"
@@ -120,8 +120,12 @@ commit(struct loader *l)
 }
 
 /*
- * on_idle: the reader is about to block.  Rows wait at most --flush-ms for
- * company: if nothing comes within what is left of that time, commit.
+ * on_idle: the reader is about to read.  Input that is already waiting goes
+ * into the batch (only --batch bounds a batch while the input keeps up, so a
+ * backlog or a file loads in full batches); when none is waiting, it is
+ * waited for no longer than what is left of --flush-ms since the batch
+ * began, and then the batch is committed: rows never wait longer than that
+ * for input that is not there.
  */
 static void
 on_idle(void *arg)
@@ -132,11 +136,11 @@ on_idle(void *arg)
 
 	if (l->pending == 0)
 		return;
-	left = l->opt->flush_ms - elapsed_ms(&l->started);
-	if (left > 0 && !stop) {
+	if (!stop) {
+		left = l->opt->flush_ms - elapsed_ms(&l->started);
 		pfd.fd = l->fd;
 		pfd.events = POLLIN;
-		if (poll(&pfd, 1, (int)left) > 0)
+		if (poll(&pfd, 1, left > 0 ? (int)left : 0) > 0)
 			return;
 	}
 	commit(l);
