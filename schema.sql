@@ -20,12 +20,19 @@
 --
 -- Tables may gain columns and new tables may appear; none is renamed.
 -- Rows derived from an event (hashtags, mentions, refs, replies, reactions,
--- reposts) have no key of their own: nostr-load writes them only with a new
--- event, so nothing can repeat, and they are found by their created_at when
--- their event goes.  Appending in time order instead of inserting at random
--- event ids is most of what keeps loading fast at a million events.
+-- reposts, zaps) are written only with a new event, so nothing can repeat.
+-- They are kept in time order, keyed by (created_at, event_id, ...): one
+-- B-tree that serves the window queries and finds the rows of an event that
+-- goes, where a rowid table needs a second one, and appended at its end when
+-- events come in time order.  (zaps, whose rows are larger and have indexes
+-- of their own, is a rowid table with a created_at index instead.)  Appending instead of inserting at random event
+-- ids is most of what keeps loading fast at a million events.
+--
+-- user_version 2: the derived tables are keyed as above (version 1 had rowid
+-- tables with a created_at index each; such a database keeps its tables and
+-- works as before).
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 -- nostr_events: one row per stored event (the NIP-01 fields plus what
 -- nostr-enrich derived from it).  Replaced and deleted events are absent.
@@ -102,8 +109,6 @@ CREATE TABLE IF NOT EXISTS user_profiles (
 	json_ok      INTEGER NOT NULL,             -- 1 when content parsed as a JSON object
 	content      TEXT    NOT NULL              -- the raw content of the event
 ) STRICT;
-CREATE INDEX IF NOT EXISTS user_profiles_name ON user_profiles(name);
-CREATE INDEX IF NOT EXISTS user_profiles_nip05 ON user_profiles(nip05);
 
 -- follows: the current contact list (kind 3, NIP-02) of each pubkey: one row
 -- per followed pubkey.  A newer list replaces all rows of the follower.
@@ -122,81 +127,77 @@ CREATE INDEX IF NOT EXISTS follows_followed ON follows(followed);
 -- #words in content, lower-cased, deduplicated).  Author and time are copied
 -- from the event so trending queries need no join.
 CREATE TABLE IF NOT EXISTS hashtags (
+	created_at INTEGER NOT NULL,               -- the event's created_at
 	event_id   TEXT    NOT NULL,               -- the event
 	hashtag    TEXT    NOT NULL,               -- without '#', case-folded
 	pubkey     TEXT    NOT NULL,               -- the event's author
-	created_at INTEGER NOT NULL,               -- the event's created_at
-	kind       INTEGER NOT NULL                -- the event's kind
-) STRICT;
-CREATE INDEX IF NOT EXISTS hashtags_tag ON hashtags(hashtag, created_at);
-CREATE INDEX IF NOT EXISTS hashtags_created ON hashtags(created_at);
+	kind       INTEGER NOT NULL,               -- the event's kind
+	PRIMARY KEY (created_at, event_id, hashtag)
+) STRICT, WITHOUT ROWID;
 
 -- mentions: one row per pubkey an event mentions (meta.mentions: `p` tags and
 -- NIP-27 nostr:npub/nprofile in content).  Not filled for kind 3, whose `p`
 -- tags are follows, not mentions.
 CREATE TABLE IF NOT EXISTS mentions (
+	created_at INTEGER NOT NULL,               -- the event's created_at
 	event_id   TEXT    NOT NULL,               -- the mentioning event
 	mentioned  TEXT    NOT NULL,               -- the mentioned pubkey (hex)
 	pubkey     TEXT    NOT NULL,               -- the event's author
-	created_at INTEGER NOT NULL,               -- the event's created_at
-	kind       INTEGER NOT NULL                -- the event's kind
-) STRICT;
-CREATE INDEX IF NOT EXISTS mentions_created ON mentions(created_at);
+	kind       INTEGER NOT NULL,               -- the event's kind
+	PRIMARY KEY (created_at, event_id, mentioned)
+) STRICT, WITHOUT ROWID;
 
 -- refs: one row per event or address an event refers to (meta.refs: `e`
 -- and `q` tags, nostr:note/nevent in content; also `a` tags and nostr:naddr,
 -- written as the address "KIND:PUBKEY:D").  A 64-hex ref is an event id.
 CREATE TABLE IF NOT EXISTS refs (
+	created_at INTEGER NOT NULL,               -- the referring event's created_at
 	event_id   TEXT    NOT NULL,               -- the referring event
 	ref        TEXT    NOT NULL,               -- referred event id, or address
 	pubkey     TEXT    NOT NULL,               -- the referring event's author
-	created_at INTEGER NOT NULL,               -- the referring event's created_at
-	kind       INTEGER NOT NULL                -- the referring event's kind
-) STRICT;
-CREATE INDEX IF NOT EXISTS refs_created ON refs(created_at);
+	kind       INTEGER NOT NULL,               -- the referring event's kind
+	PRIMARY KEY (created_at, event_id, ref)
+) STRICT, WITHOUT ROWID;
 
 -- replies: one row per event that is a reply (NIP-10, marked or positional
 -- `e` tags; meta.reply_to and meta.root).
 CREATE TABLE IF NOT EXISTS replies (
+	created_at INTEGER NOT NULL,               -- the reply's created_at
 	event_id   TEXT    NOT NULL,               -- the reply
 	reply_to   TEXT    NOT NULL,               -- the event it answers
 	root       TEXT,                           -- the thread's root, or NULL when unknown
 	pubkey     TEXT    NOT NULL,               -- the reply's author
-	created_at INTEGER NOT NULL                -- the reply's created_at
-) STRICT;
-CREATE INDEX IF NOT EXISTS replies_created ON replies(created_at);
-CREATE INDEX IF NOT EXISTS replies_reply_to ON replies(reply_to);
+	PRIMARY KEY (created_at, event_id)
+) STRICT, WITHOUT ROWID;
 
 -- reactions: one row per kind-7 reaction (NIP-25) whose target is known.
 CREATE TABLE IF NOT EXISTS reactions (
+	created_at    INTEGER NOT NULL,             -- when
 	event_id      TEXT    NOT NULL,             -- the reaction event
 	target_id     TEXT    NOT NULL,             -- the reacted-to event (last `e` tag)
 	target_pubkey TEXT,                         -- its author (last `p` tag), or NULL
 	reaction      TEXT    NOT NULL,             -- content: '+', '-', an emoji or :shortcode:
 	pubkey        TEXT    NOT NULL,             -- who reacted
-	created_at    INTEGER NOT NULL              -- when
-) STRICT;
-CREATE INDEX IF NOT EXISTS reactions_created ON reactions(created_at);
-CREATE INDEX IF NOT EXISTS reactions_target ON reactions(target_id);
+	PRIMARY KEY (created_at, event_id)
+) STRICT, WITHOUT ROWID;
 
 -- reposts: one row per repost (NIP-18: kind 6 of a kind-1 note, kind 16 of
 -- anything else) whose target is known.
 CREATE TABLE IF NOT EXISTS reposts (
+	created_at    INTEGER NOT NULL,             -- when
 	event_id      TEXT    NOT NULL,             -- the repost event
 	target_id     TEXT    NOT NULL,             -- the reposted event (`e` tag)
 	target_pubkey TEXT,                         -- its author (`p` tag), or NULL
 	kind          INTEGER NOT NULL,             -- 6 or 16
 	pubkey        TEXT    NOT NULL,             -- who reposted
-	created_at    INTEGER NOT NULL              -- when
-) STRICT;
-CREATE INDEX IF NOT EXISTS reposts_created ON reposts(created_at);
-CREATE INDEX IF NOT EXISTS reposts_target ON reposts(target_id);
+	PRIMARY KEY (created_at, event_id)
+) STRICT, WITHOUT ROWID;
 
 -- zaps: one row per zap receipt (kind 9735, NIP-57), as nostr-enrich read it.
 -- A receipt is the LNURL provider's claim, not proof of payment; sats come
 -- from the bolt11 invoice.  Sum only valid = 1 rows for honest totals.
 CREATE TABLE IF NOT EXISTS zaps (
-	receipt_id TEXT    NOT NULL PRIMARY KEY,   -- the kind-9735 receipt event
+	receipt_id TEXT    NOT NULL,               -- the kind-9735 receipt event
 	provider   TEXT    NOT NULL,               -- the receipt's author (the LNURL server's key)
 	sender     TEXT,                           -- pubkey of the kind-9734 zap request, or NULL
 	recipient  TEXT,                           -- the receipt's `p` tag, or NULL
@@ -208,8 +209,7 @@ CREATE TABLE IF NOT EXISTS zaps (
 	valid      INTEGER NOT NULL,               -- 1 when no problem was found
 	problems   TEXT    NOT NULL,               -- JSON array of problem strings ('[]' if none)
 	created_at INTEGER NOT NULL                -- the receipt's created_at
-) STRICT, WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS zaps_recipient ON zaps(recipient, created_at);
+) STRICT;
 CREATE INDEX IF NOT EXISTS zaps_created ON zaps(created_at);
 
 -- deletions: one row per target of a NIP-09 deletion request (kind 5).  Only
@@ -266,7 +266,6 @@ CREATE TABLE IF NOT EXISTS content_metrics (
 	spam_score   REAL    NOT NULL DEFAULT 0    -- spam likelihood, 0..1
 ) STRICT;
 CREATE INDEX IF NOT EXISTS content_metrics_virality ON content_metrics(virality);
-CREATE INDEX IF NOT EXISTS content_metrics_pubkey ON content_metrics(pubkey);
 
 -- trending_topics: hashtags ranked per window, written by nostr-score.
 CREATE TABLE IF NOT EXISTS trending_topics (
@@ -319,8 +318,11 @@ CREATE TABLE IF NOT EXISTS network_stats (
 ) STRICT;
 
 -- Indexes of earlier versions that no query of nostr-score, nostr-report or
--- the views reads, each of them paid for by every event loaded (random
--- 64-hex keys: most of nostr-load's time at a million events).  Opening a
+-- the views needs, each of them paid for by every event loaded (random
+-- 64-hex keys: most of nostr-load's time at a million events).  The target
+-- indexes of replies, reactions and reposts are among them: nostr-score
+-- counts a window's engagement faster from its rows in time order, and
+-- event_engagement aggregates instead of looking targets up.  Opening a
 -- database that still has them drops them.
 DROP INDEX IF EXISTS mentions_mentioned;
 DROP INDEX IF EXISTS refs_ref;
@@ -328,6 +330,14 @@ DROP INDEX IF EXISTS replies_root;
 DROP INDEX IF EXISTS reactions_target_pubkey;
 DROP INDEX IF EXISTS zaps_event;
 DROP INDEX IF EXISTS zaps_sender;
+DROP INDEX IF EXISTS zaps_recipient;
+DROP INDEX IF EXISTS hashtags_tag;
+DROP INDEX IF EXISTS replies_reply_to;
+DROP INDEX IF EXISTS reactions_target;
+DROP INDEX IF EXISTS reposts_target;
+DROP INDEX IF EXISTS user_profiles_name;
+DROP INDEX IF EXISTS user_profiles_nip05;
+DROP INDEX IF EXISTS content_metrics_pubkey;
 
 -- Derived rows follow their event: when nostr-load removes an event
 -- (replaced or deleted), these triggers remove what was derived from it.
@@ -339,7 +349,7 @@ BEGIN
 	DELETE FROM replies WHERE created_at = OLD.created_at AND event_id = OLD.id;
 	DELETE FROM reactions WHERE created_at = OLD.created_at AND event_id = OLD.id;
 	DELETE FROM reposts WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM zaps WHERE receipt_id = OLD.id;
+	DELETE FROM zaps WHERE created_at = OLD.created_at AND receipt_id = OLD.id;
 	DELETE FROM content_metrics WHERE event_id = OLD.id;
 	DELETE FROM follows WHERE OLD.kind = 3 AND follower = OLD.pubkey AND event_id = OLD.id;
 	DELETE FROM user_profiles WHERE OLD.kind = 0 AND pubkey = OLD.pubkey AND event_id = OLD.id;
@@ -358,16 +368,23 @@ CREATE VIEW IF NOT EXISTS user_zap_totals AS
 	       coalesce(sum(sats), 0) AS sats_received
 	FROM zaps WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient;
 
--- event_engagement: replies, reposts, reactions and valid zaps per stored event.
+-- event_engagement: replies, reposts, reactions and valid zaps per stored
+-- event.  The counts are grouped once per query (the tables have no index by
+-- target): a question about one event takes as long as one about all.
+DROP VIEW IF EXISTS event_engagement;
 CREATE VIEW IF NOT EXISTS event_engagement AS
 	SELECT e.id AS event_id, e.pubkey, e.kind, e.created_at,
-	       (SELECT count(*) FROM replies r WHERE r.reply_to = e.id) AS replies,
-	       (SELECT count(*) FROM reposts p WHERE p.target_id = e.id) AS reposts,
-	       (SELECT count(*) FROM reactions x WHERE x.target_id = e.id) AS reactions,
-	       (SELECT count(*) FROM zaps z WHERE z.event_id = e.id AND z.valid = 1) AS zaps,
-	       (SELECT coalesce(sum(z.sats), 0) FROM zaps z
-	        WHERE z.event_id = e.id AND z.valid = 1) AS zap_sats
-	FROM nostr_events e;
+	       coalesce(r.n, 0) AS replies, coalesce(p.n, 0) AS reposts,
+	       coalesce(x.n, 0) AS reactions, coalesce(z.zap_count, 0) AS zaps,
+	       coalesce(z.zap_total_sats, 0) AS zap_sats
+	FROM nostr_events e
+	LEFT JOIN (SELECT reply_to, count(*) AS n FROM replies GROUP BY reply_to) r
+		ON r.reply_to = e.id
+	LEFT JOIN (SELECT target_id, count(*) AS n FROM reposts GROUP BY target_id) p
+		ON p.target_id = e.id
+	LEFT JOIN (SELECT target_id, count(*) AS n FROM reactions GROUP BY target_id) x
+		ON x.target_id = e.id
+	LEFT JOIN zap_totals z ON z.event_id = e.id;
 
 -- hashtag_counts: events and distinct authors per hashtag, all time.
 CREATE VIEW IF NOT EXISTS hashtag_counts AS

@@ -325,3 +325,31 @@ setup() {
 	[ "$(q "$DB" "SELECT coalesce(relay, 'NULL'), lang FROM nostr_events WHERE pubkey = '$(pub 2)'")" = "NULL|eo" ]
 	q "$DB" "SELECT json_extract(meta, '\$.relay') FROM nostr_events WHERE pubkey = '$(pub 1)'" | grep -qx 'wss://relay.example'
 }
+
+@test "a database of schema version 1 keeps its tables, loses the unused indexes, loads the same rows" {
+	nostr-gen -n 3000 -s 31 -a 40 >"$T/in"
+	sqlite3 "$T/v1" <"$BATS_TEST_DIRNAME/data/schema-v1.sql"
+	[ "$(q "$T/v1" 'PRAGMA user_version')" = 1 ]
+	nostr-load -q -d "$T/v1" "$T/in"
+	nostr-load -q -d "$DB" "$T/in"
+	[ "$(q "$T/v1" 'PRAGMA user_version')" = 2 ]
+	[ "$(q "$T/v1" 'PRAGMA integrity_check')" = ok ]
+	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
+	# Version 1's rowid tables and their created_at indexes stay ...
+	[ "$(q "$T/v1" "SELECT count(*) FROM sqlite_schema WHERE name = 'hashtags_created'")" = 1 ]
+	# ... the indexes no query needs go.
+	[ "$(q "$T/v1" "SELECT count(*) FROM sqlite_schema WHERE name IN ('reactions_target', 'replies_reply_to', 'zaps_recipient')")" = 0 ]
+	for t in nostr_events hashtags mentions refs replies reactions reposts zaps follows; do
+		rows="SELECT count(*), total(created_at) FROM $t"
+		[ "$(q "$T/v1" "$rows")" = "$(q "$DB" "$rows")" ]
+	done
+	[ "$(q "$DB" 'SELECT count(*) FROM reactions')" -gt 0 ]
+	# Replacing and deleting in both layouts removes the same derived rows.
+	nostr-gen -n 300 -s 32 -a 40 -t 1800000000 --kinds 0,3,5,30023 >"$T/later"
+	nostr-load -q -d "$T/v1" "$T/later"
+	nostr-load -q -d "$DB" "$T/later"
+	for t in nostr_events hashtags mentions refs zaps follows user_profiles deletions; do
+		rows="SELECT count(*), total(created_at) FROM $t"
+		[ "$(q "$T/v1" "$rows")" = "$(q "$DB" "$rows")" ]
+	done
+}

@@ -57,17 +57,17 @@ VALUES ('$(eid 10)', '$B', $((N - 3000)), 1, 'nice', '[]', '', 'en', '{}'),
   ('$(eid 21)', '$PD', $((N - 3000)), 7, '🤙', '[]', '', NULL, '{}'),
   ('$(eid 22)', '$A', $((N - 3000)), 7, '+', '[]', '', NULL, '{}'),
   ('$(eid 30)', '$PD', $((N - 2500)), 6, '', '[]', '', NULL, '{}');
-INSERT INTO replies VALUES ('$(eid 10)', '$(eid 1)', '$(eid 1)', '$B', $((N - 3000))),
+INSERT INTO replies (event_id, reply_to, root, pubkey, created_at) VALUES ('$(eid 10)', '$(eid 1)', '$(eid 1)', '$B', $((N - 3000))),
   ('$(eid 11)', '$(eid 1)', '$(eid 1)', '$C', $((N - 2000)));
-INSERT INTO reactions VALUES ('$(eid 20)', '$(eid 1)', '$A', '+', '$C', $((N - 3500))),
+INSERT INTO reactions (event_id, target_id, target_pubkey, reaction, pubkey, created_at) VALUES ('$(eid 20)', '$(eid 1)', '$A', '+', '$C', $((N - 3500))),
   ('$(eid 21)', '$(eid 1)', '$A', '🤙', '$PD', $((N - 3000))),
   ('$(eid 22)', '$(eid 2)', '$B', '+', '$A', $((N - 3000)));
-INSERT INTO reposts VALUES ('$(eid 30)', '$(eid 1)', '$A', 6, '$PD', $((N - 2500)));
+INSERT INTO reposts (event_id, target_id, target_pubkey, kind, pubkey, created_at) VALUES ('$(eid 30)', '$(eid 1)', '$A', 6, '$PD', $((N - 2500)));
 -- zaps of e1: one valid (1000 sats), one invalid, one valid after N
 INSERT INTO zaps VALUES ('$(eid 40)', '$E', '$B', '$A', '$(eid 1)', NULL, 1000000, 1000, 'great', 1, '[]', $((N - 3000))),
   ('$(eid 41)', '$E', '$C', '$A', '$(eid 1)', NULL, 5000000, 5000, NULL, 0, '["bad"]', $((N - 2900))),
   ('$(eid 42)', '$E', '$B', '$A', '$(eid 1)', NULL, 7000000, 7000, NULL, 1, '[]', $((N + 100)));
-INSERT INTO hashtags VALUES ('$(eid 0)', 'nostr', '$A', $((N - 108000)), 1),
+INSERT INTO hashtags (event_id, hashtag, pubkey, created_at, kind) VALUES ('$(eid 0)', 'nostr', '$A', $((N - 108000)), 1),
   ('$(eid 1)', 'nostr', '$A', $((N - 3600)), 1), ('$(eid 1)', 'bitcoin', '$A', $((N - 3600)), 1),
   ('$(eid 2)', 'nostr', '$B', $((N - 7200)), 1);
 INSERT INTO follows VALUES ('$B', '$A', '$(eid 50)', $((N - 9000)), NULL, NULL),

@@ -92,7 +92,8 @@ test_scored_and_raw(void)
 	exec(db, "INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig)"
 	    " VALUES (printf('%064x', 1), printf('%064x', 2), 1700000000, 1, '#<b>', '[]',"
 	    " printf('%0128x', 3))");
-	exec(db, "INSERT INTO hashtags VALUES (printf('%064x', 1), '<b>', printf('%064x', 2),"
+	exec(db, "INSERT INTO hashtags (event_id, hashtag, pubkey, created_at, kind)"
+	    " VALUES (printf('%064x', 1), '<b>', printf('%064x', 2),"
 	    " 1700000000, 1)");
 	CHECK_EQ_INT(render(db, 1700003600, 0, &page, &err), 0);
 	CHECK(has(&page, "Not scored yet (run nostr-score): events per hashtag in the last 24 h."));
