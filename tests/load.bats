@@ -115,6 +115,34 @@ setup() {
 	grep -Eq 'ephemeral \(not stored\) +1$' "$T/err"
 }
 
+@test "a deleted event takes its derived rows along, whatever its kind" {
+	target=$(note 2 1700000000 '#nostr hello nostr:npub1' "[[\"p\",\"$(pub 3)\"]]")
+	tid=$(jq -r .id <<<"$target")
+	reply=$(note 1 1700000010 'a reply #nostr' "[[\"e\",\"$tid\",\"\",\"root\"],[\"p\",\"$(pub 2)\"]]")
+	react=$(event 1 7 1700000020 '+' "[[\"e\",\"$tid\"],[\"p\",\"$(pub 2)\"]]")
+	repost=$(event 1 6 1700000030 '' "[[\"e\",\"$tid\"],[\"p\",\"$(pub 2)\"]]")
+	printf '%s\n' "$target" "$reply" "$react" "$repost" >"$T/in"
+	zap valid 21000 "$tid" >>"$T/in"
+	nostr-load -q -d "$DB" "$T/in"
+	for t in hashtags mentions refs replies reactions reposts zaps; do
+		[ "$(q "$DB" "SELECT count(*) > 0 FROM $t")" = 1 ]
+	done
+	# Each author deletes what it wrote; nothing derived may outlive its event.
+	ids() { jq -r .id "$@" | jq -Rsc 'split("\n")[:-1] | map(["e", .])'; }
+	event 1 5 1700000100 '' "$(printf '%s\n' "$reply" "$react" "$repost" | ids)" >>"$T/in"
+	event 2 5 1700000100 '' "$(ids <<<"$target")" >>"$T/in"
+	event 3 5 1700000100 '' "$(tail -n 3 "$T/in" | head -n 1 | ids)" >>"$T/in"
+	nostr-load -q -d "$DB" "$T/in"
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events WHERE kind != 5')" = 0 ]
+	for t in hashtags mentions refs replies reactions reposts zaps; do
+		id=event_id
+		[ "$t" = zaps ] && id=receipt_id
+		[ "$(q "$DB" "SELECT count(*) FROM $t WHERE $id NOT IN (SELECT id FROM nostr_events)")" = 0 ]
+	done
+	# What is left is the deletions' own e tags.
+	[ "$(q "$DB" 'SELECT count(*) FROM refs')" = 5 ]
+}
+
 @test "deletions before and after their targets, by e and by a tag" {
 	n1=$(note 5 1700000000 'delete me later')
 	n2=$(note 5 1700000001 'delete me first')
