@@ -159,3 +159,14 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 	run nostr-score -d "$BATS_TEST_TMPDIR/dir.db"
 	[ "$status" -eq 1 ]
 }
+
+@test "views: event_engagement and zap_totals count the fixture's rows" {
+	# e1: 2 replies, 1 repost, 2 reactions, 2 valid zaps (1000 + 7000 sats; the
+	# invalid one is left out); e2: 1 reaction; e3: nothing.
+	[ "$(q "SELECT replies, reposts, reactions, zaps, zap_sats FROM event_engagement WHERE event_id = '$(eid 1)'")" = "2|1|2|2|8000" ]
+	[ "$(q "SELECT replies, reposts, reactions, zaps, zap_sats FROM event_engagement WHERE event_id = '$(eid 2)'")" = "0|0|1|0|0" ]
+	[ "$(q "SELECT replies, reposts, reactions, zaps, zap_sats FROM event_engagement WHERE event_id = '$(eid 3)'")" = "0|0|0|0|0" ]
+	# One row per stored event, whatever joins it.
+	[ "$(q 'SELECT count(*) FROM event_engagement')" = "$(q 'SELECT count(*) FROM nostr_events')" ]
+	[ "$(q "SELECT zap_count, zap_total_sats FROM zap_totals WHERE event_id = '$(eid 1)'")" = "2|8000" ]
+}
