@@ -288,7 +288,7 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	 * million events a batch dirties ~100 MB of index pages (random keys), so
 	 * 400 MB between checkpoints lets a page rewritten by several batches
 	 * reach the database once (100k events into a 1M db: 11.3 s -> 7.8 s,
-	 * with the 512 MB cache and nostr-load's 50000-event batches).
+	 * with the 512 MB cache and 50000-event batches).
 	 */
 	/* 8 KiB pages: measured 15% faster loads than 4 KiB (no effect once created). */
 	if (sqlite3_exec(sql, "PRAGMA page_size = 8192", NULL, NULL, NULL) != SQLITE_OK ||

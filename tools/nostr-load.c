@@ -31,7 +31,14 @@
 #include "rejects.h"
 #include "stream.h"
 
-#define BATCH_DEFAULT 50000
+/*
+ * Every transaction rewrites nearly all the index pages keyed by random hex
+ * (ids, pubkeys), so fewer, larger ones load faster at scale: the last 100k
+ * of a million events took 7.0 s in 50000-event batches, 5.7 s in one.  The
+ * dirty pages of a batch this size fit the default 512 MB cache at a million
+ * events; a pause in the input still commits after --flush-ms.
+ */
+#define BATCH_DEFAULT 100000
 #define FLUSH_MS_DEFAULT 1000
 
 struct options {
