@@ -4,8 +4,9 @@
  *
  * Lines are committed in batches: after --batch events, or when the input
  * pauses and the batch has waited --flush-ms (so a live stream reaches the
- * database within that time, and a file or a backlog loads in full batches).  SIGINT/SIGTERM: the line in hand is
- * finished, the batch committed, and the program exits 0.  Killed outright,
+ * database within that time, and a file or a backlog loads in full
+ * batches).  SIGINT/SIGTERM: the line in hand is finished, the batch
+ * committed, and the program exits 0.  Killed outright,
  * the database keeps every committed batch (WAL), and loading the same input
  * again completes it, since loading is idempotent.
  */
