@@ -13,8 +13,9 @@
 void cli_version(void) __attribute__((noreturn));
 
 /*
- * cli_open_input: opens an operand for reading ("-" is standard input) and
- * returns its fd; on failure warns and returns -1.
+ * cli_open_input: opens an operand for reading ("-" is standard input),
+ * widening it when it is a pipe, and returns its fd; on failure warns and
+ * returns -1.
  */
 int cli_open_input(const char *operand);
 
@@ -28,7 +29,10 @@ const char *cli_input_name(const char *operand);
  */
 void cli_on_signals(void (*handler)(int));
 
-/* cli_stdout_buffer: gives stdout a large buffer (flush it when input is idle). */
+/*
+ * cli_stdout_buffer: gives stdout a large buffer (flush it when input is
+ * idle), and a wide pipe when it is one.
+ */
 void cli_stdout_buffer(void);
 
 /* cli_flush_stdout: an idle callback for line_reader: fflush(stdout). */

@@ -267,6 +267,15 @@ setup() {
 	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 3000 ]
 }
 
+@test "the pipes between the filters are widened to 1 MiB (Linux's default is 64 KiB)" {
+	nostr-gen -n 200 -s 4 --kinds 1 >"$T/in"
+	[ "$(nostr-verify -q "$T/in" | pipe-size)" = 1048576 ]
+	[ "$(nostr-enrich -q "$T/in" | pipe-size)" = 1048576 ]
+	[ "$(cat "$T/in" | pipe-size)" = 65536 ]  # the check itself sees the default
+	pipe-size -o 2>"$T/size" | nostr-load -q -d "$DB"
+	[ "$(cat "$T/size")" = 1048576 ]
+}
+
 @test "idle input is committed after --flush-ms, while the stream stays open" {
 	mkfifo "$T/fifo"
 	nostr-load -q -d "$DB" --flush-ms 100 "$T/fifo" &
