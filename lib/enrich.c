@@ -9,6 +9,7 @@
 #include "json.h"
 #include "jsonobj.h"
 #include "lang.h"
+#include "metaread.h"
 #include "nip19.h"
 #include "text.h"
 
@@ -20,12 +21,9 @@ struct enrich {
 	struct enrich_stats stats;
 	struct buf prose;      /* content stripped of URLs, URIs, hashtags: for lang */
 	struct buf scratch;    /* one hashtag or address being built */
-	struct buf key;        /* a JSON key being read */
-	struct buf relay;      /* meta.relay decoded */
-	char lang_kept[16];    /* meta.lang reused from the input */
+	struct meta_reader mr; /* an existing meta's members, decoded */
 	const char *zap_in;    /* meta.zap of the input (reuse), or NULL */
 	size_t zap_in_len;
-	struct buf zap_address, zap_comment;  /* meta.zap strings decoded */
 	int in_content;        /* scanning a content (not a tag value) */
 };
 
@@ -144,12 +142,9 @@ enrich_free(struct enrich *e)
 	strlist_free(&m->media);
 	lang_free(e->lang);
 	zap_reader_free(e->zap);
-	buf_free(&e->zap_address);
-	buf_free(&e->zap_comment);
+	meta_reader_free(&e->mr);
 	buf_free(&e->prose);
 	buf_free(&e->scratch);
-	buf_free(&e->key);
-	buf_free(&e->relay);
 	free(e);
 }
 
@@ -207,12 +202,9 @@ is_hex64(const char *s, size_t len)
 	return len == 64 && hex_is_lower(s, 64);
 }
 
-/*
- * is_address: the NIP-01 `a` tag form KIND:PUBKEY:D (kind in decimal up to
- * 65535, pubkey in hex, D any string, possibly empty).
- */
-static int
-is_address(const char *s, size_t len)
+/* enrich_is_address: D may be empty. */
+int
+enrich_is_address(const char *s, size_t len)
 {
 	size_t i = 0;
 	unsigned kind = 0;
@@ -549,8 +541,8 @@ repost_from_content(struct enrich *e, const struct event *ev)
 	int escaped, r;
 
 	jsonobj_begin(&o, ev->content.s, ev->content.len);
-	while ((r = jsonobj_next(&o, &e->key)) == 1) {
-		if (jsonobj_key_is(&e->key, "id") &&
+	while ((r = jsonobj_next(&o, &e->mr.key)) == 1) {
+		if (jsonobj_key_is(&e->mr.key, "id") &&
 		    json_string_raw(&o.c, &raw, &raw_len, &escaped) == JSON_OK) {
 			if (!escaped && is_hex64(raw, raw_len)) {
 				memcpy(e->meta.repost_of, raw, 64);
@@ -602,140 +594,6 @@ leading_zero_bits(const uint8_t id[32])
 }
 
 /*
- * meta_zap_hex: a meta.zap key member: null (*has = 0) or 64 lower-case hex
- * digits.  0, or -1 when it is neither.
- */
-static int
-meta_zap_hex(struct json_cursor *c, int *has, uint8_t out[32])
-{
-	const char *raw;
-	size_t n;
-	int escaped;
-
-	if (json_peek(c) == 'n') {
-		*has = 0;
-		return json_skip_value(c, 1) == JSON_OK ? 0 : -1;
-	}
-	if (json_peek(c) != '"' || json_string_raw(c, &raw, &n, &escaped) != JSON_OK ||
-	    escaped || n != 64 || hex_decode(raw, out, 32) != 0)
-		return -1;
-	*has = 1;
-	return 0;
-}
-
-/* meta_zap_text: a meta.zap string member: null (*s = NULL) or a string. */
-static int
-meta_zap_text(struct json_cursor *c, struct buf *b, const char **s, size_t *len)
-{
-	if (json_peek(c) == 'n') {
-		*s = NULL;
-		*len = 0;
-		return json_skip_value(c, 1) == JSON_OK ? 0 : -1;
-	}
-	buf_reset(b);
-	if (json_peek(c) != '"' || json_string(c, b, NULL) != JSON_OK)
-		return -1;
-	buf_putc(b, '\0');  /* an empty string is not NULL */
-	*s = b->data;
-	*len = b->len - 1;
-	return 0;
-}
-
-/* meta_zap_problems: the problems array, each a zap_problem_name. */
-static int
-meta_zap_problems(struct json_cursor *c, unsigned *problems)
-{
-	const char *raw;
-	size_t n;
-	unsigned i;
-	int escaped;
-
-	*problems = 0;
-	if (json_expect(c, '[') != JSON_OK)
-		return -1;
-	if (json_peek(c) == ']')
-		return json_expect(c, ']') == JSON_OK ? 0 : -1;
-	for (;;) {
-		if (json_peek(c) != '"' || json_string_raw(c, &raw, &n, &escaped) != JSON_OK ||
-		    escaped)
-			return -1;
-		for (i = 0; i < ZAP_NPROBLEMS; i++)
-			if (strlen(zap_problem_name(1u << i)) == n &&
-			    memcmp(zap_problem_name(1u << i), raw, n) == 0)
-				break;
-		if (i == ZAP_NPROBLEMS)
-			return -1;
-		*problems |= 1u << i;
-		if (json_peek(c) == ']')
-			return json_expect(c, ']') == JSON_OK ? 0 : -1;
-		if (json_expect(c, ',') != JSON_OK)
-			return -1;
-	}
-}
-
-/*
- * meta_zap: the zap of an earlier enrich_event, as enrich_write_meta wrote it
- * into meta.zap, so that a zap request's signature is not verified twice.
- * Every member must be there and well-typed, and valid agree with problems;
- * 0, or -1 (then the receipt is read again).
- */
-static int
-meta_zap(struct enrich *e, struct zap *z)
-{
-	enum { M_MSAT = 1, M_SENDER = 2, M_RECIPIENT = 4, M_EVENT = 8, M_ADDRESS = 16,
-		M_COMMENT = 32, M_VALID = 64, M_PROBLEMS = 128, M_ALL = 255 };
-	struct jsonobj o;
-	int64_t msat;
-	unsigned seen = 0;
-	int r, valid = 0, bad = 0;
-
-	memset(z, 0, sizeof *z);
-	jsonobj_begin(&o, e->zap_in, e->zap_in_len);
-	while (!bad && (r = jsonobj_next(&o, &e->key)) == 1) {
-		if (jsonobj_key_is(&e->key, "msat")) {
-			seen |= M_MSAT;
-			if (json_peek(&o.c) == 'n') {
-				bad = jsonobj_skip(&o) != JSON_OK;
-			} else {
-				bad = json_int64(&o.c, 0, INT64_MAX, &msat) != JSON_OK;
-				z->has_msat = 1;
-				z->msat = (uint64_t)msat;
-			}
-		} else if (jsonobj_key_is(&e->key, "sender")) {
-			seen |= M_SENDER;
-			bad = meta_zap_hex(&o.c, &z->has_sender, z->sender) < 0;
-		} else if (jsonobj_key_is(&e->key, "recipient")) {
-			seen |= M_RECIPIENT;
-			bad = meta_zap_hex(&o.c, &z->has_recipient, z->recipient) < 0;
-		} else if (jsonobj_key_is(&e->key, "event")) {
-			seen |= M_EVENT;
-			bad = meta_zap_hex(&o.c, &z->has_event, z->event) < 0;
-		} else if (jsonobj_key_is(&e->key, "address")) {
-			seen |= M_ADDRESS;
-			bad = meta_zap_text(&o.c, &e->zap_address, &z->address,
-			    &z->address_len) < 0;
-		} else if (jsonobj_key_is(&e->key, "comment")) {
-			seen |= M_COMMENT;
-			bad = meta_zap_text(&o.c, &e->zap_comment, &z->comment,
-			    &z->comment_len) < 0;
-		} else if (jsonobj_key_is(&e->key, "valid")) {
-			seen |= M_VALID;
-			valid = json_peek(&o.c) == 't';
-			bad = (!valid && json_peek(&o.c) != 'f') || jsonobj_skip(&o) != JSON_OK;
-		} else if (jsonobj_key_is(&e->key, "problems")) {
-			seen |= M_PROBLEMS;
-			bad = meta_zap_problems(&o.c, &z->problems) < 0;
-		} else {
-			bad = jsonobj_skip(&o) != JSON_OK;
-		}
-	}
-	if (bad || r != 0 || o.status != JSON_OK || seen != M_ALL ||
-	    valid != (z->problems == 0))
-		return -1;
-	return 0;
-}
-
-/*
  * read_input_meta: relay, received_at (and with reuse, lang and where zap
  * is) from an existing meta.
  */
@@ -745,23 +603,15 @@ read_input_meta(struct enrich *e, const char *line, const struct event *ev,
 {
 	struct enrich_meta *m = &e->meta;
 	struct jsonobj o;
-	double d;
-	size_t i;
+	const char *lang;
 	int r;
 
 	jsonobj_begin(&o, line + ev->meta_start, ev->meta_end - ev->meta_start);
-	while ((r = jsonobj_next(&o, &e->key)) == 1) {
-		if (jsonobj_key_is(&e->key, "relay") && json_peek(&o.c) == '"') {
-			buf_reset(&e->relay);
-			if (json_string(&o.c, &e->relay, NULL) != JSON_OK)
+	while ((r = jsonobj_next(&o, &e->mr.key)) == 1) {
+		if ((r = meta_read_origin(&e->mr, &o, m)) != 0) {
+			if (r < 0)
 				break;
-			m->relay = e->relay.data;
-			m->relay_len = e->relay.len;
-		} else if (jsonobj_key_is(&e->key, "received_at") &&
-		    jsonobj_number(&o, &d) == JSON_OK) {
-			m->has_received_at = 1;
-			m->received_at = d;
-		} else if (reuse && ev->kind == 9735 && jsonobj_key_is(&e->key, "zap") &&
+		} else if (reuse && ev->kind == 9735 && jsonobj_key_is(&e->mr.key, "zap") &&
 		    json_peek(&o.c) == '{') {
 			e->zap_in = o.c.p;
 			if (jsonobj_skip(&o) != JSON_OK) {
@@ -769,31 +619,57 @@ read_input_meta(struct enrich *e, const char *line, const struct event *ev,
 				break;
 			}
 			e->zap_in_len = (size_t)(o.c.p - e->zap_in);
-		} else if (reuse && jsonobj_key_is(&e->key, "lang") &&
+		} else if (reuse && jsonobj_key_is(&e->mr.key, "lang") &&
 		    json_peek(&o.c) == '"') {
-			const char *raw;
-			size_t n;
-			int escaped;
-
-			if (json_string_raw(&o.c, &raw, &n, &escaped) != JSON_OK)
+			if (meta_read_lang(&e->mr, &o.c, &lang) != JSON_OK)
 				break;
-			/* Only a plausible language tag: letters and '-', short. */
-			if (!escaped && n >= 2 && n < sizeof e->lang_kept) {
-				for (i = 0; i < n; i++)
-					if (!((raw[i] >= 'a' && raw[i] <= 'z') || raw[i] == '-'))
-						break;
-				if (i == n) {
-					memcpy(e->lang_kept, raw, n);
-					e->lang_kept[n] = '\0';
-					m->lang = e->lang_kept;
-				}
-			}
+			if (lang != NULL)
+				m->lang = lang;
 		} else if (jsonobj_skip(&o) != JSON_OK) {
 			break;
 		}
 	}
 	if (o.status != JSON_OK)
 		e->stats.meta_malformed++;
+}
+
+void
+enrich_meta_clear(struct enrich_meta *m)
+{
+	strlist_reset(&m->hashtags);
+	strlist_reset(&m->mentions);
+	strlist_reset(&m->refs);
+	strlist_reset(&m->urls);
+	strlist_reset(&m->media);
+	m->has_reply_to = m->has_root = m->has_repost_of = m->has_reaction_to = 0;
+	m->has_reaction = m->has_zap = m->has_received_at = 0;
+	m->reaction = m->client = m->relay = m->lang = NULL;
+	m->reaction_len = m->client_len = m->relay_len = 0;
+	m->words = 0;
+	m->pow = 0;
+}
+
+/* count_zap: the zap counters, for a receipt whose meta is now complete. */
+static void
+count_zap(struct enrich *e)
+{
+	e->stats.zaps++;
+	if (e->meta.zap.problems)
+		e->stats.zaps_invalid++;
+}
+
+const struct enrich_meta *
+enrich_take(struct enrich *e, const char *line, const struct event *ev)
+{
+	if (ev->meta_end <= ev->meta_start ||
+	    meta_read(&e->mr, line + ev->meta_start, ev->meta_end - ev->meta_start,
+	    ev->kind, &e->meta) < 0)
+		return NULL;
+	e->stats.events++;
+	e->stats.taken++;
+	if (ev->kind == 9735)
+		count_zap(e);
+	return &e->meta;
 }
 
 const struct enrich_meta *
@@ -805,16 +681,7 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 	size_t i, k;
 
 	(void)len;
-	strlist_reset(&m->hashtags);
-	strlist_reset(&m->mentions);
-	strlist_reset(&m->refs);
-	strlist_reset(&m->urls);
-	strlist_reset(&m->media);
-	m->has_reply_to = m->has_root = m->has_repost_of = m->has_reaction_to = 0;
-	m->has_reaction = m->has_zap = m->has_received_at = 0;
-	m->reaction = m->client = m->relay = m->lang = NULL;
-	m->reaction_len = m->client_len = m->relay_len = 0;
-	m->words = 0;
+	enrich_meta_clear(m);
 	e->stats.events++;
 
 	e->zap_in = NULL;
@@ -841,7 +708,7 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 				last_e = v;
 			}
 		} else if (tag_is(t, "q") || tag_is(t, "a")) {
-			if (is_hex64(v->s, v->len) || is_address(v->s, v->len))
+			if (is_hex64(v->s, v->len) || enrich_is_address(v->s, v->len))
 				strlist_add(&m->refs, v->s, v->len);
 		} else if (tag_is(t, "client")) {
 			if (m->client == NULL) {
@@ -891,12 +758,11 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 		m->reaction_len = ev->content.len ? ev->content.len : 1;
 		break;
 	case 9735:
-		if (e->zap_in == NULL || meta_zap(e, &m->zap) < 0)
+		if (e->zap_in == NULL ||
+		    meta_read_zap(&e->mr, e->zap_in, e->zap_in_len, &m->zap) < 0)
 			zap_read(e->zap, ev, &m->zap);
 		m->has_zap = 1;
-		e->stats.zaps++;
-		if (m->zap.problems)
-			e->stats.zaps_invalid++;
+		count_zap(e);
 		break;
 	}
 	m->pow = leading_zero_bits(ev->id);
@@ -1017,12 +883,12 @@ enrich_write_meta(struct enrich *e, const char *line, size_t len,
 	/* Keep the members we do not own, byte for byte, in their order. */
 	if (ev->meta_end > ev->meta_start) {
 		jsonobj_begin(&o, line + ev->meta_start, ev->meta_end - ev->meta_start);
-		while ((r = jsonobj_next(&o, &e->key)) == 1) {
+		while ((r = jsonobj_next(&o, &e->mr.key)) == 1) {
 			const char *member = o.member;
 
 			if (jsonobj_skip(&o) != JSON_OK)
 				break;
-			if (!enrich_owned_key(e->key.data, e->key.len)) {
+			if (!enrich_owned_key(e->mr.key.data, e->mr.key.len)) {
 				buf_append(out, member, (size_t)(o.c.p - member));
 				buf_putc(out, ',');
 			}

@@ -86,6 +86,7 @@ struct enrich_stats {
 	uint64_t uris_invalid;     /* nostr: URIs that did not decode (or nsec) */
 	uint64_t zaps, zaps_invalid;
 	uint64_t meta_malformed;   /* an existing meta that was not an object */
+	uint64_t taken;            /* complete metas taken as they were (enrich_take) */
 };
 
 /* Options. */
@@ -133,6 +134,23 @@ const struct enrich_stats *enrich_get_stats(const struct enrich *e);
  */
 const struct enrich_meta *enrich_event(struct enrich *e, const char *line, size_t len,
     const struct event *ev, int reuse);
+
+/*
+ * enrich_take: the meta of ev read from its line when the line carries a
+ * complete, well-formed one (metaread.h), as nostr-enrich writes it; NULL
+ * otherwise (then enrich_event computes it).  Counted as enriched.
+ */
+const struct enrich_meta *enrich_take(struct enrich *e, const char *line,
+    const struct event *ev);
+
+/* enrich_meta_clear: empties m (its lists keep their memory). */
+void enrich_meta_clear(struct enrich_meta *m);
+
+/*
+ * enrich_is_address: s[0..len) has the NIP-01 `a` tag form KIND:PUBKEY:D
+ * (kind in decimal up to 65535, pubkey in hex, D any string).
+ */
+int enrich_is_address(const char *s, size_t len);
 
 /*
  * enrich_write_meta: appends the meta object as JSON ({...}) to out.  Members

@@ -352,6 +352,29 @@ setup() {
 9|1|[]" ]
 }
 
+@test "a complete meta is taken as it came; an incomplete or malformed one is computed anew" {
+	for k in 1 2 3 4 5; do note "$k" 1700000000 "#real note $k"; done | nostr-enrich -q >"$T/enriched"
+	line() { sed -n "${1}p" "$T/enriched"; }
+	{
+		line 1 | jq -c '.meta.hashtags = ["planted"]'
+		line 2 | jq -c '.meta.hashtags = ["planted"] | del(.meta.words)'
+		line 3 | jq -c '.meta.hashtags = ["planted"] | .meta.mentions = ["ABC"]'
+		line 4 | jq -c '.meta.hashtags = ["planted"] | .meta.zap = {}'
+		line 5 | jq -c '.meta.hashtags = ["planted"] | .meta.reply_to = 7'
+	} >"$T/in"
+	run nostr-load -v -d "$DB" "$T/in"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"meta taken as it came"*" 1"* ]]
+	[ "$(q "$DB" "SELECT e.pubkey = '$(pub 1)', h.hashtag FROM hashtags h JOIN nostr_events e ON e.id = h.event_id ORDER BY 1 DESC, 2")" = "1|planted
+0|real
+0|real
+0|real
+0|real" ]
+	# The taken meta is stored byte for byte; the others as nostr-enrich writes them.
+	[ "$(q "$DB" "SELECT meta FROM nostr_events WHERE pubkey = '$(pub 1)'")" = "$(sed -n 1p "$T/in" | jq -c .meta)" ]
+	[ "$(q "$DB" "SELECT meta FROM nostr_events WHERE pubkey = '$(pub 2)'")" = "$(line 2 | jq -c .meta)" ]
+}
+
 @test "relay, received_at and lang come from an existing meta" {
 	note 1 1700000000 'Das Wetter ist heute wunderbar und ich gehe mit meinem Hund lange im Park spazieren.' |
 	    jq -c '. + {meta: {relay: "wss://relay.example", received_at: 1700000002.5}}' >"$T/in"

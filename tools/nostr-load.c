@@ -169,6 +169,25 @@ begin(struct loader *l)
 	return 0;
 }
 
+/*
+ * add_event: stores ev with its meta: the line's own when it is complete
+ * (nostr-enrich wrote it), else computed here, reusing what the line's meta
+ * holds of lang and zap.
+ */
+static int
+add_event(struct loader *l, const struct line *line, const struct event *ev)
+{
+	const struct enrich_meta *m;
+
+	if ((m = enrich_take(l->enrich, line->data, ev)) != NULL)
+		return db_add_event(l->db, ev, m, line->data + ev->meta_start,
+		    ev->meta_end - ev->meta_start);
+	m = enrich_event(l->enrich, line->data, line->len, ev, 1);
+	buf_reset(&l->meta);
+	enrich_write_meta(l->enrich, line->data, line->len, ev, &l->meta);
+	return db_add_event(l->db, ev, m, l->meta.data, l->meta.len);
+}
+
 static void
 load_line(struct loader *l, const struct line *line, struct rejects *rej)
 {
@@ -180,11 +199,7 @@ load_line(struct loader *l, const struct line *line, struct rejects *rej)
 	if (begin(l) < 0)
 		return;
 	if (ee == EVENT_OK) {
-		enrich_event(l->enrich, line->data, line->len, &ev, 1);
-		buf_reset(&l->meta);
-		enrich_write_meta(l->enrich, line->data, line->len, &ev, &l->meta);
-		r = db_add_event(l->db, &ev, enrich_meta_of(l->enrich), l->meta.data,
-		    l->meta.len);
+		r = add_event(l, line, &ev);
 	} else if (ee == EVENT_ERR_MISSING) {
 		/* Not an event: perhaps a relay-status record from nostr-fetch. */
 		r = db_add_relay_record(l->db, line->data, line->len);
@@ -246,6 +261,7 @@ summary(const struct loader *l, const struct rejects *rej)
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records (duplicate)",
 	    s->relay_duplicates);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "zaps with problems", es->zaps_invalid);
+	fprintf(stderr, "  %-28s %" PRIu64 "\n", "meta taken as it came", es->taken);
 	rejects_summary(rej, stderr);
 }
 

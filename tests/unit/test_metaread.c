@@ -1,0 +1,156 @@
+/*
+ * test_metaread.c: metaread.h: a meta is taken whole or not at all.
+ */
+#include "enrich.h"
+#include "metaread.h"
+#include "tap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define H1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define H2 "2222222222222222222222222222222222222222222222222222222222222222"
+
+/* A complete meta as nostr-enrich writes it, with relay and received_at first. */
+#define NOTE_META \
+	"{\"relay\":\"wss://r.example\",\"received_at\":1700000001.5,\"lang\":\"de\"," \
+	"\"hashtags\":[\"nostr\",\"caf\\u00e9\"],\"mentions\":[\"" H1 "\"]," \
+	"\"refs\":[\"" H2 "\",\"30023:" H1 ":my \\\"d\\\"\"],\"reply_to\":\"" H2 "\"," \
+	"\"root\":null,\"repost_of\":null,\"reaction_to\":null,\"reaction\":null," \
+	"\"urls\":[\"https://x.example/a.png\"],\"media\":[\"https://x.example/a.png\"]," \
+	"\"words\":12,\"pow\":3,\"client\":\"tab\\there\"}"
+
+#define ZAP_MEMBER \
+	"\"zap\":{\"sats\":21,\"msat\":21000,\"sender\":\"" H1 "\",\"recipient\":\"" H2 "\"," \
+	"\"event\":null,\"address\":null,\"comment\":\"\",\"valid\":true,\"problems\":[]}"
+
+static struct meta_reader reader;
+static struct enrich_meta meta;
+
+/* take: meta_read of json for an event of kind. */
+static int
+take(const char *json, unsigned kind)
+{
+	return meta_read(&reader, json, strlen(json), kind, &meta);
+}
+
+/* with: NOTE_META with one member's text replaced (from, to). */
+static const char *
+with(const char *from, const char *to)
+{
+	static char out[4096];
+	const char *at = strstr(NOTE_META, from);
+
+	if (at == NULL)
+		return "";
+	snprintf(out, sizeof out, "%.*s%s%s", (int)(at - NOTE_META), NOTE_META, to,
+	    at + strlen(from));
+	return out;
+}
+
+static void
+test_complete_meta_is_read(void)
+{
+	size_t n;
+	const char *s;
+
+	CHECK_EQ_INT(take(NOTE_META, 1), 0);
+	CHECK_EQ_STR(meta.lang, "de");
+	CHECK_EQ_INT(meta.hashtags.n, 2);
+	s = strlist_get(&meta.hashtags, 1, &n);
+	CHECK(n == 5 && memcmp(s, "caf\xc3\xa9", 5) == 0);
+	CHECK_EQ_INT(meta.mentions.n, 1);
+	CHECK_EQ_INT(meta.refs.n, 2);
+	s = strlist_get(&meta.refs, 1, &n);
+	CHECK_EQ_STR(s, "30023:" H1 ":my \"d\"");
+	CHECK_EQ_INT(meta.has_reply_to, 1);
+	CHECK_EQ_STR(meta.reply_to, H2);
+	CHECK_EQ_INT(meta.has_root, 0);
+	CHECK_EQ_INT(meta.has_reaction, 0);
+	CHECK_EQ_INT(meta.urls.n, 1);
+	CHECK_EQ_INT(meta.media.n, 1);
+	CHECK_EQ_INT(meta.words, 12);
+	CHECK_EQ_INT(meta.pow, 3);
+	CHECK(meta.client_len == 8 && memcmp(meta.client, "tab\there", 8) == 0);
+	CHECK(meta.relay_len == 15 && memcmp(meta.relay, "wss://r.example", 15) == 0);
+	CHECK(meta.has_received_at && meta.received_at == 1700000001.5);
+	CHECK_EQ_INT(meta.has_zap, 0);
+}
+
+static void
+test_reaction_and_empty_strings(void)
+{
+	CHECK_EQ_INT(take(with("\"reaction\":null", "\"reaction\":\"\""), 7), 0);
+	CHECK_EQ_INT(meta.has_reaction, 1);
+	CHECK(meta.reaction != NULL && meta.reaction_len == 0);
+}
+
+static void
+test_zap_only_on_receipts(void)
+{
+	char receipt[4096];
+
+	snprintf(receipt, sizeof receipt, "%.*s," ZAP_MEMBER "}",
+	    (int)strlen(NOTE_META) - 1, NOTE_META);
+	CHECK_EQ_INT(take(receipt, 9735), 0);
+	CHECK_EQ_INT(meta.has_zap, 1);
+	CHECK_EQ_INT(meta.zap.msat, 21000);
+	CHECK(meta.zap.comment != NULL && meta.zap.comment_len == 0);
+	CHECK_EQ_INT(take(receipt, 1), -1);      /* a zap on a note */
+	CHECK_EQ_INT(take(NOTE_META, 9735), -1); /* a receipt without its zap */
+	snprintf(receipt, sizeof receipt, "%.*s,%s}", (int)strlen(NOTE_META) - 1, NOTE_META,
+	    "\"zap\":{\"sats\":21,\"msat\":21000,\"valid\":true,\"problems\":[]}");
+	CHECK_EQ_INT(take(receipt, 9735), -1);   /* an incomplete zap */
+}
+
+static void
+test_incomplete_or_malformed_is_refused(void)
+{
+	static const char *const bad[][2] = {
+		{ "\"words\":12,", "" },                                  /* missing */
+		{ "\"pow\":3", "\"pow\":3,\"pow\":3" },                   /* twice */
+		{ "\"lang\":\"de\"", "\"lang\":\"DE\"" },                 /* not a tag */
+		{ "\"lang\":\"de\"", "\"lang\":null" },
+		{ "\"mentions\":[\"" H1, "\"mentions\":[\"" H1 "0" },     /* 65 digits */
+		{ "\"mentions\":[\"1111", "\"mentions\":[\"A111" },       /* upper case */
+		{ "\"refs\":[\"" H2 "\",", "\"refs\":[\"" H2 "\",\"note1x\"," },
+		{ "\"reply_to\":\"" H2 "\"", "\"reply_to\":7" },
+		{ "\"root\":null", "\"root\":\"\"" },
+		{ "\"hashtags\":[\"nostr\"", "\"hashtags\":[\"\"" },      /* empty */
+		{ "\"hashtags\":[\"nostr\"", "\"hashtags\":[\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"" },
+		{ "\"urls\":[", "\"urls\":{}," "\"x\":[" },
+		{ "\"words\":12", "\"words\":-1" },
+		{ "\"pow\":3", "\"pow\":257" },
+		{ "\"client\":\"tab\\there\"", "\"client\":1" },
+		{ "\"client\":\"tab\\there\"}", "\"client\":\"tab\\there\"" }, /* unclosed */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		const char *json = with(bad[i][0], bad[i][1]);
+
+		if (*json == '\0' || take(json, 1) != -1)
+			printf("#   case %zu: %s\n", i, json);
+		CHECK(*json != '\0');
+		CHECK_EQ_INT(take(json, 1), -1);
+	}
+	CHECK_EQ_INT(take("[]", 1), -1);
+	CHECK_EQ_INT(take("{}", 1), -1);
+}
+
+int
+main(void)
+{
+	TEST(test_complete_meta_is_read);
+	TEST(test_reaction_and_empty_strings);
+	TEST(test_zap_only_on_receipts);
+	TEST(test_incomplete_or_malformed_is_refused);
+	meta_reader_free(&reader);
+	enrich_meta_clear(&meta);
+	strlist_free(&meta.hashtags);
+	strlist_free(&meta.mentions);
+	strlist_free(&meta.refs);
+	strlist_free(&meta.urls);
+	strlist_free(&meta.media);
+	return tap_done();
+}
