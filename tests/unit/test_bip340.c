@@ -155,6 +155,44 @@ shared_valid_vectors(void)
 	schnorr_free(s);
 }
 
+/*
+ * pubkey_table: one context verifying many keys, each twice and under its
+ * neighbour's key, with an invalid key among them: the table of parsed
+ * pubkeys (4000 keys in 16384 slots: hundreds share a slot) never lets one
+ * key stand for another, nor an invalid one pass.
+ */
+static void
+pubkey_table(void)
+{
+	enum { KEYS = 4000 };
+	static uint8_t pub[KEYS][32], sig[KEYS][64];
+	struct schnorr *s = schnorr_new();
+	uint8_t sk[32] = { 0 }, msg[32] = { 0 }, off_curve[32] = { 0 };
+	int i, round, good = 0, crossed = 0;
+
+	for (i = 0; i < KEYS; i++) {
+		sk[30] = (uint8_t)(i >> 8);
+		sk[31] = (uint8_t)(i + 1);
+		sk[0] = 1;
+		msg[0] = (uint8_t)i;
+		msg[1] = (uint8_t)(i >> 8);
+		CHECK(schnorr_pubkey(s, sk, pub[i]) == 0);
+		CHECK(schnorr_sign(s, sk, msg, NULL, sig[i]) == 0);
+	}
+	off_curve[31] = 5;  /* x = 5: x^3 + 7 = 132 is not a square mod p */
+	for (round = 0; round < 2; round++)
+		for (i = 0; i < KEYS; i++) {
+			msg[0] = (uint8_t)i;
+			msg[1] = (uint8_t)(i >> 8);
+			good += schnorr_verify(s, sig[i], msg, pub[i]);
+			crossed += schnorr_verify(s, sig[i], msg, pub[(i + 1) % KEYS]);
+			crossed += schnorr_verify(s, sig[i], msg, off_curve);
+		}
+	CHECK_EQ_INT(good, 2 * KEYS);
+	CHECK_EQ_INT(crossed, 0);
+	schnorr_free(s);
+}
+
 int
 main(void)
 {
@@ -162,6 +200,7 @@ main(void)
 	char path[4096];
 
 	TEST(published_vectors);
+	TEST(pubkey_table);
 	snprintf(path, sizeof(path), "%s/bip340/test-vectors.csv", dir ? dir : "../shared/data");
 	if ((vectors = fopen(path, "r")) == NULL) {
 		TEST_SKIP(shared_vectors, "no BIP-340 vectors at $NP_SHARED_DATA/bip340");
