@@ -21,6 +21,7 @@ struct enrich {
 	struct enrich_stats stats;
 	struct buf prose;      /* content stripped of URLs, URIs, hashtags: for lang */
 	struct buf scratch;    /* one hashtag or address being built */
+	struct buf key;        /* a JSON key in a repost's content */
 	struct meta_reader mr; /* an existing meta's members, decoded */
 	const char *zap_in;    /* meta.zap of the input (reuse), or NULL */
 	size_t zap_in_len;
@@ -143,6 +144,7 @@ enrich_free(struct enrich *e)
 	lang_free(e->lang);
 	zap_reader_free(e->zap);
 	meta_reader_free(&e->mr);
+	buf_free(&e->key);
 	buf_free(&e->prose);
 	buf_free(&e->scratch);
 	free(e);
@@ -541,8 +543,8 @@ repost_from_content(struct enrich *e, const struct event *ev)
 	int escaped, r;
 
 	jsonobj_begin(&o, ev->content.s, ev->content.len);
-	while ((r = jsonobj_next(&o, &e->mr.key)) == 1) {
-		if (jsonobj_key_is(&e->mr.key, "id") &&
+	while ((r = jsonobj_next(&o, &e->key)) == 1) {
+		if (jsonobj_key_is(&e->key, "id") &&
 		    json_string_raw(&o.c, &raw, &raw_len, &escaped) == JSON_OK) {
 			if (!escaped && is_hex64(raw, raw_len)) {
 				memcpy(e->meta.repost_of, raw, 64);
