@@ -274,8 +274,13 @@ setup() {
 }
 
 @test "a closed output pipe ends nostr-fetch quietly" {
+	# 20000 events (about 14 MB) from the replay server: far more than the
+	# 1 MiB pipe holds, so nostr-fetch must write after head has gone.
+	replay-server -n 20000 -r "$T/ready" "$D/base.ndjson" >/dev/null 2>&1 3>&- &
+	track $!
+	wait_file "$T/ready" 20
 	run bash -c 'nostr-fetch "$1" 2>"$2" | head -1 >/dev/null; echo "${PIPESTATUS[0]}"' _ \
-		"$BASE" "$T/err"
+		"ws://127.0.0.1:$(cat "$T/ready")" "$T/err"
 	[ "$output" = 141 ]
 	[ ! -s "$T/err" ]
 }
