@@ -25,8 +25,9 @@
 -- B-tree that serves the window queries and finds the rows of an event that
 -- goes, where a rowid table needs a second one, and appended at its end when
 -- events come in time order.  (zaps, whose rows are larger and have indexes
--- of their own, is a rowid table with a created_at index instead.)  Appending instead of inserting at random event
--- ids is most of what keeps loading fast at a million events.
+-- of their own, is a rowid table with a created_at index instead.)
+-- Appending instead of inserting at random event ids is most of what keeps
+-- loading fast at a million events.
 --
 -- user_version 2: the derived tables are keyed as above (version 1 had rowid
 -- tables with a created_at index each; such a database keeps its tables and

@@ -2,7 +2,7 @@
  * sqlite-floor: the reference for nostr-load's speed: how fast SQLite alone
  * stores the same events as rows, with nothing derived and one index (the
  * event id, hex, as nostr_events has), in nostr-load's settings (8 KiB pages,
- * WAL, synchronous=NORMAL, 512 MB cache, 50000-row transactions, a
+ * WAL, synchronous=NORMAL, 512 MB cache, 100000-row transactions, a
  * checkpoint when closing).  Each row holds the id, pubkey, created_at, kind
  * and the whole line, so the bytes stored are about those of nostr_events.
  *
@@ -19,7 +19,7 @@
 #include "hex.h"
 #include "ndjson.h"
 
-#define BATCH 50000
+#define BATCH 100000  /* nostr-load's --batch default */
 
 static const char *const setup =
     "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"

@@ -364,7 +364,7 @@ setup() {
 	} >"$T/in"
 	run nostr-load -v -d "$DB" "$T/in"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *"meta taken as it came"*" 1"* ]]
+	grep -Eqx ' +meta taken as it came +1' <<<"$output"
 	[ "$(q "$DB" "SELECT e.pubkey = '$(pub 1)', h.hashtag FROM hashtags h JOIN nostr_events e ON e.id = h.event_id ORDER BY 1 DESC, 2")" = "1|planted
 0|real
 0|real

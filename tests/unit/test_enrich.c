@@ -38,12 +38,7 @@ scan(const char *content)
 {
 	struct enrich_meta *m = (struct enrich_meta *)enrich_meta_of(en);
 
-	strlist_reset(&m->hashtags);
-	strlist_reset(&m->mentions);
-	strlist_reset(&m->refs);
-	strlist_reset(&m->urls);
-	strlist_reset(&m->media);
-	m->words = 0;
+	enrich_meta_clear(m);
 	enrich_scan_content(en, content, strlen(content));
 	return m;
 }
