@@ -66,9 +66,17 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "INSERT OR IGNORE INTO zaps(receipt_id, provider, sender, recipient, event_id,"
 	    " address, msat, sats, comment, valid, problems, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	/*
+	 * A row of the list this one replaces is taken over (and keeps its
+	 * place in follows_followed); a pubkey named twice in one list keeps
+	 * its first row.
+	 */
 	[S_FOLLOW] =
-	    "INSERT OR IGNORE INTO follows(follower, followed, event_id, created_at, relay,"
-	    " petname) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "INSERT INTO follows(follower, followed, event_id, created_at, relay, petname)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (follower, followed) DO UPDATE"
+	    " SET event_id = excluded.event_id, created_at = excluded.created_at,"
+	    " relay = excluded.relay, petname = excluded.petname"
+	    " WHERE event_id <> excluded.event_id",
 	[S_PROFILE] =
 	    "INSERT OR REPLACE INTO user_profiles(pubkey, event_id, created_at, name,"
 	    " display_name, about, picture, banner, nip05, lud16, lud06, website, json_ok,"
@@ -525,18 +533,20 @@ is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
 /*
  * replaceable_check: for a replaceable or addressable event, 1 when the
  * newest version seen so far wins over ev (or is ev), 0 when ev is the new
- * head (the stored loser, if any, is removed), -1 on error.  The head is
- * remembered even when it is deleted or refused, so that the outcome does
- * not depend on the order in which versions and deletions arrive.
+ * head, -1 on error.  The head is remembered even when it is deleted or
+ * refused, so that the outcome does not depend on the order in which
+ * versions and deletions arrive.  The id of the head ev replaces is left in
+ * old_id ("" when there was none), for remove_replaced.
  */
 static int
-replaceable_check(struct db *db, const struct event *ev, const struct event_str *d)
+replaceable_check(struct db *db, const struct event *ev, const struct event_str *d,
+    char old_id[65])
 {
 	sqlite3_stmt *st = db->stmt[S_CURRENT];
-	char old_id[65];
 	int64_t old_at = 0;
 	int rc, cmp;
 
+	old_id[0] = '\0';
 	bind_text(st, 1, db->pubkey, 64);
 	sqlite3_bind_int64(st, 2, ev->kind);
 	bind_text(st, 3, d->s, d->len);
@@ -544,7 +554,7 @@ replaceable_check(struct db *db, const struct event *ev, const struct event_str 
 	if (rc == SQLITE_ROW) {
 		const unsigned char *t = sqlite3_column_text(st, 0);
 
-		snprintf(old_id, sizeof old_id, "%s", t ? (const char *)t : "");
+		snprintf(old_id, 65, "%s", t ? (const char *)t : "");
 		old_at = sqlite3_column_int64(st, 1);
 	}
 	sqlite3_reset(st);
@@ -562,11 +572,6 @@ replaceable_check(struct db *db, const struct event *ev, const struct event_str 
 			db->stats.superseded++;
 			return 1;
 		}
-		bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
-		if (run(db, S_REMOVE) < 0)
-			return -1;
-		if (sqlite3_changes(db->sql) > 0)
-			db->stats.replaced++;
 	}
 	st = db->stmt[S_HEAD];
 	bind_text(st, 1, db->pubkey, 64);
@@ -575,6 +580,20 @@ replaceable_check(struct db *db, const struct event *ev, const struct event_str 
 	bind_text(st, 4, db->id, 64);
 	sqlite3_bind_int64(st, 5, ev->created_at);
 	return run(db, S_HEAD) < 0 ? -1 : 0;
+}
+
+/* remove_replaced: removes the stored version old_id (if any) that ev replaced. */
+static int
+remove_replaced(struct db *db, const char *old_id)
+{
+	if (old_id[0] == '\0')
+		return 0;
+	bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
+	if (run(db, S_REMOVE) < 0)
+		return -1;
+	if (sqlite3_changes(db->sql) > 0)
+		db->stats.replaced++;
+	return 0;
 }
 
 static int
@@ -835,8 +854,6 @@ add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 		return -1;
 	if (ev->kind == 0 && add_profile(db, ev) < 0)
 		return -1;
-	if (ev->kind == 3 && add_follows(db, ev) < 0)
-		return -1;
 	if (ev->kind == 5 && add_deletion(db, ev) < 0)
 		return -1;
 	return 0;
@@ -891,7 +908,7 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 {
 	sqlite3_stmt *st;
 	const struct event_str *d;
-	char sig[129];
+	char sig[129], old_id[65] = "";
 	int r;
 
 	if (event_kind_is_ephemeral(ev->kind)) {
@@ -906,7 +923,7 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 
 	d = d_tag(ev);
 	/* The head first: a deleted newest version still outranks older ones. */
-	if (d != NULL && (r = replaceable_check(db, ev, d)) != 0)
+	if (d != NULL && (r = replaceable_check(db, ev, d, old_id)) != 0)
 		return r < 0 ? -1 : 0;
 	/* NIP-09: a deletion cannot be deleted, so kind 5 skips the check. */
 	if (ev->kind != 5) {
@@ -914,9 +931,19 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 			return -1;
 		if (r == 1) {
 			db->stats.refused++;
-			return 0;
+			return remove_replaced(db, old_id);
 		}
 	}
+	/*
+	 * A contact list is written over the one it replaces before that one
+	 * goes: the follows both lists hold keep their rows and index entries
+	 * (the cleanup trigger removes only rows still naming the old list),
+	 * and lists mostly change by a follow or two.
+	 */
+	if (ev->kind == 3 && add_follows(db, ev) < 0)
+		return -1;
+	if (remove_replaced(db, old_id) < 0)
+		return -1;
 
 	tags_json(&db->tags, ev);
 	hex_encode(ev->sig, 64, sig);

@@ -86,6 +86,44 @@ setup() {
 	[ -z "$(comm -23 "$T/want" "$T/got")" ]
 }
 
+@test "a newer contact list takes over the follows it shares with the old one, in either order" {
+	p1=$(pub 1) p2=$(pub 2) p3=$(pub 3) p4=$(pub 4)
+	old=$(event 7 3 1700000100 '' "$(jq -nc --arg a "$p1" --arg b "$p2" --arg c "$p3" \
+	    '[["p",$a,"wss://a"],["p",$b],["p",$c],["p",$b,"","dup"]]')")
+	new=$(event 7 3 1700000200 '' "$(jq -nc --arg b "$p2" --arg c "$p3" --arg d "$p4" \
+	    '[["p",$b,"wss://b","bob"],["p",$c],["p",$d],["p",$b,"wss://c"]]')")
+	other=$(event 8 3 1700000150 '' "$(jq -nc --arg b "$p2" '[["p",$b]]')")
+	nid=$(jq -r .id <<<"$new")
+	# What the newer list says, computed from it alone: the first p tag of
+	# each pubkey, with its relay hint and petname.
+	{
+		jq -r --arg me "$(pub 7)" '.id as $id | (.created_at | tostring) as $t
+		    | reduce (.tags[] | select(.[0] == "p")) as $p ({};
+		        if has($p[1]) then . else .[$p[1]] = $p end)
+		    | .[] | [$me, .[1], $id, $t, (.[2] // "" | if . == "" then "NULL" else . end),
+		        (.[3] // "" | if . == "" then "NULL" else . end)] | join("|")' <<<"$new"
+		printf '%s|%s|%s|%s|NULL|NULL\n' "$(pub 8)" "$p2" "$(jq -r .id <<<"$other")" 1700000150
+	} | sort >"$T/want"
+	rows='SELECT follower, followed, event_id, created_at, coalesce(relay, "NULL"),
+	    coalesce(petname, "NULL") FROM follows ORDER BY 1, 2'
+	printf '%s\n' "$old" "$other" "$new" | nostr-load -q -d "$T/fwd"
+	printf '%s\n' "$new" "$other" "$old" | nostr-load -q -d "$T/rev"
+	q "$T/fwd" "$rows" | sort | diff "$T/want" -
+	q "$T/rev" "$rows" | sort | diff "$T/want" -
+	sqlite3 "$T/fwd" .dump | sort >"$T/d1"
+	sqlite3 "$T/rev" .dump | sort | cmp - "$T/d1"
+	# Deleting the list (NIP-09) takes all its rows, and only its rows.
+	event 7 5 1700000300 '' "[[\"e\",\"$nid\"]]" | nostr-load -q -d "$T/fwd"
+	[ "$(q "$T/fwd" 'SELECT count(*) FROM follows')" -eq 1 ]
+	[ "$(q "$T/fwd" 'SELECT follower FROM follows')" = "$(pub 8)" ]
+	# A newer list deleted before it came still replaces the old one, and
+	# writes no rows of its own.
+	printf '%s\n' "$(event 7 5 1700000300 '' "[[\"e\",\"$nid\"]]")" "$old" "$new" |
+	    nostr-load -q -d "$T/refused"
+	[ "$(q "$T/refused" 'SELECT count(*) FROM follows')" -eq 0 ]
+	[ "$(q "$T/refused" 'SELECT count(*) FROM nostr_events WHERE kind = 3')" -eq 0 ]
+}
+
 @test "replaceable ties: same created_at, the lowest id wins in either order" {
 	a=$(event 4 0 1700000000 '{"name":"first"}')
 	b=$(event 4 0 1700000000 '{"name":"second"}')
