@@ -5,8 +5,15 @@ set -eu
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
 export PATH="$PWD/$BUILD/bin:$PWD/scripts:$PATH"
-export BENCH_DATA=${BENCH_DATA:-$PWD/build/bench-data}
-mkdir -p "$BENCH_DATA"
+# Generated data is kept between runs, in a directory named after the
+# generator's build: when nostr-gen changes, so does the data, and figures
+# are never measured on files an older generator wrote.  The directories of
+# older generators are removed (they hold gigabytes).
+gen=gen-$(sha256sum "$BUILD/bin/nostr-gen" | cut -c1-12)
+data=${BENCH_DATA:-$PWD/build/bench-data}
+mkdir -p "$data/$gen"
+find "$data" -mindepth 1 -maxdepth 1 -name 'gen-*' ! -name "$gen" -exec rm -rf {} +
+export BENCH_DATA=$data/$gen
 for b in bench/*.sh; do
 	case $b in *${ONLY:-}*) ;; *) continue ;; esac
 	echo "== $b"

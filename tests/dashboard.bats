@@ -277,11 +277,12 @@ teardown() {
 	[ "$(ls -A "$dir")" = index.html ]
 }
 
-# e2e_events: generated events, with a hostile author (key 900) whose note
-# and profile every other author reacts to and follows, so they rank first,
-# and whose hashtag 30 others use, so it trends.
+# e2e_events: generated events, with a hostile author (key 900) whose recent
+# note 30 others react to and repost and whom they follow, so that note and
+# author rank first (the generated notes' virality stays under 35), and whose
+# hashtag 30 others use, so it trends.
 e2e_events() {
-	local t=1700100000 note id pk k
+	local t=1700165000 note id pk k
 	nostr-gen -n 2000 -s 11 -a 40 -t 1700000000 --span 172800
 	note=$(printf '%s\n' '{"key":900,"kind":1,"created_at":'$t',"tags":[["t","<script>document.title='"'pwned'"'</script>"],["t","x\" onerror=\"document.title='"'pwned'"'"]],"content":"<img src=x onerror=\"document.title='"'pwned'"'\"> </style> \u202egnp.exe #nostr"}' |
 		nostr-gen --sign -s 11)
@@ -293,6 +294,8 @@ e2e_events() {
 		for k in $(seq 1 30); do
 			printf '{"key":%d,"kind":7,"created_at":%d,"tags":[["e","%s"],["p","%s"]],"content":"+"}\n' \
 				"$k" $((t + k * 60)) "$id" "$pk"
+			printf '{"key":%d,"kind":6,"created_at":%d,"tags":[["e","%s"],["p","%s"]],"content":""}\n' \
+				"$k" $((t + k * 60 + 30)) "$id" "$pk"
 			printf '{"key":%d,"kind":3,"created_at":%d,"tags":[["p","%s"]],"content":""}\n' \
 				"$k" $((1700172000 + k)) "$pk"
 			printf '{"key":%d,"kind":1,"created_at":%d,"tags":[["t","%s"]],"content":"me too %d"}\n' \

@@ -47,11 +47,18 @@ struct recent {
 	uint32_t kind;
 };
 
+/* follows: the keys of an author's latest contact list, in its order. */
+struct follows {
+	uint32_t *key;
+	size_t n, cap;
+};
+
 struct gen {
 	uint64_t seed;
 	uint64_t rng;
 	struct schnorr *schnorr;
 	struct key *keys;
+	struct follows *follows;  /* one per key, filled by its first contact list */
 	int nkeys;
 	struct recent recent[RECENT];
 	size_t nrecent;
@@ -101,6 +108,7 @@ gen_init(struct gen *g, uint64_t seed, int nkeys)
 	g->schnorr = schnorr_new();
 	g->nkeys = nkeys;
 	g->keys = xcalloc((size_t)nkeys, sizeof(*g->keys));
+	g->follows = xcalloc((size_t)nkeys, sizeof(*g->follows));
 	for (i = 0; i < nkeys; i++)
 		derive_key(g, i, &g->keys[i]);
 	event_parser_init(&g->parser);
@@ -109,7 +117,12 @@ gen_init(struct gen *g, uint64_t seed, int nkeys)
 static void
 gen_free(struct gen *g)
 {
+	int i;
+
 	schnorr_free(g->schnorr);
+	for (i = 0; i < g->nkeys; i++)
+		free(g->follows[i].key);
+	free(g->follows);
 	free(g->keys);
 	buf_free(&g->out);
 	buf_free(&g->tmp);
@@ -281,6 +294,42 @@ note_content(struct gen *g, struct buf *c, struct buf *t)
 		buf_puts(c, escapes[uniform(g, sizeof(escapes) / sizeof(escapes[0]))]);
 }
 
+#define MAX_FOLLOWS 2000  /* a list this long drops a key whenever it adds one */
+
+/*
+ * contact_list: an author's contact list (NIP-02) the way clients publish
+ * them: the first names 5 to 44 random keys; each later one is the author's
+ * previous list with a key added and, half the time or when it is long, one
+ * dropped (real lists change by a follow or two, not all at once).  A key's
+ * relay hint is its own, so it stays the same from list to list.
+ */
+static void
+contact_list(struct gen *g, int author, struct buf *t)
+{
+	struct follows *f = &g->follows[author];
+	size_t i, n;
+
+	if (f->n == 0) {
+		n = 5 + uniform(g, 40);
+	} else {
+		if (uniform(g, 2) || f->n >= MAX_FOLLOWS) {
+			i = uniform(g, (uint32_t)f->n);
+			memmove(f->key + i, f->key + i + 1, (f->n - i - 1) * sizeof(*f->key));
+			f->n--;
+		}
+		n = f->n + 1;
+	}
+	if (n > f->cap) {
+		f->cap = n + 16;
+		f->key = xrealloc(f->key, f->cap * sizeof(*f->key));
+	}
+	while (f->n < n)
+		f->key[f->n++] = uniform(g, (uint32_t)g->nkeys);
+	for (i = 0; i < f->n; i++)
+		tag_hex(t, "p", g->keys[f->key[i]].pub,
+		    f->key[i] % 3 ? "wss://relay.example.com" : NULL, NULL);
+}
+
 /* bolt11_invoice: a well-formed invoice (valid checksum, random signature). */
 static void
 bolt11_invoice(struct gen *g, uint64_t msat, int64_t when, char *out, size_t cap)
@@ -377,7 +426,7 @@ build_event(struct gen *g, uint32_t kind, int author, int64_t when, struct buf *
 {
 	const struct recent *target = pick_recent(g), *root;
 	char hex[65];
-	int i, n;
+	int i;
 
 	switch (kind) {
 	case 0:
@@ -390,10 +439,7 @@ build_event(struct gen *g, uint32_t kind, int author, int64_t when, struct buf *
 		    author, author, author);
 		break;
 	case 3:
-		n = 5 + (int)uniform(g, 40);
-		for (i = 0; i < n; i++)
-			tag_hex(t, "p", g->keys[uniform(g, (uint32_t)g->nkeys)].pub,
-			    i % 3 ? "wss://relay.example.com" : NULL, NULL);
+		contact_list(g, author, t);
 		break;
 	case 5:
 		/* Delete one of the author's own recent events when there is one. */
