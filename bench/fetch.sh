@@ -13,7 +13,7 @@ ready=$(mktemp)
 rm -f "$ready"
 replay-server -n "$N" -r "$ready" "$templates" >/dev/null &
 server=$!
-trap 'kill $server 2>/dev/null; rm -f "$ready"' EXIT
+trap 'kill $server 2>/dev/null || :; rm -f "$ready"' EXIT
 for _ in $(seq 100); do [ -s "$ready" ] && break; sleep 0.1; done
 url=ws://127.0.0.1:$(cat "$ready")
 
