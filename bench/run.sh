@@ -15,6 +15,7 @@ mkdir -p "$data/$gen"
 find "$data" -mindepth 1 -maxdepth 1 -name 'gen-*' ! -name "$gen" -exec rm -rf {} +
 export BENCH_DATA=$data/$gen
 for b in bench/*.sh; do
+	case $b in bench/lib.sh | bench/run.sh) continue ;; esac  # a library; this file
 	case $b in *${ONLY:-}*) ;; *) continue ;; esac
 	echo "== $b"
 	bash "$b"
