@@ -124,6 +124,25 @@ setup() {
 	[ "$(q "$T/refused" 'SELECT count(*) FROM nostr_events WHERE kind = 3')" -eq 0 ]
 }
 
+@test "generated contact lists change by a follow or two; the newest of each author is its follows" {
+	nostr-gen -n 3000 -s 19 -a 20 --kinds 3 >"$T/in"
+	# Consecutive lists of an author share all but at most one added and
+	# one dropped pubkey (nostr-gen, as clients publish them).
+	jq -s '[group_by(.pubkey)[] | sort_by(.created_at)
+	    | map([.tags[] | select(.[0] == "p") | .[1]] | unique) as $l
+	    | range(1; $l | length) as $i
+	    | (($l[$i] - $l[$i - 1]) | length) + (($l[$i - 1] - $l[$i]) | length)] | max' \
+	    "$T/in" >"$T/maxdiff"
+	[ "$(cat "$T/maxdiff")" -le 2 ]
+	[ "$(jq -s 'map(.pubkey) | unique | length' "$T/in")" -eq 20 ]
+	nostr-load -q -d "$DB" "$T/in"
+	jq -sr 'group_by(.pubkey)[] | sort_by(-.created_at, .id) | .[0] as $e
+	    | $e.tags[] | select(.[0] == "p") | "\($e.pubkey)|\(.[1])|\($e.id)"' "$T/in" |
+	    sort -u >"$T/want"
+	q "$DB" 'SELECT follower || "|" || followed || "|" || event_id FROM follows' | sort >"$T/got"
+	diff "$T/want" "$T/got"
+}
+
 @test "replaceable ties: same created_at, the lowest id wins in either order" {
 	a=$(event 4 0 1700000000 '{"name":"first"}')
 	b=$(event 4 0 1700000000 '{"name":"second"}')
