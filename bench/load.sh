@@ -3,8 +3,10 @@
 # at 100k events (median of RUNS) and 1M events (one run; the rate of the
 # whole run and of its last 100k, when the database already holds 900k), and
 # the chain nostr-verify -j2 | nostr-enrich | nostr-load at 100k; beside
-# each load figure, the reference measured in the same run: SQLite storing
-# the same events as rows keyed by id, nothing derived (sqlite-floor).
+# each load figure, the references measured in the same run: SQLite storing
+# the same events as rows keyed by id, nothing derived (sqlite-floor), and
+# the same with nostr_events' author index as well (sqlite-floor -a): the two
+# indexes keyed by random hex that every event pays for.
 set -eu
 . "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-3}
@@ -31,18 +33,22 @@ fresh_load() {  # fresh_load FILE [OPTIONS]: seconds to load FILE into a new db
 	seconds nostr-load -q -d "$db" "$@"
 }
 
-floor_rate() {  # floor_rate FILE...: events/s of sqlite-floor on the last FILE, after the others
-	local f
+# floor_rate [-a] FILE...: events/s of sqlite-floor [-a] on the last FILE, after the others
+floor_rate() {
+	local f a=()
+	if [ "$1" = -a ]; then a=(-a); shift; fi
 	fresh
-	for f in "$@"; do sync; sqlite-floor "$db" "$f" | cut -d' ' -f1; done | tail -n 1
+	for f in "$@"; do sync; sqlite-floor "${a[@]}" "$db" "$f" | cut -d' ' -f1; done | tail -n 1
 }
 
 f=$(enriched 100000)
 n=$(wc -l <"$f")
 t=$(for _ in $(seq "$RUNS"); do fresh_load "$f"; done | median)
 ref=$(for _ in $(seq "$RUNS"); do floor_rate "$f"; done | median)
+ref_a=$(for _ in $(seq "$RUNS"); do floor_rate -a "$f"; done | median)
 printf 'nostr-load, median of %d runs\n' "$RUNS"
 printf '  %-40s %10.0f events/s\n' "reference: bare SQLite rows, fresh db" "$ref"
+printf '  %-40s %10.0f events/s\n' "  the same with the author index" "$ref_a"
 printf '  %-40s %10.0f events/s  %.2f of the reference\n' "100k enriched events, fresh db" \
     "$(echo "$n / $t" | bc -l)" "$(echo "$n / $t / $ref" | bc -l)"
 raw=$(events 100000)
@@ -67,7 +73,9 @@ if [ "${BENCH_1M:-1}" = 1 ]; then
 	t=$(seconds nostr-load -q -d "$db" "$BENCH_DATA/last-100k.ndjson")
 	size=$(du -m "$db" | cut -f1)
 	ref=$(floor_rate "$BENCH_DATA/first-900k.ndjson" "$BENCH_DATA/last-100k.ndjson")
+	ref_a=$(floor_rate -a "$BENCH_DATA/first-900k.ndjson" "$BENCH_DATA/last-100k.ndjson")
 	printf '  %-40s %10.0f events/s\n' "reference: bare SQLite rows, 900k db" "$ref"
+	printf '  %-40s %10.0f events/s\n' "  the same with the author index" "$ref_a"
 	printf '  %-40s %10.0f events/s  %.2f of the reference\n' "last 100k into a 900k db" \
 	    "$(echo "100000 / $t" | bc -l)" "$(echo "100000 / $t / $ref" | bc -l)"
 	printf '  %-40s %10d MB\n' "database size at 1M" "$size"
