@@ -22,6 +22,7 @@
 #include "hex.h"
 #include "idset.h"
 #include "json.h"
+#include "nip11.h"
 #include "relay.h"
 #include "sha256.h"
 #include "ws.h"
@@ -84,7 +85,7 @@ struct relay {
 	/* NIP-11 */
 	CURL *nip11;
 	struct buf nip11_body;
-	char *nip11_json;
+	struct buf nip11_doc;     /* its compact document; empty when none */
 	struct curl_slist *nip11_headers;
 };
 
@@ -244,9 +245,9 @@ stats_record(struct fetch *f, struct relay *r, const char *state)
 		buf_puts(&b, ",\"error\":");
 		json_quote(&b, r->last_error, strlen(r->last_error));
 	}
-	if (r->nip11_json != NULL) {
+	if (r->nip11_doc.len > 0) {
 		buf_puts(&b, ",\"nip11\":");
-		buf_puts(&b, r->nip11_json);
+		buf_append(&b, r->nip11_doc.data, r->nip11_doc.len);
 	}
 	buf_puts(&b, "}\n");
 	if (fwrite(b.data, 1, b.len, f->stats) != b.len || fflush(f->stats) != 0)
@@ -800,7 +801,7 @@ static void
 nip11_done(struct fetch *f, struct relay *r, CURLcode result)
 {
 	long status = 0;
-	cJSON *doc;
+	const char *why;
 
 	curl_easy_getinfo(r->nip11, CURLINFO_RESPONSE_CODE, &status);
 	curl_multi_remove_handle(f->multi, r->nip11);
@@ -808,17 +809,15 @@ nip11_done(struct fetch *f, struct relay *r, CURLcode result)
 	curl_slist_free_all(r->nip11_headers);
 	r->nip11 = NULL;
 	r->nip11_headers = NULL;
-	doc = result == CURLE_OK && status == 200 ?
-	    cJSON_ParseWithLength(r->nip11_body.data ? r->nip11_body.data : "",
-		r->nip11_body.len) : NULL;
-	if (!cJSON_IsObject(doc)) {
-		report(f, r, "no NIP-11 document (%s, HTTP %ld)",
-		    result == CURLE_OK ? "not a JSON object" : curl_easy_strerror(result), status);
-	} else {
-		r->nip11_json = cJSON_PrintUnformatted(doc);
+	if (result != CURLE_OK)
+		report(f, r, "no NIP-11 document (%s)", curl_easy_strerror(result));
+	else if (status != 200)
+		report(f, r, "no NIP-11 document (HTTP %ld)", status);
+	else if ((why = nip11_compact(r->nip11_body.data ? r->nip11_body.data : "",
+	    r->nip11_body.len, &r->nip11_doc)) != NULL)
+		report(f, r, "no NIP-11 document (%s)", why);
+	else
 		stats_record(f, r, "nip11");
-	}
-	cJSON_Delete(doc);
 	buf_free(&r->nip11_body);
 }
 
@@ -1192,7 +1191,7 @@ fetch_run(const struct fetch_options *o)
 			free(r->subs[j].recent);
 		}
 		free(r->subs);
-		free(r->nip11_json);
+		buf_free(&r->nip11_doc);
 		buf_free(&r->nip11_body);
 	}
 	for (i = 0; i < f.nstate; i++) {

@@ -144,6 +144,25 @@ hfetch() {
 	grep -q 'relay closed the connection (code 1001: maintenance)' "$T/err"
 }
 
+@test "NIP-11: a document that is not UTF-8 JSON is refused, saying why; a pretty one comes on one line" {
+	start_hostile n1 garbage "$D/events" --nip11 latin1
+	start_hostile n2 garbage "$D/events" --nip11 pretty
+	start_hostile n3 garbage "$D/events" --nip11 html
+	hfetch --nip11 --stats "$T/stats" "ws://127.0.0.1:$n1_port" \
+		"ws://127.0.0.1:$n2_port" "ws://127.0.0.1:$n3_port" >"$T/out" 2>"$T/err"
+	grep -q "127.0.0.1:$n1_port: no NIP-11 document (invalid UTF-8)" "$T/err"
+	grep -q "127.0.0.1:$n3_port: no NIP-11 document (not a JSON object)" "$T/err"
+	# The pretty document, byte for byte without its white space; no other.
+	[ "$(grep -o '"nip11":.*}' "$T/stats" | sort -u)" = \
+	    '"nip11":{"name":"hostile relay","supported_nips":[1,11],"limitation":{"max_limit":500}}}' ]
+	[ "$(jq -r 'select(.nip11) | .relay' "$T/stats" | sort -u)" = "ws://127.0.0.1:$n2_port" ]
+	# Every status line is UTF-8 JSON, so nostr-load stores every one.
+	iconv -f UTF-8 -t UTF-8 "$T/stats" >/dev/null
+	nostr-load -v -d "$T/db" "$T/stats" 2>"$T/load"
+	grep -q ', 0 rejected,' "$T/load"
+	[ "$(sqlite3 "$T/db" "SELECT DISTINCT json_extract(nip11, '\$.name') FROM relay_metrics WHERE nip11 IS NOT NULL")" = "hostile relay" ]
+}
+
 @test "a hostile relay beside a good one does not disturb it" {
 	start_hostile g2 garbage "$D/events"
 	start_hostile s2 silent

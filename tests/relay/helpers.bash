@@ -133,11 +133,12 @@ gen() {
 		grep -v '\\u00[01][0-9a-f]' | head -n "$n"
 }
 
-# start_hostile NAME MODE [EVENTS]: the hostile relay in MODE; sets NAME_port.
+# start_hostile NAME MODE [EVENTS [OPTION...]]: the hostile relay in MODE (with
+# hostile.js's further options); sets NAME_port.
 start_hostile() {
 	local name=$1 mode=$2 events=${3:-/dev/null}
 	rm -f "$D/$name.ready"
-	node "$RELAY_DIR/hostile.js" --mode "$mode" --events "$events" \
+	node "$RELAY_DIR/hostile.js" --mode "$mode" --events "$events" "${@:4}" \
 		--ready "$D/$name.ready" >>"$D/$name.log" 2>&1 3>&- &
 	echo $! >"$D/$name.pid"
 	track $!

@@ -1,11 +1,13 @@
 // hostile.js: a relay that misbehaves on purpose, for nostr-fetch's tests.
 // It speaks WebSocket itself (raw TCP) so that it can break the protocol.
 //
-//   node hostile.js --mode MODE [--events FILE] [--port N] [--ready FILE]
+//   node hostile.js --mode MODE [--events FILE] [--nip11 DOC] [--port N] [--ready FILE]
 //
 // Every mode answers the first REQ of a connection as described in MODES;
 // EVENT messages carry the lines of FILE (NDJSON events) with the client's
-// subscription id.  Listens on 127.0.0.1 only; the port goes to the ready file.
+// subscription id.  A plain HTTP request (no upgrade) gets the NIP-11
+// document DOC of NIP11_DOCS, or 404 without --nip11.  Listens on 127.0.0.1
+// only; the port goes to the ready file.
 'use strict';
 const net = require('net');
 const crypto = require('crypto');
@@ -19,6 +21,16 @@ const mode = arg('--mode', 'garbage');
 const events = arg('--events', null) ?
   fs.readFileSync(arg('--events'), 'utf8').split('\n').filter((l) => l.trim()) : [];
 let connections = 0;
+
+// NIP-11 documents, as bytes: one a relay may well send (pretty-printed), and
+// ones it should not (Latin-1 text, which is not UTF-8; an HTML page).
+const NIP11_DOCS = {
+  pretty: Buffer.from('{\n  "name": "hostile relay",\n  "supported_nips": [ 1, 11 ],\n' +
+    '  "limitation": { "max_limit": 500 }\n}\n', 'utf8'),
+  latin1: Buffer.from('{"name":"Gr\u00fc\u00dfe","supported_nips":[1]}', 'latin1'),
+  html: Buffer.from('<html><body>relay</body></html>', 'utf8'),
+};
+const nip11 = NIP11_DOCS[arg('--nip11', '')] || null;
 
 function frame(opcode, payload, { fin = true, mask = false, rsv = 0 } = {}) {
   const data = Buffer.isBuffer(payload) ? payload : Buffer.from(payload, 'utf8');
@@ -163,6 +175,13 @@ const server = net.createServer((sock) => {
       const end = state.head.indexOf('\r\n\r\n');
       if (end < 0) return;
       const key = /Sec-WebSocket-Key: *([^\r\n]+)/i.exec(state.head);
+      if (!key) {
+        sock.end(nip11 ? Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\n' +
+          'Content-Type: application/nostr+json\r\nContent-Length: ' + nip11.length +
+          '\r\nConnection: close\r\n\r\n', 'latin1'), nip11]) :
+          'HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
       if (mode === 'http404') {
         sock.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
         return;
