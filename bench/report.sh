@@ -11,3 +11,12 @@ for cmd in stats trending top-zapped viral users "user $user" relays zaps langua
 		seconds nostr-report -d "$db" -f json $cmd
 	done | median | awk -v c="${cmd%% *}" '{ printf "nostr-report %-11s %7.1f ms\n", c, $1 * 1000 }'
 done
+
+# What nostr_events_pubkey, an index every loaded event pays for, buys: the
+# user report's count of an author's events, through it and with no index.
+q="SELECT count(*), count(*) FILTER (WHERE kind = 1) FROM nostr_events"
+for how in "INDEXED BY nostr_events_pubkey" "NOT INDEXED"; do
+	for i in 1 2 3 4 5; do
+		seconds sqlite3 "$db" "$q $how WHERE pubkey = '$user'"
+	done | median | awk -v h="$how" '{ printf "  author'\''s events, %-31s %7.1f ms\n", h, $1 * 1000 }'
+done
