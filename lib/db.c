@@ -482,12 +482,6 @@ tag_is(const struct event_tag *t, const char *name)
 	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
 }
 
-static int
-is_hex64(const struct event_str *v)
-{
-	return v->len == 64 && hex_is_lower(v->s, 64);
-}
-
 /* d_tag: the replaceable key's third part (see nostr_events.d_tag). */
 static const struct event_str *
 d_tag(const struct event *ev)
@@ -626,7 +620,7 @@ add_follows(struct db *db, const struct event *ev)
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
 
-		if (!tag_is(t, "p") || !is_hex64(&t->items[1]))
+		if (!tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
 			continue;
 		bind_text(st, 1, db->pubkey, 64);
 		bind_text(st, 2, t->items[1].s, 64);
@@ -707,7 +701,7 @@ add_deletion(struct db *db, const struct event *ev)
 		unsigned kind = 0;
 		size_t j = 0;
 
-		if (tag_is(t, "e") && is_hex64(v)) {
+		if (tag_is(t, "e") && hex_is_key(v->s, v->len)) {
 			st = db->stmt[S_DELETE_ID];
 			bind_text(st, 1, v->s, 64);
 			bind_text(st, 2, db->pubkey, 64);
@@ -792,12 +786,16 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 static const struct event_str *
 target_pubkey(const struct event *ev)
 {
-	const struct event_str *p = NULL;
+	const struct event_str *p = NULL, *v;
 	size_t i;
 
-	for (i = 0; i < ev->ntags; i++)
-		if (tag_is(&ev->tags[i], "p") && is_hex64(&ev->tags[i].items[1]))
-			p = &ev->tags[i].items[1];
+	for (i = 0; i < ev->ntags; i++) {
+		if (!tag_is(&ev->tags[i], "p"))
+			continue;
+		v = &ev->tags[i].items[1];
+		if (hex_is_key(v->s, v->len))
+			p = v;
+	}
 	return p;
 }
 

@@ -198,12 +198,6 @@ ascii_prefix(const char *s, size_t len, const char *prefix)
 	return 1;
 }
 
-static int
-is_hex64(const char *s, size_t len)
-{
-	return len == 64 && hex_is_lower(s, 64);
-}
-
 /* enrich_is_address: D may be empty. */
 int
 enrich_is_address(const char *s, size_t len)
@@ -216,7 +210,7 @@ enrich_is_address(const char *s, size_t len)
 	if (i == 0 || kind > 65535 || i >= len || s[i] != ':')
 		return 0;
 	i++;
-	if (len - i < 65 || !is_hex64(s + i, 64) || s[i + 64] != ':')
+	if (len - i < 65 || !hex_is_key(s + i, 64) || s[i + 64] != ':')
 		return 0;
 	return 1;
 }
@@ -485,7 +479,7 @@ thread_nip10(struct enrich *e, const struct event *ev)
 		const struct event_tag *t = &ev->tags[i];
 		const struct event_str *marker;
 
-		if (!tag_is(t, "e") || t->count < 2 || !is_hex64(t->items[1].s, t->items[1].len))
+		if (!tag_is(t, "e") || t->count < 2 || !hex_is_key(t->items[1].s, t->items[1].len))
 			continue;
 		marker = t->count >= 4 ? &t->items[3] : NULL;
 		if (marker != NULL && str_is(marker, "root")) {
@@ -524,7 +518,7 @@ thread_nip22(struct enrich *e, const struct event *ev)
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
 
-		if (t->count < 2 || !is_hex64(t->items[1].s, t->items[1].len))
+		if (t->count < 2 || !hex_is_key(t->items[1].s, t->items[1].len))
 			continue;
 		if (tag_is(t, "E") && !m->has_root)
 			set_hex(&m->has_root, m->root, &t->items[1]);
@@ -546,7 +540,7 @@ repost_from_content(struct enrich *e, const struct event *ev)
 	while ((r = jsonobj_next(&o, &e->key)) == 1) {
 		if (jsonobj_key_is(&e->key, "id") &&
 		    json_string_raw(&o.c, &raw, &raw_len, &escaped) == JSON_OK) {
-			if (!escaped && is_hex64(raw, raw_len)) {
+			if (!escaped && hex_is_key(raw, raw_len)) {
 				memcpy(e->meta.repost_of, raw, 64);
 				e->meta.repost_of[64] = '\0';
 				e->meta.has_repost_of = 1;
@@ -700,17 +694,17 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 		if (tag_is(t, "t")) {
 			add_hashtag(e, v->s, v->len);
 		} else if (tag_is(t, "p")) {
-			if (is_hex64(v->s, v->len))
+			if (hex_is_key(v->s, v->len))
 				strlist_add(&m->mentions, v->s, 64);
 		} else if (tag_is(t, "e")) {
-			if (is_hex64(v->s, v->len)) {
+			if (hex_is_key(v->s, v->len)) {
 				strlist_add(&m->refs, v->s, 64);
 				if (first_e == NULL)
 					first_e = v;
 				last_e = v;
 			}
 		} else if (tag_is(t, "q") || tag_is(t, "a")) {
-			if (is_hex64(v->s, v->len) || enrich_is_address(v->s, v->len))
+			if (hex_is_key(v->s, v->len) || enrich_is_address(v->s, v->len))
 				strlist_add(&m->refs, v->s, v->len);
 		} else if (tag_is(t, "client")) {
 			if (m->client == NULL) {

@@ -48,3 +48,9 @@ hex_is_lower(const char *s, size_t len)
 			return 0;
 	return 1;
 }
+
+int
+hex_is_key(const char *s, size_t len)
+{
+	return len == 64 && hex_is_lower(s, 64);
+}

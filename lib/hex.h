@@ -20,4 +20,7 @@ void hex_encode(const uint8_t *in, size_t n, char *out);
 /* hex_is_lower: true when the len bytes at s are all lower-case hex digits. */
 int hex_is_lower(const char *s, size_t len);
 
+/* hex_is_key: s[0..len) is 64 lower-case hex digits (an event id or pubkey). */
+int hex_is_key(const char *s, size_t len);
+
 #endif

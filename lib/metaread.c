@@ -32,12 +32,6 @@ meta_reader_free(struct meta_reader *r)
 	buf_free(&r->zap_comment);
 }
 
-static int
-is_hex64(const char *s, size_t len)
-{
-	return len == 64 && hex_is_lower(s, 64);
-}
-
 enum json_status
 meta_read_lang(struct meta_reader *r, struct json_cursor *c, const char **lang)
 {
@@ -225,9 +219,9 @@ item_ok(enum item_form form, const char *s, size_t len)
 {
 	switch (form) {
 	case ITEM_HEX:
-		return is_hex64(s, len);
+		return hex_is_key(s, len);
 	case ITEM_REF:
-		return is_hex64(s, len) || enrich_is_address(s, len);
+		return hex_is_key(s, len) || enrich_is_address(s, len);
 	case ITEM_HASHTAG:
 		return len > 0 && len <= ENRICH_MAX_HASHTAG;
 	case ITEM_URL:
@@ -270,7 +264,7 @@ hex_or_null(struct json_cursor *c, int *has, char dst[65])
 	if (json_peek(c) == 'n')
 		return json_skip_value(c, 1) == JSON_OK ? 0 : -1;
 	if (json_peek(c) != '"' || json_string_raw(c, &raw, &n, &escaped) != JSON_OK ||
-	    escaped || !is_hex64(raw, n))
+	    escaped || !hex_is_key(raw, n))
 		return -1;
 	memcpy(dst, raw, 64);
 	dst[64] = '\0';

@@ -196,6 +196,9 @@ hex_round_trip(void)
 	CHECK_EQ_INT(hex_decode("0g", back, 1), -1);
 	CHECK(hex_is_lower("abc123", 6));
 	CHECK(!hex_is_lower("abC123", 6));
+	CHECK(hex_is_key("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 64));
+	CHECK(!hex_is_key("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde", 63));
+	CHECK(!hex_is_key("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeF", 64));
 }
 
 static void
