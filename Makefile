@@ -17,7 +17,8 @@ ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(PKG_CFLAGS) \
               -DNP_VERSION='"$(VERSION)"' -DNP_DATADIR='"$(DATADIR)"' -pthread $(CFLAGS)
 LDLIBS      = $(PKG_LIBS) -lm -pthread
 
-LIB_SRC   := $(wildcard lib/*.c)
+LIB_SRC   := $(wildcard lib/*/*.c)
+LIB_HDR   := $(wildcard lib/*/*.h)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_sql.o
 TOOL_SRC  := $(wildcard tools/*.c)
 TOOLS     := $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
@@ -37,7 +38,7 @@ MANPAGES  := $(wildcard man/*.[1-8])
 
 all: $(TOOLS) $(AUX) $(UNITS)
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -92,7 +93,7 @@ check-asan: deps
 # libFuzzer targets, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard lib/*.h) $(BUILD)/gen/schema_sql.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_HDR) $(BUILD)/gen/schema_sql.c
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(PKG_CFLAGS) -pthread \
 	  -DNP_VERSION='"$(VERSION)"' -DNP_DATADIR='"$(DATADIR)"' $(FUZZ_CFLAGS) \

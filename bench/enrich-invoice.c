@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bech32.h"
-#include "buf.h"
-#include "cli.h"
-#include "sha256.h"
+#include "nostr/bech32.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "base/sha256.h"
 
 static void
 put_bits(uint8_t *groups, size_t *n, uint64_t value, int count)

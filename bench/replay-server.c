@@ -21,8 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "ws.h"
+#include "base/buf.h"
+#include "net/ws.h"
 
 #define SUB_ID "f0.1"  /* nostr-fetch's first subscription id */
 

@@ -15,8 +15,8 @@
 #include <secp256k1_extrakeys.h>
 #include <secp256k1_schnorrsig.h>
 
-#include "event.h"
-#include "ndjson.h"
+#include "nostr/event.h"
+#include "base/ndjson.h"
 
 struct item {
 	uint8_t id[32], pubkey[32], sig[64];

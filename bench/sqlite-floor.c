@@ -19,9 +19,9 @@
 
 #include <sqlite3.h>
 
-#include "event.h"
-#include "hex.h"
-#include "ndjson.h"
+#include "nostr/event.h"
+#include "base/hex.h"
+#include "base/ndjson.h"
 
 #define BATCH 100000  /* nostr-load's --batch default */
 

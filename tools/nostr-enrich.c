@@ -16,14 +16,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "enrich.h"
-#include "event.h"
-#include "lang.h"
-#include "ndjson.h"
-#include "rejects.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "enrich/enrich.h"
+#include "nostr/event.h"
+#include "enrich/lang.h"
+#include "base/ndjson.h"
+#include "cli/rejects.h"
+#include "cli/stream.h"
 
 struct options {
 	struct stream_options stream;

@@ -1,6 +1,6 @@
 /*
  * nostr-fetch: subscribes to Nostr relays and writes the events they send,
- * each once, as NDJSON.  The work is lib/fetch.c's; this file turns options
+ * each once, as NDJSON.  The work is lib/net/fetch.c's; this file turns options
  * into NIP-01 filters and a struct fetch_options.
  */
 #include <err.h>
@@ -18,13 +18,13 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "fetch.h"
-#include "hex.h"
-#include "json.h"
-#include "nip19.h"
-#include "ws.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "net/fetch.h"
+#include "base/hex.h"
+#include "base/json.h"
+#include "nostr/nip19.h"
+#include "net/ws.h"
 
 static volatile sig_atomic_t stop;
 static int wake_pipe[2] = { -1, -1 };

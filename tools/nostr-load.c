@@ -22,15 +22,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "db.h"
-#include "enrich.h"
-#include "event.h"
-#include "lang.h"
-#include "ndjson.h"
-#include "rejects.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "store/db.h"
+#include "enrich/enrich.h"
+#include "nostr/event.h"
+#include "enrich/lang.h"
+#include "base/ndjson.h"
+#include "cli/rejects.h"
+#include "cli/stream.h"
 
 /*
  * Every transaction rewrites nearly all the index pages keyed by random hex

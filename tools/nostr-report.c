@@ -10,14 +10,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "db.h"
-#include "dashboard.h"
-#include "format.h"
-#include "hex.h"
-#include "nip19.h"
-#include "report.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "store/db.h"
+#include "render/dashboard.h"
+#include "render/format.h"
+#include "base/hex.h"
+#include "nostr/nip19.h"
+#include "render/report.h"
 
 static void
 usage(void)

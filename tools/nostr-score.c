@@ -11,11 +11,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "db.h"
-#include "report.h"
-#include "score.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "store/db.h"
+#include "render/report.h"
+#include "analytics/score.h"
 
 static void
 usage(void)

@@ -19,13 +19,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cli.h"
-#include "event.h"
-#include "ndjson.h"
-#include "rejects.h"
-#include "schnorr.h"
-#include "stream.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+#include "nostr/event.h"
+#include "base/ndjson.h"
+#include "cli/rejects.h"
+#include "nostr/schnorr.h"
+#include "cli/stream.h"
 
 #define BATCH_LINES 2048   /* lines a batch holds at most */
 #define CHUNK_LINES 32     /* lines a thread takes from a batch at a time */

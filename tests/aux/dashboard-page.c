@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "dashboard.h"
+#include "render/dashboard.h"
 
 int
 main(int argc, char **argv)

@@ -25,14 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bech32.h"
-#include "buf.h"
-#include "event.h"
-#include "hex.h"
-#include "json.h"
-#include "nip19.h"
-#include "schnorr.h"
-#include "sha256.h"
+#include "nostr/bech32.h"
+#include "base/buf.h"
+#include "nostr/event.h"
+#include "base/hex.h"
+#include "base/json.h"
+#include "nostr/nip19.h"
+#include "nostr/schnorr.h"
+#include "base/sha256.h"
 
 #define RECENT 256  /* events remembered for replies, reactions, deletions */
 

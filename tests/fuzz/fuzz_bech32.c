@@ -3,8 +3,8 @@
  * from event content and the command line.  Besides "no crash, no overread", it
  * checks round trips: whatever decodes must encode back to the same thing.
  */
-#include "bech32.h"
-#include "nip19.h"
+#include "nostr/bech32.h"
+#include "nostr/nip19.h"
 
 #include <stdlib.h>
 #include <string.h>

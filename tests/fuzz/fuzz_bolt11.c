@@ -5,8 +5,8 @@
  * are 5-bit groups), since random bytes almost never pass a bech32 checksum and
  * the field parser behind it must be reached too.
  */
-#include "bech32.h"
-#include "bolt11.h"
+#include "nostr/bech32.h"
+#include "nostr/bolt11.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "enrich.h"
-#include "event.h"
-#include "json.h"
+#include "base/buf.h"
+#include "enrich/enrich.h"
+#include "nostr/event.h"
+#include "base/json.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,10 +12,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "event.h"
-#include "json.h"
-#include "ndjson.h"
+#include "base/buf.h"
+#include "nostr/event.h"
+#include "base/json.h"
+#include "base/ndjson.h"
 
 static void
 round_trip(const struct event_str *s, struct buf *quoted, struct buf *back)

@@ -22,9 +22,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "buf.h"
-#include "format.h"
-#include "json.h"
+#include "base/buf.h"
+#include "render/format.h"
+#include "base/json.h"
 
 #define MAX_ROWS 4
 

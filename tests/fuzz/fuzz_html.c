@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "html.h"
-#include "json.h"
+#include "base/buf.h"
+#include "render/html.h"
+#include "base/json.h"
 
 static void
 check_escaped(const struct buf *b)

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "enrich.h"
-#include "event.h"
+#include "base/buf.h"
+#include "enrich/enrich.h"
+#include "nostr/event.h"
 
 /* event_line: an event of kind whose meta is meta[0..len). */
 static void

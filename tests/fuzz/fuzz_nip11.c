@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "json.h"
-#include "nip11.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "nostr/nip11.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

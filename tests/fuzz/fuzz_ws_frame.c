@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "relay.h"
-#include "ws.h"
+#include "base/buf.h"
+#include "nostr/relay.h"
+#include "net/ws.h"
 
 #define MAX_MESSAGE 4096
 

@@ -2,7 +2,7 @@
  * test_bech32.c: bech32.h against the BIP-173 and BIP-350 test vectors, plus the
  * length parameter, buffer capacities and bit regrouping.
  */
-#include "bech32.h"
+#include "nostr/bech32.h"
 #include "tap.h"
 
 #include <stdlib.h>

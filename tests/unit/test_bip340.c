@@ -9,8 +9,8 @@
 
 #include "tap.h"
 
-#include "hex.h"
-#include "schnorr.h"
+#include "base/hex.h"
+#include "nostr/schnorr.h"
 
 #define MAX_FIELDS 8
 

@@ -4,8 +4,8 @@
  * and the real zap invoice of NIP-57's example receipt (read from NP_SHARED_DATA
  * at run time, skipped when absent).
  */
-#include "bech32.h"
-#include "bolt11.h"
+#include "nostr/bech32.h"
+#include "nostr/bolt11.h"
 #include "tap.h"
 
 #include <openssl/sha.h>

@@ -3,9 +3,9 @@
  * refused, duplicates, and the replaceable and deletion rules seen from the
  * counters (the bats suite checks the rows themselves).
  */
-#include "db.h"
-#include "enrich.h"
-#include "event.h"
+#include "store/db.h"
+#include "enrich/enrich.h"
+#include "nostr/event.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * it creates the schema, completes a schema that lacks an object, and opens
  * an up-to-date database without writing to it.
  */
-#include "db.h"
+#include "store/db.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -2,13 +2,13 @@
  * test_enrich.c: enrich.h and its helpers (text.h, lang.h): content scanning,
  * NIP-19 references, lists, threads, and writing meta into a line.
  */
-#include "enrich.h"
-#include "event.h"
-#include "hex.h"
-#include "lang.h"
-#include "nip19.h"
+#include "enrich/enrich.h"
+#include "nostr/event.h"
+#include "base/hex.h"
+#include "enrich/lang.h"
+#include "nostr/nip19.h"
 #include "tap.h"
-#include "text.h"
+#include "base/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,11 +3,11 @@
 
 #include "tap.h"
 
-#include "event.h"
-#include "hex.h"
-#include "json.h"
-#include "schnorr.h"
-#include "sha256.h"
+#include "nostr/event.h"
+#include "base/hex.h"
+#include "base/json.h"
+#include "nostr/schnorr.h"
+#include "base/sha256.h"
 
 static struct event_parser parser;
 

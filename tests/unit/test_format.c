@@ -2,7 +2,7 @@
  * test_format.c: lib/format: terminal-safe text, display widths, and each output
  * format on small tables, compared byte for byte.
  */
-#include "format.h"
+#include "render/format.h"
 #include "tap.h"
 
 #include <stdlib.h>

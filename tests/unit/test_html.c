@@ -3,8 +3,8 @@
  * overrides, invalid UTF-8), the URL rule for links, cutting long text, and
  * the page frame's Content-Security-Policy hashes.
  */
-#include "html.h"
-#include "sha256.h"
+#include "render/html.h"
+#include "base/sha256.h"
 #include "tap.h"
 
 #include <stdlib.h>

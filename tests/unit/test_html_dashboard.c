@@ -3,8 +3,8 @@
  * time rule, scored and unscored views, an SQLite error leaving no open
  * transaction, kind names, and dashboard_save's atomic replacement.
  */
-#include "dashboard.h"
-#include "db.h"
+#include "render/dashboard.h"
+#include "store/db.h"
 #include "tap.h"
 
 #include <errno.h>

@@ -1,8 +1,8 @@
 /*
  * test_metaread.c: metaread.h: a meta is taken whole or not at all.
  */
-#include "enrich.h"
-#include "metaread.h"
+#include "enrich/enrich.h"
+#include "enrich/metaread.h"
 #include "tap.h"
 
 #include <stdio.h>

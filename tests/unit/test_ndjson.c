@@ -4,7 +4,7 @@
 
 #include "tap.h"
 
-#include "ndjson.h"
+#include "base/ndjson.h"
 
 /* reader_over: a reader over the bytes s, written through a pipe by a child. */
 static int

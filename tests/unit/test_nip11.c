@@ -2,7 +2,7 @@
  * test_nip11.c: nip11_compact, which takes a relay's NIP-11 document from
  * untrusted HTTP bodies into nostr-fetch's status records.
  */
-#include "nip11.h"
+#include "nostr/nip11.h"
 #include "tap.h"
 
 #include <string.h>

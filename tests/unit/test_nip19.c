@@ -2,8 +2,8 @@
  * test_nip19.c: nip19.h against the examples in NIP-19, round trips of all six
  * entity types, and every error path.
  */
-#include "bech32.h"
-#include "nip19.h"
+#include "nostr/bech32.h"
+#include "nostr/nip19.h"
 #include "tap.h"
 
 static const char pub_hex[] =

@@ -2,7 +2,7 @@
  * test_svg.c: svg.h: number formats, tick steps, and each chart's geometry,
  * escaping and markup balance, with hostile labels and degenerate data.
  */
-#include "svg.h"
+#include "render/svg.h"
 #include "tap.h"
 
 #include <math.h>

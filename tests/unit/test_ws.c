@@ -3,10 +3,10 @@
  * examples and rules, the relay message parser (relay.h) and the bounded id
  * set (idset.h).
  */
-#include "idset.h"
-#include "relay.h"
+#include "base/idset.h"
+#include "nostr/relay.h"
 #include "tap.h"
-#include "ws.h"
+#include "net/ws.h"
 
 #include <stdlib.h>
 

@@ -3,15 +3,15 @@
  * with a known key, invoices encoded with bech32 (amount multipliers m, u, n,
  * p, none; with or without the description hash), and the NIP-57 example.
  */
-#include "bech32.h"
-#include "buf.h"
-#include "event.h"
-#include "hex.h"
-#include "json.h"
-#include "schnorr.h"
-#include "sha256.h"
+#include "nostr/bech32.h"
+#include "base/buf.h"
+#include "nostr/event.h"
+#include "base/hex.h"
+#include "base/json.h"
+#include "nostr/schnorr.h"
+#include "base/sha256.h"
 #include "tap.h"
-#include "zap.h"
+#include "nostr/zap.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,0 +1,1213 @@
+#include "net/fetch.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "nostr/event.h"
+#include "base/hex.h"
+#include "base/idset.h"
+#include "base/json.h"
+#include "nostr/nip11.h"
+#include "nostr/relay.h"
+#include "base/sha256.h"
+#include "net/ws.h"
+
+/* Messages handled per relay per round, so one busy relay cannot starve others. */
+#define ROUND_BUDGET 512
+/* Ids near the newest created_at kept per subscription for the state file. */
+#define RECENT_MAX 512
+/* How long a closing handshake may take before the socket is just dropped. */
+#define CLOSE_WAIT_MS 1000
+/* NIP-11 documents are small; a bigger answer is not one. */
+#define NIP11_MAX (256 * 1024)
+
+enum sub_phase { SUB_BACKFILL, SUB_LIVE, SUB_DONE };
+
+struct recent {
+	int64_t created_at;
+	uint8_t id[32];
+};
+
+struct sub {
+	unsigned index;
+	cJSON *filter;            /* the user's filter */
+	char key[17];             /* fetch_filter_key */
+	int64_t user_since, user_until;   /* -1 when absent */
+	enum sub_phase phase;
+	int complete;             /* backfill ended at an EOSE: the state may advance */
+	char id[32];              /* subscription id on the wire, "" when none */
+	unsigned seq;
+	int64_t newest;           /* newest created_at delivered, -1 */
+	int64_t cursor;           /* paginate: the next page's until, -1 */
+	int64_t live_since;       /* since of the live REQ */
+	int64_t state_newest;     /* from the state file, -1 */
+	uint64_t page_total, page_new;
+	int64_t page_min;
+	struct recent *recent;    /* --state: ids within the overlap of newest */
+	size_t nrecent;
+};
+
+enum relay_status { R_WAIT, R_CONNECTING, R_OPEN, R_CLOSING, R_DONE, R_FAILED };
+
+struct relay {
+	const char *url;
+	enum relay_status status;
+	struct ws_conn ws;
+	int have_ws;
+	struct sub *subs;
+	int attempts;             /* failures since the last good subscription */
+	int ever_open;
+	int eose_reported;
+	int auth_reported;
+	double next_attempt;      /* monotonic ms */
+	double connect_started, opened_at, last_rx, closing_since, last_ping;
+	double connect_ms, eose_ms;
+	uint64_t rx_bytes_seen;
+	uint64_t events, duplicates, invalid, reconnects, notices, shown;
+	char last_notice[256];
+	char last_error[160];
+	int more;                 /* budget ran out with messages maybe pending */
+	/* NIP-11 */
+	CURL *nip11;
+	struct buf nip11_body;
+	struct buf nip11_doc;     /* its compact document; empty when none */
+	struct curl_slist *nip11_headers;
+};
+
+struct state_entry {
+	char *relay;
+	char key[17];
+	int64_t newest;
+	struct recent *recent;
+	size_t nrecent;
+	int used;
+};
+
+struct fetch {
+	const struct fetch_options *o;
+	CURLM *multi;
+	struct relay *relays;
+	struct idset seen;
+	struct event_parser parser;
+	struct buf text, line;
+	FILE *stats;
+	struct state_entry *state;
+	size_t nstate;
+	double start_ms, last_stats;
+	int wrote;
+	int output_error;
+};
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double
+wall_time(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* printable: copies untrusted text for a message, control characters as '?'. */
+static void
+printable(char *dst, size_t cap, const char *s, size_t len)
+{
+	size_t i;
+
+	if (cap == 0)
+		return;
+	if (len > cap - 1)
+		len = cap - 1;
+	for (i = 0; i < len; i++)
+		dst[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	dst[len] = '\0';
+}
+
+/* report: a problem with relay r, shown while fewer than max_shown were. */
+static void __attribute__((format(printf, 3, 4)))
+report(struct fetch *f, struct relay *r, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	if (f->o->quiet)
+		return;
+	r->shown++;
+	if (r->shown > f->o->max_shown) {
+		if (r->shown == f->o->max_shown + 1)
+			warnx("%s: further reports counted only", r->url);
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	warnx("%s: %s", r->url, msg);
+}
+
+/* Filters. */
+
+static int64_t
+filter_time(const cJSON *filter, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(filter, name);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (int64_t)v->valuedouble : -1;
+}
+
+int
+fetch_filter_key(const char *filter, char key[17])
+{
+	cJSON *f = cJSON_Parse(filter);
+	char *text;
+	uint8_t digest[32];
+
+	if (!cJSON_IsObject(f)) {
+		cJSON_Delete(f);
+		return -1;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(f, "since");
+	cJSON_DeleteItemFromObjectCaseSensitive(f, "until");
+	cJSON_DeleteItemFromObjectCaseSensitive(f, "limit");
+	text = cJSON_PrintUnformatted(f);
+	cJSON_Delete(f);
+	if (text == NULL)
+		errx(1, "out of memory");
+	sha256(text, strlen(text), digest);
+	free(text);
+	hex_encode(digest, 8, key);
+	return 0;
+}
+
+static void
+set_number(cJSON *obj, const char *name, int64_t v)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, name);
+	if (v >= 0)
+		cJSON_AddNumberToObject(obj, name, (double)v);
+}
+
+/* Stats records. */
+
+static const char *
+status_name(enum relay_status s)
+{
+	static const char *const names[] = { "waiting", "connecting", "connected",
+		"closing", "closed", "failed" };
+
+	return names[s];
+}
+
+static void
+stats_record(struct fetch *f, struct relay *r, const char *state)
+{
+	struct buf b = BUF_INIT;
+
+	if (f->stats == NULL)
+		return;
+	buf_puts(&b, "{\"type\":\"relay_status\",\"relay\":");
+	json_quote(&b, r->url, strlen(r->url));
+	buf_printf(&b, ",\"time\":%.3f,\"state\":\"%s\"", wall_time(), state);
+	if (r->connect_ms >= 0)
+		buf_printf(&b, ",\"connect_ms\":%.1f", r->connect_ms);
+	if (r->eose_ms >= 0)
+		buf_printf(&b, ",\"eose_ms\":%.1f", r->eose_ms);
+	buf_printf(&b, ",\"events\":%" PRIu64 ",\"duplicates\":%" PRIu64 ",\"invalid\":%"
+	    PRIu64 ",\"reconnects\":%" PRIu64 ",\"notices\":%" PRIu64, r->events,
+	    r->duplicates, r->invalid, r->reconnects, r->notices);
+	if (r->last_notice[0]) {
+		buf_puts(&b, ",\"notice\":");
+		json_quote(&b, r->last_notice, strlen(r->last_notice));
+	}
+	if (r->last_error[0]) {
+		buf_puts(&b, ",\"error\":");
+		json_quote(&b, r->last_error, strlen(r->last_error));
+	}
+	if (r->nip11_doc.len > 0) {
+		buf_puts(&b, ",\"nip11\":");
+		buf_append(&b, r->nip11_doc.data, r->nip11_doc.len);
+	}
+	buf_puts(&b, "}\n");
+	if (fwrite(b.data, 1, b.len, f->stats) != b.len || fflush(f->stats) != 0)
+		f->output_error = 1;
+	buf_free(&b);
+}
+
+/* Subscriptions. */
+
+static void
+send_close_sub(struct relay *r, struct sub *s)
+{
+	char msg[64];
+
+	if (s->id[0] == '\0')
+		return;
+	if (r->ws.state == WS_OPEN) {
+		snprintf(msg, sizeof(msg), "[\"CLOSE\",\"%s\"]", s->id);
+		(void)ws_conn_send_text(&r->ws, msg, strlen(msg));
+	}
+	s->id[0] = '\0';
+}
+
+static void
+send_req(struct fetch *f, struct relay *r, struct sub *s)
+{
+	cJSON *flt = cJSON_Duplicate(s->filter, 1);
+	struct buf msg = BUF_INIT;
+	int64_t since = s->user_since, until = s->user_until;
+	char *text;
+
+	if (flt == NULL)
+		errx(1, "out of memory");
+	if (s->state_newest >= 0 && s->state_newest - f->o->overlap > since)
+		since = s->state_newest - f->o->overlap;
+	if (s->phase == SUB_LIVE) {
+		if (s->newest >= 0 && s->newest - f->o->overlap > s->live_since)
+			s->live_since = s->newest - f->o->overlap;
+		if (s->live_since > since)
+			since = s->live_since;
+		/* NIP-01: limit is for the initial query; live wants everything. */
+		cJSON_DeleteItemFromObjectCaseSensitive(flt, "limit");
+	} else if (f->o->paginate && s->cursor >= 0 && (until < 0 || s->cursor < until)) {
+		until = s->cursor;
+	}
+	set_number(flt, "since", since);
+	set_number(flt, "until", until);
+	if ((text = cJSON_PrintUnformatted(flt)) == NULL)
+		errx(1, "out of memory");
+	cJSON_Delete(flt);
+	snprintf(s->id, sizeof(s->id), "f%u.%u", s->index, ++s->seq);
+	buf_printf(&msg, "[\"REQ\",\"%s\",%s]", s->id, text);
+	free(text);
+	s->page_total = s->page_new = 0;
+	s->page_min = -1;
+	(void)ws_conn_send_text(&r->ws, msg.data, msg.len);
+	buf_free(&msg);
+}
+
+static int
+relay_all_done(const struct fetch *f, const struct relay *r)
+{
+	size_t i;
+
+	for (i = 0; i < f->o->nfilters; i++)
+		if (r->subs[i].phase != SUB_DONE)
+			return 0;
+	return 1;
+}
+
+static int
+relay_all_complete(const struct fetch *f, const struct relay *r)
+{
+	size_t i;
+
+	for (i = 0; i < f->o->nfilters; i++)
+		if (!r->subs[i].complete && r->subs[i].phase != SUB_DONE)
+			return 0;
+	return 1;
+}
+
+static void
+relay_close(struct fetch *f, struct relay *r)
+{
+	size_t i;
+
+	for (i = 0; i < f->o->nfilters; i++)
+		send_close_sub(r, &r->subs[i]);
+	if (r->have_ws && (r->ws.state == WS_OPEN || r->ws.state == WS_CLOSING)) {
+		ws_conn_close(&r->ws, WS_CLOSE_NORMAL);
+		r->status = R_CLOSING;
+		r->closing_since = mono_ms();
+	} else {
+		if (r->have_ws)
+			ws_conn_free(&r->ws);
+		r->have_ws = 0;
+		r->status = R_DONE;
+		stats_record(f, r, "closed");
+	}
+}
+
+/* recent_add: remembers (t, id) for the state file when t is near newest. */
+static void
+recent_add(struct fetch *f, struct sub *s, int64_t t, const uint8_t id[32])
+{
+	int64_t floor = s->newest - f->o->overlap;
+	size_t i, j, oldest;
+
+	if (f->o->state_file == NULL || t < floor)
+		return;
+	if (s->recent == NULL)
+		s->recent = xcalloc(RECENT_MAX, sizeof(*s->recent));
+	if (s->nrecent == RECENT_MAX) {
+		for (i = j = 0; i < s->nrecent; i++)
+			if (s->recent[i].created_at >= floor)
+				s->recent[j++] = s->recent[i];
+		s->nrecent = j;
+	}
+	if (s->nrecent == RECENT_MAX) {
+		/* Still full: the oldest goes (the next run may repeat it). */
+		for (i = oldest = 0; i < s->nrecent; i++)
+			if (s->recent[i].created_at < s->recent[oldest].created_at)
+				oldest = i;
+		if (s->recent[oldest].created_at > t)
+			return;
+		s->recent[oldest].created_at = t;
+		memcpy(s->recent[oldest].id, id, 32);
+		return;
+	}
+	s->recent[s->nrecent].created_at = t;
+	memcpy(s->recent[s->nrecent].id, id, 32);
+	s->nrecent++;
+}
+
+static struct sub *
+sub_by_id(struct fetch *f, struct relay *r, const char *raw, size_t len, int exact)
+{
+	unsigned long idx = 0;
+	size_t i;
+
+	if (len < 2 || raw[0] != 'f')
+		return NULL;
+	for (i = 1; i < len && raw[i] >= '0' && raw[i] <= '9' && idx < 100000; i++)
+		idx = idx * 10 + (unsigned long)(raw[i] - '0');
+	if (i == 1 || i >= len || raw[i] != '.' || idx >= f->o->nfilters)
+		return NULL;
+	if (exact && (strlen(r->subs[idx].id) != len || memcmp(r->subs[idx].id, raw, len) != 0))
+		return NULL;
+	return &r->subs[idx];
+}
+
+static void
+emit_event(struct fetch *f, struct relay *r, const char *ev, size_t len,
+    const struct event *e)
+{
+	struct buf *b = &f->line;
+
+	buf_reset(b);
+	if (f->o->meta && e->meta_start == 0) {
+		/* DESIGN.md: the relay's bytes, with meta added before the last brace. */
+		buf_append(b, ev, e->object_end);
+		buf_puts(b, ",\"meta\":{\"relay\":");
+		json_quote(b, r->url, strlen(r->url));
+		buf_printf(b, ",\"received_at\":%.3f}}\n", wall_time());
+	} else {
+		buf_append(b, ev, len);
+		buf_putc(b, '\n');
+	}
+	if (fwrite(b->data, 1, b->len, f->o->out) != b->len)
+		f->output_error = 1;
+	f->wrote = 1;
+}
+
+static void
+on_eose(struct fetch *f, struct relay *r, struct sub *s)
+{
+	double now = mono_ms();
+
+	if (s->phase != SUB_BACKFILL)
+		return;
+	if (f->o->paginate && s->page_new > 0 && s->page_min >= 0) {
+		/* The next page ends at the oldest second of this one, inclusive:
+		 * the events sharing it that did not fit come now, the ones seen
+		 * fall to the dedup set. */
+		s->cursor = s->page_min;
+		send_close_sub(r, s);
+		send_req(f, r, s);
+		return;
+	}
+	s->complete = 1;
+	r->attempts = 0;
+	if (f->o->follow) {
+		s->phase = SUB_LIVE;
+		s->live_since = (s->newest >= 0 ? s->newest : (int64_t)wall_time()) - f->o->overlap;
+		if (s->user_until >= 0) {
+			/* Nothing new can match an until in the past. */
+			send_close_sub(r, s);
+			s->phase = SUB_DONE;
+		} else if (f->o->paginate && s->cursor >= 0) {
+			/* A page has an until; the live subscription must not. */
+			send_close_sub(r, s);
+			send_req(f, r, s);
+		}
+		/* Otherwise the backfill REQ had no until: it is live already. */
+	} else {
+		send_close_sub(r, s);
+		s->phase = SUB_DONE;
+	}
+	if (!r->eose_reported && relay_all_complete(f, r)) {
+		r->eose_reported = 1;
+		r->eose_ms = now - r->opened_at;
+		stats_record(f, r, "eose");
+	}
+	if (!f->o->follow && relay_all_done(f, r))
+		relay_close(f, r);
+}
+
+static void
+on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
+{
+	struct relay_msg m;
+	struct event ev;
+	struct sub *s;
+	enum event_error e;
+	const char *bad;
+	char shown[200];
+
+	if ((bad = relay_msg_parse(msg, len, &m, &f->text)) != NULL) {
+		r->invalid++;
+		printable(shown, 60, msg, len);
+		report(f, r, "malformed message (%s): %s", bad, shown);
+		return;
+	}
+	switch (m.type) {
+	case RELAY_MSG_EVENT:
+		if ((s = sub_by_id(f, r, m.sub, m.sub_len, 0)) == NULL) {
+			r->invalid++;
+			report(f, r, "event for a subscription never made");
+			return;
+		}
+		if ((e = event_parse(&f->parser, m.event, m.event_len, &ev)) != EVENT_OK) {
+			r->invalid++;
+			report(f, r, "invalid event: %s%s%s", event_error_string(e),
+			    f->parser.field ? ": " : "", f->parser.field ? f->parser.field : "");
+			return;
+		}
+		if (ev.created_at > s->newest)
+			s->newest = ev.created_at;
+		if (sub_by_id(f, r, m.sub, m.sub_len, 1) == s) {
+			s->page_total++;
+			if (s->page_min < 0 || ev.created_at < s->page_min)
+				s->page_min = ev.created_at;
+		}
+		if (idset_add(&f->seen, ev.id)) {
+			r->events++;
+			if (s->id[0] && sub_by_id(f, r, m.sub, m.sub_len, 1) == s)
+				s->page_new++;
+			recent_add(f, s, ev.created_at, ev.id);
+			emit_event(f, r, m.event, m.event_len, &ev);
+		} else {
+			r->duplicates++;
+		}
+		break;
+	case RELAY_MSG_EOSE:
+		if ((s = sub_by_id(f, r, m.sub, m.sub_len, 1)) != NULL)
+			on_eose(f, r, s);
+		break;
+	case RELAY_MSG_NOTICE:
+		r->notices++;
+		printable(r->last_notice, sizeof(r->last_notice), f->text.data, f->text.len);
+		report(f, r, "NOTICE: %s", r->last_notice);
+		stats_record(f, r, "notice");
+		break;
+	case RELAY_MSG_CLOSED:
+		printable(r->last_notice, sizeof(r->last_notice), f->text.data, f->text.len);
+		if ((s = sub_by_id(f, r, m.sub, m.sub_len, 1)) == NULL)
+			break;
+		/* NIP-01: the relay ended this subscription; asking again would get
+		 * the same answer, so it is done (and its state does not advance). */
+		report(f, r, "subscription closed by the relay: %s", r->last_notice);
+		if (strncmp(r->last_notice, "auth-required:", 14) == 0)
+			report(f, r, "the relay requires authentication (NIP-42), which "
+			    "nostr-fetch does not do");
+		s->id[0] = '\0';
+		s->phase = SUB_DONE;
+		stats_record(f, r, "closed_subscription");
+		if (relay_all_done(f, r))
+			relay_close(f, r);
+		break;
+	case RELAY_MSG_OK:
+		break;  /* we publish nothing */
+	case RELAY_MSG_AUTH:
+		if (!r->auth_reported) {
+			r->auth_reported = 1;
+			report(f, r, "the relay asks for authentication (NIP-42); "
+			    "nostr-fetch does not authenticate");
+			stats_record(f, r, "auth");
+		}
+		break;
+	case RELAY_MSG_UNKNOWN:
+		break;
+	}
+}
+
+/* Connections. */
+
+static void
+schedule_retry(struct fetch *f, struct relay *r)
+{
+	double backoff = (double)f->o->backoff_base_ms;
+	uint32_t rnd = 0;
+	int i;
+
+	for (i = 1; i < r->attempts && backoff < f->o->backoff_max_ms; i++)
+		backoff *= 2;
+	if (backoff > f->o->backoff_max_ms)
+		backoff = (double)f->o->backoff_max_ms;
+	/* Jitter: relays that dropped everyone at once get them back spread out. */
+	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+		rnd = (uint32_t)rand();
+	backoff = backoff / 2 + backoff / 2 * (rnd / 4294967296.0);
+	r->next_attempt = mono_ms() + backoff;
+	r->status = R_WAIT;
+}
+
+/* relay_lost: the connection ended; retry, or give up on this relay. */
+static void
+relay_lost(struct fetch *f, struct relay *r, const char *why)
+{
+	size_t i;
+
+	if (why[0])
+		snprintf(r->last_error, sizeof(r->last_error), "%s", why);
+	if (r->have_ws)
+		ws_conn_free(&r->ws);
+	r->have_ws = 0;
+	for (i = 0; i < f->o->nfilters; i++)
+		r->subs[i].id[0] = '\0';
+	if (r->status == R_CLOSING || relay_all_done(f, r)) {
+		r->status = R_DONE;
+		stats_record(f, r, "closed");
+		return;
+	}
+	if (!f->o->quiet)
+		warnx("%s: %s", r->url, why[0] ? why : "connection closed");
+	stats_record(f, r, "error");
+	r->attempts++;
+	if (*f->o->stop || (!f->o->follow && r->attempts > f->o->retries)) {
+		r->status = R_FAILED;
+		if (!f->o->quiet)
+			warnx("%s: giving up", r->url);
+		stats_record(f, r, "failed");
+		return;
+	}
+	schedule_retry(f, r);
+}
+
+static void
+relay_connect(struct fetch *f, struct relay *r)
+{
+	struct ws_options wo;
+
+	memset(&wo, 0, sizeof(wo));
+	wo.max_message = f->o->max_message;
+	wo.insecure = f->o->insecure;
+	wo.connect_timeout_ms = f->o->timeout_ms;
+	wo.user_agent = "nostr-fetch/" NP_VERSION;
+	if (r->ever_open || r->attempts > 0)
+		r->reconnects++;
+	r->connect_started = mono_ms();
+	r->status = R_CONNECTING;
+	r->have_ws = 1;
+	stats_record(f, r, "connecting");
+	if (ws_conn_start(&r->ws, f->multi, r->url, &wo) < 0) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s", r->ws.error);
+		relay_lost(f, r, why);
+	}
+}
+
+static void
+relay_opened(struct fetch *f, struct relay *r)
+{
+	size_t i;
+	double now = mono_ms();
+
+	r->status = R_OPEN;
+	r->ever_open = 1;
+	r->opened_at = now;
+	r->last_rx = r->last_ping = now;
+	r->connect_ms = now - r->connect_started;
+	r->eose_reported = 0;
+	r->last_error[0] = '\0';
+	stats_record(f, r, "connected");
+	for (i = 0; i < f->o->nfilters; i++)
+		if (r->subs[i].phase != SUB_DONE)
+			send_req(f, r, &r->subs[i]);
+}
+
+/* relay_io: handles what relay r has received, within the round's budget. */
+static void
+relay_io(struct fetch *f, struct relay *r)
+{
+	struct ws_message m;
+	int n, rc;
+	char why[160];
+
+	r->more = 0;
+	if (!r->have_ws || r->ws.state == WS_CONNECTING)
+		return;
+	for (n = 0; n < ROUND_BUDGET; n++) {
+		rc = ws_conn_io(&r->ws, &m);
+		if (rc < 0) {
+			snprintf(why, sizeof(why), "%s", r->ws.error);
+			relay_lost(f, r, why);
+			return;
+		}
+		if (rc == 0)
+			return;
+		r->last_rx = mono_ms();
+		if (rc == 2) {
+			relay_opened(f, r);
+			continue;
+		}
+		if (m.opcode == WS_OP_BINARY) {
+			r->invalid++;
+			report(f, r, "binary message ignored");
+			continue;
+		}
+		/* RFC 6455 8.1 says to fail the connection on text that is not
+		 * UTF-8; one bad event should not cost the relay's others, so it
+		 * is counted as garbage and the stream goes on. */
+		if (!utf8_valid((const char *)m.data, m.len)) {
+			r->invalid++;
+			report(f, r, "message is not valid UTF-8");
+			continue;
+		}
+		on_message(f, r, (const char *)m.data, m.len);
+		if (r->status != R_OPEN && r->status != R_CLOSING)
+			return;
+	}
+	r->more = 1;
+}
+
+/* relay_timers: timeouts, pings and reconnections that are due. */
+static void
+relay_timers(struct fetch *f, struct relay *r, double now)
+{
+	char why[160];
+	size_t i;
+	int backfilling = 0;
+
+	switch (r->status) {
+	case R_WAIT:
+		if (now >= r->next_attempt && !*f->o->stop)
+			relay_connect(f, r);
+		break;
+	case R_CONNECTING:
+		/* curl enforces its connect timeout; the handshake is ours. */
+		if (r->ws.state == WS_HANDSHAKE && now - r->connect_started > f->o->timeout_ms) {
+			snprintf(why, sizeof(why), "no WebSocket handshake within %ld ms",
+			    f->o->timeout_ms);
+			relay_lost(f, r, why);
+		} else if (now - r->connect_started > f->o->timeout_ms * 3 + 1000) {
+			relay_lost(f, r, "connect timed out");
+		}
+		break;
+	case R_OPEN:
+		for (i = 0; i < f->o->nfilters; i++)
+			if (r->subs[i].phase == SUB_BACKFILL)
+				backfilling = 1;
+		if (backfilling && now - r->last_rx > f->o->timeout_ms) {
+			snprintf(why, sizeof(why), "silent for %ld ms before EOSE", f->o->timeout_ms);
+			relay_lost(f, r, why);
+		} else if (f->o->follow && f->o->ping_interval_ms > 0) {
+			/* A live connection can die silently (NAT, a killed host):
+			 * ping when quiet, give up when even the pong does not come. */
+			if (now - r->last_rx > f->o->ping_interval_ms + f->o->timeout_ms) {
+				relay_lost(f, r, "no answer to ping");
+			} else if (now - r->last_rx > f->o->ping_interval_ms &&
+			    now - r->last_ping > f->o->ping_interval_ms) {
+				r->last_ping = now;
+				(void)ws_conn_send_ping(&r->ws, "np", 2);
+			}
+		}
+		break;
+	case R_CLOSING:
+		if (now - r->closing_since > CLOSE_WAIT_MS) {
+			if (r->have_ws)
+				ws_conn_free(&r->ws);
+			r->have_ws = 0;
+			r->status = R_DONE;
+			stats_record(f, r, "closed");
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* NIP-11 */
+
+static size_t
+nip11_write(char *p, size_t size, size_t n, void *arg)
+{
+	struct relay *r = arg;
+
+	if (r->nip11_body.len + size * n > NIP11_MAX)
+		return 0;  /* aborts the transfer */
+	buf_append(&r->nip11_body, p, size * n);
+	return size * n;
+}
+
+static void
+nip11_start(struct fetch *f, struct relay *r)
+{
+	struct buf url = BUF_INIT;
+	CURL *c;
+
+	if (strncasecmp(r->url, "ws://", 5) == 0)
+		buf_printf(&url, "http://%s", r->url + 5);
+	else
+		buf_printf(&url, "https://%s", r->url + 6);
+	if ((c = curl_easy_init()) == NULL) {
+		buf_free(&url);
+		return;
+	}
+	/* NIP-11: the document is served at the relay's URL for this Accept. */
+	r->nip11_headers = curl_slist_append(NULL, "Accept: application/nostr+json");
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, r->nip11_headers);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, nip11_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_PRIVATE, NULL);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->o->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "nostr-fetch/" NP_VERSION);
+	if (f->o->insecure) {
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	buf_free(&url);
+	r->nip11 = c;
+	curl_multi_add_handle(f->multi, c);
+}
+
+static void
+nip11_done(struct fetch *f, struct relay *r, CURLcode result)
+{
+	long status = 0;
+	const char *why;
+
+	curl_easy_getinfo(r->nip11, CURLINFO_RESPONSE_CODE, &status);
+	curl_multi_remove_handle(f->multi, r->nip11);
+	curl_easy_cleanup(r->nip11);
+	curl_slist_free_all(r->nip11_headers);
+	r->nip11 = NULL;
+	r->nip11_headers = NULL;
+	if (result != CURLE_OK)
+		report(f, r, "no NIP-11 document (%s)", curl_easy_strerror(result));
+	else if (status != 200)
+		report(f, r, "no NIP-11 document (HTTP %ld)", status);
+	else if ((why = nip11_compact(r->nip11_body.data ? r->nip11_body.data : "",
+	    r->nip11_body.len, &r->nip11_doc)) != NULL)
+		report(f, r, "no NIP-11 document (%s)", why);
+	else
+		stats_record(f, r, "nip11");
+	buf_free(&r->nip11_body);
+}
+
+/* The state file. */
+
+static void
+state_load(struct fetch *f)
+{
+	FILE *fp;
+	char *line = NULL;
+	size_t cap = 0, i;
+	ssize_t n;
+	cJSON *j, *recent, *item;
+	const cJSON *relay, *key, *newest;
+	struct state_entry *e;
+
+	if ((fp = fopen(f->o->state_file, "r")) == NULL) {
+		if (errno != ENOENT)
+			warn("%s", f->o->state_file);
+		return;
+	}
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		j = cJSON_ParseWithLength(line, (size_t)n);
+		relay = cJSON_GetObjectItemCaseSensitive(j, "relay");
+		key = cJSON_GetObjectItemCaseSensitive(j, "filter");
+		newest = cJSON_GetObjectItemCaseSensitive(j, "newest");
+		if (!cJSON_IsString(relay) || !cJSON_IsString(key) ||
+		    strlen(key->valuestring) != 16 || !cJSON_IsNumber(newest)) {
+			warnx("%s: ignoring a malformed line", f->o->state_file);
+			cJSON_Delete(j);
+			continue;
+		}
+		f->state = xrealloc(f->state, (f->nstate + 1) * sizeof(*f->state));
+		e = &f->state[f->nstate++];
+		memset(e, 0, sizeof(*e));
+		e->relay = xstrdup(relay->valuestring);
+		memcpy(e->key, key->valuestring, 17);
+		e->newest = (int64_t)newest->valuedouble;
+		recent = cJSON_GetObjectItemCaseSensitive(j, "recent");
+		e->recent = xcalloc(RECENT_MAX, sizeof(*e->recent));
+		cJSON_ArrayForEach(item, recent) {
+			const cJSON *t = cJSON_GetArrayItem(item, 0), *id = cJSON_GetArrayItem(item, 1);
+
+			if (e->nrecent == RECENT_MAX || !cJSON_IsNumber(t) || !cJSON_IsString(id) ||
+			    strlen(id->valuestring) != 64 ||
+			    hex_decode(id->valuestring, e->recent[e->nrecent].id, 32) < 0)
+				continue;
+			e->recent[e->nrecent++].created_at = (int64_t)t->valuedouble;
+		}
+		cJSON_Delete(j);
+	}
+	free(line);
+	fclose(fp);
+	(void)i;
+}
+
+static struct state_entry *
+state_find(struct fetch *f, const char *relay, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->nstate; i++)
+		if (strcmp(f->state[i].relay, relay) == 0 && strcmp(f->state[i].key, key) == 0)
+			return &f->state[i];
+	return NULL;
+}
+
+/* state_write: the new state, atomically (a temporary file renamed over). */
+static int
+state_write(struct fetch *f)
+{
+	struct buf tmp = BUF_INIT, b = BUF_INIT;
+	char hexid[65];
+	size_t i, j, k;
+	struct state_entry *e;
+	struct sub *s;
+	struct relay *r;
+	int fd, rc = 0;
+	int64_t newest;
+
+	/* Merge this run's complete subscriptions into the loaded entries. */
+	for (i = 0; i < f->o->nrelays; i++) {
+		r = &f->relays[i];
+		for (j = 0; j < f->o->nfilters; j++) {
+			s = &r->subs[j];
+			if (!s->complete)
+				continue;
+			if ((e = state_find(f, r->url, s->key)) == NULL) {
+				f->state = xrealloc(f->state, (f->nstate + 1) * sizeof(*f->state));
+				e = &f->state[f->nstate++];
+				memset(e, 0, sizeof(*e));
+				e->relay = xstrdup(r->url);
+				memcpy(e->key, s->key, 17);
+				e->newest = -1;
+				e->recent = xcalloc(RECENT_MAX, sizeof(*e->recent));
+			}
+			newest = s->newest > e->newest ? s->newest : e->newest;
+			/* Keep the ids of both within the overlap of the newest. */
+			for (k = 0, e->nrecent = 0; k < s->nrecent && e->nrecent < RECENT_MAX; k++)
+				if (s->recent[k].created_at >= newest - f->o->overlap)
+					e->recent[e->nrecent++] = s->recent[k];
+			e->newest = newest;
+		}
+	}
+	for (i = 0; i < f->nstate; i++) {
+		e = &f->state[i];
+		buf_puts(&b, "{\"relay\":");
+		json_quote(&b, e->relay, strlen(e->relay));
+		buf_printf(&b, ",\"filter\":\"%s\",\"newest\":%" PRId64 ",\"recent\":[", e->key,
+		    e->newest);
+		for (k = 0; k < e->nrecent; k++) {
+			hex_encode(e->recent[k].id, 32, hexid);
+			buf_printf(&b, "%s[%" PRId64 ",\"%s\"]", k ? "," : "",
+			    e->recent[k].created_at, hexid);
+		}
+		buf_puts(&b, "]}\n");
+	}
+	buf_printf(&tmp, "%s.tmp.%ld", f->o->state_file, (long)getpid());
+	if ((fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    write(fd, b.data ? b.data : "", b.len) != (ssize_t)b.len || fsync(fd) != 0) {
+		warn("%s", tmp.data);
+		rc = -1;
+	}
+	if (fd >= 0 && close(fd) != 0 && rc == 0) {
+		warn("%s", tmp.data);
+		rc = -1;
+	}
+	if (rc == 0 && rename(tmp.data, f->o->state_file) != 0) {
+		warn("%s", f->o->state_file);
+		rc = -1;
+	}
+	if (rc != 0)
+		unlink(tmp.data);
+	buf_free(&tmp);
+	buf_free(&b);
+	return rc;
+}
+
+/* The loop. */
+
+static void
+handle_curl_messages(struct fetch *f)
+{
+	CURLMsg *msg;
+	int left;
+	size_t i;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		for (i = 0; i < f->o->nrelays; i++) {
+			struct relay *r = &f->relays[i];
+
+			if (r->nip11 == msg->easy_handle) {
+				nip11_done(f, r, msg->data.result);
+				break;
+			}
+			if (r->have_ws && r->ws.curl == msg->easy_handle) {
+				ws_conn_connected(&r->ws, msg->data.result);
+				if (r->ws.state == WS_CLOSED) {
+					char why[160];
+
+					snprintf(why, sizeof(why), "%s", r->ws.error);
+					relay_lost(f, r, why);
+				}
+				break;
+			}
+		}
+	}
+}
+
+static int
+finished(struct fetch *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->o->nrelays; i++) {
+		if (f->relays[i].status != R_DONE && f->relays[i].status != R_FAILED)
+			return 0;
+		if (f->relays[i].nip11 != NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+summary(struct fetch *f)
+{
+	size_t i;
+	struct relay *r;
+
+	for (i = 0; i < f->o->nrelays; i++) {
+		r = &f->relays[i];
+		fprintf(stderr, "%s: %s: %" PRIu64 " events, %" PRIu64 " duplicates, %" PRIu64
+		    " invalid, %" PRIu64 " reconnects, %" PRIu64 " notices%s%s\n", getprogname(),
+		    r->url, r->events, r->duplicates, r->invalid, r->reconnects, r->notices,
+		    r->ever_open ? "" : ", never connected",
+		    r->status == R_FAILED ? ", gave up" : "");
+	}
+}
+
+int
+fetch_run(const struct fetch_options *o)
+{
+	struct fetch f;
+	struct pollfd *fds;
+	size_t i, j, nfds;
+	int stopping = 0, rc = 0, any_open = 0, numfds, more;
+	double now, timeout;
+	char drain[64];
+	struct state_entry *e;
+
+	memset(&f, 0, sizeof(f));
+	f.o = o;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		errx(1, "curl_global_init failed");
+	if ((f.multi = curl_multi_init()) == NULL)
+		errx(1, "curl_multi_init failed");
+	idset_init(&f.seen, o->dedup_size);
+	event_parser_init(&f.parser);
+	if (o->stats_file != NULL && (f.stats = fopen(o->stats_file, "a")) == NULL)
+		err(1, "%s", o->stats_file);
+	if (o->state_file != NULL)
+		state_load(&f);
+	f.relays = xcalloc(o->nrelays, sizeof(*f.relays));
+	for (i = 0; i < o->nrelays; i++) {
+		struct relay *r = &f.relays[i];
+
+		r->url = o->relays[i];
+		r->connect_ms = r->eose_ms = -1;
+		r->subs = xcalloc(o->nfilters, sizeof(*r->subs));
+		for (j = 0; j < o->nfilters; j++) {
+			struct sub *s = &r->subs[j];
+
+			s->index = (unsigned)j;
+			s->filter = cJSON_Parse(o->filters[j]);
+			if (!cJSON_IsObject(s->filter) || fetch_filter_key(o->filters[j], s->key) < 0)
+				errx(2, "not a JSON object: %s", o->filters[j]);
+			s->user_since = filter_time(s->filter, "since");
+			s->user_until = filter_time(s->filter, "until");
+			s->newest = s->cursor = s->state_newest = -1;
+			if ((e = state_find(&f, r->url, s->key)) != NULL) {
+				s->state_newest = e->newest;
+				/* What the last run wrote is not written again. */
+				for (size_t k = 0; k < e->nrecent; k++) {
+					(void)idset_add(&f.seen, e->recent[k].id);
+					recent_add(&f, s, e->recent[k].created_at, e->recent[k].id);
+				}
+				s->newest = e->newest;
+			}
+		}
+		if (o->nip11)
+			nip11_start(&f, r);
+		relay_connect(&f, r);
+	}
+	fds = xcalloc(o->nrelays + 1, sizeof(*fds));
+	f.start_ms = f.last_stats = mono_ms();
+	for (;;) {
+		now = mono_ms();
+		if (*o->stop && !stopping) {
+			stopping = 1;
+			for (i = 0; i < o->nrelays; i++) {
+				struct relay *r = &f.relays[i];
+
+				if (r->status == R_OPEN)
+					relay_close(&f, r);
+				else if (r->status == R_WAIT || r->status == R_CONNECTING) {
+					if (r->have_ws)
+						ws_conn_free(&r->ws);
+					r->have_ws = 0;
+					r->status = R_DONE;
+					stats_record(&f, r, "closed");
+				}
+			}
+		}
+		for (i = 0; i < o->nrelays; i++)
+			relay_timers(&f, &f.relays[i], now);
+		if (stopping) {
+			/* NIP-11 answers are not worth waiting for at exit. */
+			for (i = 0; i < o->nrelays; i++)
+				if (f.relays[i].nip11 != NULL)
+					nip11_done(&f, &f.relays[i], CURLE_ABORTED_BY_CALLBACK);
+		}
+		if (finished(&f))
+			break;
+		if (f.stats != NULL && o->stats_interval_ms > 0 &&
+		    now - f.last_stats >= o->stats_interval_ms) {
+			f.last_stats = now;
+			for (i = 0; i < o->nrelays; i++)
+				stats_record(&f, &f.relays[i], status_name(f.relays[i].status));
+		}
+		nfds = 0;
+		more = 0;
+		if (o->wake_fd >= 0) {
+			fds[nfds].fd = o->wake_fd;
+			fds[nfds].events = POLLIN;
+			fds[nfds++].revents = 0;
+		}
+		for (i = 0; i < o->nrelays; i++) {
+			struct relay *r = &f.relays[i];
+
+			more |= r->more;
+			if (!r->have_ws || r->ws.fd < 0)
+				continue;
+			fds[nfds].fd = r->ws.fd;
+			fds[nfds].events = POLLIN | (ws_conn_wants_write(&r->ws) ? POLLOUT : 0);
+			fds[nfds++].revents = 0;
+		}
+		timeout = more ? 0 : 200;
+		numfds = 0;
+		{
+			struct curl_waitfd *wfds = xcalloc(nfds + 1, sizeof(*wfds));
+
+			for (i = 0; i < nfds; i++) {
+				wfds[i].fd = fds[i].fd;
+				wfds[i].events = (short)((fds[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
+				    (fds[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
+			}
+			curl_multi_poll(f.multi, wfds, (unsigned)nfds, (int)timeout, &numfds);
+			if (o->wake_fd >= 0 && wfds[0].revents)
+				while (read(o->wake_fd, drain, sizeof(drain)) > 0)
+					;
+			free(wfds);
+		}
+		{
+			int running;
+
+			curl_multi_perform(f.multi, &running);
+		}
+		handle_curl_messages(&f);
+		for (i = 0; i < o->nrelays; i++) {
+			relay_io(&f, &f.relays[i]);
+			any_open |= f.relays[i].ever_open;
+		}
+		/* DESIGN.md: flush whenever input goes idle, so live events travel
+		 * at once while bulk input goes out in large writes. */
+		if (f.wrote) {
+			more = 0;
+			for (i = 0; i < o->nrelays; i++)
+				more |= f.relays[i].more;
+			if (!more || o->follow) {
+				if (fflush(o->out) != 0)
+					f.output_error = 1;
+				f.wrote = 0;
+			}
+		}
+		if (f.output_error)
+			break;
+	}
+	if (fflush(o->out) != 0 || ferror(o->out))
+		f.output_error = 1;
+	if (f.output_error) {
+		warn("output");
+		rc = 1;
+	} else if (!any_open && !*o->stop) {
+		rc = 1;
+	}
+	if (o->state_file != NULL && state_write(&f) < 0)
+		rc = 1;
+	if (o->verbose)
+		summary(&f);
+	for (i = 0; i < o->nrelays; i++) {
+		struct relay *r = &f.relays[i];
+
+		if (r->have_ws)
+			ws_conn_free(&r->ws);
+		if (r->nip11 != NULL)
+			nip11_done(&f, r, CURLE_ABORTED_BY_CALLBACK);
+		for (j = 0; j < o->nfilters; j++) {
+			cJSON_Delete(r->subs[j].filter);
+			free(r->subs[j].recent);
+		}
+		free(r->subs);
+		buf_free(&r->nip11_doc);
+		buf_free(&r->nip11_body);
+	}
+	for (i = 0; i < f.nstate; i++) {
+		free(f.state[i].relay);
+		free(f.state[i].recent);
+	}
+	free(f.state);
+	free(f.relays);
+	free(fds);
+	if (f.stats != NULL && fclose(f.stats) != 0)
+		rc = 1;
+	idset_free(&f.seen);
+	event_parser_free(&f.parser);
+	buf_free(&f.text);
+	buf_free(&f.line);
+	curl_multi_cleanup(f.multi);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,520 @@
+#include "render/report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nostr/nip19.h"
+#include "base/hex.h"
+#include "analytics/score.h"
+
+/* A value bound to a statement parameter, in order ?1, ?2, ... */
+struct bind {
+	enum { BIND_END, BIND_INT, BIND_REAL, BIND_TEXT } type;
+	int64_t i;
+	double r;
+	const char *s;
+};
+
+#define B_INT(v) { BIND_INT, (v), 0, NULL }
+#define B_REAL(v) { BIND_REAL, 0, (v), NULL }
+#define B_TEXT(v) { BIND_TEXT, 0, 0, (v) }
+#define B_END { BIND_END, 0, 0, NULL }
+
+#define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Display widths for the table format: content is cut, ids are not (so they
+ * can be pasted). */
+#define W_CONTENT 48
+#define W_NAME 20
+
+/*
+ * query_table: runs sql with binds and turns each result row into a table row,
+ * column by column (result column i fills table column i), keeping SQLite's
+ * type of each value.  Returns the table or NULL on error.
+ */
+static struct table *
+query_table(sqlite3 *db, const struct column *cols, size_t ncols, const char *sql,
+    const struct bind *binds)
+{
+	sqlite3_stmt *st = NULL;
+	struct table *t;
+	size_t c;
+	int rc, i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return NULL;
+	for (i = 0; binds && binds[i].type != BIND_END; i++) {
+		if (binds[i].type == BIND_INT)
+			sqlite3_bind_int64(st, i + 1, binds[i].i);
+		else if (binds[i].type == BIND_REAL)
+			sqlite3_bind_double(st, i + 1, binds[i].r);
+		else
+			sqlite3_bind_text(st, i + 1, binds[i].s, -1, SQLITE_TRANSIENT);
+	}
+	t = table_new(cols, ncols);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t r = table_add_row(t);
+
+		for (c = 0; c < ncols && c < (size_t)sqlite3_column_count(st); c++) {
+			switch (sqlite3_column_type(st, (int)c)) {
+			case SQLITE_INTEGER:
+				table_set_int(t, r, c, sqlite3_column_int64(st, (int)c));
+				break;
+			case SQLITE_FLOAT:
+				table_set_real(t, r, c, sqlite3_column_double(st, (int)c));
+				break;
+			case SQLITE_NULL:
+				break;
+			default:
+				table_set_text(t, r, c, (const char *)sqlite3_column_text(st, (int)c),
+				    (size_t)sqlite3_column_bytes(st, (int)c));
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+static int64_t
+since(const struct report_options *o, double default_hours)
+{
+	double h = o->hours > 0 ? o->hours : default_hours;
+
+	/* No window: from the beginning of time. */
+	if (h <= 0)
+		return INT64_MIN;
+	return o->now - (int64_t)llround(h * 3600.0);
+}
+
+struct table *
+report_stats(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "events.total", CELL_INT, 0, 0, 0 },
+		{ "events.window", CELL_INT, 0, 0, 0 },
+		{ "events.posts", CELL_INT, 0, 0, 0 },
+		{ "events.first", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "events.last", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "users.total", CELL_INT, 0, 0, 0 },
+		{ "users.with_profile", CELL_INT, 0, 0, 0 },
+		{ "users.active", CELL_INT, 0, 0, 0 },
+		{ "users.new", CELL_INT, 0, 0, 0 },
+		{ "follows.total", CELL_INT, 0, 0, 0 },
+		{ "zaps.total", CELL_INT, 0, 0, 0 },
+		{ "zaps.sats", CELL_INT, 0, 0, 0 },
+		{ "zaps.invalid", CELL_INT, 0, 0, 0 },
+		{ "relays.total", CELL_INT, 0, 0, 0 },
+		{ "window.hours", CELL_REAL, 0, 1, 0 },
+		{ "window.end", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "scores.computed_at", CELL_INT, 0, 0, COLUMN_TIME },
+	};
+	/*
+	 * One pass per figure, each over an index or a small table.  Active users
+	 * are counted per user (users holds every author; first_seen and
+	 * last_seen bound their events) with one index probe each, not by
+	 * collecting the distinct authors of a million events.  Zaps are valid
+	 * (1) or not (0): the invalid ones are the rest of the table.
+	 */
+	static const char sql[] =
+	    "SELECT (SELECT count(*) FROM nostr_events),"
+	    " (SELECT count(*) FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2),"
+	    " (SELECT count(*) FROM nostr_events WHERE kind = 1),"
+	    " (SELECT min(created_at) FROM nostr_events),"
+	    " (SELECT max(created_at) FROM nostr_events),"
+	    " (SELECT count(*) FROM users),"
+	    " (SELECT count(*) FROM user_profiles),"
+	    " (SELECT count(*) FROM users u WHERE u.last_seen > ?1 AND +u.first_seen <= ?2"
+	    "   AND EXISTS (SELECT 1 FROM nostr_events e WHERE e.pubkey = u.pubkey"
+	    "   AND e.created_at > ?1 AND e.created_at <= ?2)),"
+	    " (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
+	    " (SELECT count(*) FROM follows),"
+	    " z.valid, z.sats, (SELECT count(*) FROM zaps) - z.valid,"
+	    " (SELECT count(DISTINCT relay) FROM relay_metrics),"
+	    " ?3, ?2,"
+	    " (SELECT max(computed_at) FROM content_metrics)"
+	    " FROM (SELECT count(*) AS valid, coalesce(sum(sats), 0) AS sats"
+	    "  FROM zaps INDEXED BY zaps_valid_event WHERE valid = 1) z";
+	double hours = o->hours > 0 ? o->hours : 24;
+	struct bind b[] = { B_INT(since(o, 24)), B_INT(o->now), B_REAL(hours), B_END };
+	struct table *t = query_table(db, cols, NCOLS(cols), sql, b);
+
+	if (t != NULL)
+		t->vertical = 1;
+	return t;
+}
+
+struct table *
+report_trending(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "rank", CELL_INT, 0, 0, 0 },
+		{ "hashtag", CELL_TEXT, 32, 0, 0 },
+		{ "mention_count", CELL_INT, 0, 0, 0 },
+		{ "unique_authors", CELL_INT, 0, 0, 0 },
+		{ "zaps", CELL_INT, 0, 0, 0 },
+		{ "trend_score", CELL_REAL, 0, 4, 0 },
+		{ "previous_count", CELL_INT, 0, 0, 0 },
+		{ "velocity", CELL_REAL, 0, 2, 0 },
+		{ "window_end", CELL_INT, 0, 0, COLUMN_TIME },
+	};
+	static const char stored_sql[] =
+	    "SELECT t.rank, t.hashtag, t.mention_count, t.unique_authors, t.zaps,"
+	    " t.trend_score, v.previous_count, v.velocity, t.window_end"
+	    " FROM trending_topics t LEFT JOIN trending_velocity v"
+	    " ON v.window_end = t.window_end AND v.window_hours = t.window_hours"
+	    " AND v.hashtag = t.hashtag"
+	    " WHERE t.window_hours = ?1 AND t.window_end ="
+	    " (SELECT max(window_end) FROM trending_topics WHERE window_hours = ?1)"
+	    " ORDER BY t.rank LIMIT ?2";
+	double hours = o->hours > 0 ? o->hours : o->trending_default_hours;
+	struct bind b[] = { B_REAL(hours), B_INT(o->limit), B_END };
+	struct table *t;
+	struct trend *tr;
+	size_t n, i;
+
+	if (hours <= 0)
+		hours = 24, b[0].r = 24;
+	if (!o->now_given) {
+		if ((t = query_table(db, cols, NCOLS(cols), stored_sql, b)) == NULL)
+			return NULL;
+		if (t->nrows > 0)
+			return t;
+		table_free(t);
+	}
+	if (score_trending_compute(db, o->now, hours, 0, &tr, &n) != 0)
+		return NULL;
+	t = table_new(cols, NCOLS(cols));
+	for (i = 0; i < n && (int64_t)i < o->limit; i++) {
+		size_t r = table_add_row(t);
+
+		table_set_int(t, r, 0, tr[i].rank);
+		table_set_text(t, r, 1, tr[i].hashtag, strlen(tr[i].hashtag));
+		table_set_int(t, r, 2, tr[i].mention_count);
+		table_set_int(t, r, 3, tr[i].unique_authors);
+		table_set_int(t, r, 4, tr[i].zaps);
+		table_set_real(t, r, 5, tr[i].trend_score);
+		table_set_int(t, r, 6, tr[i].previous_count);
+		table_set_real(t, r, 7, tr[i].velocity);  /* NAN stays null */
+		table_set_int(t, r, 8, o->now);
+	}
+	score_trends_free(tr, n);
+	return t;
+}
+
+struct table *
+report_top_zapped(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "event_id", CELL_TEXT, 0, 0, 0 },
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "zap_count", CELL_INT, 0, 0, 0 },
+		{ "zap_total_sats", CELL_INT, 0, 0, 0 },
+		{ "content", CELL_TEXT, W_CONTENT, 0, 0 },
+	};
+	/* Group in zaps_valid_event's order, then fetch only the winners' rows
+	 * of nostr_events (content is the bulk of that table). */
+	static const char sql[] =
+	    "SELECT z.event_id, e.pubkey, z.n, z.sats, e.content FROM"
+	    " (SELECT event_id, count(*) AS n, coalesce(sum(sats), 0) AS sats"
+	    "  FROM zaps INDEXED BY zaps_valid_event"
+	    "  WHERE valid = 1 AND event_id IS NOT NULL"
+	    "  AND created_at > ?1 AND created_at <= ?2"
+	    "  GROUP BY event_id ORDER BY sats DESC, n DESC, event_id LIMIT ?3) z"
+	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
+	    " ORDER BY z.sats DESC, z.n DESC, z.event_id";
+	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+struct table *
+report_viral(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "event_id", CELL_TEXT, 0, 0, 0 },
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "created_at", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "replies", CELL_INT, 0, 0, 0 },
+		{ "reposts", CELL_INT, 0, 0, 0 },
+		{ "reactions", CELL_INT, 0, 0, 0 },
+		{ "zaps", CELL_INT, 0, 0, 0 },
+		{ "zap_total_sats", CELL_INT, 0, 0, 0 },
+		{ "virality", CELL_REAL, 0, 3, 0 },
+		{ "quality", CELL_REAL, 0, 2, 0 },
+		{ "spam_score", CELL_REAL, 0, 2, 0 },
+		{ "content", CELL_TEXT, W_CONTENT, 0, 0 },
+	};
+	static const char sql[] =
+	    "SELECT c.event_id, c.pubkey, c.created_at, c.replies, c.reposts, c.reactions,"
+	    " c.zaps, c.zap_sats, c.virality, c.quality, c.spam_score, e.content"
+	    " FROM content_metrics c LEFT JOIN nostr_events e ON e.id = c.event_id"
+	    " WHERE c.computed_at = (SELECT max(computed_at) FROM content_metrics)"
+	    " ORDER BY c.virality DESC, c.event_id LIMIT ?1";
+	struct bind b[] = { B_INT(o->limit), B_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+struct table *
+report_users(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "rank", CELL_INT, 0, 0, 0 },
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "name", CELL_TEXT, W_NAME, 0, 0 },
+		{ "followers", CELL_INT, 0, 0, 0 },
+		{ "zap_sats_received", CELL_INT, 0, 0, 0 },
+		{ "engagement", CELL_INT, 0, 0, 0 },
+		{ "pagerank", CELL_REAL, 0, 6, 0 },
+		{ "influence", CELL_REAL, 0, 2, 0 },
+		{ "quality", CELL_REAL, 0, 2, 0 },
+		{ "spam_score", CELL_REAL, 0, 2, 0 },
+	};
+	static const char sql[] =
+	    "SELECT i.rank, m.pubkey, coalesce(p.name, p.display_name), m.followers,"
+	    " m.zap_sats_received, i.engagement, i.pagerank, m.influence, m.quality,"
+	    " m.spam_score FROM user_influence i JOIN user_metrics m ON m.pubkey = i.pubkey"
+	    " LEFT JOIN user_profiles p ON p.pubkey = i.pubkey"
+	    " ORDER BY i.rank LIMIT ?1";
+	struct bind b[] = { B_INT(o->limit), B_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+struct table *
+report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
+{
+	static const struct column cols[] = {
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "npub", CELL_TEXT, 0, 0, 0 },
+		{ "profile.name", CELL_TEXT, 40, 0, 0 },
+		{ "profile.display_name", CELL_TEXT, 40, 0, 0 },
+		{ "profile.nip05", CELL_TEXT, 60, 0, 0 },
+		{ "profile.lud16", CELL_TEXT, 60, 0, 0 },
+		{ "profile.about", CELL_TEXT, 60, 0, 0 },
+		{ "activity.total_events", CELL_INT, 0, 0, 0 },
+		{ "activity.posts", CELL_INT, 0, 0, 0 },
+		{ "activity.first_seen", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "activity.last_seen", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "followers", CELL_INT, 0, 0, 0 },
+		{ "following", CELL_INT, 0, 0, 0 },
+		{ "zaps.received", CELL_INT, 0, 0, 0 },
+		{ "zaps.received_sats", CELL_INT, 0, 0, 0 },
+		{ "zaps.sent", CELL_INT, 0, 0, 0 },
+		{ "zaps.sent_sats", CELL_INT, 0, 0, 0 },
+		{ "influence.score", CELL_REAL, 0, 2, 0 },
+		{ "influence.rank", CELL_INT, 0, 0, 0 },
+		{ "influence.pagerank", CELL_REAL, 0, 6, 0 },
+	};
+	/* +kind: the author's few events by nostr_events_pubkey, not every
+	 * kind-1 event by nostr_events_kind (without ANALYZE SQLite prefers the
+	 * latter). */
+	static const char sql[] =
+	    "SELECT ?1, ?2, p.name, p.display_name, p.nip05, p.lud16, p.about,"
+	    " (SELECT count(*) FROM nostr_events WHERE pubkey = ?1),"
+	    " (SELECT count(*) FROM nostr_events WHERE pubkey = ?1 AND +kind = 1),"
+	    " u.first_seen, u.last_seen,"
+	    " (SELECT count(*) FROM follows WHERE followed = ?1),"
+	    " (SELECT count(*) FROM follows WHERE follower = ?1),"
+	    " (SELECT count(*) FROM zaps WHERE recipient = ?1 AND valid = 1),"
+	    " (SELECT coalesce(sum(sats), 0) FROM zaps WHERE recipient = ?1 AND valid = 1),"
+	    " (SELECT count(*) FROM zaps WHERE sender = ?1 AND valid = 1),"
+	    " (SELECT coalesce(sum(sats), 0) FROM zaps WHERE sender = ?1 AND valid = 1),"
+	    " m.influence, i.rank, i.pagerank"
+	    " FROM (SELECT ?1 AS pubkey) k"
+	    " LEFT JOIN users u ON u.pubkey = k.pubkey"
+	    " LEFT JOIN user_profiles p ON p.pubkey = k.pubkey"
+	    " LEFT JOIN user_metrics m ON m.pubkey = k.pubkey"
+	    " LEFT JOIN user_influence i ON i.pubkey = k.pubkey"
+	    " WHERE u.pubkey IS NOT NULL OR m.pubkey IS NOT NULL"
+	    " OR EXISTS (SELECT 1 FROM follows WHERE followed = ?1)"
+	    " OR EXISTS (SELECT 1 FROM zaps WHERE recipient = ?1)";
+	char npub[NIP19_KEY_BUFSIZE] = "";
+	uint8_t key[32];
+	struct table *t;
+
+	(void)o;
+	if (strlen(pubkey) == 64 && hex_decode(pubkey, key, 32) == 0)
+		nip19_encode_key(NIP19_NPUB, key, npub, sizeof(npub));
+	{
+		struct bind b[] = { B_TEXT(pubkey), B_TEXT(npub), B_END };
+
+		t = query_table(db, cols, NCOLS(cols), sql, b);
+	}
+	if (t != NULL)
+		t->vertical = 1;
+	return t;
+}
+
+struct table *
+report_relays(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "relay", CELL_TEXT, 48, 0, 0 },
+		{ "state", CELL_TEXT, 12, 0, 0 },
+		{ "time", CELL_REAL, 0, 0, 0 },
+		{ "connect_ms", CELL_REAL, 0, 1, 0 },
+		{ "eose_ms", CELL_REAL, 0, 1, 0 },
+		{ "events", CELL_INT, 0, 0, 0 },
+		{ "duplicates", CELL_INT, 0, 0, 0 },
+		{ "invalid", CELL_INT, 0, 0, 0 },
+		{ "reconnects", CELL_INT, 0, 0, 0 },
+		{ "records", CELL_INT, 0, 0, 0 },
+		{ "notice", CELL_TEXT, 40, 0, 0 },
+	};
+	static const char sql[] =
+	    "SELECT r.relay, r.state, r.time, r.connect_ms, r.eose_ms, r.events,"
+	    " r.duplicates, r.invalid, r.reconnects,"
+	    " (SELECT count(*) FROM relay_metrics c WHERE c.relay = r.relay), r.notice"
+	    " FROM relay_metrics r"
+	    " WHERE r.time = (SELECT max(time) FROM relay_metrics l WHERE l.relay = r.relay)"
+	    " GROUP BY r.relay ORDER BY r.relay LIMIT ?1";
+	struct bind b[] = { B_INT(o->limit), B_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+struct table *
+report_zap_sizes(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "min_sats", CELL_INT, 0, 0, 0 },
+		{ "max_sats", CELL_INT, 0, 0, 0 },
+		{ "zaps", CELL_INT, 0, 0, 0 },
+		{ "sats", CELL_INT, 0, 0, 0 },
+	};
+	/* Buckets by order of magnitude in halves (1, 5, 10, 50, ...), the way
+	 * people pick zap amounts; the last one is open-ended. */
+	/* The buckets cover 0 and up without gaps, so each zap falls in the one
+	 * with the greatest lo not above its sats (the CASE, with b's bounds):
+	 * one pass over zaps_valid_event, then the empty buckets filled in. */
+	static const char sql[] =
+	    "WITH b(lo, hi) AS (VALUES (0, 0), (1, 4), (5, 9), (10, 49), (50, 99),"
+	    " (100, 499), (500, 999), (1000, 4999), (5000, 9999), (10000, 49999),"
+	    " (50000, 99999), (100000, NULL)),"
+	    " s(lo, n, sats) AS (SELECT CASE WHEN z.sats >= 100000 THEN 100000"
+	    "  WHEN z.sats >= 50000 THEN 50000 WHEN z.sats >= 10000 THEN 10000"
+	    "  WHEN z.sats >= 5000 THEN 5000 WHEN z.sats >= 1000 THEN 1000"
+	    "  WHEN z.sats >= 500 THEN 500 WHEN z.sats >= 100 THEN 100"
+	    "  WHEN z.sats >= 50 THEN 50 WHEN z.sats >= 10 THEN 10"
+	    "  WHEN z.sats >= 5 THEN 5 WHEN z.sats >= 1 THEN 1 ELSE 0 END,"
+	    "  count(*), sum(z.sats) FROM zaps z INDEXED BY zaps_valid_event"
+	    "  WHERE z.valid = 1 AND z.sats >= 0"
+	    "  AND z.created_at > ?1 AND z.created_at <= ?2 GROUP BY 1)"
+	    " SELECT b.lo, b.hi, coalesce(s.n, 0), coalesce(s.sats, 0)"
+	    " FROM b LEFT JOIN s ON s.lo = b.lo ORDER BY b.lo";
+	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+static struct table *
+zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
+{
+	static const struct column cols[] = {
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "name", CELL_TEXT, W_NAME, 0, 0 },
+		{ "zaps", CELL_INT, 0, 0, 0 },
+		{ "sats", CELL_INT, 0, 0, 0 },
+	};
+	/* Grouped in the index's order; names looked up for the winners only. */
+#define ZAP_PARTIES_SQL(party) \
+	    "SELECT z.p, (SELECT coalesce(name, display_name) FROM user_profiles u" \
+	    " WHERE u.pubkey = z.p), z.n, z.s FROM" \
+	    " (SELECT " party " AS p, count(*) AS n, coalesce(sum(sats), 0) AS s" \
+	    "  FROM zaps INDEXED BY zaps_valid_" party \
+	    "  WHERE valid = 1 AND " party " IS NOT NULL" \
+	    "  AND created_at > ?1 AND created_at <= ?2" \
+	    "  GROUP BY " party " ORDER BY s DESC, n DESC, " party " LIMIT ?3) z" \
+	    " ORDER BY z.s DESC, z.n DESC, z.p"
+	static const char sender_sql[] = ZAP_PARTIES_SQL("sender");
+	static const char recipient_sql[] = ZAP_PARTIES_SQL("recipient");
+#undef ZAP_PARTIES_SQL
+	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };
+
+	return query_table(db, cols, NCOLS(cols), by_sender ? sender_sql : recipient_sql, b);
+}
+
+struct table *
+report_top_zappers(sqlite3 *db, const struct report_options *o)
+{
+	return zap_parties(db, o, 1);
+}
+
+struct table *
+report_top_recipients(sqlite3 *db, const struct report_options *o)
+{
+	return zap_parties(db, o, 0);
+}
+
+struct table *
+report_languages(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "lang", CELL_TEXT, 8, 0, 0 },
+		{ "events", CELL_INT, 0, 0, 0 },
+		{ "share", CELL_REAL, 0, 3, 0 },
+	};
+	/* Known languages counted in nostr_events_known_lang's order, reading no
+	 * table row; 'und' (or no language) is the rest of the window's content
+	 * events, counted on nostr_events_kind.  A language with no event has no
+	 * row, 'und' included. */
+	static const char sql[] =
+	    "WITH r AS (SELECT lang, count(*) AS n"
+	    "  FROM nostr_events INDEXED BY nostr_events_known_lang"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND lang IS NOT NULL AND lang <> 'und'"
+	    "  AND created_at > ?1 AND created_at <= ?2 GROUP BY lang),"
+	    " t AS (SELECT count(*) AS n FROM nostr_events"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at > ?1 AND created_at <= ?2),"
+	    " a AS (SELECT lang, n FROM r UNION ALL"
+	    "  SELECT 'und', t.n - (SELECT coalesce(sum(n), 0) FROM r) FROM t),"
+	    " l AS (SELECT lang, n FROM a WHERE n > 0)"
+	    " SELECT lang, n, CAST(n AS REAL) / (SELECT sum(n) FROM l) FROM l"
+	    " ORDER BY n DESC, lang LIMIT ?3";
+	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+struct table *
+report_growth(sqlite3 *db, const struct report_options *o, double period_hours)
+{
+	static const struct column cols[] = {
+		{ "window_end", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "window_hours", CELL_REAL, 0, 0, 0 },
+		{ "events", CELL_INT, 0, 0, 0 },
+		{ "events_per_second", CELL_REAL, 0, 3, 0 },
+		{ "active_users", CELL_INT, 0, 0, 0 },
+		{ "new_users", CELL_INT, 0, 0, 0 },
+		{ "total_users", CELL_INT, 0, 0, 0 },
+		{ "zaps", CELL_INT, 0, 0, 0 },
+		{ "zap_sats", CELL_INT, 0, 0, 0 },
+		{ "events_growth", CELL_REAL, 0, 3, 0 },
+		{ "users_growth", CELL_REAL, 0, 3, 0 },
+	};
+	/* Runs at different times leave windows that overlap; show the series of
+	 * the latest run: ends a whole number of periods before its newest end. */
+	static const char sql[] =
+	    "WITH last AS (SELECT max(window_end) AS e FROM network_stats"
+	    "  WHERE window_hours = ?1)"
+	    " SELECT window_end, window_hours, events, events / (window_hours * 3600.0),"
+	    " active_users, new_users, total_users, zaps, zap_sats, events_growth,"
+	    " users_growth FROM network_stats, last WHERE window_hours = ?1"
+	    " AND (last.e - window_end) % CAST(round(?1 * 3600) AS INTEGER) = 0"
+	    " ORDER BY window_end DESC LIMIT ?2";
+	struct bind b[] = { B_REAL(period_hours), B_INT(o->limit), B_END };
+	struct table *t = query_table(db, cols, NCOLS(cols), sql, b);
+	size_t r;
+
+	/* window_hours holds a REAL; show 1 and 24 as they are. */
+	for (r = 0; t != NULL && r < t->nrows; r++)
+		if (table_cell(t, r, 1)->type == CELL_REAL)
+			table_set_int(t, r, 1, (int64_t)llround(table_cell(t, r, 1)->r));
+	return t;
+}

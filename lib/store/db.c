@@ -1,0 +1,1066 @@
+#include "store/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "base/hex.h"
+#include "base/json.h"
+#include "base/jsonobj.h"
+
+enum stmt {
+	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_HEAD, S_REMOVE, S_EVENT,
+	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
+	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
+	S_BEGIN, S_COMMIT, S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_USER] =
+	    "INSERT INTO users(pubkey, first_seen, last_seen) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(pubkey) DO UPDATE SET"
+	    " first_seen = min(first_seen, excluded.first_seen),"
+	    " last_seen = max(last_seen, excluded.last_seen)"
+	    " WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen",
+	[S_DELETED_ID] =
+	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 LIMIT 1",
+	[S_DELETED_ADDR] =
+	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 AND created_at >= ?3"
+	    " LIMIT 1",
+	[S_CURRENT] =
+	    "SELECT event_id, created_at FROM replaceable_heads"
+	    " WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3",
+	[S_HEAD] =
+	    "INSERT OR REPLACE INTO replaceable_heads VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REMOVE] = "DELETE FROM nostr_events WHERE id = ?1",
+	[S_EVENT] =
+	    "INSERT OR IGNORE INTO nostr_events(id, pubkey, created_at, kind, content, tags,"
+	    " sig, d_tag, lang, words, pow, client, reply_to, root, relay, received_at, meta)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+	/*
+	 * Columns named: their order differs between user_version 1 and 2.  OR
+	 * IGNORE: a list that names a value twice gives one row (its key).
+	 */
+	[S_HASHTAG] =
+	    "INSERT OR IGNORE INTO hashtags(event_id, hashtag, pubkey, created_at, kind)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_MENTION] =
+	    "INSERT OR IGNORE INTO mentions(event_id, mentioned, pubkey, created_at, kind)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REF] =
+	    "INSERT OR IGNORE INTO refs(event_id, ref, pubkey, created_at, kind)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REPLY] =
+	    "INSERT INTO replies(event_id, reply_to, root, pubkey, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_REACTION] =
+	    "INSERT INTO reactions(event_id, target_id, target_pubkey, reaction, pubkey,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_REPOST] =
+	    "INSERT INTO reposts(event_id, target_id, target_pubkey, kind, pubkey, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_ZAP] =
+	    "INSERT OR IGNORE INTO zaps(receipt_id, provider, sender, recipient, event_id,"
+	    " address, msat, sats, comment, valid, problems, created_at)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+	/*
+	 * A row of the list this one replaces is taken over (and keeps its
+	 * place in follows_followed); a pubkey named twice in one list keeps
+	 * its first row.
+	 */
+	[S_FOLLOW] =
+	    "INSERT INTO follows(follower, followed, event_id, created_at, relay, petname)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (follower, followed) DO UPDATE"
+	    " SET event_id = excluded.event_id, created_at = excluded.created_at,"
+	    " relay = excluded.relay, petname = excluded.petname"
+	    " WHERE event_id <> excluded.event_id",
+	[S_PROFILE] =
+	    "INSERT OR REPLACE INTO user_profiles(pubkey, event_id, created_at, name,"
+	    " display_name, about, picture, banner, nip05, lud16, lud06, website, json_ok,"
+	    " content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_DELETION] = "INSERT OR IGNORE INTO deletions VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* NIP-09: deleting a deletion has no effect; only the author can delete. */
+	[S_DELETE_ID] = "DELETE FROM nostr_events WHERE id = ?1 AND pubkey = ?2 AND kind != 5",
+	[S_DELETE_ADDR] =
+	    "DELETE FROM nostr_events WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3"
+	    " AND created_at <= ?4",
+	[S_RELAY] =
+	    "INSERT OR IGNORE INTO relay_metrics(relay, time, state, connect_ms, eose_ms,"
+	    " events, duplicates, invalid, reconnects, notices, notice, error, nip11, record)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+};
+
+/* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
+enum { P_NAME, P_DISPLAY_NAME, P_ABOUT, P_PICTURE, P_BANNER, P_NIP05, P_LUD16,
+	P_LUD06, P_WEBSITE, P_COUNT };
+static const char *const profile_keys[P_COUNT + 1] = {
+	"name", "display_name", "about", "picture", "banner", "nip05", "lud16", "lud06",
+	"website", "displayName",
+};
+
+struct db {
+	sqlite3 *sql;
+	sqlite3_stmt *stmt[S_COUNT];
+	struct db_stats stats;
+	struct buf tags;                 /* tags as JSON */
+	struct buf key;
+	struct buf field[P_COUNT + 1];   /* the last: displayName */
+	int has_field[P_COUNT + 1];
+	struct buf text[4];              /* relay record strings */
+	char id[65], pubkey[65];         /* hex of the event in hand */
+	int in_transaction;
+	/*
+	 * Work saved per event, in fixed memory: a direct-mapped cache of pubkeys
+	 * with the time range their users row covers, or will once written:
+	 * widening it marks it pending, and pending entries are written when
+	 * evicted and before each commit, so an author's row is upserted once
+	 * per batch, not once per event (time-ordered input widens it with
+	 * every event); and a Bloom filter of deletion targets (no lookup for the
+	 * events no deletion can name).  Both only ever skip or merge work, so
+	 * the database is the same with or without them.
+	 */
+	struct user_seen {
+		uint8_t pubkey[32];
+		int64_t first, last;
+		int used, pending, listed;
+	} *users_seen;
+	uint32_t *users_pending;         /* slots with listed set (once each) */
+	size_t npending;
+	uint64_t *deleted_bloom;
+};
+
+#define USERS_SEEN 65536              /* entries (about 3 MiB) */
+#define BLOOM_BITS (1u << 23)         /* 1 MiB: under 1% false hits at 800k targets */
+
+/* bloom_hashes: three bit positions for a deletion target string. */
+static void
+bloom_hashes(const char *s, size_t len, uint32_t h[3])
+{
+	uint64_t a = 14695981039346656037ull, b;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		a = (a ^ (unsigned char)s[i]) * 1099511628211ull;
+	b = (a >> 33) | 1;
+	for (i = 0; i < 3; i++)
+		h[i] = (uint32_t)((a + i * b) % BLOOM_BITS);
+}
+
+static void
+bloom_add(struct db *db, const char *s, size_t len)
+{
+	uint32_t h[3];
+	int i;
+
+	bloom_hashes(s, len, h);
+	for (i = 0; i < 3; i++)
+		db->deleted_bloom[h[i] / 64] |= 1ull << (h[i] % 64);
+}
+
+static int
+bloom_may_hold(const struct db *db, const char *s, size_t len)
+{
+	uint32_t h[3];
+	int i;
+
+	bloom_hashes(s, len, h);
+	for (i = 0; i < 3; i++)
+		if (!(db->deleted_bloom[h[i] / 64] & (1ull << (h[i] % 64))))
+			return 0;
+	return 1;
+}
+
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->sql);
+}
+
+const struct db_stats *
+db_get_stats(const struct db *db)
+{
+	return &db->stats;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(db->stmt[i]);
+	if (db->in_transaction)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(db->sql);
+	buf_free(&db->tags);
+	buf_free(&db->key);
+	for (i = 0; i < P_COUNT + 1; i++)
+		buf_free(&db->field[i]);
+	for (i = 0; i < 4; i++)
+		buf_free(&db->text[i]);
+	free(db->users_seen);
+	free(db->users_pending);
+	free(db->deleted_bloom);
+	free(db);
+}
+
+/*
+ * schema_is_current: whether every object np_schema_sql creates (the name
+ * after each IF NOT EXISTS) is in the database, none it drops (DROP INDEX IF
+ * EXISTS) is, and user_version is the one it sets.  Then running it would
+ * change nothing but rewrite the header, a write transaction with its fsyncs
+ * and its wait for the write lock, which a report that runs every few seconds
+ * should not pay.  Only reads.
+ */
+static int
+schema_is_current(sqlite3 *sql)
+{
+	static const char *const markers[2] = { "IF NOT EXISTS", "DROP INDEX IF EXISTS" };
+	const char *p, *v;
+	sqlite3_stmt *st = NULL;
+	long version = 0;
+	int current = 1, m;
+
+	if ((v = strstr(np_schema_sql, "PRAGMA user_version = ")) != NULL)
+		version = strtol(v + strlen("PRAGMA user_version = "), NULL, 10);
+	if (sqlite3_prepare_v2(sql, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) != version)
+		current = 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!current || sqlite3_prepare_v2(sql,
+	    "SELECT 1 FROM sqlite_schema WHERE name = ?1", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	/* What the schema creates must be there, what it drops must not. */
+	for (m = 0; current && m < 2; m++) {
+		p = np_schema_sql;
+		while (current && (p = strstr(p, markers[m])) != NULL) {
+			const char *name;
+			size_t len;
+
+			p += strlen(markers[m]);
+			/* A name follows in a statement; a comment may say "(IF NOT EXISTS)". */
+			if (*p != ' ' && *p != '\t' && *p != '\n')
+				continue;
+			p += strspn(p, " \t\n");
+			name = p;
+			len = strspn(p,
+			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+			if (len == 0)
+				continue;
+			p += len;
+			sqlite3_bind_text(st, 1, name, (int)len, SQLITE_STATIC);
+			if ((sqlite3_step(st) == SQLITE_ROW) != (m == 0))
+				current = 0;
+			sqlite3_reset(st);
+		}
+	}
+	sqlite3_finalize(st);
+	return current;
+}
+
+sqlite3 *
+db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t errlen)
+{
+	sqlite3 *sql = NULL;
+	char pragma[128];
+	int busy = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 10000;
+	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 512;
+
+	/*
+	 * A connection is used by one thread, so SQLite's mutexes and its memory
+	 * statistics (a mutex per allocation) only cost: 6% of nostr-load's CPU.
+	 * The statistics are a process setting that takes effect only before
+	 * SQLite's first use; later calls fail harmlessly.
+	 */
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(path, &sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(sql, busy);
+	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", cache * 1024);
+	/*
+	 * WAL: readers (sqlite3, nostr-report) and this writer do not block each
+	 * other.  synchronous=NORMAL is safe against crashes in WAL mode: a commit
+	 * may be lost on power failure, the database never corrupted.  A larger
+	 * autocheckpoint keeps bulk loads from checkpointing every 4 MB: at a
+	 * million events a batch dirties ~100 MB of index pages (random keys), so
+	 * 400 MB between checkpoints lets a page rewritten by several batches
+	 * reach the database once (100k events into a 1M db: 11.3 s -> 7.8 s,
+	 * with the 512 MB cache and 50000-event batches).
+	 */
+	/* 8 KiB pages: measured 15% faster loads than 4 KiB (no effect once created). */
+	if (sqlite3_exec(sql, "PRAGMA page_size = 8192", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sql, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sql, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sql, "PRAGMA wal_autocheckpoint = 50000", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sql, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(sql, pragma, NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (schema_is_current(sql))
+		return sql;
+	/* The schema is all IF NOT EXISTS: complete after this, whatever was there. */
+	if (sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_exec(sql, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "schema: %s", sqlite3_errmsg(sql));
+		sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(sql);
+		return NULL;
+	}
+	if (sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	return sql;
+fail:
+	snprintf(err, errlen, "%s", sql ? sqlite3_errmsg(sql) : "cannot open");
+	sqlite3_close(sql);
+	return NULL;
+}
+
+struct db *
+db_open(const char *path, const struct db_options *opt, char *err, size_t errlen)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	char msg[256];
+	sqlite3_stmt *targets = NULL;
+	size_t i;
+	int rc;
+
+	if ((db->sql = db_open_sqlite(path, opt, msg, sizeof msg)) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, msg);
+		db_close(db);
+		return NULL;
+	}
+	for (i = 0; i < S_COUNT; i++)
+		if (sqlite3_prepare_v3(db->sql, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+		    &db->stmt[i], NULL) != SQLITE_OK)
+			goto fail;
+	db->users_seen = xcalloc(USERS_SEEN, sizeof *db->users_seen);
+	db->users_pending = xcalloc(USERS_SEEN, sizeof *db->users_pending);
+	db->deleted_bloom = xcalloc(BLOOM_BITS / 64, sizeof *db->deleted_bloom);
+	if (sqlite3_prepare_v2(db->sql, "SELECT target FROM deletions", -1, &targets,
+	    NULL) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(targets)) == SQLITE_ROW)
+		bloom_add(db, (const char *)sqlite3_column_text(targets, 0),
+		    (size_t)sqlite3_column_bytes(targets, 0));
+	sqlite3_finalize(targets);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	return db;
+fail:
+	snprintf(err, errlen, "%s: %s", path, db->sql ? sqlite3_errmsg(db->sql) :
+	    "cannot open");
+	db_close(db);
+	return NULL;
+}
+
+/* step: runs a statement to completion; SQLITE_ROW counts as success for 1-row
+ * queries, whose caller reads the row before reset. */
+static int
+run(struct db *db, enum stmt s)
+{
+	int rc = sqlite3_step(db->stmt[s]);
+
+	sqlite3_reset(db->stmt[s]);
+	sqlite3_clear_bindings(db->stmt[s]);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int flush_users(struct db *db);
+
+int
+db_begin(struct db *db)
+{
+	if (run(db, S_BEGIN) < 0)
+		return -1;
+	db->in_transaction = 1;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	if (flush_users(db) < 0 || run(db, S_COMMIT) < 0)
+		return -1;
+	db->in_transaction = 0;
+	return 0;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s, size_t len)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text64(st, i, s, len, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void
+bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+	bind_text(st, i, s, s ? strlen(s) : 0);
+}
+
+/* write_user: upserts a cache entry's range into its users row. */
+static int
+write_user(struct db *db, struct user_seen *u)
+{
+	sqlite3_stmt *st = db->stmt[S_USER];
+	char hex[65];
+
+	hex_encode(u->pubkey, 32, hex);
+	bind_text(st, 1, hex, 64);
+	sqlite3_bind_int64(st, 2, u->first);
+	sqlite3_bind_int64(st, 3, u->last);
+	return run(db, S_USER);
+}
+
+/* flush_users: writes every pending users range (before a commit). */
+static int
+flush_users(struct db *db)
+{
+	struct user_seen *u;
+	size_t i;
+
+	for (i = 0; i < db->npending; i++) {
+		u = &db->users_seen[db->users_pending[i]];
+		if (u->pending && write_user(db, u) < 0)
+			return -1;
+		u->pending = u->listed = 0;
+	}
+	db->npending = 0;
+	return 0;
+}
+
+/* exists: 1 when the query (bound by the caller) returns a row, 0, or -1. */
+static int
+exists(struct db *db, enum stmt s)
+{
+	int rc = sqlite3_step(db->stmt[s]);
+
+	sqlite3_reset(db->stmt[s]);
+	sqlite3_clear_bindings(db->stmt[s]);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+tags_json(struct buf *out, const struct event *ev)
+{
+	size_t i, j;
+
+	buf_reset(out);
+	buf_putc(out, '[');
+	for (i = 0; i < ev->ntags; i++) {
+		buf_puts(out, i ? ",[" : "[");
+		for (j = 0; j < ev->tags[i].count; j++) {
+			if (j)
+				buf_putc(out, ',');
+			json_quote(out, ev->tags[i].items[j].s, ev->tags[i].items[j].len);
+		}
+		buf_putc(out, ']');
+	}
+	buf_putc(out, ']');
+}
+
+static int
+tag_is(const struct event_tag *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
+}
+
+/* d_tag: the replaceable key's third part (see nostr_events.d_tag). */
+static const struct event_str *
+d_tag(const struct event *ev)
+{
+	static const struct event_str empty = { "", 0 };
+	const struct event_str *d;
+
+	if (event_kind_is_replaceable(ev->kind))
+		return &empty;
+	if (!event_kind_is_addressable(ev->kind))
+		return NULL;
+	d = event_tag_value(ev, "d");
+	return d != NULL ? d : &empty;
+}
+
+/* is_deleted: whether a deletion already names this event or its address. */
+static int
+is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
+    struct buf *addr)
+{
+	sqlite3_stmt *st = db->stmt[S_DELETED_ID];
+	int r;
+
+	if (d != NULL) {
+		buf_reset(addr);
+		buf_printf(addr, "%u:%s:", (unsigned)ev->kind, db->pubkey);
+		buf_append(addr, d->s, d->len);
+	}
+	if (!bloom_may_hold(db, db->id, 64) &&
+	    (d == NULL || !bloom_may_hold(db, addr->data, addr->len)))
+		return 0;
+	bind_text(st, 1, db->id, 64);
+	bind_text(st, 2, db->pubkey, 64);
+	if ((r = exists(db, S_DELETED_ID)) != 0 || d == NULL)
+		return r;
+	st = db->stmt[S_DELETED_ADDR];
+	bind_text(st, 1, addr->data, addr->len);
+	bind_text(st, 2, db->pubkey, 64);
+	sqlite3_bind_int64(st, 3, ev->created_at);
+	return exists(db, S_DELETED_ADDR);
+}
+
+/*
+ * replaceable_check: for a replaceable or addressable event, 1 when the
+ * newest version seen so far wins over ev (or is ev), 0 when ev is the new
+ * head, -1 on error.  The head is remembered even when it is deleted or
+ * refused, so that the outcome does not depend on the order in which
+ * versions and deletions arrive.  The id of the head ev replaces is left in
+ * old_id ("" when there was none), for remove_replaced.
+ */
+static int
+replaceable_check(struct db *db, const struct event *ev, const struct event_str *d,
+    char old_id[65])
+{
+	sqlite3_stmt *st = db->stmt[S_CURRENT];
+	int64_t old_at = 0;
+	int rc, cmp;
+
+	old_id[0] = '\0';
+	bind_text(st, 1, db->pubkey, 64);
+	sqlite3_bind_int64(st, 2, ev->kind);
+	bind_text(st, 3, d->s, d->len);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+
+		snprintf(old_id, 65, "%s", t ? (const char *)t : "");
+		old_at = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	if (rc == SQLITE_ROW) {
+		cmp = strcmp(old_id, db->id);
+		if (cmp == 0) {
+			db->stats.duplicates++;
+			return 1;
+		}
+		/* NIP-01: the newest wins; on a tie, the lowest id. */
+		if (old_at > ev->created_at || (old_at == ev->created_at && cmp < 0)) {
+			db->stats.superseded++;
+			return 1;
+		}
+	}
+	st = db->stmt[S_HEAD];
+	bind_text(st, 1, db->pubkey, 64);
+	sqlite3_bind_int64(st, 2, ev->kind);
+	bind_text(st, 3, d->s, d->len);
+	bind_text(st, 4, db->id, 64);
+	sqlite3_bind_int64(st, 5, ev->created_at);
+	return run(db, S_HEAD) < 0 ? -1 : 0;
+}
+
+/* remove_replaced: removes the stored version old_id (if any) that ev replaced. */
+static int
+remove_replaced(struct db *db, const char *old_id)
+{
+	if (old_id[0] == '\0')
+		return 0;
+	bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
+	if (run(db, S_REMOVE) < 0)
+		return -1;
+	if (sqlite3_changes(db->sql) > 0)
+		db->stats.replaced++;
+	return 0;
+}
+
+static int
+add_list(struct db *db, enum stmt s, const struct strlist *l, const struct event *ev)
+{
+	sqlite3_stmt *st = db->stmt[s];
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; i < l->n; i++) {
+		v = strlist_get(l, i, &n);
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, v, n);
+		bind_text(st, 3, db->pubkey, 64);
+		sqlite3_bind_int64(st, 4, ev->created_at);
+		sqlite3_bind_int64(st, 5, ev->kind);
+		if (run(db, s) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* add_follows: kind 3 (NIP-02): one row per valid p tag. */
+static int
+add_follows(struct db *db, const struct event *ev)
+{
+	sqlite3_stmt *st = db->stmt[S_FOLLOW];
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct event_tag *t = &ev->tags[i];
+
+		if (!tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
+			continue;
+		bind_text(st, 1, db->pubkey, 64);
+		bind_text(st, 2, t->items[1].s, 64);
+		bind_text(st, 3, db->id, 64);
+		sqlite3_bind_int64(st, 4, ev->created_at);
+		if (t->count >= 3 && t->items[2].len > 0)
+			bind_text(st, 5, t->items[2].s, t->items[2].len);
+		if (t->count >= 4 && t->items[3].len > 0)
+			bind_text(st, 6, t->items[3].s, t->items[3].len);
+		if (run(db, S_FOLLOW) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * add_profile: kind 0.  Content should be a JSON object of strings; real
+ * profiles hold numbers, nulls, nested objects and plain broken text, so
+ * only string values count and parsing stops, keeping what it has, at the
+ * first error.
+ */
+static int
+add_profile(struct db *db, const struct event *ev)
+{
+	sqlite3_stmt *st = db->stmt[S_PROFILE];
+	struct jsonobj o;
+	size_t k;
+	int r, ok, target;
+
+	memset(db->has_field, 0, sizeof db->has_field);
+	jsonobj_begin(&o, ev->content.s, ev->content.len);
+	while ((r = jsonobj_next(&o, &db->key)) == 1) {
+		target = -1;
+		for (k = 0; k < P_COUNT + 1; k++)
+			if (jsonobj_key_is(&db->key, profile_keys[k]))
+				target = (int)k;
+		/* Only strings count; when a key repeats, the first one does. */
+		if (target >= 0 && !db->has_field[target] && json_peek(&o.c) == '"') {
+			buf_reset(&db->field[target]);
+			if ((o.status = json_string(&o.c, &db->field[target], NULL)) != JSON_OK)
+				break;
+			db->has_field[target] = 1;
+		} else if (jsonobj_skip(&o) != JSON_OK) {
+			break;
+		}
+	}
+	/* Something after the object also makes it broken JSON. */
+	ok = o.status == JSON_OK && r == 0;
+	if (ok) {
+		json_skip_ws(&o.c);
+		ok = o.c.p == o.c.end;
+	}
+	bind_text(st, 1, db->pubkey, 64);
+	bind_text(st, 2, db->id, 64);
+	sqlite3_bind_int64(st, 3, ev->created_at);
+	for (k = 0; k < P_COUNT; k++) {
+		/* Older clients wrote displayName. */
+		target = k == P_DISPLAY_NAME && !db->has_field[k] ? P_COUNT : (int)k;
+		if (db->has_field[target])
+			bind_text(st, 4 + (int)k, db->field[target].data, db->field[target].len);
+	}
+	sqlite3_bind_int(st, 13, ok);
+	bind_text(st, 14, ev->content.s, ev->content.len);
+	return run(db, S_PROFILE);
+}
+
+/* add_deletion: kind 5 (NIP-09): record each target, remove what is stored. */
+static int
+add_deletion(struct db *db, const struct event *ev)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int changes;
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct event_tag *t = &ev->tags[i];
+		const struct event_str *v = &t->items[1];
+		unsigned kind = 0;
+		size_t j = 0;
+
+		if (tag_is(t, "e") && hex_is_key(v->s, v->len)) {
+			st = db->stmt[S_DELETE_ID];
+			bind_text(st, 1, v->s, 64);
+			bind_text(st, 2, db->pubkey, 64);
+		} else if (tag_is(t, "a")) {
+			/* KIND:PUBKEY:D, and only the deleter's own addresses. */
+			while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
+				kind = kind * 10 + (unsigned)(v->s[j++] - '0');
+			if (j == 0 || j + 66 > v->len || v->s[j] != ':' ||
+			    memcmp(v->s + j + 1, db->pubkey, 64) != 0 || v->s[j + 65] != ':' ||
+			    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
+				continue;
+			st = db->stmt[S_DELETE_ADDR];
+			bind_text(st, 1, db->pubkey, 64);
+			sqlite3_bind_int64(st, 2, kind);
+			bind_text(st, 3, v->s + j + 66, v->len - j - 66);
+			sqlite3_bind_int64(st, 4, ev->created_at);
+		} else {
+			continue;
+		}
+		changes = sqlite3_total_changes(db->sql);
+		if (run(db, st == db->stmt[S_DELETE_ID] ? S_DELETE_ID : S_DELETE_ADDR) < 0)
+			return -1;
+		/* total_changes counts trigger rows too: only note that rows went. */
+		if (sqlite3_total_changes(db->sql) != changes)
+			db->stats.deleted++;
+		bloom_add(db, v->s, v->len);
+		st = db->stmt[S_DELETION];
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, v->s, v->len);
+		bind_text(st, 3, db->pubkey, 64);
+		sqlite3_bind_int64(st, 4, ev->created_at);
+		bind_text(st, 5, ev->content.s, ev->content.len);
+		if (run(db, S_DELETION) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *tmp)
+{
+	sqlite3_stmt *st = db->stmt[S_ZAP];
+	char sender[65], recipient[65], event[65];
+	unsigned i;
+	int first = 1;
+
+	buf_reset(tmp);
+	buf_putc(tmp, '[');
+	for (i = 0; i < ZAP_NPROBLEMS; i++)
+		if (z->problems & (1u << i)) {
+			buf_printf(tmp, "%s\"%s\"", first ? "" : ",", zap_problem_name(1u << i));
+			first = 0;
+		}
+	buf_putc(tmp, ']');
+	bind_text(st, 1, db->id, 64);
+	bind_text(st, 2, db->pubkey, 64);
+	if (z->has_sender) {
+		hex_encode(z->sender, 32, sender);
+		bind_text(st, 3, sender, 64);
+	}
+	if (z->has_recipient) {
+		hex_encode(z->recipient, 32, recipient);
+		bind_text(st, 4, recipient, 64);
+	}
+	if (z->has_event) {
+		hex_encode(z->event, 32, event);
+		bind_text(st, 5, event, 64);
+	}
+	bind_text(st, 6, z->address, z->address_len);
+	if (z->has_msat) {
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)z->msat);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)(z->msat / 1000));
+	}
+	bind_text(st, 9, z->comment, z->comment_len);
+	sqlite3_bind_int(st, 10, z->problems == 0);
+	bind_text(st, 11, tmp->data, tmp->len);
+	sqlite3_bind_int64(st, 12, ev->created_at);
+	return run(db, S_ZAP);
+}
+
+/* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */
+static const struct event_str *
+target_pubkey(const struct event *ev)
+{
+	const struct event_str *p = NULL, *v;
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++) {
+		if (!tag_is(&ev->tags[i], "p"))
+			continue;
+		v = &ev->tags[i].items[1];
+		if (hex_is_key(v->s, v->len))
+			p = v;
+	}
+	return p;
+}
+
+static int
+add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
+{
+	sqlite3_stmt *st;
+	const struct event_str *tp;
+
+	if (add_list(db, S_HASHTAG, &m->hashtags, ev) < 0 ||
+	    add_list(db, S_REF, &m->refs, ev) < 0)
+		return -1;
+	/* A contact list's p tags are follows, not mentions. */
+	if (ev->kind != 3 && add_list(db, S_MENTION, &m->mentions, ev) < 0)
+		return -1;
+	if (m->has_reply_to) {
+		st = db->stmt[S_REPLY];
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, m->reply_to, 64);
+		if (m->has_root)
+			bind_text(st, 3, m->root, 64);
+		bind_text(st, 4, db->pubkey, 64);
+		sqlite3_bind_int64(st, 5, ev->created_at);
+		if (run(db, S_REPLY) < 0)
+			return -1;
+	}
+	if (m->has_reaction_to) {
+		st = db->stmt[S_REACTION];
+		tp = target_pubkey(ev);
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, m->reaction_to, 64);
+		if (tp != NULL)
+			bind_text(st, 3, tp->s, 64);
+		bind_text(st, 4, m->reaction, m->reaction_len);
+		bind_text(st, 5, db->pubkey, 64);
+		sqlite3_bind_int64(st, 6, ev->created_at);
+		if (run(db, S_REACTION) < 0)
+			return -1;
+	}
+	if (m->has_repost_of) {
+		st = db->stmt[S_REPOST];
+		tp = target_pubkey(ev);
+		bind_text(st, 1, db->id, 64);
+		bind_text(st, 2, m->repost_of, 64);
+		if (tp != NULL)
+			bind_text(st, 3, tp->s, 64);
+		sqlite3_bind_int64(st, 4, ev->kind);
+		bind_text(st, 5, db->pubkey, 64);
+		sqlite3_bind_int64(st, 6, ev->created_at);
+		if (run(db, S_REPOST) < 0)
+			return -1;
+	}
+	if (m->has_zap && add_zap(db, ev, &m->zap, &db->key) < 0)
+		return -1;
+	if (ev->kind == 0 && add_profile(db, ev) < 0)
+		return -1;
+	if (ev->kind == 5 && add_deletion(db, ev) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * note_user: widens the author's users range to cover ev->created_at.  A
+ * widening of a cached range is written by flush_users before the commit (or
+ * when another pubkey takes the slot).
+ */
+static int
+note_user(struct db *db, const struct event *ev)
+{
+	struct user_seen *u;
+	uint32_t slot;
+
+	memcpy(&slot, ev->pubkey, sizeof slot);  /* pubkeys are uniformly random */
+	slot %= USERS_SEEN;
+	u = &db->users_seen[slot];
+	if (u->used && memcmp(u->pubkey, ev->pubkey, 32) == 0) {
+		if (u->first <= ev->created_at && ev->created_at <= u->last)
+			return 0;
+		if (ev->created_at < u->first)
+			u->first = ev->created_at;
+		if (ev->created_at > u->last)
+			u->last = ev->created_at;
+	} else {
+		/*
+		 * A pubkey new to the slot is written at once: when it is new to
+		 * the table, its row goes in where it first appeared, so the rowid
+		 * order (and .dump) does not depend on where batches end.
+		 */
+		if (u->pending && write_user(db, u) < 0)
+			return -1;
+		memcpy(u->pubkey, ev->pubkey, 32);
+		u->first = u->last = ev->created_at;
+		u->used = 1;
+		u->pending = 0;
+		return write_user(db, u);
+	}
+	u->pending = 1;
+	if (!u->listed) {
+		u->listed = 1;
+		db->users_pending[db->npending++] = slot;
+	}
+	return 0;
+}
+
+int
+db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
+    const char *meta_json, size_t meta_len)
+{
+	sqlite3_stmt *st;
+	const struct event_str *d;
+	char sig[129], old_id[65] = "";
+	int r;
+
+	if (event_kind_is_ephemeral(ev->kind)) {
+		db->stats.ephemeral++;
+		return 0;
+	}
+	hex_encode(ev->id, 32, db->id);
+	hex_encode(ev->pubkey, 32, db->pubkey);
+
+	if (note_user(db, ev) < 0)
+		return -1;
+
+	d = d_tag(ev);
+	/* The head first: a deleted newest version still outranks older ones. */
+	if (d != NULL && (r = replaceable_check(db, ev, d, old_id)) != 0)
+		return r < 0 ? -1 : 0;
+	/* NIP-09: a deletion cannot be deleted, so kind 5 skips the check. */
+	if (ev->kind != 5) {
+		if ((r = is_deleted(db, ev, d, &db->tags)) < 0)
+			return -1;
+		if (r == 1) {
+			db->stats.refused++;
+			return remove_replaced(db, old_id);
+		}
+	}
+	/*
+	 * A contact list is written over the one it replaces before that one
+	 * goes: the follows both lists hold keep their rows and index entries
+	 * (the cleanup trigger removes only rows still naming the old list),
+	 * and lists mostly change by a follow or two.
+	 */
+	if (ev->kind == 3 && add_follows(db, ev) < 0)
+		return -1;
+	if (remove_replaced(db, old_id) < 0)
+		return -1;
+
+	tags_json(&db->tags, ev);
+	hex_encode(ev->sig, 64, sig);
+	st = db->stmt[S_EVENT];
+	bind_text(st, 1, db->id, 64);
+	bind_text(st, 2, db->pubkey, 64);
+	sqlite3_bind_int64(st, 3, ev->created_at);
+	sqlite3_bind_int64(st, 4, ev->kind);
+	bind_text(st, 5, ev->content.s, ev->content.len);
+	bind_text(st, 6, db->tags.data, db->tags.len);
+	bind_text(st, 7, sig, 128);
+	if (d != NULL)
+		bind_text(st, 8, d->s, d->len);
+	bind_str(st, 9, m->lang);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)m->words);
+	sqlite3_bind_int(st, 11, (int)m->pow);
+	bind_text(st, 12, m->client, m->client_len);
+	if (m->has_reply_to)
+		bind_text(st, 13, m->reply_to, 64);
+	if (m->has_root)
+		bind_text(st, 14, m->root, 64);
+	bind_text(st, 15, m->relay, m->relay_len);
+	if (m->has_received_at)
+		sqlite3_bind_double(st, 16, m->received_at);
+	bind_text(st, 17, meta_json, meta_len);
+	if (run(db, S_EVENT) < 0)
+		return -1;
+	if (sqlite3_changes(db->sql) == 0) {
+		db->stats.duplicates++;
+		return 0;
+	}
+	db->stats.stored++;
+	return add_derived(db, ev, m);
+}
+
+int
+db_add_relay_record(struct db *db, const char *line, size_t len)
+{
+	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
+	static const char *const num_keys[] = {
+		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
+		"notices",
+	};
+	sqlite3_stmt *st = db->stmt[S_RELAY];
+	const char *nip11 = NULL;
+	size_t nip11_len = 0, k;
+	double num[7], time = 0;
+	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
+	struct jsonobj o;
+
+	jsonobj_begin(&o, line, len);
+	while ((r = jsonobj_next(&o, &db->key)) == 1) {
+		target = -1;
+		if (jsonobj_key_is(&db->key, "relay"))
+			target = T_RELAY;
+		else if (jsonobj_key_is(&db->key, "state"))
+			target = T_STATE;
+		else if (jsonobj_key_is(&db->key, "notice"))
+			target = T_NOTICE;
+		else if (jsonobj_key_is(&db->key, "error"))
+			target = T_ERROR;
+		if (target >= 0 && json_peek(&o.c) == '"') {
+			buf_reset(&db->text[target]);
+			if (json_string(&o.c, &db->text[target], NULL) != JSON_OK)
+				return 1;
+			has_text[target] = 1;
+			continue;
+		}
+		if (jsonobj_key_is(&db->key, "time")) {
+			if (jsonobj_number(&o, &time) != JSON_OK)
+				return 1;
+			has_time = 1;
+			continue;
+		}
+		if (jsonobj_key_is(&db->key, "nip11") && json_peek(&o.c) == '{') {
+			nip11 = o.c.p;
+			if (jsonobj_skip(&o) != JSON_OK)
+				return 1;
+			nip11_len = (size_t)(o.c.p - nip11);
+			continue;
+		}
+		for (k = 0; k < 7; k++)
+			if (jsonobj_key_is(&db->key, num_keys[k]))
+				break;
+		if (k < 7 && json_peek(&o.c) != 'n') {
+			if (jsonobj_number(&o, &num[k]) != JSON_OK)
+				return 1;
+			has_num[k] = 1;
+		} else if (jsonobj_skip(&o) != JSON_OK) {
+			return 1;
+		}
+	}
+	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
+		return 1;
+	json_skip_ws(&o.c);
+	if (o.c.p != o.c.end)
+		return 1;
+	bind_text(st, 1, db->text[T_RELAY].data, db->text[T_RELAY].len);
+	sqlite3_bind_double(st, 2, time);
+	bind_text(st, 3, db->text[T_STATE].data, db->text[T_STATE].len);
+	for (k = 0; k < 7; k++) {
+		if (!has_num[k])
+			continue;
+		if (k < 2)
+			sqlite3_bind_double(st, 4 + (int)k, num[k]);
+		else if (num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
+			sqlite3_bind_int64(st, 4 + (int)k, (sqlite3_int64)num[k]);
+	}
+	if (has_text[T_NOTICE])
+		bind_text(st, 11, db->text[T_NOTICE].data, db->text[T_NOTICE].len);
+	if (has_text[T_ERROR])
+		bind_text(st, 12, db->text[T_ERROR].data, db->text[T_ERROR].len);
+	bind_text(st, 13, nip11, nip11_len);
+	bind_text(st, 14, line, len);
+	if (run(db, S_RELAY) < 0)
+		return -1;
+	if (sqlite3_changes(db->sql) == 0)
+		db->stats.relay_duplicates++;
+	else
+		db->stats.relay_records++;
+	return 0;
+}
