@@ -6,13 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+void
+buf_out_of_memory(void)
+{
+	warnx("out of memory");
+	abort();
+}
+
 void *
 xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	return p;
 }
 
@@ -22,7 +29,7 @@ xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	return q;
 }
 
@@ -32,7 +39,7 @@ xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	return p;
 }
 
@@ -42,7 +49,7 @@ xstrdup(const char *s)
 	char *p = strdup(s);
 
 	if (p == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	return p;
 }
 
@@ -52,7 +59,7 @@ buf_reserve(struct buf *b, size_t extra)
 	size_t need, cap;
 
 	if (extra > SIZE_MAX / 2 - b->len)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	need = b->len + extra + 1;
 	if (need <= b->cap)
 		return;
@@ -97,7 +104,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		errx(1, "buf_printf: bad format");
+		buf_out_of_memory();  /* only EOVERFLOW: more than INT_MAX bytes */
 	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

@@ -7,8 +7,9 @@
  * kept NUL-terminated after every append (data[len] == 0) for convenience, though
  * they may hold NUL bytes themselves.
  *
- * Running out of memory is fatal: the functions print "PROG: out of memory" and
- * exit 1, as there is nothing better a stream filter can do.
+ * Running out of memory is the one condition library code does not return
+ * from: the functions call buf_out_of_memory(), as there is nothing better a
+ * stream filter can do (docs/ARCHITECTURE.md, "Errors").
  */
 #ifndef NP_BUF_H
 #define NP_BUF_H
@@ -23,6 +24,12 @@ struct buf {
 };
 
 #define BUF_INIT { NULL, 0, 0 }
+
+/*
+ * buf_out_of_memory: prints "PROG: out of memory" and aborts.  Every
+ * allocation of the library that cannot fail gracefully ends here.
+ */
+void buf_out_of_memory(void) __attribute__((noreturn));
 
 /* buf_reserve: makes room for `extra` more bytes (plus the terminating NUL). */
 void buf_reserve(struct buf *b, size_t extra);

@@ -1,6 +1,6 @@
 #include "nostr/schnorr.h"
+#include "base/buf.h"
 
-#include <err.h>
 #include <stdlib.h>
 #include <string.h>
 #include <secp256k1.h>
@@ -34,11 +34,11 @@ schnorr_new(void)
 	struct schnorr *s = malloc(sizeof(*s));
 
 	if (s == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	s->slots = NULL;
 	s->ctx = secp256k1_context_create(SECP256K1_CONTEXT_SIGN | SECP256K1_CONTEXT_VERIFY);
 	if (s->ctx == NULL)
-		errx(1, "secp256k1_context_create failed");
+		buf_out_of_memory();  /* its only failure */
 	return s;
 }
 
@@ -59,7 +59,7 @@ parsed(struct schnorr *s, const uint8_t pubkey[32])
 	struct pubkey_slot *slot;
 
 	if (s->slots == NULL && (s->slots = calloc(PUBKEY_SLOTS, sizeof *s->slots)) == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	slot = &s->slots[(pubkey[31] | (unsigned)pubkey[30] << 8) % PUBKEY_SLOTS];
 	if (slot->used && memcmp(slot->key, pubkey, 32) == 0)
 		return &slot->pk;
