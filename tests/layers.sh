@@ -2,13 +2,15 @@
 # layers.sh: checks the layering of lib/ that docs/ARCHITECTURE.md describes.
 # Prints one line per breach, FILE:LINE: reason, and exits 1 when there is any.
 #
+#   tests/layers.sh [TREE]    (TREE: a checkout, this one by default)
+#
 #   - every quoted include in lib/ and tools/ is written "layer/module.h" and
 #     names a header that exists;
 #   - a layer includes only itself and the layers below it (the table below);
 #   - only tools/ (and tests/, bench/) include the cli layer;
 #   - library code outside the cli layer never ends the process.
 set -u
-cd "$(dirname "$0")/.."
+cd "${1:-$(dirname "$0")/..}" || exit 2
 
 # layer: the layers its files may include (itself always).
 declare -A BELOW=(
@@ -53,7 +55,7 @@ while IFS=: read -r file line text; do
 done < <(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' lib/*/*.[ch] tools/*.c)
 
 # The cli layer is the tools' front end: the one place that exits with the
-# status DESIGN's contract gives (2 for usage, 1 for I/O).  Elsewhere a library
+# status the stream's contract gives (2 for usage, 1 for I/O).  Elsewhere a library
 # function returns its error to the caller.
 while IFS=: read -r file line text; do
 	breach "$file:$line: library code ends the process: ${text#"${text%%[![:space:]]*}"}"
