@@ -32,14 +32,10 @@
 #include "base/json.h"
 #include "nostr/nip19.h"
 #include "nostr/schnorr.h"
+#include "nostr/sign.h"
 #include "base/sha256.h"
 
 #define RECENT 256  /* events remembered for replies, reactions, deletions */
-
-struct key {
-	uint8_t sec[32];
-	uint8_t pub[32];
-};
 
 struct recent {
 	uint8_t id[32];
@@ -57,7 +53,7 @@ struct gen {
 	uint64_t seed;
 	uint64_t rng;
 	struct schnorr *schnorr;
-	struct key *keys;
+	struct sign_key *keys;
 	struct follows *follows;  /* one per key, filled by its first contact list */
 	int nkeys;
 	struct recent recent[RECENT];
@@ -84,7 +80,7 @@ uniform(struct gen *g, uint32_t n)
 }
 
 static void
-derive_key(struct gen *g, int k, struct key *key)
+derive_key(struct gen *g, int k, struct sign_key *key)
 {
 	char label[64];
 	int attempt = 0;
@@ -131,58 +127,25 @@ gen_free(struct gen *g)
 	event_parser_free(&g->parser);
 }
 
-static void
-put_hex(struct buf *b, const uint8_t *p, size_t n)
-{
-	char hex[129];
-
-	hex_encode(p, n, hex);
-	buf_append(b, hex, 2 * n);
-}
-
 /*
- * sign_event: completes an event from a pubkey, created_at, kind, tags (a JSON
+ * sign_event: completes an event from a key, created_at, kind, tags (a JSON
  * array's text) and content (raw bytes), and writes it as one JSON line to out.
  * legacy hashes the \u00xx form.  The id is returned in id.
  */
 static void
-sign_event(struct gen *g, const struct key *key, int64_t created_at, uint32_t kind,
+sign_event(struct gen *g, const struct sign_key *key, int64_t created_at, uint32_t kind,
     const char *tags_json, const char *content, size_t content_len, int legacy,
     struct buf *out, uint8_t id[32])
 {
-	struct event ev;
-	uint8_t sig[64], aux[32];
-	enum event_error e;
-	size_t start = out->len;
+	const struct sign_input in = { created_at, kind, tags_json, content, content_len };
+	uint8_t aux[32];
 	int i;
 
-	/* Build the line with a placeholder id and sig, parse it, then hash. */
-	buf_puts(out, "{\"id\":\"");
-	for (i = 0; i < 64; i++)
-		buf_putc(out, '0');
-	buf_puts(out, "\",\"pubkey\":\"");
-	put_hex(out, key->pub, 32);
-	buf_printf(out, "\",\"created_at\":%" PRId64 ",\"kind\":%" PRIu32 ",\"tags\":%s,\"content\":",
-	    created_at, kind, tags_json);
-	json_quote(out, content, content_len);
-	buf_puts(out, ",\"sig\":\"");
-	for (i = 0; i < 128; i++)
-		buf_putc(out, '0');
-	buf_puts(out, "\"}");
-	e = event_parse(&g->parser, out->data + start, out->len - start, &ev);
-	if (e != EVENT_OK)
-		errx(1, "generated an event that does not parse (%s %s): %s",
-		    event_error_string(e), g->parser.field ? g->parser.field : "",
-		    out->data + start);
-	event_compute_id(&g->parser, &ev, legacy ? JSON_ESCAPE_JSON : JSON_ESCAPE_NIP01, id);
 	for (i = 0; i < 32; i++)
 		aux[i] = (uint8_t)next_random(g);
-	if (schnorr_sign(g->schnorr, key->sec, id, aux, sig) < 0)
-		errx(1, "signing failed");
-	hex_encode(id, 32, out->data + start + 7);
-	out->data[start + 7 + 64] = '"';
-	hex_encode(sig, 64, out->data + out->len - 2 - 128);
-	out->data[out->len - 2] = '"';
+	if (event_sign(&g->parser, g->schnorr, key, &in,
+	    legacy ? JSON_ESCAPE_JSON : JSON_ESCAPE_NIP01, aux, out, id) < 0)
+		errx(1, "cannot sign an event with tags %s", tags_json);
 	buf_putc(out, '\n');
 }
 
@@ -285,7 +248,7 @@ note_content(struct gen *g, struct buf *c, struct buf *t)
 		buf_printf(c, " %s", url);
 	}
 	if (r >= 45 && r < 55) {
-		const struct key *k = &g->keys[uniform(g, (uint32_t)g->nkeys)];
+		const struct sign_key *k = &g->keys[uniform(g, (uint32_t)g->nkeys)];
 
 		if (nip19_encode_key(NIP19_NPUB, k->pub, npub, sizeof(npub)) == 0)
 			buf_printf(c, " nostr:%s", npub);
@@ -661,7 +624,7 @@ sign_templates(struct gen *g)
 	while ((n = getline(&line, &cap, stdin)) > 0) {
 		cJSON *t = cJSON_ParseWithLength(line, (size_t)n);
 		cJSON *key, *kind, *at, *tags, *content, *legacy, *seckey;
-		struct key k;
+		struct sign_key k;
 		char *tags_text;
 
 		if (t == NULL || !cJSON_IsObject(t))
@@ -772,7 +735,7 @@ main(int argc, char *argv[])
 		usage();
 	gen_init(&g, seed, show_key >= 0 || sign ? 1 : (int)authors);
 	if (show_key >= 0) {
-		struct key k;
+		struct sign_key k;
 
 		derive_key(&g, (int)show_key, &k);
 		hex_encode(show_secret ? k.sec : k.pub, 32, hex);
