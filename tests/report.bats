@@ -4,6 +4,7 @@
 # control character from hostile profile text in table output.
 
 load score_fixture
+bats_require_minimum_version 1.5.0
 
 setup() {
 	DB="$BATS_TEST_TMPDIR/t.db"
@@ -104,11 +105,12 @@ print(rows[0]["rank"], rows[0]["name"], rows[0]["followers"])
 	for cmd in users "user $B" viral zaps; do
 		rep $cmd > "$BATS_TEST_TMPDIR/out"
 		# no C0 but newline, no DEL, no C1, no bidi override
-		! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/out"
-		! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
-		! grep -q $'\xe2\x80[\xaa-\xae]' "$BATS_TEST_TMPDIR/out"
+		run ! env LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xe2\x80[\xaa-\xae]' "$BATS_TEST_TMPDIR/out"
 	done
-	rep users | grep -q '\[31mbobevil x'
+	rep users > "$BATS_TEST_TMPDIR/out"
+	grep -q '\[31mbobevil x' "$BATS_TEST_TMPDIR/out"
 }
 
 @test "report: table columns line up by display width" {
