@@ -60,6 +60,26 @@ CFG
 	[[ $output == *"cfg:6: not KEY=VALUE"* ]]
 }
 
+@test "pipeline: config values in double quotes or bare are not expanded either" {
+	# Each value names the database, so the file created shows what was read.
+	cat >"$T/dq" <<'CFG'
+NOSTR_DB="dq $HOME `touch pwned` $(touch pwned2) ${USER:-x}.db"
+CFG
+	run nostr-pipeline --config "$T/dq" init-db
+	[ "$status" -eq 0 ]
+	[ ! -e pwned ]
+	[ ! -e pwned2 ]
+	[ -f "$T/"'dq $HOME `touch pwned` $(touch pwned2) ${USER:-x}.db' ]
+	cat >"$T/bare" <<'CFG'
+NOSTR_DB=bare-$(touch${IFS}pwned3)-`touch${IFS}pwned4`-$HOME.db
+CFG
+	run nostr-pipeline --config "$T/bare" init-db
+	[ "$status" -eq 0 ]
+	[ ! -e pwned3 ]
+	[ ! -e pwned4 ]
+	[ -f "$T/"'bare-$(touch${IFS}pwned3)-`touch${IFS}pwned4`-$HOME.db' ]
+}
+
 @test "pipeline: search order --config, NOSTR_PIPELINE_CONFIG, ./.env, ~/.config" {
 	mkdir -p "$HOME/.config/nostr-pipeline"
 	echo "NOSTR_DB=$T/home.db" >"$HOME/.config/nostr-pipeline/config"
