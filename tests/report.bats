@@ -113,6 +113,23 @@ print(rows[0]["rank"], rows[0]["name"], rows[0]["followers"])
 	grep -q '\[31mbobevil x' "$BATS_TEST_TMPDIR/out"
 }
 
+@test "report: tables drop C1 controls, DEL, bidi marks and isolates too" {
+	# CSI as one C1 byte pair (U+009B), NEL (U+0085), DEL, LRI/PDI (U+2066,
+	# U+2069), RLM (U+200F), ALM (U+061C); U+2028 becomes a space.
+	sqlite3 "$DB" "UPDATE user_profiles SET name = 'c1' || char(155) || '2J' || char(133) ||
+	    char(127) || 'x' || char(8294) || 'iso' || char(8297) || char(8207) || char(1564) ||
+	    'end' || char(8232) || 'z' WHERE pubkey = '$C'"
+	for cmd in users "user $C"; do
+		rep $cmd > "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\x7f' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xe2\x81[\xa6-\xa9]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xe2\x80[\x8e\x8f\xa8\xa9]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xd8\x9c' "$BATS_TEST_TMPDIR/out"
+		grep -q 'c12Jxisoend z' "$BATS_TEST_TMPDIR/out"
+	done
+}
+
 @test "report: table columns line up by display width" {
 	# Right-aligned numbers end in the same display column on every line,
 	# whatever the width of the text before them (ESC stripped, U+202E gone).
