@@ -317,7 +317,9 @@ e2e_relays() {
 
 @test "end to end: nostr-gen | nostr-enrich | nostr-load, nostr-score, nostr-report html" {
 	db="$BATS_FILE_TMPDIR/e2e.db"
-	e2e_events | nostr-enrich | nostr-load -q --strict -d "$db"
+	e2e_events >"$BATS_FILE_TMPDIR/e2e.ndjson"
+	nostr-enrich "$BATS_FILE_TMPDIR/e2e.ndjson" >"$BATS_FILE_TMPDIR/e2e.enriched"
+	nostr-load -q --strict -d "$db" "$BATS_FILE_TMPDIR/e2e.enriched"
 	e2e_relays | nostr-load -q --strict -d "$db"
 	nostr-score -q -d "$db" --now 1700172800
 	nostr-report -d "$db" html -o "$BATS_FILE_TMPDIR/e2e.html"

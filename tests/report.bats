@@ -53,7 +53,9 @@ rep() { nostr-report -d "$DB" "$@"; }
 }
 
 @test "report: user by hex and by npub, nested JSON" {
-	npub=$(rep -f json user "$A" | jq -r '.[0].npub')
+	run rep -f json user "$A"
+	[ "$status" -eq 0 ]
+	npub=$(jq -r '.[0].npub' <<<"$output")
 	[[ $npub == npub1* ]]
 	run rep -f json user "$npub"
 	[ "$status" -eq 0 ]
