@@ -34,6 +34,10 @@ lint() {
 	lint "${files[@]}"
 }
 
+@test "shellcheck: tests/run.sh and tests/layers.sh" {
+	lint tests/run.sh tests/layers.sh
+}
+
 @test "shellcheck: scripts/nostr-pipeline" {
 	lint scripts/nostr-pipeline
 }
