@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # latency.sh: `nostr-pipeline run` against the loopback test relay while
 # events are published at LATENCY_RATE per second (default 100); prints p50
 # and p99 of the time from publish to the row being visible in SQLite

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh: helpers the bench scripts source (not a benchmark itself).
 
 # events N: a file of N generated events, made once and kept in $BENCH_DATA.

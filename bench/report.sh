@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # report.sh: every nostr-report query on the scored BENCH_EVENTS database of
 # score.sh (target: each under 200 ms), median of 5 runs each, in ms.
 . bench/lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # score.sh: nostr-score on a database of BENCH_EVENTS (default 1M) generated
 # events spread over the last day (target: under 30 s), median of 3 runs.
 . bench/lib.sh

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libcjson-dev libsecp256k1-dev libsqlite3-dev sqlite3
 libbsd-dev libssl-dev openssl libexttextcat-dev bats jq bc time
-stunnel4 procps psmisc"
+stunnel4 procps psmisc shellcheck"
 # Node.js may come from elsewhere than Debian (NodeSource ships npm inside
 # its nodejs): ask Debian for it only where the commands are missing.
 command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # common.bash: helpers every bats suite loads with `load common`.
 
 # need_shared FILE: skips the test, saying why, unless ../shared/data has FILE.

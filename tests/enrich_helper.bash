@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # enrich_helper.bash: fixtures for the enrich and load suites, built from
 # signed events (nostr-gen --sign, seed 7) so that nothing depends on the code
 # under test.

@@ -5,6 +5,7 @@
 
 load common
 load relay/helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	export D=$BATS_FILE_TMPDIR NP_PIDS=$BATS_FILE_TMPDIR/pids
@@ -54,7 +55,7 @@ hfetch() {
 	# EOSE is only sent after the right pong: without it this would time out.
 	diff <(ids "$D/with-big") <(ids "$T/out")
 	grep -q '21 events, 0 duplicates, 0 invalid, 0 reconnects' "$T/err"
-	! grep -q silent "$T/err"
+	run ! grep -q silent "$T/err"
 	# The big one arrived whole.
 	[ "$(jq -r 'select(.id | startswith("abab")) | .content | length' "$T/out")" -eq 1572864 ]
 }

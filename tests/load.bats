@@ -380,7 +380,8 @@ setup() {
 @test "raw events and events enriched first load into the same database" {
 	nostr-gen -n 2000 -s 17 -a 50 >"$T/gen"
 	nostr-load -q -d "$T/raw" "$T/gen"
-	nostr-enrich -q "$T/gen" | nostr-load -q -d "$T/enriched"
+	nostr-enrich -q "$T/gen" >"$T/gen.enriched"
+	nostr-load -q -d "$T/enriched" "$T/gen.enriched"
 	sqlite3 "$T/raw" .dump >"$T/d1"
 	sqlite3 "$T/enriched" .dump | cmp - "$T/d1"
 }
@@ -397,13 +398,15 @@ setup() {
 		zap valid 3000 ""
 	} >"$T/in"
 	nostr-load -q -d "$T/raw" "$T/in"
-	nostr-enrich -q "$T/in" | nostr-load -q -d "$T/enriched"
+	nostr-enrich -q "$T/in" >"$T/in.enriched"
+	nostr-load -q -d "$T/enriched" "$T/in.enriched"
 	sqlite3 "$T/raw" .dump >"$T/d1"
 	sqlite3 "$T/enriched" .dump | cmp - "$T/d1"
 	# nostr-load does not verify again what nostr-enrich found (see nostr-load(1)).
-	zap bad_sig 9000 "$tid" | nostr-enrich -q |
-	    jq -c '.meta.zap.valid = true | .meta.zap.problems = []' >"$T/trusted"
-	zap bad_sig 8000 "$tid" | nostr-enrich -q | jq -c '.meta.zap.valid = "yes"' >"$T/broken"
+	zap bad_sig 9000 "$tid" | nostr-enrich -q >"$T/z9000"
+	jq -c '.meta.zap.valid = true | .meta.zap.problems = []' "$T/z9000" >"$T/trusted"
+	zap bad_sig 8000 "$tid" | nostr-enrich -q >"$T/z8000"
+	jq -c '.meta.zap.valid = "yes"' "$T/z8000" >"$T/broken"
 	cat "$T/trusted" "$T/broken" | nostr-load -q -d "$DB"
 	[ "$(q "$DB" 'SELECT sats, valid, problems FROM zaps ORDER BY sats')" = "8|0|[\"request_bad_signature\"]
 9|1|[]" ]

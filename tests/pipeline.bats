@@ -7,6 +7,7 @@
 load common
 load relay/helpers
 load score_fixture
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	export D=$BATS_FILE_TMPDIR NP_PIDS=$BATS_FILE_TMPDIR/pids
@@ -28,9 +29,11 @@ setup() {
 
 @test "pipeline: help, version, bad usage" {
 	run nostr-pipeline help
-	[ "$status" -eq 0 ] && [[ $output == *"backfill --since"* ]]
+	[ "$status" -eq 0 ]
+	[[ $output == *"backfill --since"* ]]
 	run nostr-pipeline version
-	[ "$status" -eq 0 ] && [[ ${lines[0]} == "nostr-pipeline "* ]]
+	[ "$status" -eq 0 ]
+	[[ ${lines[0]} == "nostr-pipeline "* ]]
 	run nostr-pipeline
 	[ "$status" -eq 2 ]
 	run nostr-pipeline frobnicate
@@ -50,10 +53,31 @@ not a line at all
 CFG
 	run nostr-pipeline --config "$T/cfg" init-db
 	[ "$status" -eq 0 ]
-	[ ! -e pwned ] && [ ! -e pwned2 ]
+	[ ! -e pwned ]
+	[ ! -e pwned2 ]
 	# the value was taken literally: a file named '$T/should-not-expand.db'
 	[ -f '$T/should-not-expand.db' ]
 	[[ $output == *"cfg:6: not KEY=VALUE"* ]]
+}
+
+@test "pipeline: config values in double quotes or bare are not expanded either" {
+	# Each value names the database, so the file created shows what was read.
+	cat >"$T/dq" <<'CFG'
+NOSTR_DB="dq $HOME `touch pwned` $(touch pwned2) ${USER:-x}.db"
+CFG
+	run nostr-pipeline --config "$T/dq" init-db
+	[ "$status" -eq 0 ]
+	[ ! -e pwned ]
+	[ ! -e pwned2 ]
+	[ -f "$T/"'dq $HOME `touch pwned` $(touch pwned2) ${USER:-x}.db' ]
+	cat >"$T/bare" <<'CFG'
+NOSTR_DB=bare-$(touch${IFS}pwned3)-`touch${IFS}pwned4`-$HOME.db
+CFG
+	run nostr-pipeline --config "$T/bare" init-db
+	[ "$status" -eq 0 ]
+	[ ! -e pwned3 ]
+	[ ! -e pwned4 ]
+	[ -f "$T/"'bare-$(touch${IFS}pwned3)-`touch${IFS}pwned4`-$HOME.db' ]
 }
 
 @test "pipeline: search order --config, NOSTR_PIPELINE_CONFIG, ./.env, ~/.config" {
@@ -75,7 +99,8 @@ CFG
 	[ -f "$T/wins.db" ]
 	echo "DATABASE_URL=postgresql://u@h/db" >"$T/pg"
 	run nostr-pipeline --config "$T/pg" init-db
-	[ "$status" -eq 1 ] && [[ $output == *"only SQLite"* ]]
+	[ "$status" -eq 1 ]
+	[[ $output == *"only SQLite"* ]]
 }
 
 @test "pipeline: report commands pass through to nostr-report" {
@@ -121,7 +146,7 @@ CFG
 	[ "$(jq '.[0].relays.total' <<<"$output")" = 1 ]
 	[ "$(jq '.[0].scores.computed_at != null' <<<"$output")" = true ]
 	# every process of the chain is gone
-	! pgrep -f "nostr-fetch --follow.*$e2e_port" >/dev/null
+	run ! pgrep -f "nostr-fetch --follow.*$e2e_port"
 	# new events, then update twice: the second finds nothing new
 	gen 25 32 $(( $(date +%s) - 600 )) 500 -a 4 --kinds 1 >"$T/second"
 	publish "$e2e_port" "$T/second"
@@ -145,7 +170,8 @@ CFG
 	local keep=() t
 	for t in "$ROOT/$BUILD"/bin/nostr-*; do keep+=(-o "$BUILD/bin/${t##*/}"); done
 	make -s -C "$ROOT" BUILD="$BUILD" "${keep[@]}" install PREFIX="$T/np" DESTDIR= >/dev/null
-	[ -x "$T/np/bin/nostr-load" ] && [ -f "$T/np/share/man/man7/nostr-pipeline.7" ]
+	[ -x "$T/np/bin/nostr-load" ]
+	[ -f "$T/np/share/man/man7/nostr-pipeline.7" ]
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" version
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "nostr-pipeline 0.1.0" ]

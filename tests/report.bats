@@ -4,6 +4,7 @@
 # control character from hostile profile text in table output.
 
 load score_fixture
+bats_require_minimum_version 1.5.0
 
 setup() {
 	DB="$BATS_TEST_TMPDIR/t.db"
@@ -52,7 +53,9 @@ rep() { nostr-report -d "$DB" "$@"; }
 }
 
 @test "report: user by hex and by npub, nested JSON" {
-	npub=$(rep -f json user "$A" | jq -r '.[0].npub')
+	run rep -f json user "$A"
+	[ "$status" -eq 0 ]
+	npub=$(jq -r '.[0].npub' <<<"$output")
 	[[ $npub == npub1* ]]
 	run rep -f json user "$npub"
 	[ "$status" -eq 0 ]
@@ -104,11 +107,29 @@ print(rows[0]["rank"], rows[0]["name"], rows[0]["followers"])
 	for cmd in users "user $B" viral zaps; do
 		rep $cmd > "$BATS_TEST_TMPDIR/out"
 		# no C0 but newline, no DEL, no C1, no bidi override
-		! LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/out"
-		! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
-		! grep -q $'\xe2\x80[\xaa-\xae]' "$BATS_TEST_TMPDIR/out"
+		run ! env LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xe2\x80[\xaa-\xae]' "$BATS_TEST_TMPDIR/out"
 	done
-	rep users | grep -q '\[31mbobevil x'
+	rep users > "$BATS_TEST_TMPDIR/out"
+	grep -q '\[31mbobevil x' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "report: tables drop C1 controls, DEL, bidi marks and isolates too" {
+	# CSI as one C1 byte pair (U+009B), NEL (U+0085), DEL, LRI/PDI (U+2066,
+	# U+2069), RLM (U+200F), ALM (U+061C); U+2028 becomes a space.
+	sqlite3 "$DB" "UPDATE user_profiles SET name = 'c1' || char(155) || '2J' || char(133) ||
+	    char(127) || 'x' || char(8294) || 'iso' || char(8297) || char(8207) || char(1564) ||
+	    'end' || char(8232) || 'z' WHERE pubkey = '$C'"
+	for cmd in users "user $C"; do
+		rep $cmd > "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xc2[\x80-\x9f]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\x7f' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xe2\x81[\xa6-\xa9]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xe2\x80[\x8e\x8f\xa8\xa9]' "$BATS_TEST_TMPDIR/out"
+		run ! grep -q $'\xd8\x9c' "$BATS_TEST_TMPDIR/out"
+		grep -q 'c12Jxisoend z' "$BATS_TEST_TMPDIR/out"
+	done
 }
 
 @test "report: table columns line up by display width" {

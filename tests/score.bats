@@ -15,9 +15,11 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 
 @test "score: --help, --version and bad usage" {
 	run nostr-score --help
-	[ "$status" -eq 0 ] && [[ $output == *--now* ]]
+	[ "$status" -eq 0 ]
+	[[ $output == *--now* ]]
 	run nostr-score --version
-	[ "$status" -eq 0 ] && [[ $output == "nostr-score "* ]]
+	[ "$status" -eq 0 ]
+	[[ $output == "nostr-score "* ]]
 	run nostr-score --hours 0 -d "$DB"
 	[ "$status" -eq 2 ]
 	run nostr-score --now yesterday-ish -d "$DB"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # score_fixture.bash: a small database for the nostr-score and nostr-report
 # suites, written with sqlite3 straight into schema.sql's tables so that every
 # count behind an expected score is known from this file alone.

@@ -3,6 +3,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,17 @@ days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* digits: 1 when s starts with n ASCII digits (sscanf's %d alone also takes
+ * a sign or leading blanks, as in "T-1:00"). */
+static int
+digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
 static int
 parse_iso8601(const char *s, int64_t *out)
 {
@@ -142,17 +154,19 @@ parse_iso8601(const char *s, int64_t *out)
 	const char *p;
 	int64_t t;
 
-	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+	if (!digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' || !digits(s + 8, 2) ||
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
 		return -1;
 	p = s + n;
 	if (*p == 'T' || *p == ' ') {
 		n = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
+		if (!digits(p + 1, 2) || p[3] != ':' || !digits(p + 4, 2) ||
+		    sscanf(p + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
 			return -1;
 		p += 1 + n;
 		if (*p == ':') {
 			n = 0;
-			if (sscanf(p + 1, "%2d%n", &sec, &n) != 1 || n != 2)
+			if (!digits(p + 1, 2) || sscanf(p + 1, "%2d%n", &sec, &n) != 1 || n != 2)
 				return -1;
 			p += 1 + n;
 		}
@@ -164,7 +178,8 @@ parse_iso8601(const char *s, int64_t *out)
 		p++;
 	} else if (*p == '+' || *p == '-') {
 		n = 0;
-		if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
+		if (!digits(p + 1, 2) || p[3] != ':' || !digits(p + 4, 2) ||
+		    sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 || om > 59)
 			return -1;
 		t -= (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
 		p += 1 + n;
@@ -179,7 +194,7 @@ int
 cli_parse_time(const char *arg, int64_t now, int64_t *out)
 {
 	char *end;
-	long long v;
+	long long v, unit;
 
 	if (arg[0] == '\0')
 		return -1;
@@ -196,13 +211,17 @@ cli_parse_time(const char *arg, int64_t now, int64_t *out)
 	if (end[1] != '\0')
 		return -1;
 	switch (*end) {
-	case 's': break;
-	case 'm': v *= 60; break;
-	case 'h': v *= 3600; break;
-	case 'd': v *= 86400; break;
-	case 'w': v *= 7 * 86400; break;
+	case 's': unit = 1; break;
+	case 'm': unit = 60; break;
+	case 'h': unit = 3600; break;
+	case 'd': unit = 86400; break;
+	case 'w': unit = 7 * 86400; break;
 	default: return -1;
 	}
+	/* A count that fits but not once made seconds is refused, not wrapped. */
+	if (v > LLONG_MAX / unit)
+		return -1;
+	v *= unit;
 	*out = now - v;
 	return 0;
 }

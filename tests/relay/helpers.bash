@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # helpers.bash: starting and stopping the loopback relays of the nostr-fetch
 # suites.  Every server runs on 127.0.0.1, is started by the suite itself, and
 # has its pid recorded in $NP_PIDS so that teardown_file kills it even when a
