@@ -13,6 +13,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "base/sha256.h"
 
@@ -605,6 +607,76 @@ sorted_unique(uint8_t *ids, size_t count)
 	return kept;
 }
 
+/* ---- the ids a client reported ---- */
+
+static size_t
+seen_slot(const struct neg_seen *s, const uint8_t id[NEG_ID_SIZE])
+{
+	uint64_t h = (load_le64(id) ^ s->secret[0]) * 0xff51afd7ed558ccdULL;
+
+	h ^= h >> 33;
+	h = (h ^ load_le64(id + 8) ^ s->secret[1]) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	return (size_t)h & s->mask;
+}
+
+/* seen_put: places id in the table, which has room; 1 when it was not there. */
+static int
+seen_put(struct neg_seen *s, const uint8_t id[NEG_ID_SIZE])
+{
+	size_t i = seen_slot(s, id);
+
+	while (s->used[i]) {
+		if (memcmp(s->keys + NEG_ID_SIZE * i, id, NEG_ID_SIZE) == 0)
+			return 0;
+		i = (i + 1) & s->mask;
+	}
+	s->used[i] = 1;
+	memcpy(s->keys + NEG_ID_SIZE * i, id, NEG_ID_SIZE);
+	s->count++;
+	return 1;
+}
+
+/* seen_grow: doubles the table (or makes the first one). */
+static void
+seen_grow(struct neg_seen *s)
+{
+	struct neg_seen old = *s;
+	size_t slots = old.keys ? 2 * (old.mask + 1) : 1024;
+
+	if (old.keys == NULL &&
+	    getrandom(s->secret, sizeof s->secret, 0) != (ssize_t)sizeof s->secret) {
+		s->secret[0] = (uint64_t)time(NULL) ^ (uintptr_t)s;
+		s->secret[1] = s->secret[0] * 0x9e3779b97f4a7c15ULL;
+	}
+	s->keys = xmalloc(slots * NEG_ID_SIZE);
+	s->used = xcalloc(slots, 1);
+	s->mask = slots - 1;
+	s->count = 0;
+	for (size_t i = 0; old.keys && i <= old.mask; i++)
+		if (old.used[i])
+			seen_put(s, old.keys + NEG_ID_SIZE * i);
+	free(old.keys);
+	free(old.used);
+}
+
+/* seen_add: 1 when id was not reported before (and now is remembered). */
+static int
+seen_add(struct neg_seen *s, const uint8_t id[NEG_ID_SIZE])
+{
+	if (s->keys == NULL || 2 * (s->count + 1) > s->mask + 1)
+		seen_grow(s);
+	return seen_put(s, id);
+}
+
+/* report: appends id to list unless this client reported it before. */
+static void
+report(struct neg *n, struct buf *list, const uint8_t id[NEG_ID_SIZE])
+{
+	if (seen_add(&n->seen, id))
+		buf_append(list, id, NEG_ID_SIZE);
+}
+
 /*
  * diff_idlist: the peer's IdList r against our items [lower, upper): ours it
  * lacks go to have, its ones we lack to need.
@@ -628,12 +700,16 @@ diff_idlist(struct neg *n, const struct neg_range *r, size_t lower, size_t upper
 		const uint8_t *o = n->ours + NEG_ID_SIZE * i, *t = n->theirs + NEG_ID_SIZE * j;
 
 		c = i == no ? 1 : j == nt ? -1 : memcmp(o, t, NEG_ID_SIZE);
-		if (c < 0)
-			buf_append(have, o, NEG_ID_SIZE), i++;
-		else if (c > 0)
-			buf_append(need, t, NEG_ID_SIZE), j++;
-		else
-			i++, j++;
+		if (c < 0) {
+			report(n, have, o);
+			i++;
+		} else if (c > 0) {
+			report(n, need, t);
+			j++;
+		} else {
+			i++;
+			j++;
+		}
 	}
 }
 
@@ -754,6 +830,7 @@ neg_free(struct neg *n)
 {
 	free(n->ours);
 	free(n->theirs);
-	n->ours = n->theirs = NULL;
-	n->ours_cap = n->theirs_cap = 0;
+	free(n->seen.keys);
+	free(n->seen.used);
+	memset(n, 0, sizeof *n);
 }

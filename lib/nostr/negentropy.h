@@ -165,12 +165,21 @@ int neg_msg_next(struct neg_msg *m, struct neg_range *r);
 
 /* ---- one side of a reconciliation ---- */
 
+/* The ids a client reported already, hashed with a random key. */
+struct neg_seen {
+	uint8_t *keys;             /* mask + 1 slots of 32 bytes */
+	uint8_t *used;
+	size_t mask, count;
+	uint64_t secret[2];
+};
+
 struct neg {
 	const struct neg_storage *st;
 	size_t frame_limit;        /* 0: unlimited */
 	int initiator;             /* 1 once neg_initiate was called */
 	uint8_t *ours, *theirs;    /* scratch to compare IdLists: 32-byte ids */
 	size_t ours_cap, theirs_cap;
+	struct neg_seen seen;      /* client: have and need ids reported */
 };
 
 /*
@@ -192,6 +201,9 @@ const char *neg_initiate(struct neg *n, struct buf *out);
  * and it lacks to need, and its next message to out, or sets *done to 1 when
  * there is nothing left to ask (then nothing is appended to out, and the
  * reconciliation is over).  Returns NULL, or why the message was refused.
+ * Each id is reported once in a reconciliation, though a message cut by a
+ * frame limit (ours or the server's) makes the server list some again: the
+ * instance remembers the ids it reported (about 66 bytes each at most).
  */
 const char *neg_client_step(struct neg *n, const uint8_t *msg, size_t len,
     struct buf *out, struct buf *have, struct buf *need, int *done);
