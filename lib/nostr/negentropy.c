@@ -697,14 +697,13 @@ diff_idlist(struct neg *n, const struct neg_range *r, size_t lower, size_t upper
 	no = sorted_unique(n->ours, no);
 	nt = sorted_unique(n->theirs, nt);
 	while (i < no || j < nt) {
-		const uint8_t *o = n->ours + NEG_ID_SIZE * i, *t = n->theirs + NEG_ID_SIZE * j;
-
-		c = i == no ? 1 : j == nt ? -1 : memcmp(o, t, NEG_ID_SIZE);
+		c = i == no ? 1 : j == nt ? -1 :
+		    memcmp(n->ours + NEG_ID_SIZE * i, n->theirs + NEG_ID_SIZE * j, NEG_ID_SIZE);
 		if (c < 0) {
-			report(n, have, o);
+			report(n, have, n->ours + NEG_ID_SIZE * i);
 			i++;
 		} else if (c > 0) {
-			report(n, need, t);
+			report(n, need, n->theirs + NEG_ID_SIZE * j);
 			j++;
 		} else {
 			i++;
