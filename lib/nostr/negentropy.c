@@ -20,6 +20,8 @@
 
 #define TS_INF   UINT64_MAX
 #define BUCKETS  16
+#define RADIX_BITS    11
+#define RADIX_DIGITS  (1 << RADIX_BITS)
 /* Room always kept: a Skip (bound <= 43 bytes, mode 1) and the closing range. */
 #define BOUND_MAX   (NEG_VARINT_MAX + 1 + NEG_ID_SIZE)
 #define CLOSING     (1 + 1 + 1 + NEG_FP_SIZE)
@@ -222,6 +224,61 @@ item_cmp(const void *a, const void *b)
 	return memcmp(x->id, y->id, NEG_ID_SIZE);
 }
 
+/* radix_pass: a stable pass of radix_sort on the digit at shift, from a to b. */
+static void
+radix_pass(const struct neg_item *a, struct neg_item *b, size_t n, uint64_t min, int shift)
+{
+	static const size_t mask = RADIX_DIGITS - 1;
+	size_t count[RADIX_DIGITS] = { 0 }, sum = 0, i, c;
+
+	for (i = 0; i < n; i++)
+		count[(a[i].ts - min) >> shift & mask]++;
+	for (i = 0; i < RADIX_DIGITS; i++) {
+		c = count[i];
+		count[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++)
+		b[count[(a[i].ts - min) >> shift & mask]++] = a[i];
+}
+
+/*
+ * sort_items: sorts by timestamp (a least-significant-digit radix sort over
+ * the span of the timestamps), then each run of one timestamp by id.
+ */
+static void
+sort_items(struct neg_item *items, size_t n)
+{
+	struct neg_item *a = items, *b, *t;
+	uint64_t min = UINT64_MAX, max = 0;
+	size_t i, run;
+
+	if (n < 1024) {
+		qsort(items, n, sizeof *items, item_cmp);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		min = items[i].ts < min ? items[i].ts : min;
+		max = items[i].ts > max ? items[i].ts : max;
+	}
+	b = xmalloc(n * sizeof *b);
+	for (int shift = 0; shift < 64 && (max - min) >> shift; shift += RADIX_BITS) {
+		radix_pass(a, b, n, min, shift);
+		t = a, a = b, b = t;
+	}
+	if (a != items) {
+		memcpy(items, a, n * sizeof *items);
+		b = a;
+	}
+	free(b);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && items[i + run].ts == items[i].ts; run++)
+			;
+		if (run > 1)
+			qsort(items + i, run, sizeof *items, item_cmp);
+	}
+}
+
 void
 neg_storage_seal(struct neg_storage *s)
 {
@@ -229,8 +286,7 @@ neg_storage_seal(struct neg_storage *s)
 
 	if (s->sealed)
 		return;
-	if (s->n > 1)
-		qsort(s->items, s->n, sizeof *s->items, item_cmp);
+	sort_items(s->items, s->n);
 	for (i = 0; i < s->n; i++)
 		if (kept == 0 || item_cmp(&s->items[kept - 1], &s->items[i]) != 0)
 			s->items[kept++] = s->items[i];

@@ -910,6 +910,50 @@ duplicates_dropped_on_seal(void)
 	neg_storage_free(&s);
 }
 
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct neg_item *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return memcmp(x->id, y->id, 32);
+}
+
+/* Large sets take the radix path: the order must be the protocol's anyway. */
+static void
+seal_sorts_large_sets(void)
+{
+	static const uint64_t spans[] = { 1, 7, 5000, 1ULL << 40, UINT64_MAX - 1 };
+	struct neg_storage s;
+	struct neg_item *copy = malloc(6000 * sizeof *copy);
+	size_t n, kept;
+
+	for (size_t k = 0; k < sizeof spans / sizeof spans[0]; k++) {
+		rng_state = 1234 + k;
+		neg_storage_init(&s);
+		for (n = 0; n < 6000; n++) {
+			uint64_t r = rng();
+
+			copy[n].ts = (n % 3 == 0 ? 3 : 0) + rng() % spans[k];
+			memset(copy[n].id, 0, 32);
+			memcpy(copy[n].id + (r & 7), &r, 8);   /* ids sharing prefixes */
+			if (n % 100 == 99)
+				copy[n] = copy[n - 50];         /* exact duplicates */
+			neg_storage_add(&s, copy[n].ts, copy[n].id);
+		}
+		neg_storage_seal(&s);
+		qsort(copy, n, sizeof *copy, item_cmp);
+		for (size_t i = kept = 0; i < n; i++)
+			if (kept == 0 || item_cmp(&copy[kept - 1], &copy[i]) != 0)
+				copy[kept++] = copy[i];
+		CHECK_EQ_INT(s.n, kept);
+		CHECK(memcmp(s.items, copy, kept * sizeof *copy) == 0);
+		neg_storage_free(&s);
+	}
+	free(copy);
+}
+
 int
 main(void)
 {
@@ -929,5 +973,6 @@ main(void)
 	TEST(malformed_messages);
 	TEST(hostile_messages_leave_outputs_alone);
 	TEST(duplicates_dropped_on_seal);
+	TEST(seal_sorts_large_sets);
 	return tap_done();
 }
