@@ -8,6 +8,12 @@
  * with one Fingerprint range from the last bound written to infinity, which
  * the peer answers in the next round.  A Skip owed before that closing range
  * is written first, so ranges already settled are not asked about again.
+ * When the server's reply is cut, though, its closing range covers ranges
+ * the client had settled; so the client remembers the ids it reported (a
+ * hash table keyed with a random secret, as the ids come from the peer).
+ *
+ * Fingerprints come from the running sums of the storage: the sum over
+ * [lo, hi) is sums[hi] - sums[lo] mod 2^256, one subtraction per range.
  */
 #include "nostr/negentropy.h"
 
@@ -279,24 +285,40 @@ sort_items(struct neg_item *items, size_t n)
 	}
 }
 
+/* drop_repeats: removes exact duplicates from sorted items; the new count. */
+static size_t
+drop_repeats(struct neg_item *items, size_t n)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || item_cmp(&items[kept - 1], &items[i]) != 0)
+			items[kept++] = items[i];
+	return kept;
+}
+
+/* make_sums: sums[i], the sum of the first i ids, for every i up to n. */
+static struct neg_sum *
+make_sums(const struct neg_item *items, size_t n)
+{
+	struct neg_sum *sums = xmalloc((n + 1) * sizeof *sums);
+
+	memset(&sums[0], 0, sizeof sums[0]);
+	for (size_t i = 0; i < n; i++) {
+		sums[i + 1] = sums[i];
+		sum_add_id(&sums[i + 1], items[i].id);
+	}
+	return sums;
+}
+
 void
 neg_storage_seal(struct neg_storage *s)
 {
-	size_t i, kept = 0;
-
 	if (s->sealed)
 		return;
 	sort_items(s->items, s->n);
-	for (i = 0; i < s->n; i++)
-		if (kept == 0 || item_cmp(&s->items[kept - 1], &s->items[i]) != 0)
-			s->items[kept++] = s->items[i];
-	s->n = kept;
-	s->sums = xmalloc((s->n + 1) * sizeof *s->sums);
-	memset(&s->sums[0], 0, sizeof s->sums[0]);
-	for (i = 0; i < s->n; i++) {
-		s->sums[i + 1] = s->sums[i];
-		sum_add_id(&s->sums[i + 1], s->items[i].id);
-	}
+	s->n = drop_repeats(s->items, s->n);
+	s->sums = make_sums(s->items, s->n);
 	s->sealed = 1;
 }
 
