@@ -259,6 +259,8 @@ sort_items(struct neg_item *items, size_t n)
 	uint64_t min = UINT64_MAX, max = 0;
 	size_t i, run;
 
+	if (n < 2)
+		return;
 	if (n < 1024) {
 		qsort(items, n, sizeof *items, item_cmp);
 		return;

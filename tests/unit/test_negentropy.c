@@ -257,6 +257,8 @@ tohex(const struct buf *b, size_t from)
 	static char s[1 << 16];
 	size_t n = b->len - from;
 
+	if (n == 0)
+		return "";
 	if (2 * n + 1 > sizeof s)
 		return "(too long)";
 	hex_encode((const uint8_t *)b->data + from, n, s);
@@ -310,7 +312,8 @@ id_cmp(const void *a, const void *b)
 static void
 sort_ids(struct buf *b)
 {
-	qsort(b->data, b->len / 32, 32, id_cmp);
+	if (b->len > 32)
+		qsort(b->data, b->len / 32, 32, id_cmp);
 }
 
 /* ---- encodings ---- */
@@ -633,8 +636,10 @@ check_sync(struct pair *p, size_t climit, size_t slimit)
 	sort_ids(&need);
 	CHECK_EQ_INT(have.len / 32, p->only_c.len / 32);
 	CHECK_EQ_INT(need.len / 32, p->only_s.len / 32);
-	CHECK(have.len == p->only_c.len && memcmp(have.data, p->only_c.data, have.len) == 0);
-	CHECK(need.len == p->only_s.len && memcmp(need.data, p->only_s.data, need.len) == 0);
+	CHECK(have.len == p->only_c.len &&
+	    (have.len == 0 || memcmp(have.data, p->only_c.data, have.len) == 0));
+	CHECK(need.len == p->only_s.len &&
+	    (need.len == 0 || memcmp(need.data, p->only_s.data, need.len) == 0));
 	buf_free(&have);
 	buf_free(&need);
 	return rounds;
