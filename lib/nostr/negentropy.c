@@ -749,11 +749,11 @@ seen_add(struct neg_seen *s, const uint8_t id[NEG_ID_SIZE])
 	return seen_put(s, id);
 }
 
-/* report: appends id to list unless this client reported it before. */
+/* report: appends id to list unless it is in seen, the ids list had before. */
 static void
-report(struct neg *n, struct buf *list, const uint8_t id[NEG_ID_SIZE])
+report(struct neg_seen *seen, struct buf *list, const uint8_t id[NEG_ID_SIZE])
 {
-	if (seen_add(&n->seen, id))
+	if (seen_add(seen, id))
 		buf_append(list, id, NEG_ID_SIZE);
 }
 
@@ -780,10 +780,10 @@ diff_idlist(struct neg *n, const struct neg_range *r, size_t lower, size_t upper
 		c = i == no ? 1 : j == nt ? -1 :
 		    memcmp(n->ours + NEG_ID_SIZE * i, n->theirs + NEG_ID_SIZE * j, NEG_ID_SIZE);
 		if (c < 0) {
-			report(n, have, n->ours + NEG_ID_SIZE * i);
+			report(&n->seen_have, have, n->ours + NEG_ID_SIZE * i);
 			i++;
 		} else if (c > 0) {
-			report(n, need, n->theirs + NEG_ID_SIZE * j);
+			report(&n->seen_need, need, n->theirs + NEG_ID_SIZE * j);
 			j++;
 		} else {
 			i++;
@@ -909,7 +909,9 @@ neg_free(struct neg *n)
 {
 	free(n->ours);
 	free(n->theirs);
-	free(n->seen.keys);
-	free(n->seen.used);
+	free(n->seen_have.keys);
+	free(n->seen_have.used);
+	free(n->seen_need.keys);
+	free(n->seen_need.used);
 	memset(n, 0, sizeof *n);
 }

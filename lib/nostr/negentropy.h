@@ -180,7 +180,8 @@ struct neg {
 	int initiator;             /* 1 once neg_initiate was called */
 	uint8_t *ours, *theirs;    /* scratch to compare IdLists: 32-byte ids */
 	size_t ours_cap, theirs_cap;
-	struct neg_seen seen;      /* client: have and need ids reported */
+	struct neg_seen seen_have; /* client: the ids reported in have */
+	struct neg_seen seen_need; /* client: the ids reported in need */
 };
 
 /*

@@ -731,6 +731,11 @@ hundred_thousand_items(void)
 	free_pair(&p);
 }
 
+/*
+ * Limits on either side, many rounds.  A server's reply cut by its limit
+ * makes it list again ranges the client had settled: the client still
+ * reports each id once.
+ */
 static void
 small_frame_limits(void)
 {
