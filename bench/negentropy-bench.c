@@ -7,9 +7,10 @@
  * usage: negentropy-bench [-n ITEMS] [-d DIFF%] [-l FRAME_LIMIT] [-s SEED]
  *
  * Both sides hold ITEMS items (default 1000000) less DIFF% (default 1) that
- * only one side has; the server runs in the same thread, timed apart.
- * Prints one line of key=value pairs; exits 1 if the differences found are
- * not exactly the ones made.
+ * only one side has; the server runs in the same thread, timed apart
+ * (server_s: its answers only, not building its storage).  Prints one line
+ * of key=value pairs; exits 1 if the differences found are not exactly the
+ * ones made.
  */
 #include <err.h>
 #include <getopt.h>
