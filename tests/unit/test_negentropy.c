@@ -842,6 +842,28 @@ malformed_messages(void)
 #undef FP
 }
 
+/* Every cut of a real message is refused, but those at a range's end. */
+static void
+every_truncation(void)
+{
+	static const char *const msgs[] = { V_SERVER_REPLY, V_CLIENT_NEXT, V_INITIATE_SMALL };
+	struct buf b = BUF_INIT;
+	struct neg_msg m;
+
+	for (size_t k = 0; k < 3; k++) {
+		size_t whole, good = 0;
+
+		unhex(msgs[k], &b);
+		CHECK(neg_parse((const uint8_t *)b.data, b.len, &m) == NULL);
+		whole = m.nranges;
+		for (size_t len = 1; len <= b.len; len++)
+			if (neg_parse((const uint8_t *)b.data, len, &m) == NULL)
+				good++;
+		CHECK_EQ_INT(good, whole + 1);
+	}
+	buf_free(&b);
+}
+
 static void
 hostile_messages_leave_outputs_alone(void)
 {
@@ -981,6 +1003,7 @@ main(void)
 	TEST(small_frame_limits);
 	TEST(frame_limit_too_small);
 	TEST(malformed_messages);
+	TEST(every_truncation);
 	TEST(hostile_messages_leave_outputs_alone);
 	TEST(duplicates_dropped_on_seal);
 	TEST(seal_sorts_large_sets);
