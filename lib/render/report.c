@@ -617,3 +617,15 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 	}
 	return t;
 }
+
+int
+report_reference_time(sqlite3 *db, int64_t *out)
+{
+	*out = 0;
+	if (query_int(db, "SELECT max(window_end) FROM network_stats", NULL, out) != 0)
+		return -1;
+	if (*out <= 0 &&
+	    query_int(db, "SELECT max(created_at) FROM nostr_events", NULL, out) != 0)
+		return -1;
+	return 0;
+}

@@ -116,4 +116,9 @@ struct table *report_kinds(sqlite3 *db, const struct report_options *o);
 struct table *report_series(sqlite3 *db, const struct report_options *o,
     enum report_series which, size_t n, int64_t step);
 
+/* report_reference_time: the end of the last nostr-score run (the newest
+ * network_stats window_end), else the newest event's created_at, else 0,
+ * into *out.  Returns 0 or -1. */
+int report_reference_time(sqlite3 *db, int64_t *out);
+
 #endif
