@@ -5,10 +5,10 @@
 int
 query_bind(sqlite3_stmt *st, const struct query_arg *args)
 {
-	int i, rc = SQLITE_OK;
+	int i, rc = SQLITE_OK, n = sqlite3_bind_parameter_count(st);
 
 	sqlite3_clear_bindings(st);
-	for (i = 0; args != NULL && args[i].type != QUERY_END && rc == SQLITE_OK; i++) {
+	for (i = 0; args != NULL && args[i].type != QUERY_END && i < n && rc == SQLITE_OK; i++) {
 		switch (args[i].type) {
 		case QUERY_INT:
 			rc = sqlite3_bind_int64(st, i + 1, args[i].i);

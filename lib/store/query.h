@@ -6,7 +6,8 @@
  * never spliced into SQL) and every error is reported the same way.
  *
  * Parameters are given as an array of struct query_arg ended by Q_END and
- * bound in order to ?1, ?2, ...; a statement may use fewer.  Text is copied
+ * bound in order to ?1, ?2, ...; a statement may use fewer (the rest are
+ * not bound).  Text is copied
  * by SQLite (SQLITE_TRANSIENT), so the caller's strings need not outlive
  * the call.
  *
