@@ -90,12 +90,15 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	    " (SELECT count(DISTINCT relay) FROM relay_metrics),"
 	    " ?3, ?2,"
 	    " (SELECT max(computed_at) FROM content_metrics),"
-	    " (SELECT coalesce(sum(sats), 0) FROM zaps INDEXED BY zaps_valid_event"
-	    "   WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2)"
+	    " CASE WHEN ?4 THEN (SELECT coalesce(sum(sats), 0)"
+	    "   FROM zaps INDEXED BY zaps_valid_event"
+	    "   WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2) END"
 	    " FROM (SELECT count(*) AS valid, coalesce(sum(sats), 0) AS sats"
 	    "  FROM zaps INDEXED BY zaps_valid_event WHERE valid = 1) z";
 	double hours = o->hours > 0 ? o->hours : 24;
-	struct query_arg b[] = { Q_INT(since(o, 24)), Q_INT(o->now), Q_REAL(hours), Q_END };
+	/* ?4: the wide column is computed only when it is shown. */
+	struct query_arg b[] = { Q_INT(since(o, 24)), Q_INT(o->now), Q_REAL(hours),
+	    Q_INT(o->wide), Q_END };
 	struct table *t = query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 
 	if (t != NULL)
