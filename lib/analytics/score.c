@@ -153,7 +153,7 @@ rollback(sqlite3 *db, struct score_summary *sum)
 	if (sum->error[0] == '\0')
 		snprintf(sum->error, sizeof(sum->error), "%s", sqlite3_errmsg(db));
 	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		query_exec(db, "ROLLBACK", NULL);
 	return -1;
 }
 
