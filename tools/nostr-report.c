@@ -28,24 +28,96 @@ usage(void)
 	exit(2);
 }
 
+/* What one command gets: the database, the options, its argument, and the
+ * sections it fills (at most 3). */
+struct run {
+	sqlite3 *db;
+	const char *path;
+	struct report_options o;
+	const char *section;   /* --section */
+	double period;         /* --period in hours */
+	unsigned refresh;      /* --refresh */
+	const char *output;    /* --output */
+	int limit_given;       /* --limit was given */
+	char key[65];          /* user: the pubkey */
+	struct section {
+		const char *name;
+		struct table *table;
+	} s[3];
+	size_t ns;
+};
+
+/* A command: its name (and argument, for the help), what runs it, its
+ * default --limit (0: 10) and its help line.  run returns 0, 1 after an
+ * error it reported, or 2 for bad usage it reported; a section whose table
+ * is NULL is an SQLite error that main reports. */
+struct command {
+	const char *name;
+	const char *arg;
+	int (*run)(struct run *r);
+	int64_t default_limit;
+	const char *help;
+};
+
+static void add(struct run *r, const char *name, struct table *t);
+static int run_stats(struct run *r);
+static int run_trending(struct run *r);
+static int run_top_zapped(struct run *r);
+static int run_viral(struct run *r);
+static int run_users(struct run *r);
+static int run_user(struct run *r);
+static int run_relays(struct run *r);
+static int run_zaps(struct run *r);
+static int run_languages(struct run *r);
+static int run_growth(struct run *r);
+static int run_html(struct run *r);
+
+static const struct command commands[] = {
+	{ "stats", NULL, run_stats, 0, "totals: events, users, zaps, relays" },
+	{ "trending", NULL, run_trending, 0,
+	    "hashtags by trend score (nostr-report trending --hours 24)" },
+	{ "top-zapped", NULL, run_top_zapped, 0, "events by zapped sats" },
+	{ "viral", NULL, run_viral, 0, "events by virality (as of the last nostr-score)" },
+	{ "users", NULL, run_users, 0, "users by influence" },
+	{ "user", "PUBKEY|npub", run_user, 0,
+	    "one user: profile, activity, followers, zaps, rank" },
+	{ "relays", NULL, run_relays, 1000, "each relay's latest status" },
+	{ "zaps", NULL, run_zaps, 0, "zap sizes, top zappers, top recipients" },
+	{ "languages", NULL, run_languages, 0, "events per language" },
+	{ "growth", NULL, run_growth, 30,
+	    "network statistics per day (--period hour: per hour)" },
+	{ "html", NULL, run_html, 0,
+	    "the dashboard page (nostr-report html -o dashboard.html)" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *
+find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
 static void
 help(void)
 {
+	char name[64];
+	size_t i;
+
 	printf("usage: %s [-d DB] [-f FORMAT] [--hours H] [--limit N] [--now TIME]"
 	    " COMMAND [ARG]\n"
-	    "Commands:\n"
-	    "  stats                 totals: events, users, zaps, relays\n"
-	    "  trending              hashtags by trend score (nostr-report trending --hours 24)\n"
-	    "  top-zapped            events by zapped sats\n"
-	    "  viral                 events by virality (as of the last nostr-score)\n"
-	    "  users                 users by influence\n"
-	    "  user PUBKEY|npub      one user: profile, activity, followers, zaps, rank\n"
-	    "  relays                each relay's latest status\n"
-	    "  zaps                  zap sizes, top zappers, top recipients\n"
-	    "  languages             events per language\n"
-	    "  growth                network statistics per day (--period hour: per hour)\n"
-	    "  html                  the dashboard page (nostr-report html -o dashboard.html)\n"
-	    "Options:\n"
+	    "Commands:\n", getprogname());
+	for (i = 0; i < NCOMMANDS; i++) {
+		snprintf(name, sizeof(name), "%s%s%s", commands[i].name,
+		    commands[i].arg ? " " : "", commands[i].arg ? commands[i].arg : "");
+		printf("  %-21s %s\n", name, commands[i].help);
+	}
+	printf("Options:\n"
 	    "  -d, --db DB           database (default $NOSTR_DB, else nostr.db)\n"
 	    "  -f, --format F        table, json, ndjson, csv or tsv (default table)\n"
 	    "      --hours H         window in hours (trending: $TRENDING_WINDOW_HOURS or 24)\n"
@@ -56,7 +128,7 @@ help(void)
 	    "      --refresh SECS    html: the page reloads itself every SECS seconds\n"
 	    "  -o, --output FILE     html: write FILE (replaced atomically), not stdout\n"
 	    "  -h, --help            this help\n"
-	    "  -V, --version         the version\n", getprogname());
+	    "  -V, --version         the version\n");
 	exit(0);
 }
 
@@ -66,20 +138,21 @@ help(void)
  * last nostr-score run (see dashboard.h), so it matches the stored scores.
  */
 static int
-html_command(sqlite3 *db, const char *path, const struct report_options *o,
-    unsigned refresh, const char *output)
+run_html(struct run *r)
 {
 	struct dashboard_options d = { 0 };
+	const struct report_options *o = &r->o;
+	const char *output = r->output;
 	struct buf page = BUF_INIT, error = BUF_INIT;
 	int rc = 0;
 
 	d.now = o->now_given ? o->now : 0;
 	d.hours = o->hours > 0 ? o->hours : o->trending_default_hours;
 	d.limit = (size_t)o->limit;
-	d.refresh_seconds = refresh;
+	d.refresh_seconds = r->refresh;
 	d.generator = "nostr-report " NP_VERSION;
-	if (dashboard_write(db, &d, &page, &error) != 0) {
-		warnx("%s: %s", path, error.data);
+	if (dashboard_write(r->db, &d, &page, &error) != 0) {
+		warnx("%s: %s", r->path, error.data);
 		rc = 1;
 	} else if (output != NULL) {
 		if (dashboard_save(output, page.data, page.len) != 0) {
@@ -115,10 +188,104 @@ user_key(const char *arg, char hex[65])
 	exit(2);
 }
 
-struct section {
-	const char *name;
-	struct table *table;
-};
+static void
+add(struct run *r, const char *name, struct table *t)
+{
+	r->s[r->ns++] = (struct section){ name, t };
+}
+
+static int
+run_stats(struct run *r)
+{
+	add(r, "stats", report_stats(r->db, &r->o));
+	return 0;
+}
+
+static int
+run_trending(struct run *r)
+{
+	add(r, "trending", report_trending(r->db, &r->o));
+	return 0;
+}
+
+static int
+run_top_zapped(struct run *r)
+{
+	add(r, "top-zapped", report_top_zapped(r->db, &r->o));
+	return 0;
+}
+
+static int
+run_viral(struct run *r)
+{
+	add(r, "viral", report_viral(r->db, &r->o));
+	return 0;
+}
+
+static int
+run_users(struct run *r)
+{
+	add(r, "users", report_users(r->db, &r->o));
+	return 0;
+}
+
+static int
+run_user(struct run *r)
+{
+	add(r, "user", report_user(r->db, &r->o, r->key));
+	if (r->s[0].table != NULL && r->s[0].table->nrows == 0) {
+		warnx("%s: no such user", r->key);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+run_relays(struct run *r)
+{
+	add(r, "relays", report_relays(r->db, &r->o));
+	return 0;
+}
+
+/* run_zaps: the sections of zaps, or the one --section names. */
+static int
+run_zaps(struct run *r)
+{
+	static const struct {
+		const char *option, *name;
+		struct table *(*query)(sqlite3 *, const struct report_options *);
+	} parts[] = {
+		{ "sizes", "sizes", report_zap_sizes },
+		{ "zappers", "top_zappers", report_top_zappers },
+		{ "recipients", "top_recipients", report_top_recipients },
+	};
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (r->section == NULL || strcmp(r->section, parts[i].option) == 0)
+			add(r, parts[i].name, parts[i].query(r->db, &r->o));
+	if (r->ns == 0) {
+		warnx("invalid section: %s", r->section);
+		return 2;
+	}
+	return 0;
+}
+
+static int
+run_languages(struct run *r)
+{
+	add(r, "languages", report_languages(r->db, &r->o));
+	return 0;
+}
+
+static int
+run_growth(struct run *r)
+{
+	if (!r->limit_given && r->period == 1)
+		r->o.limit = 24;
+	add(r, "growth", report_growth(r->db, &r->o, r->period));
+	return 0;
+}
 
 /*
  * print_sections: one table as it is; several (zaps) as titled tables for
@@ -177,9 +344,10 @@ main(int argc, char *argv[])
 	unsigned refresh = 0;
 	double period = 24;
 	int ch, limit_given = 0, rc = 0;
-	struct section s[3];
-	size_t ns = 0, i;
-	char err[256], key[65];
+	struct run r = { 0 };
+	const struct command *c;
+	size_t i;
+	char err[256];
 	sqlite3 *db;
 
 	format_locale_init();
@@ -245,17 +413,23 @@ main(int argc, char *argv[])
 	if (optind >= argc)
 		usage();
 	cmd = argv[optind++];
-	if (strcmp(cmd, "user") == 0) {
+	if ((c = find_command(cmd)) == NULL) {
+		warnx("unknown command: %s", cmd);
+		usage();
+	}
+	if (c->arg != NULL) {
 		if (optind + 1 != argc)
 			usage();
-		user_key(argv[optind++], key);
+		user_key(argv[optind++], r.key);
 	} else if (optind != argc)
 		usage();
 	/* -f html means the dashboard, whatever the command: one HTML renderer. */
-	if (f == FORMAT_HTML && strcmp(cmd, "html") != 0)
+	if (f == FORMAT_HTML && c->run != run_html)
 		errx(2, "-f html: use the html command (the dashboard)");
-	if ((output != NULL || refresh) && strcmp(cmd, "html") != 0)
+	if ((output != NULL || refresh) && c->run != run_html)
 		errx(2, "--output and --refresh are for the html command");
+	if (!limit_given && c->default_limit > 0)
+		o.limit = c->default_limit;
 	if (path == NULL || *path == '\0')
 		path = "nostr.db";
 
@@ -264,68 +438,26 @@ main(int argc, char *argv[])
 	 * of stats at 1M events with 256 MB against 16 MB). */
 	if ((db = db_open_sqlite(path, &dbo, err, sizeof(err))) == NULL)
 		errx(1, "%s: %s", path, err);
-	memset(s, 0, sizeof(s));
-	if (strcmp(cmd, "html") == 0) {
-		rc = html_command(db, path, &o, refresh, output);
-		sqlite3_close(db);
-		return rc;
-	}
-	if (strcmp(cmd, "stats") == 0)
-		s[ns++] = (struct section){ "stats", report_stats(db, &o) };
-	else if (strcmp(cmd, "trending") == 0)
-		s[ns++] = (struct section){ "trending", report_trending(db, &o) };
-	else if (strcmp(cmd, "top-zapped") == 0)
-		s[ns++] = (struct section){ "top-zapped", report_top_zapped(db, &o) };
-	else if (strcmp(cmd, "viral") == 0)
-		s[ns++] = (struct section){ "viral", report_viral(db, &o) };
-	else if (strcmp(cmd, "users") == 0)
-		s[ns++] = (struct section){ "users", report_users(db, &o) };
-	else if (strcmp(cmd, "user") == 0)
-		s[ns++] = (struct section){ "user", report_user(db, &o, key) };
-	else if (strcmp(cmd, "relays") == 0) {
-		if (!limit_given)
-			o.limit = 1000;
-		s[ns++] = (struct section){ "relays", report_relays(db, &o) };
-	} else if (strcmp(cmd, "zaps") == 0) {
-		if (section != NULL && strcmp(section, "sizes") != 0 &&
-		    strcmp(section, "zappers") != 0 && strcmp(section, "recipients") != 0) {
-			sqlite3_close(db);
-			errx(2, "invalid section: %s", section);
-		}
-		if (section == NULL || strcmp(section, "sizes") == 0)
-			s[ns++] = (struct section){ "sizes", report_zap_sizes(db, &o) };
-		if (section == NULL || strcmp(section, "zappers") == 0)
-			s[ns++] = (struct section){ "top_zappers", report_top_zappers(db, &o) };
-		if (section == NULL || strcmp(section, "recipients") == 0)
-			s[ns++] = (struct section){ "top_recipients",
-			    report_top_recipients(db, &o) };
-	} else if (strcmp(cmd, "languages") == 0)
-		s[ns++] = (struct section){ "languages", report_languages(db, &o) };
-	else if (strcmp(cmd, "growth") == 0) {
-		if (!limit_given)
-			o.limit = period == 1 ? 24 : 30;
-		s[ns++] = (struct section){ "growth", report_growth(db, &o, period) };
-	} else {
-		sqlite3_close(db);
-		warnx("unknown command: %s", cmd);
-		usage();
-	}
-	for (i = 0; i < ns; i++)
-		if (s[i].table == NULL) {
+	r.db = db;
+	r.path = path;
+	r.o = o;
+	r.section = section;
+	r.period = period;
+	r.limit_given = limit_given;
+	r.refresh = refresh;
+	r.output = output;
+	rc = c->run(&r);
+	for (i = 0; rc == 0 && i < r.ns; i++)
+		if (r.s[i].table == NULL) {
 			warnx("%s: %s", path, sqlite3_errmsg(db));
 			rc = 1;
-			break;
 		}
-	if (rc == 0 && strcmp(cmd, "user") == 0 && s[0].table->nrows == 0) {
-		warnx("%s: no such user", key);
-		rc = 1;
-	}
-	if (rc == 0 && (print_sections(s, ns, f) != 0 || fflush(stdout) != 0)) {
+	if (rc == 0 && r.ns > 0 && (print_sections(r.s, r.ns, f) != 0 || fflush(stdout) != 0)) {
 		warn("stdout");
 		rc = 1;
 	}
-	for (i = 0; i < ns; i++)
-		table_free(s[i].table);
+	for (i = 0; i < r.ns; i++)
+		table_free(r.s[i].table);
 	sqlite3_close(db);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "base/hex.h"
 #include "base/json.h"
 #include "analytics/pagerank.h"
+#include "store/query.h"
 
 /* ---- the formulas ---- */
 
@@ -143,33 +144,6 @@ score_influence(double pagerank, size_t n, double max_pagerank,
 
 /* ---- database helpers ---- */
 
-static int
-exec(sqlite3 *db, const char *sql)
-{
-	return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
-}
-
-static sqlite3_stmt *
-prepare(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	return st;
-}
-
-/* step_done: runs a statement that returns no rows and resets it. */
-static int
-step_done(sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* rollback: keeps SQLite's message of the first error in sum->error, then
  * ends the write transaction if one is open (ROLLBACK would overwrite the
  * message).  Returns -1. */
@@ -179,7 +153,7 @@ rollback(sqlite3 *db, struct score_summary *sum)
 	if (sum->error[0] == '\0')
 		snprintf(sum->error, sizeof(sum->error), "%s", sqlite3_errmsg(db));
 	if (!sqlite3_get_autocommit(db))
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		query_exec(db, "ROLLBACK", NULL);
 	return -1;
 }
 
@@ -257,17 +231,6 @@ keymap_free(struct keymap *m)
 	free(m->keys);
 	free(m->slots);
 	memset(m, 0, sizeof(*m));
-}
-
-/* column_key: decodes a 64-hex text column into k; -1 when it is not one. */
-static int
-column_key(sqlite3_stmt *st, int col, uint8_t k[32])
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-
-	if (s == NULL || sqlite3_column_bytes(st, col) != 64)
-		return -1;
-	return hex_decode(s, k, 32);
 }
 
 /* ---- content ---- */
@@ -444,39 +407,66 @@ struct engagement {
 	int64_t sats;
 };
 
-/* load_engagement: fills targets (event id -> index into *eng). */
-static int
-load_engagement(sqlite3 *db, int64_t now, struct keymap *targets, struct engagement **eng)
+/* What score_content reads before it scores: engagement per target event,
+ * who has a profile, who has followers, and the window's events. */
+struct content_input {
+	struct keymap authors, targets, profiles, followed;
+	struct engagement *eng;   /* by targets' index */
+	size_t eng_cap;
+	struct scored *ev;
+	size_t n, cap;
+};
+
+static void
+content_input_free(struct content_input *in)
 {
-	size_t cap = 0, q;
+	free(in->ev);
+	free(in->eng);
+	keymap_free(&in->authors);
+	keymap_free(&in->targets);
+	keymap_free(&in->profiles);
+	keymap_free(&in->followed);
+}
+
+/* engagement_row: one row of engagement_sql[q] into in's targets. */
+static void
+engagement_row(struct content_input *in, size_t q, sqlite3_stmt *st)
+{
 	uint8_t k[32];
+	uint32_t i;
+
+	if (query_key(st, 0, k) != 0)
+		return;
+	i = keymap_get(&in->targets, k, 1);
+	if (in->targets.n > in->eng_cap) {
+		size_t old = in->eng_cap;
+
+		in->eng_cap = in->targets.cap;
+		in->eng = xrealloc(in->eng, in->eng_cap * sizeof(*in->eng));
+		memset(in->eng + old, 0, (in->eng_cap - old) * sizeof(*in->eng));
+	}
+	in->eng[i].count[q] = sqlite3_column_int64(st, 1);
+	if (q == ENG_ZAPS)
+		in->eng[i].sats = sqlite3_column_int64(st, 2);
+}
+
+/* load_engagement: fills in->targets (event id -> index into in->eng). */
+static int
+load_engagement(sqlite3 *db, int64_t now, struct content_input *in)
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	size_t q;
 
 	for (q = 0; q < ENG_NCOUNTS; q++) {
-		sqlite3_stmt *st = prepare(db, engagement_sql[q]);
+		sqlite3_stmt *st = query_prepare(db, engagement_sql[q], args);
 		int rc;
 
 		if (st == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, now);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			uint32_t i;
-
-			if (column_key(st, 0, k) != 0)
-				continue;
-			i = keymap_get(targets, k, 1);
-			if (targets->n > cap) {
-				size_t old = cap;
-
-				cap = targets->cap;
-				*eng = xrealloc(*eng, cap * sizeof(**eng));
-				memset(*eng + old, 0, (cap - old) * sizeof(**eng));
-			}
-			(*eng)[i].count[q] = sqlite3_column_int64(st, 1);
-			if (q == ENG_ZAPS)
-				(*eng)[i].sats = sqlite3_column_int64(st, 2);
-		}
+		while ((rc = query_step_row(st)) == 1)
+			engagement_row(in, q, st);
 		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
+		if (rc != 0)
 			return -1;
 	}
 	return 0;
@@ -484,19 +474,85 @@ load_engagement(sqlite3 *db, int64_t now, struct keymap *targets, struct engagem
 
 /* load_keys: the 64-hex first column of sql's rows into set. */
 static int
-load_keys(sqlite3 *db, const char *sql, struct keymap *set)
+load_keys(sqlite3 *db, const char *sql, const struct query_arg *args, struct keymap *set)
 {
-	sqlite3_stmt *st = prepare(db, sql);
+	sqlite3_stmt *st = query_prepare(db, sql, args);
 	uint8_t k[32];
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (column_key(st, 0, k) == 0)
+	while ((rc = query_step_row(st)) == 1)
+		if (query_key(st, 0, k) == 0)
 			keymap_get(set, k, 1);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == 0 ? 0 : -1;
+}
+
+/* content_event: the row of content_sql in st as in->ev[in->n], with its
+ * engagement, quality and the spam signals that need no other event. */
+static void
+content_event(struct content_input *in, sqlite3_stmt *st)
+{
+	struct scored *e;
+	uint8_t pk[32];
+	const char *content = (const char *)sqlite3_column_text(st, 4);
+	size_t content_len = (size_t)sqlite3_column_bytes(st, 4);
+	const char *lang = (const char *)sqlite3_column_text(st, 5);
+	const char *meta = (const char *)sqlite3_column_text(st, 6);
+	int64_t hashtags, mentions, media;
+	uint32_t t;
+
+	if (in->n == in->cap) {
+		in->cap = in->cap ? in->cap * 2 : 4096;
+		in->ev = xrealloc(in->ev, in->cap * sizeof(*in->ev));
+	}
+	e = &in->ev[in->n];
+	memset(e, 0, sizeof(*e));
+	if (query_key(st, 0, e->id) != 0 || query_key(st, 1, pk) != 0)
+		return;  /* not hex: not an event nostr-load wrote */
+	e->author = keymap_get(&in->authors, pk, 1);
+	e->kind = (uint32_t)sqlite3_column_int64(st, 2);
+	e->created_at = sqlite3_column_int64(st, 3);
+	meta_counts(meta, meta ? (size_t)sqlite3_column_bytes(st, 6) : 0,
+	    &hashtags, &mentions, &media);
+	if ((t = keymap_get(&in->targets, e->id, 0)) != UINT32_MAX) {
+		e->replies = in->eng[t].count[ENG_REPLIES];
+		e->reposts = in->eng[t].count[ENG_REPOSTS];
+		e->reactions = in->eng[t].count[ENG_REACTIONS];
+		e->zaps = in->eng[t].count[ENG_ZAPS];
+		e->zap_sats = in->eng[t].sats;
+	}
+	e->no_profile = keymap_get(&in->profiles, pk, 0) == UINT32_MAX;
+	e->no_followers = keymap_get(&in->followed, pk, 0) == UINT32_MAX;
+	e->mentions = mentions;
+	e->long_enough = content_len >= SPAM_DUPLICATE_MIN_BYTES;
+	e->content_hash = content_hash(content ? content : "", content_len);
+	e->quality = score_quality(content ? content : "", content_len,
+	    lang != NULL && strcmp(lang, "und") != 0 && lang[0] != '\0',
+	    media > 0, hashtags);
+	in->n++;
+}
+
+/* content_read: everything score_content needs, the window's events last. */
+static int
+content_read(sqlite3 *db, const struct score_options *o, struct content_input *in)
+{
+	struct query_arg window[] = {
+		Q_INT(o->now), Q_INT(window_start(o->now, o->hours)), Q_END,
+	};
+	sqlite3_stmt *st;
+	int rc;
+
+	if (load_engagement(db, o->now, in) != 0 ||
+	    load_keys(db, "SELECT pubkey FROM user_profiles", NULL, &in->profiles) != 0 ||
+	    load_keys(db, "SELECT DISTINCT followed FROM follows", NULL, &in->followed) != 0 ||
+	    (st = query_prepare(db, content_sql, window)) == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1)
+		content_event(in, st);
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
 }
 
 static const char content_insert_sql[] =
@@ -504,133 +560,71 @@ static const char content_insert_sql[] =
     " computed_at, replies, reposts, reactions, zaps, zap_sats, engagement, virality,"
     " quality, spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+/* content_insert: one content_metrics row of e through st. */
+static int
+content_insert(sqlite3_stmt *st, const struct content_input *in, const struct scored *e,
+    int64_t now)
+{
+	struct spam_signals s = {
+		e->duplicate_authors, e->burst_posts, e->mentions,
+		e->no_profile, e->no_followers, e->long_enough,
+	};
+	char id[65], pk[65];
+
+	hex_encode(e->id, 32, id);
+	hex_encode(in->authors.keys[e->author], 32, pk);
+	{
+		struct query_arg row[] = {
+			Q_TEXT(id), Q_TEXT(pk), Q_INT(e->kind), Q_INT(e->created_at), Q_INT(now),
+			Q_INT(e->replies), Q_INT(e->reposts), Q_INT(e->reactions), Q_INT(e->zaps),
+			Q_INT(e->zap_sats),
+			Q_REAL(score_engagement(e->zaps, e->zap_sats, e->replies, e->reposts,
+			    e->reactions)),
+			Q_REAL(score_virality(e->zaps, e->zap_sats, e->replies, e->reposts,
+			    e->reactions, (double)(now - e->created_at) / 3600.0)),
+			Q_REAL(e->quality), Q_REAL(score_spam(&s)), Q_END,
+		};
+
+		return query_bind(st, row) == 0 && query_step_done(st) == 0 ? 0 : -1;
+	}
+}
+
+/* content_write: the scored events into content_metrics, in one transaction. */
+static int
+content_write(sqlite3 *db, const struct content_input *in, int64_t now)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
+	    (st = query_prepare(db, content_insert_sql, NULL)) == NULL)
+		return -1;
+	for (i = 0; i < in->n; i++)
+		if (content_insert(st, in, &in->ev[i], now) != 0) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	sqlite3_finalize(st);
+	return query_exec(db, "COMMIT", NULL);
+}
+
 int
 score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
-	struct keymap authors = { 0 }, targets = { 0 }, profiles = { 0 }, followed = { 0 };
-	struct engagement *eng = NULL;
-	struct scored *ev = NULL;
-	size_t n = 0, cap = 0, i;
-	sqlite3_stmt *st;
-	int rc;
+	struct content_input in = { 0 };
 
-	if (load_engagement(db, o->now, &targets, &eng) != 0 ||
-	    load_keys(db, "SELECT pubkey FROM user_profiles", &profiles) != 0 ||
-	    load_keys(db, "SELECT DISTINCT followed FROM follows", &followed) != 0 ||
-	    (st = prepare(db, content_sql)) == NULL) {
-		rollback(db, sum);
-		goto fail;
+	if (content_read(db, o, &in) != 0) {
+		content_input_free(&in);
+		return rollback(db, sum);
 	}
-	sqlite3_bind_int64(st, 1, o->now);
-	sqlite3_bind_int64(st, 2, window_start(o->now, o->hours));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct scored *e;
-		uint8_t pk[32];
-		const char *content = (const char *)sqlite3_column_text(st, 4);
-		size_t content_len = (size_t)sqlite3_column_bytes(st, 4);
-		const char *lang = (const char *)sqlite3_column_text(st, 5);
-		const char *meta = (const char *)sqlite3_column_text(st, 6);
-		int64_t hashtags, mentions, media;
-
-		if (n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			ev = xrealloc(ev, cap * sizeof(*ev));
-		}
-		e = &ev[n];
-		memset(e, 0, sizeof(*e));
-		if (column_key(st, 0, e->id) != 0 || column_key(st, 1, pk) != 0)
-			continue;  /* not hex: not an event nostr-load wrote */
-		e->author = keymap_get(&authors, pk, 1);
-		e->kind = (uint32_t)sqlite3_column_int64(st, 2);
-		e->created_at = sqlite3_column_int64(st, 3);
-		meta_counts(meta, meta ? (size_t)sqlite3_column_bytes(st, 6) : 0,
-		    &hashtags, &mentions, &media);
-		{
-			uint32_t t = keymap_get(&targets, e->id, 0);
-
-			if (t != UINT32_MAX) {
-				e->replies = eng[t].count[ENG_REPLIES];
-				e->reposts = eng[t].count[ENG_REPOSTS];
-				e->reactions = eng[t].count[ENG_REACTIONS];
-				e->zaps = eng[t].count[ENG_ZAPS];
-				e->zap_sats = eng[t].sats;
-			}
-		}
-		e->no_profile = keymap_get(&profiles, pk, 0) == UINT32_MAX;
-		e->no_followers = keymap_get(&followed, pk, 0) == UINT32_MAX;
-		e->mentions = mentions;
-		e->long_enough = content_len >= SPAM_DUPLICATE_MIN_BYTES;
-		e->content_hash = content_hash(content ? content : "", content_len);
-		e->quality = score_quality(content ? content : "", content_len,
-		    lang != NULL && strcmp(lang, "und") != 0 && lang[0] != '\0',
-		    media > 0, hashtags);
-		n++;
+	spam_groups(in.ev, in.n);
+	if (content_write(db, &in, o->now) != 0) {
+		content_input_free(&in);
+		return rollback(db, sum);
 	}
-	if (rc != SQLITE_DONE)
-		rollback(db, sum);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	spam_groups(ev, n);
-
-	if (exec(db, "BEGIN IMMEDIATE") != 0) {
-		rollback(db, sum);
-		goto fail;
-	}
-	if ((st = prepare(db, content_insert_sql)) == NULL) {
-		rollback(db, sum);
-		goto fail;
-	}
-	for (i = 0; i < n; i++) {
-		const struct scored *e = &ev[i];
-		struct spam_signals s = {
-			e->duplicate_authors, e->burst_posts, e->mentions,
-			e->no_profile, e->no_followers, e->long_enough,
-		};
-		char id[65], pk[65];
-
-		hex_encode(e->id, 32, id);
-		hex_encode(authors.keys[e->author], 32, pk);
-		sqlite3_bind_text(st, 1, id, 64, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, pk, 64, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, e->kind);
-		sqlite3_bind_int64(st, 4, e->created_at);
-		sqlite3_bind_int64(st, 5, o->now);
-		sqlite3_bind_int64(st, 6, e->replies);
-		sqlite3_bind_int64(st, 7, e->reposts);
-		sqlite3_bind_int64(st, 8, e->reactions);
-		sqlite3_bind_int64(st, 9, e->zaps);
-		sqlite3_bind_int64(st, 10, e->zap_sats);
-		sqlite3_bind_double(st, 11, score_engagement(e->zaps, e->zap_sats, e->replies,
-		    e->reposts, e->reactions));
-		sqlite3_bind_double(st, 12, score_virality(e->zaps, e->zap_sats, e->replies,
-		    e->reposts, e->reactions, (double)(o->now - e->created_at) / 3600.0));
-		sqlite3_bind_double(st, 13, e->quality);
-		sqlite3_bind_double(st, 14, score_spam(&s));
-		if (step_done(st) != 0) {
-			sqlite3_finalize(st);
-			rollback(db, sum);
-			goto fail;
-		}
-	}
-	sqlite3_finalize(st);
-	if (exec(db, "COMMIT") != 0) {
-		rollback(db, sum);
-		goto fail;
-	}
-	sum->events = n;
-	rc = 0;
-	goto out;
-fail:
-	rc = -1;
-out:
-	free(ev);
-	free(eng);
-	keymap_free(&authors);
-	keymap_free(&targets);
-	keymap_free(&profiles);
-	keymap_free(&followed);
-	return rc;
+	sum->events = in.n;
+	content_input_free(&in);
+	return 0;
 }
 
 /* ---- trending ---- */
@@ -671,24 +665,41 @@ score_trends_free(struct trend *t, size_t n)
 	free(t);
 }
 
+/* trend_row: st's row of trending_sql as a trend of a window of hours. */
+static struct trend
+trend_row(sqlite3_stmt *st, const char *tag, double hours)
+{
+	struct trend t;
+
+	t.hashtag = xstrdup(tag);
+	t.mention_count = sqlite3_column_int64(st, 1);
+	t.unique_authors = sqlite3_column_int64(st, 2);
+	t.zaps = sqlite3_column_int64(st, 3);
+	t.previous_count = sqlite3_column_int64(st, 4);
+	t.trend_score = score_trend(t.mention_count, hours, t.unique_authors, t.zaps);
+	t.velocity = t.previous_count > 0 ?
+	    (double)t.mention_count / (double)t.previous_count : NAN;
+	t.rank = 0;
+	return t;
+}
+
 int
 score_trending_compute(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
     struct trend **out, size_t *count)
 {
+	int64_t start = window_start(now, hours);
+	struct query_arg args[] = {
+		Q_INT(now), Q_INT(start), Q_INT(window_start(start, hours)), Q_INT(min_zaps), Q_END,
+	};
 	struct trend *t = NULL;
 	size_t n = 0, cap = 0, i;
-	int64_t start = window_start(now, hours);
 	sqlite3_stmt *st;
 	int rc;
 
 	*out = NULL, *count = 0;
-	if ((st = prepare(db, trending_sql)) == NULL)
+	if ((st = query_prepare(db, trending_sql, args)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, start);
-	sqlite3_bind_int64(st, 3, window_start(start, hours));
-	sqlite3_bind_int64(st, 4, min_zaps);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = query_step_row(st)) == 1) {
 		const char *tag = (const char *)sqlite3_column_text(st, 0);
 
 		if (tag == NULL)
@@ -697,19 +708,10 @@ score_trending_compute(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
 			cap = cap ? cap * 2 : 256;
 			t = xrealloc(t, cap * sizeof(*t));
 		}
-		t[n].hashtag = xstrdup(tag);
-		t[n].mention_count = sqlite3_column_int64(st, 1);
-		t[n].unique_authors = sqlite3_column_int64(st, 2);
-		t[n].zaps = sqlite3_column_int64(st, 3);
-		t[n].previous_count = sqlite3_column_int64(st, 4);
-		t[n].trend_score = score_trend(t[n].mention_count, hours,
-		    t[n].unique_authors, t[n].zaps);
-		t[n].velocity = t[n].previous_count > 0 ?
-		    (double)t[n].mention_count / (double)t[n].previous_count : NAN;
-		n++;
+		t[n++] = trend_row(st, tag, hours);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc != 0) {
 		score_trends_free(t, n);
 		return -1;
 	}
@@ -721,77 +723,76 @@ score_trending_compute(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
 	return 0;
 }
 
+/* trending_insert: one hashtag's trending_topics and trending_velocity rows. */
+static int
+trending_insert(sqlite3_stmt *topic, sqlite3_stmt *velocity, const struct trend *t,
+    const struct score_options *o)
+{
+	struct query_arg topic_row[] = {
+		Q_INT(o->now), Q_REAL(o->hours), Q_TEXT(t->hashtag), Q_INT(t->mention_count),
+		Q_INT(t->unique_authors), Q_INT(t->zaps), Q_REAL(t->trend_score), Q_INT(t->rank),
+		Q_END,
+	};
+	struct query_arg velocity_row[] = {
+		Q_INT(o->now), Q_REAL(o->hours), Q_TEXT(t->hashtag), Q_INT(t->previous_count),
+		Q_REAL(t->velocity), Q_END,
+	};
+
+	if (isnan(t->velocity))
+		velocity_row[4] = (struct query_arg)Q_NULL;
+	if (query_bind(topic, topic_row) != 0 || query_step_done(topic) != 0 ||
+	    query_bind(velocity, velocity_row) != 0 || query_step_done(velocity) != 0)
+		return -1;
+	return 0;
+}
+
+/* trending_write: replaces the window's stored rows by t, in one transaction. */
+static int
+trending_write(sqlite3 *db, const struct score_options *o, const struct trend *t, size_t n)
+{
+	struct query_arg window[] = { Q_INT(o->now), Q_REAL(o->hours), Q_END };
+	sqlite3_stmt *topic = NULL, *velocity = NULL;
+	size_t i;
+	int rc = -1;
+
+	/* A rerun with the same --now replaces its window whole. */
+	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
+	    query_exec(db, "DELETE FROM trending_topics WHERE window_end = ?1"
+	    " AND window_hours = ?2", window) != 0 ||
+	    query_exec(db, "DELETE FROM trending_velocity WHERE window_end = ?1"
+	    " AND window_hours = ?2", window) != 0 ||
+	    (topic = query_prepare(db, "INSERT INTO trending_topics (window_end, window_hours,"
+	    " hashtag, mention_count, unique_authors, zaps, trend_score, rank)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
+	    (velocity = query_prepare(db, "INSERT INTO trending_velocity (window_end,"
+	    " window_hours, hashtag, previous_count, velocity) VALUES (?, ?, ?, ?, ?)",
+	    NULL)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (trending_insert(topic, velocity, &t[i], o) != 0)
+			goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(topic);
+	sqlite3_finalize(velocity);
+	return rc == 0 ? query_exec(db, "COMMIT", NULL) : -1;
+}
+
 int
 score_trending(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct trend *t;
-	sqlite3_stmt *topic = NULL, *velocity = NULL, *clear = NULL;
-	size_t n, i;
+	size_t n;
+	int rc;
 
 	if (score_trending_compute(db, o->now, o->hours, o->min_zaps, &t, &n) != 0)
 		return rollback(db, sum);
-	if (exec(db, "BEGIN IMMEDIATE") != 0) {
-		score_trends_free(t, n);
-		return rollback(db, sum);
-	}
-	if ((topic = prepare(db, "INSERT INTO trending_topics (window_end, window_hours,"
-	    " hashtag, mention_count, unique_authors, zaps, trend_score, rank)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) == NULL ||
-	    (velocity = prepare(db, "INSERT INTO trending_velocity (window_end,"
-	    " window_hours, hashtag, previous_count, velocity) VALUES (?, ?, ?, ?, ?)")) == NULL)
-		goto fail;
-	/* A rerun with the same --now replaces its window whole. */
-	if ((clear = prepare(db, "DELETE FROM trending_topics WHERE window_end = ?1"
-	    " AND window_hours = ?2")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(clear, 1, o->now);
-	sqlite3_bind_double(clear, 2, o->hours);
-	if (step_done(clear) != 0)
-		goto fail;
-	sqlite3_finalize(clear);
-	if ((clear = prepare(db, "DELETE FROM trending_velocity WHERE window_end = ?1"
-	    " AND window_hours = ?2")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(clear, 1, o->now);
-	sqlite3_bind_double(clear, 2, o->hours);
-	if (step_done(clear) != 0)
-		goto fail;
-	for (i = 0; i < n; i++) {
-		sqlite3_bind_int64(topic, 1, o->now);
-		sqlite3_bind_double(topic, 2, o->hours);
-		sqlite3_bind_text(topic, 3, t[i].hashtag, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(topic, 4, t[i].mention_count);
-		sqlite3_bind_int64(topic, 5, t[i].unique_authors);
-		sqlite3_bind_int64(topic, 6, t[i].zaps);
-		sqlite3_bind_double(topic, 7, t[i].trend_score);
-		sqlite3_bind_int64(topic, 8, t[i].rank);
-		if (step_done(topic) != 0)
-			goto fail;
-		sqlite3_bind_int64(velocity, 1, o->now);
-		sqlite3_bind_double(velocity, 2, o->hours);
-		sqlite3_bind_text(velocity, 3, t[i].hashtag, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(velocity, 4, t[i].previous_count);
-		if (isnan(t[i].velocity))
-			sqlite3_bind_null(velocity, 5);
-		else
-			sqlite3_bind_double(velocity, 5, t[i].velocity);
-		if (step_done(velocity) != 0)
-			goto fail;
-	}
-	sqlite3_finalize(topic);
-	sqlite3_finalize(velocity);
-	sqlite3_finalize(clear);
+	rc = trending_write(db, o, t, n);
 	score_trends_free(t, n);
-	if (exec(db, "COMMIT") != 0)
+	if (rc != 0)
 		return rollback(db, sum);
 	sum->hashtags = n;
 	return 0;
-fail:
-	sqlite3_finalize(topic);
-	sqlite3_finalize(velocity);
-	sqlite3_finalize(clear);
-	score_trends_free(t, n);
-	return rollback(db, sum);
 }
 
 /* ---- users ---- */
@@ -804,26 +805,47 @@ struct user {
 	int64_t rank;
 };
 
-/* fill: runs sql (bound ?1 = now) whose rows are (pubkey, a, b, ...) and calls
- * set for each row whose pubkey is in the map. */
-static int
-fill(sqlite3 *db, const char *sql, int64_t now, struct keymap *m, struct user *u,
-    void (*set)(struct user *, sqlite3_stmt *))
-{
-	sqlite3_stmt *st = prepare(db, sql);
-	uint8_t k[32];
-	uint32_t i;
-	int rc;
+/* The follow graph of every known pubkey and each one's figures. */
+struct graph {
+	struct keymap m;          /* pubkey -> index 0..m.n-1 */
+	struct user *u;           /* m.n users */
+	uint32_t *src, *dst;      /* follow edges, follower -> followed */
+	size_t nedges, edges_cap;
+};
 
-	if (st == NULL)
+static void
+graph_free(struct graph *g)
+{
+	free(g->u);
+	free(g->src);
+	free(g->dst);
+	keymap_free(&g->m);
+}
+
+static int64_t
+engagement_received(const struct user *u)
+{
+	return u->replies + u->reposts + u->reactions + u->zaps;
+}
+
+/* Every pubkey the graph or the zaps know, in a fixed order (sorted), so
+ * ties in rank break the same way on every run. */
+static const char nodes_sql[] =
+    "SELECT pubkey FROM users WHERE first_seen <= ?1"
+    " UNION SELECT follower FROM follows UNION SELECT followed FROM follows"
+    " UNION SELECT recipient FROM zaps WHERE valid = 1 AND recipient IS NOT NULL"
+    " AND created_at <= ?1 ORDER BY 1";
+
+/* users_gather_nodes: every pubkey into g->m, and g->u for them. */
+static int
+users_gather_nodes(sqlite3 *db, int64_t now, struct graph *g)
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+
+	if (load_keys(db, nodes_sql, args, &g->m) != 0)
 		return -1;
-	if (sqlite3_bind_parameter_count(st) >= 1)
-		sqlite3_bind_int64(st, 1, now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (column_key(st, 0, k) == 0 && (i = keymap_get(m, k, 0)) != UINT32_MAX)
-			set(&u[i], st);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	g->u = xcalloc(g->m.n ? g->m.n : 1, sizeof(*g->u));
+	return 0;
 }
 
 static void set_followers(struct user *u, sqlite3_stmt *st) { u->followers = sqlite3_column_int64(st, 1); }
@@ -847,6 +869,125 @@ set_quality(struct user *u, sqlite3_stmt *st)
 	u->spam = sqlite3_column_double(st, 2);
 }
 
+/* Per-user figures: rows (pubkey, a, b) and what each sets (?1 = now). */
+static const struct {
+	const char *sql;
+	void (*set)(struct user *, sqlite3_stmt *);
+} figures[] = {
+	{ "SELECT followed, count(*) FROM follows GROUP BY followed", set_followers },
+	{ "SELECT follower, count(*) FROM follows GROUP BY follower", set_following },
+	{ "SELECT pubkey, count(*) FROM nostr_events WHERE kind = 1"
+	  " AND created_at <= ?1 GROUP BY pubkey", set_posts },
+	{ "SELECT e.pubkey, count(*) FROM replies r CROSS JOIN nostr_events e"
+	  " ON e.id = r.reply_to WHERE r.created_at <= ?1 GROUP BY e.pubkey", set_replies },
+	{ "SELECT e.pubkey, count(*) FROM reactions x CROSS JOIN nostr_events e"
+	  " ON e.id = x.target_id WHERE x.created_at <= ?1 GROUP BY e.pubkey", set_reactions },
+	{ "SELECT e.pubkey, count(*) FROM reposts p CROSS JOIN nostr_events e"
+	  " ON e.id = p.target_id WHERE p.created_at <= ?1 GROUP BY e.pubkey", set_reposts },
+	{ "SELECT recipient, count(*), coalesce(sum(sats), 0) FROM zaps"
+	  " WHERE valid = 1 AND created_at <= ?1 GROUP BY recipient", set_zaps },
+	{ "SELECT pubkey, avg(quality), avg(spam_score) FROM content_metrics"
+	  " WHERE computed_at = ?1 GROUP BY pubkey", set_quality },
+};
+
+/* fill: runs sql (?1 = now) and calls set for each row whose pubkey is in g. */
+static int
+fill(sqlite3 *db, const char *sql, int64_t now, struct graph *g,
+    void (*set)(struct user *, sqlite3_stmt *))
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, sql, args);
+	uint8_t k[32];
+	uint32_t i;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1)
+		if (query_key(st, 0, k) == 0 && (i = keymap_get(&g->m, k, 0)) != UINT32_MAX)
+			set(&g->u[i], st);
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* users_gather_figures: followers, posts, engagement, zaps, quality. */
+static int
+users_gather_figures(sqlite3 *db, int64_t now, struct graph *g)
+{
+	size_t f;
+
+	for (f = 0; f < sizeof(figures) / sizeof(figures[0]); f++)
+		if (fill(db, figures[f].sql, now, g, figures[f].set) != 0)
+			return -1;
+	return 0;
+}
+
+/* users_gather_edges: the follow edges between known pubkeys. */
+static int
+users_gather_edges(sqlite3 *db, struct graph *g)
+{
+	sqlite3_stmt *st = query_prepare(db, "SELECT follower, followed FROM follows", NULL);
+	uint8_t k[32], k2[32];
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		if (query_key(st, 0, k) != 0 || query_key(st, 1, k2) != 0)
+			continue;
+		if (g->nedges == g->edges_cap) {
+			g->edges_cap = g->edges_cap ? g->edges_cap * 2 : 4096;
+			g->src = xrealloc(g->src, g->edges_cap * sizeof(*g->src));
+			g->dst = xrealloc(g->dst, g->edges_cap * sizeof(*g->dst));
+		}
+		g->src[g->nedges] = keymap_get(&g->m, k, 0);
+		g->dst[g->nedges] = keymap_get(&g->m, k2, 0);
+		if (g->src[g->nedges] != UINT32_MAX && g->dst[g->nedges] != UINT32_MAX)
+			g->nedges++;
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* users_pagerank: each user's PageRank; returns the iterations it took. */
+static int
+users_pagerank(struct graph *g)
+{
+	size_t n = g->m.n, i;
+	double *pr = xcalloc(n ? n : 1, sizeof(*pr));
+	int steps;
+
+	steps = pagerank(n, g->src, g->dst, g->nedges, PAGERANK_DAMPING, PAGERANK_TOLERANCE,
+	    PAGERANK_MAX_ITERATIONS, pr);
+	for (i = 0; i < n; i++)
+		g->u[i].pagerank = pr[i];
+	free(pr);
+	return steps;
+}
+
+/* users_influence: each user's influence against the largest figures. */
+static void
+users_influence(struct graph *g)
+{
+	size_t n = g->m.n, i;
+	double max_pr = 0;
+	int64_t max_followers = 0, max_sats = 0, max_engagement = 0;
+
+	for (i = 0; i < n; i++) {
+		max_pr = fmax(max_pr, g->u[i].pagerank);
+		if (g->u[i].followers > max_followers)
+			max_followers = g->u[i].followers;
+		if (g->u[i].sats > max_sats)
+			max_sats = g->u[i].sats;
+		if (engagement_received(&g->u[i]) > max_engagement)
+			max_engagement = engagement_received(&g->u[i]);
+	}
+	for (i = 0; i < n; i++)
+		g->u[i].influence = score_influence(g->u[i].pagerank, n, max_pr,
+		    g->u[i].followers, max_followers, g->u[i].sats, max_sats,
+		    engagement_received(&g->u[i]), max_engagement);
+}
+
 static const struct user *rank_base;
 
 static int
@@ -859,197 +1000,108 @@ by_influence(const void *a, const void *b)
 	return i < j ? -1 : i > j;
 }
 
-/* Every pubkey the graph or the zaps know, in a fixed order (sorted), so
- * ties in rank break the same way on every run. */
-static const char nodes_sql[] =
-    "SELECT pubkey FROM users WHERE first_seen <= ?1"
-    " UNION SELECT follower FROM follows UNION SELECT followed FROM follows"
-    " UNION SELECT recipient FROM zaps WHERE valid = 1 AND recipient IS NOT NULL"
-    " AND created_at <= ?1 ORDER BY 1";
+/* users_rank: ranks 1.. by influence; nodes were read in pubkey order, so
+ * equal influence ranks by pubkey. */
+static void
+users_rank(struct graph *g)
+{
+	size_t n = g->m.n, i;
+	uint32_t *order = xcalloc(n ? n : 1, sizeof(*order));
+
+	for (i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	/* qsort has no context argument in C11: by_influence reads rank_base,
+	 * set only for the duration of the sort. */
+	rank_base = g->u;
+	qsort(order, n, sizeof(*order), by_influence);
+	rank_base = NULL;
+	for (i = 0; i < n; i++)
+		g->u[order[i]].rank = (int64_t)i + 1;
+	free(order);
+}
+
+/* user_insert: user i's user_metrics and user_influence rows. */
+static int
+user_insert(sqlite3_stmt *ins, sqlite3_stmt *inf, const struct graph *g, size_t i,
+    int64_t now)
+{
+	const struct user *u = &g->u[i];
+	char pk[65];
+
+	hex_encode(g->m.keys[i], 32, pk);
+	{
+		struct query_arg metrics[] = {
+			Q_TEXT(pk), Q_INT(now), Q_INT(u->followers), Q_INT(u->following),
+			Q_INT(u->posts), Q_INT(u->replies), Q_INT(u->reactions), Q_INT(u->reposts),
+			Q_INT(u->zaps), Q_INT(u->sats), Q_REAL(u->influence), Q_REAL(u->quality),
+			Q_REAL(u->spam), Q_END,
+		};
+		struct query_arg influence[] = {
+			Q_TEXT(pk), Q_INT(now), Q_REAL(u->pagerank), Q_INT(engagement_received(u)),
+			Q_INT(u->rank), Q_END,
+		};
+
+		if (query_bind(ins, metrics) != 0 || query_step_done(ins) != 0 ||
+		    query_bind(inf, influence) != 0 || query_step_done(inf) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* users_write: replaces user_metrics and user_influence by g's users, in
+ * one transaction; users the graph no longer holds keep no stale figures. */
+static int
+users_write(sqlite3 *db, const struct graph *g, int64_t now)
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	sqlite3_stmt *ins = NULL, *inf = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
+	    (ins = query_prepare(db, "INSERT OR REPLACE INTO user_metrics (pubkey, computed_at,"
+	    " followers, following, posts, replies_received, reactions_received,"
+	    " reposts_received, zaps_received, zap_sats_received, influence, quality,"
+	    " spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
+	    (inf = query_prepare(db, "INSERT OR REPLACE INTO user_influence (pubkey,"
+	    " computed_at, pagerank, engagement, rank) VALUES (?, ?, ?, ?, ?)", NULL)) == NULL)
+		goto out;
+	for (i = 0; i < g->m.n; i++)
+		if (user_insert(ins, inf, g, i, now) != 0)
+			goto out;
+	if (query_exec(db, "DELETE FROM user_metrics WHERE computed_at <> ?1", args) != 0 ||
+	    query_exec(db, "DELETE FROM user_influence WHERE computed_at <> ?1", args) != 0)
+		goto out;
+	rc = 0;
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(inf);
+	return rc == 0 ? query_exec(db, "COMMIT", NULL) : -1;
+}
 
 int
 score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
-	struct keymap m = { 0 };
-	struct user *u = NULL;
-	uint32_t *src = NULL, *dst = NULL, *order = NULL;
-	size_t nedges = 0, edges_cap = 0, n, i;
-	double max_pr = 0;
-	int64_t max_followers = 0, max_sats = 0, max_engagement = 0;
-	sqlite3_stmt *st = NULL, *ins = NULL, *inf = NULL;
-	uint8_t k[32], k2[32];
-	int rc, steps;
+	struct graph g = { 0 };
+	int steps;
 
-	if ((st = prepare(db, nodes_sql)) == NULL)
+	if (users_gather_nodes(db, o->now, &g) != 0 ||
+	    users_gather_figures(db, o->now, &g) != 0 ||
+	    users_gather_edges(db, &g) != 0) {
+		graph_free(&g);
 		return rollback(db, sum);
-	sqlite3_bind_int64(st, 1, o->now);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (column_key(st, 0, k) == 0)
-			keymap_get(&m, k, 1);
-	if (rc != SQLITE_DONE)
-		rollback(db, sum);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE)
-		goto fail_read;
-	n = m.n;
-	u = xcalloc(n ? n : 1, sizeof(*u));
-
-	if (fill(db, "SELECT followed, count(*) FROM follows GROUP BY followed",
-	    o->now, &m, u, set_followers) != 0 ||
-	    fill(db, "SELECT follower, count(*) FROM follows GROUP BY follower",
-	    o->now, &m, u, set_following) != 0 ||
-	    fill(db, "SELECT pubkey, count(*) FROM nostr_events WHERE kind = 1"
-	    " AND created_at <= ?1 GROUP BY pubkey", o->now, &m, u, set_posts) != 0 ||
-	    fill(db, "SELECT e.pubkey, count(*) FROM replies r CROSS JOIN nostr_events e"
-	    " ON e.id = r.reply_to WHERE r.created_at <= ?1 GROUP BY e.pubkey",
-	    o->now, &m, u, set_replies) != 0 ||
-	    fill(db, "SELECT e.pubkey, count(*) FROM reactions x CROSS JOIN nostr_events e"
-	    " ON e.id = x.target_id WHERE x.created_at <= ?1 GROUP BY e.pubkey",
-	    o->now, &m, u, set_reactions) != 0 ||
-	    fill(db, "SELECT e.pubkey, count(*) FROM reposts p CROSS JOIN nostr_events e"
-	    " ON e.id = p.target_id WHERE p.created_at <= ?1 GROUP BY e.pubkey",
-	    o->now, &m, u, set_reposts) != 0 ||
-	    fill(db, "SELECT recipient, count(*), coalesce(sum(sats), 0) FROM zaps"
-	    " WHERE valid = 1 AND created_at <= ?1 GROUP BY recipient",
-	    o->now, &m, u, set_zaps) != 0 ||
-	    fill(db, "SELECT pubkey, avg(quality), avg(spam_score) FROM content_metrics"
-	    " WHERE computed_at = ?1 GROUP BY pubkey", o->now, &m, u, set_quality) != 0) {
-		rollback(db, sum);
-		goto fail_read;
 	}
-
-	if ((st = prepare(db, "SELECT follower, followed FROM follows")) == NULL) {
-		rollback(db, sum);
-		goto fail_read;
+	steps = users_pagerank(&g);
+	users_influence(&g);
+	users_rank(&g);
+	if (users_write(db, &g, o->now) != 0) {
+		graph_free(&g);
+		return rollback(db, sum);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (column_key(st, 0, k) != 0 || column_key(st, 1, k2) != 0)
-			continue;
-		if (nedges == edges_cap) {
-			edges_cap = edges_cap ? edges_cap * 2 : 4096;
-			src = xrealloc(src, edges_cap * sizeof(*src));
-			dst = xrealloc(dst, edges_cap * sizeof(*dst));
-		}
-		src[nedges] = keymap_get(&m, k, 0);
-		dst[nedges] = keymap_get(&m, k2, 0);
-		if (src[nedges] != UINT32_MAX && dst[nedges] != UINT32_MAX)
-			nedges++;
-	}
-	if (rc != SQLITE_DONE)
-		rollback(db, sum);
-	sqlite3_finalize(st);
-	st = NULL;
-	if (rc != SQLITE_DONE)
-		goto fail_read;
-
-	{
-		double *pr = xcalloc(n ? n : 1, sizeof(*pr));
-
-		steps = pagerank(n, src, dst, nedges, PAGERANK_DAMPING, PAGERANK_TOLERANCE,
-		    PAGERANK_MAX_ITERATIONS, pr);
-		for (i = 0; i < n; i++)
-			u[i].pagerank = pr[i];
-		free(pr);
-	}
-	for (i = 0; i < n; i++) {
-		int64_t e = u[i].replies + u[i].reposts + u[i].reactions + u[i].zaps;
-
-		max_pr = fmax(max_pr, u[i].pagerank);
-		if (u[i].followers > max_followers)
-			max_followers = u[i].followers;
-		if (u[i].sats > max_sats)
-			max_sats = u[i].sats;
-		if (e > max_engagement)
-			max_engagement = e;
-	}
-	order = xcalloc(n ? n : 1, sizeof(*order));
-	for (i = 0; i < n; i++) {
-		u[i].influence = score_influence(u[i].pagerank, n, max_pr, u[i].followers,
-		    max_followers, u[i].sats, max_sats,
-		    u[i].replies + u[i].reposts + u[i].reactions + u[i].zaps, max_engagement);
-		order[i] = (uint32_t)i;
-	}
-	/* Nodes were read in pubkey order, so equal influence ranks by pubkey. */
-	rank_base = u;
-	qsort(order, n, sizeof(*order), by_influence);
-	rank_base = NULL;
-	for (i = 0; i < n; i++)
-		u[order[i]].rank = (int64_t)i + 1;
-
-	if (exec(db, "BEGIN IMMEDIATE") != 0) {
-		rollback(db, sum);
-		goto fail_read;
-	}
-	if ((ins = prepare(db, "INSERT OR REPLACE INTO user_metrics (pubkey, computed_at,"
-	    " followers, following, posts, replies_received, reactions_received,"
-	    " reposts_received, zaps_received, zap_sats_received, influence, quality,"
-	    " spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL ||
-	    (inf = prepare(db, "INSERT OR REPLACE INTO user_influence (pubkey,"
-	    " computed_at, pagerank, engagement, rank) VALUES (?, ?, ?, ?, ?)")) == NULL)
-		goto fail_write;
-	for (i = 0; i < n; i++) {
-		char pk[65];
-
-		hex_encode(m.keys[i], 32, pk);
-		sqlite3_bind_text(ins, 1, pk, 64, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(ins, 2, o->now);
-		sqlite3_bind_int64(ins, 3, u[i].followers);
-		sqlite3_bind_int64(ins, 4, u[i].following);
-		sqlite3_bind_int64(ins, 5, u[i].posts);
-		sqlite3_bind_int64(ins, 6, u[i].replies);
-		sqlite3_bind_int64(ins, 7, u[i].reactions);
-		sqlite3_bind_int64(ins, 8, u[i].reposts);
-		sqlite3_bind_int64(ins, 9, u[i].zaps);
-		sqlite3_bind_int64(ins, 10, u[i].sats);
-		sqlite3_bind_double(ins, 11, u[i].influence);
-		sqlite3_bind_double(ins, 12, u[i].quality);
-		sqlite3_bind_double(ins, 13, u[i].spam);
-		if (step_done(ins) != 0)
-			goto fail_write;
-		sqlite3_bind_text(inf, 1, pk, 64, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(inf, 2, o->now);
-		sqlite3_bind_double(inf, 3, u[i].pagerank);
-		sqlite3_bind_int64(inf, 4, u[i].replies + u[i].reposts + u[i].reactions + u[i].zaps);
-		sqlite3_bind_int64(inf, 5, u[i].rank);
-		if (step_done(inf) != 0)
-			goto fail_write;
-	}
-	sqlite3_finalize(ins);
-	sqlite3_finalize(inf);
-	ins = inf = NULL;
-	/* Users the graph no longer holds keep no stale figures. */
-	if ((st = prepare(db, "DELETE FROM user_metrics WHERE computed_at <> ?1")) == NULL)
-		goto fail_write;
-	sqlite3_bind_int64(st, 1, o->now);
-	if (step_done(st) != 0)
-		goto fail_write;
-	sqlite3_finalize(st);
-	if ((st = prepare(db, "DELETE FROM user_influence WHERE computed_at <> ?1")) == NULL)
-		goto fail_write;
-	sqlite3_bind_int64(st, 1, o->now);
-	if (step_done(st) != 0)
-		goto fail_write;
-	sqlite3_finalize(st);
-	st = NULL;
-	if (exec(db, "COMMIT") != 0)
-		goto fail_write;
-	sum->users = n;
+	sum->users = g.m.n;
 	sum->pagerank_steps = steps;
-	free(u), free(src), free(dst), free(order);
-	keymap_free(&m);
+	graph_free(&g);
 	return 0;
-fail_write:
-	sqlite3_finalize(ins);
-	sqlite3_finalize(inf);
-	sqlite3_finalize(st);
-	rollback(db, sum);
-	st = NULL;
-fail_read:
-	sqlite3_finalize(st);
-	free(u), free(src), free(dst), free(order);
-	keymap_free(&m);
-	return -1;
 }
 
 /* ---- network ---- */
@@ -1060,6 +1112,7 @@ struct window {
 	int64_t active, new_users, total_users;
 };
 
+/* window_figures: the figures of the window of hours ending at w->end. */
 static int
 window_figures(sqlite3 *db, struct window *w, double hours)
 {
@@ -1072,44 +1125,55 @@ window_figures(sqlite3 *db, struct window *w, double hours)
 		"SELECT (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
 		" (SELECT count(*) FROM users WHERE first_seen <= ?2)",
 	};
-	size_t q;
+	int64_t *const into[][5] = {
+		{ &w->events, &w->posts, &w->reactions, &w->reposts, &w->active },
+		{ &w->zaps, &w->sats, NULL, NULL, NULL },
+		{ &w->new_users, &w->total_users, NULL, NULL, NULL },
+	};
+	struct query_arg args[] = { Q_INT(window_start(w->end, hours)), Q_INT(w->end), Q_END };
+	size_t q, c;
 
 	for (q = 0; q < 3; q++) {
-		sqlite3_stmt *st = prepare(db, sql[q]);
+		sqlite3_stmt *st = query_prepare(db, sql[q], args);
 
 		if (st == NULL)
 			return -1;
-		sqlite3_bind_int64(st, 1, window_start(w->end, hours));
-		sqlite3_bind_int64(st, 2, w->end);
-		if (sqlite3_step(st) != SQLITE_ROW) {
+		if (query_step_row(st) != 1) {
 			sqlite3_finalize(st);
 			return -1;
 		}
-		if (q == 0) {
-			w->events = sqlite3_column_int64(st, 0);
-			w->posts = sqlite3_column_int64(st, 1);
-			w->reactions = sqlite3_column_int64(st, 2);
-			w->reposts = sqlite3_column_int64(st, 3);
-			w->active = sqlite3_column_int64(st, 4);
-		} else if (q == 1) {
-			w->zaps = sqlite3_column_int64(st, 0);
-			w->sats = sqlite3_column_int64(st, 1);
-		} else {
-			w->new_users = sqlite3_column_int64(st, 0);
-			w->total_users = sqlite3_column_int64(st, 1);
-		}
+		for (c = 0; c < 5 && into[q][c] != NULL; c++)
+			*into[q][c] = sqlite3_column_int64(st, (int)c);
 		sqlite3_finalize(st);
 	}
 	return 0;
 }
 
-static void
-bind_growth(sqlite3_stmt *st, int col, int64_t cur, int64_t prev)
+/* growth: cur against prev (NULL when there is no prev to compare with). */
+static struct query_arg
+growth(int64_t cur, int64_t prev)
 {
+	struct query_arg none = Q_NULL, v = Q_REAL(0);
+
 	if (prev == 0)
-		sqlite3_bind_null(st, col);
-	else
-		sqlite3_bind_double(st, col, (double)cur / (double)prev - 1.0);
+		return none;
+	v.r = (double)cur / (double)prev - 1.0;
+	return v;
+}
+
+/* network_insert: the network_stats row of window w (prev: the one before). */
+static int
+network_insert(sqlite3_stmt *st, const struct window *w, const struct window *prev,
+    double hours)
+{
+	struct query_arg row[] = {
+		Q_INT(w->end), Q_REAL(hours), Q_INT(w->events), Q_INT(w->posts),
+		Q_INT(w->reactions), Q_INT(w->reposts), Q_INT(w->zaps), Q_INT(w->sats),
+		Q_INT(w->active), Q_INT(w->new_users), Q_INT(w->total_users),
+		growth(w->events, prev->events), growth(w->active, prev->active), Q_END,
+	};
+
+	return query_bind(st, row) == 0 && query_step_done(st) == 0 ? 0 : -1;
 }
 
 /* Series written per run: the last 24 hours hour by hour, the last 30 days
@@ -1124,12 +1188,12 @@ score_network(sqlite3 *db, const struct score_options *o, struct score_summary *
 	size_t s, rows = 0;
 	int i;
 
-	if (exec(db, "BEGIN IMMEDIATE") != 0)
+	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0)
 		return rollback(db, sum);
-	if ((st = prepare(db, "INSERT OR REPLACE INTO network_stats (window_end,"
+	if ((st = query_prepare(db, "INSERT OR REPLACE INTO network_stats (window_end,"
 	    " window_hours, events, posts, reactions, reposts, zaps, zap_sats,"
 	    " active_users, new_users, total_users, events_growth, users_growth)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) == NULL)
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL)
 		return rollback(db, sum);
 	for (s = 0; s < sizeof(series) / sizeof(series[0]); s++) {
 		for (i = 0; i <= series[s].count; i++) {
@@ -1138,27 +1202,12 @@ score_network(sqlite3 *db, const struct score_options *o, struct score_summary *
 			if (window_figures(db, &w[i], series[s].hours) != 0)
 				goto fail;
 		}
-		for (i = 0; i < series[s].count; i++) {
-			sqlite3_bind_int64(st, 1, w[i].end);
-			sqlite3_bind_double(st, 2, series[s].hours);
-			sqlite3_bind_int64(st, 3, w[i].events);
-			sqlite3_bind_int64(st, 4, w[i].posts);
-			sqlite3_bind_int64(st, 5, w[i].reactions);
-			sqlite3_bind_int64(st, 6, w[i].reposts);
-			sqlite3_bind_int64(st, 7, w[i].zaps);
-			sqlite3_bind_int64(st, 8, w[i].sats);
-			sqlite3_bind_int64(st, 9, w[i].active);
-			sqlite3_bind_int64(st, 10, w[i].new_users);
-			sqlite3_bind_int64(st, 11, w[i].total_users);
-			bind_growth(st, 12, w[i].events, w[i + 1].events);
-			bind_growth(st, 13, w[i].active, w[i + 1].active);
-			if (step_done(st) != 0)
+		for (i = 0; i < series[s].count; i++, rows++)
+			if (network_insert(st, &w[i], &w[i + 1], series[s].hours) != 0)
 				goto fail;
-			rows++;
-		}
 	}
 	sqlite3_finalize(st);
-	if (exec(db, "COMMIT") != 0)
+	if (query_exec(db, "COMMIT", NULL) != 0)
 		return rollback(db, sum);
 	sum->windows = rows;
 	return 0;

@@ -12,7 +12,9 @@
 #include "base/hex.h"
 #include "render/html.h"
 #include "nostr/nip19.h"
+#include "render/report.h"
 #include "render/svg.h"
+#include "store/query.h"
 
 /*
  * The style sheet and script are constants: the page's CSP carries their
@@ -117,10 +119,12 @@ static const char *const view_names[] = {
 struct ctx {
 	sqlite3 *db;
 	struct buf *out;
+	struct report_options o;  /* now, hours (the window), limit, wide */
 	int64_t now;       /* reference time */
 	int64_t since;     /* now - hours: the window is (since, now] */
 	double hours;
-	int64_t limit;
+	struct table *stats;       /* report_stats of the window */
+	struct table *prev_stats;  /* report_stats of the window before */
 	int failed;        /* an SQLite error happened */
 	char error[256];   /* its message, kept past the ROLLBACK */
 };
@@ -155,98 +159,111 @@ bars_free(struct bars *b)
 	b->n = b->cap = 0;
 }
 
-/* fail: remembers the first SQLite error; later queries are skipped. */
-static void
-fail(struct ctx *c)
+/* got: t, a report table; NULL after an SQLite error, whose first message
+ * is kept (the page is then not published). */
+static struct table *
+got(struct ctx *c, struct table *t)
 {
-	if (!c->failed)
+	if (t == NULL && !c->failed) {
 		snprintf(c->error, sizeof c->error, "%s", sqlite3_errmsg(c->db));
-	c->failed = 1;
-}
-
-/*
- * prepare: compiles sql and binds the named parameters it uses: :now,
- * :since, :limit, :prev (start of the window before), and for time series
- * :base and :step (see series_load).  NULL after an error, which is
- * remembered in c->failed.
- */
-static sqlite3_stmt *
-prepare(struct ctx *c, const char *sql, int64_t base, int64_t step_s)
-{
-	sqlite3_stmt *st;
-	int i;
-
-	if (c->failed)
-		return NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		fail(c);
-		return NULL;
+		c->failed = 1;
 	}
-	if ((i = sqlite3_bind_parameter_index(st, ":now")))
-		sqlite3_bind_int64(st, i, c->now);
-	if ((i = sqlite3_bind_parameter_index(st, ":since")))
-		sqlite3_bind_int64(st, i, c->since);
-	if ((i = sqlite3_bind_parameter_index(st, ":prev")))
-		sqlite3_bind_int64(st, i, c->since - (c->now - c->since));
-	if ((i = sqlite3_bind_parameter_index(st, ":limit")))
-		sqlite3_bind_int64(st, i, c->limit);
-	if ((i = sqlite3_bind_parameter_index(st, ":base")))
-		sqlite3_bind_int64(st, i, base);
-	if ((i = sqlite3_bind_parameter_index(st, ":step")))
-		sqlite3_bind_int64(st, i, step_s);
-	return st;
+	return t;
 }
 
-/* step: 1 for a row, 0 at the end or after an error (then c->failed is set). */
-static int
-step(struct ctx *c, sqlite3_stmt *st)
+/* The report tables, read by column name; a missing table or column reads
+ * as NULL, so a failed query renders as an empty view. */
+static size_t
+nrows(const struct table *t)
 {
-	int rc;
-
-	if (st == NULL)
-		return 0;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		return 1;
-	if (rc != SQLITE_DONE)
-		fail(c);
-	return 0;
+	return t != NULL ? t->nrows : 0;
 }
 
+static const struct cell *
+cell(const struct table *t, size_t r, const char *col)
+{
+	int i = t != NULL && r < t->nrows ? table_column(t, col) : -1;
+
+	return i < 0 ? NULL : table_cell(t, r, (size_t)i);
+}
+
+static int
+is_null(const struct table *t, size_t r, const char *col)
+{
+	const struct cell *v = cell(t, r, col);
+
+	return v == NULL || v->type == CELL_NULL;
+}
+
+static double
+num(const struct table *t, size_t r, const char *col)
+{
+	const struct cell *v = cell(t, r, col);
+
+	return v == NULL ? 0 : v->type == CELL_INT ? (double)v->i :
+	    v->type == CELL_REAL ? v->r : 0;
+}
+
+static int64_t
+int_of(const struct table *t, size_t r, const char *col)
+{
+	const struct cell *v = cell(t, r, col);
+
+	return v == NULL ? 0 : v->type == CELL_INT ? v->i :
+	    v->type == CELL_REAL ? (int64_t)v->r : 0;
+}
 
 static const char *
-col_text(sqlite3_stmt *st, int i)
+txt(const struct table *t, size_t r, const char *col)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const struct cell *v = cell(t, r, col);
 
-	return s ? (const char *)s : NULL;
+	return v != NULL && v->type == CELL_TEXT ? v->text : NULL;
 }
 
 /*
- * put_column: column i of the row, escaped and cut to max_chars, by its
- * byte length: note content may hold U+0000, which a C string would end at.
+ * put_text: the text of a cell, escaped and cut to max_chars, by its byte
+ * length: note content may hold U+0000, which a C string would end at.
  */
 static void
-put_column(struct buf *out, sqlite3_stmt *st, int i, size_t max_chars)
+put_text(struct buf *out, const struct table *t, size_t r, const char *col,
+    size_t max_chars)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
+	const struct cell *v = cell(t, r, col);
 
-	if (s != NULL)
-		html_escape_cut(out, (const char *)s, (size_t)sqlite3_column_bytes(st, i),
-		    max_chars);
+	if (v != NULL && v->type == CELL_TEXT)
+		html_escape_cut(out, v->text, v->len, max_chars);
 }
 
-/* query_int: the first column of the first row of sql, or dflt. */
-static int64_t
-query_int(struct ctx *c, const char *sql, int64_t dflt)
+/*
+ * put_data: ` data-COL="value"` for a cell (nothing for NULL): the figure
+ * as nostr-report -f json prints it (integers whole, reals to 15 digits,
+ * text escaped), so that programs can read the page's figures without
+ * parsing its prose (tests/dashboard-parity.bats).
+ */
+static void
+put_data(struct buf *out, const struct table *t, size_t r, const char *col)
 {
-	sqlite3_stmt *st = prepare(c, sql, 0, 0);
-	int64_t v = dflt;
+	const struct cell *v = cell(t, r, col);
 
-	if (step(c, st) && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	if (v == NULL || v->type == CELL_NULL)
+		return;
+	buf_printf(out, " data-%s=\"", col);
+	if (v->type == CELL_INT)
+		buf_printf(out, "%lld", (long long)v->i);
+	else if (v->type == CELL_REAL)
+		buf_printf(out, "%.15g", v->r);
+	else
+		html_escape(out, v->text, v->len);
+	buf_putc(out, '"');
+}
+
+/* put_row_data: put_data for each of the NULL-ended cols. */
+static void
+put_row_data(struct buf *out, const struct table *t, size_t r, const char *const *cols)
+{
+	for (; *cols != NULL; cols++)
+		put_data(out, t, r, *cols);
 }
 
 static void
@@ -319,6 +336,22 @@ put_person(struct buf *out, const char *pubkey, const char *name)
 	buf_puts(out, "</bdi>");
 }
 
+/* person_label: a chart label for a person: the name, else "npub1abc…wxyz"
+ * (charts have room for less than a table), into label. */
+static void
+person_label(struct buf *label, const char *pubkey, const char *name)
+{
+	char full[NIP19_KEY_BUFSIZE], shown[NIP19_KEY_BUFSIZE];
+
+	buf_reset(label);
+	if (name != NULL && *name != '\0')
+		buf_puts(label, name);
+	else if (entity_short(pubkey, NIP19_NPUB, full, shown) == 0)
+		buf_printf(label, "%.8s\xe2\x80\xa6%s", full, full + strlen(full) - 4);
+	else
+		buf_puts(label, pubkey ? pubkey : "");
+}
+
 /* put_growth: "+12% vs prior 24 h" (short enough for a phone card), coloured;
  * nothing to compare: a dash. */
 static void
@@ -358,41 +391,28 @@ hint(struct buf *out, const char *text)
 	buf_puts(out, "</p>");
 }
 
-/*
- * Time series: n buckets of step seconds ending at `now`, bucket b holding
- * (base + b*step, base + (b+1)*step] with base = now - n*step, shown at its
- * start.  Rolling buckets rather than calendar hours and days, so the last
- * point is a whole bucket like the others, not a half-filled one that looks
- * like a collapse.  The SQL gets :base and returns (bucket, value) rows;
- * empty buckets stay 0.
- */
+/* A time series (report_series) as chart points and, for sparklines, values. */
 struct series {
 	struct svg_point *p;
-	double *v;  /* the values alone, for sparklines */
+	double *v;
 	size_t n;
 };
 
 static void
-series_load(struct ctx *c, struct series *s, const char *sql, size_t n, int64_t step_s)
+series_load(struct ctx *c, struct series *s, enum report_series which, size_t n,
+    int64_t step_s)
 {
-	int64_t base = c->now - (int64_t)n * step_s, b;
-	sqlite3_stmt *st;
+	struct table *t = got(c, report_series(c->db, &c->o, which, n, step_s));
 	size_t i;
 
-	s->n = n;
-	s->p = xcalloc(n, sizeof *s->p);
-	s->v = xcalloc(n, sizeof *s->v);
-	for (i = 0; i < n; i++)
-		s->p[i].time = base + (int64_t)i * step_s;
-	st = prepare(c, sql, base, step_s);
-	while (step(c, st)) {
-		b = sqlite3_column_int64(st, 0);
-		if (b >= 0 && b < (int64_t)n) {
-			s->p[b].value = sqlite3_column_double(st, 1);
-			s->v[b] = s->p[b].value;
-		}
+	s->n = nrows(t);
+	s->p = xcalloc(s->n ? s->n : 1, sizeof *s->p);
+	s->v = xcalloc(s->n ? s->n : 1, sizeof *s->v);
+	for (i = 0; i < s->n; i++) {
+		s->p[i].time = int_of(t, i, "time");
+		s->p[i].value = s->v[i] = num(t, i, "value");
 	}
-	sqlite3_finalize(st);
+	table_free(t);
 }
 
 static void
@@ -422,20 +442,26 @@ card_title(struct buf *title, const char *label, double hours)
 	buf_puts(title, " h");
 }
 
-/* A metric card: label, big number, growth against the window before, sparkline. */
+/*
+ * card: a metric card for the stats figure `figure`: label, big number and,
+ * with growth, the change against the window before and a sparkline.  The
+ * card carries the figure's name and value as data-figure and data-value.
+ */
 static void
-card(struct ctx *c, const char *label, int64_t value, int64_t prev, int growth,
+card(struct ctx *c, const char *label, const char *figure, int growth,
     const struct series *spark, const char *spark_title)
 {
 	struct buf *out = c->out;
+	int64_t value = int_of(c->stats, 0, figure);
 
-	buf_puts(out, "<div class=\"card\"><div class=\"k\">");
+	buf_printf(out, "<div class=\"card\" data-figure=\"%s\" data-value=\"%lld\">"
+	    "<div class=\"k\">", figure, (long long)value);
 	html_escape_str(out, label);
 	buf_puts(out, "</div><div class=\"v\">");
 	svg_number(out, (double)value);
 	buf_puts(out, "</div>");
 	if (growth)
-		put_growth(c, value, prev);
+		put_growth(c, value, int_of(c->prev_stats, 0, figure));
 	if (spark != NULL)
 		svg_sparkline(out, spark_title, spark->v, spark->n);
 	buf_puts(out, "</div>");
@@ -448,70 +474,46 @@ view_begin(struct buf *out, size_t i)
 	    "<h2 id=\"h-%s\">%s</h2>", view_ids[i], view_ids[i], view_ids[i], view_names[i]);
 }
 
+/* overview_cards: the window's figures against the window before, and totals. */
+static void
+overview_cards(struct ctx *c, const struct series *ev, const struct series *au,
+    const struct series *nu, const struct series *zs)
+{
+	struct buf title = BUF_INIT;
+
+	buf_puts(c->out, "<div class=\"cards\">");
+	card_title(&title, "Events in the last", c->hours);
+	card(c, title.data, "events.window", 1, ev, "Events per hour");
+	card_title(&title, "Active users, last", c->hours);
+	card(c, title.data, "users.active", 1, au, "Active users per hour");
+	card_title(&title, "New users, last", c->hours);
+	card(c, title.data, "users.new", 1, nu, "New users per hour");
+	card_title(&title, "Zapped sats, last", c->hours);
+	card(c, title.data, "window_zap_sats", 1, zs, "Sats per hour");
+	card(c, "Events stored", "events.total", 0, NULL, NULL);
+	card(c, "Users known", "users.total", 0, NULL, NULL);
+	card(c, "Valid zaps", "zaps.total", 0, NULL, NULL);
+	card(c, "Relays seen", "relays.total", 0, NULL, NULL);
+	buf_puts(c->out, "</div>");
+	buf_free(&title);
+}
+
 static void
 view_overview(struct ctx *c)
 {
-	static const char hourly_events[] =
-	    "SELECT (created_at - :base - 1) / :step, count(*) FROM nostr_events "
-	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
-	static const char hourly_authors[] =
-	    "SELECT (created_at - :base - 1) / :step, count(DISTINCT pubkey) FROM nostr_events "
-	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
-	static const char hourly_new[] =
-	    "SELECT (first_seen - :base - 1) / :step, count(*) FROM users "
-	    "WHERE first_seen > :base AND first_seen <= :now GROUP BY 1";
-	static const char hourly_sats[] =
-	    "SELECT (created_at - :base - 1) / :step, coalesce(sum(sats), 0) FROM zaps "
-	    "WHERE valid = 1 AND created_at > :base AND created_at <= :now GROUP BY 1";
-	static const char daily_events[] =
-	    "SELECT (created_at - :base - 1) / :step, count(*) FROM nostr_events "
-	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	struct series ev, au, nu, zs, daily;
 	struct buf *out = c->out;
 	size_t nh = hourly_buckets(c);
-	struct buf title = BUF_INIT;
 
-	series_load(c, &ev, hourly_events, nh, 3600);
-	series_load(c, &au, hourly_authors, nh, 3600);
-	series_load(c, &nu, hourly_new, nh, 3600);
-	series_load(c, &zs, hourly_sats, nh, 3600);
-	series_load(c, &daily, daily_events, DASHBOARD_DAYS, 86400);
+	series_load(c, &ev, REPORT_SERIES_EVENTS, nh, 3600);
+	series_load(c, &au, REPORT_SERIES_AUTHORS, nh, 3600);
+	series_load(c, &nu, REPORT_SERIES_NEW_USERS, nh, 3600);
+	series_load(c, &zs, REPORT_SERIES_ZAP_SATS, nh, 3600);
+	series_load(c, &daily, REPORT_SERIES_EVENTS, DASHBOARD_DAYS, 86400);
 
 	view_begin(out, 0);
-	buf_puts(out, "<div class=\"cards\">");
-	card_title(&title, "Events in the last", c->hours);
-	card(c, title.data,
-	    query_int(c, "SELECT count(*) FROM nostr_events WHERE created_at > :since "
-		"AND created_at <= :now", 0),
-	    query_int(c, "SELECT count(*) FROM nostr_events WHERE created_at > :prev "
-		"AND created_at <= :since", 0), 1, &ev, "Events per hour");
-	card_title(&title, "Active users, last", c->hours);
-	card(c, title.data,
-	    query_int(c, "SELECT count(DISTINCT pubkey) FROM nostr_events WHERE "
-		"created_at > :since AND created_at <= :now", 0),
-	    query_int(c, "SELECT count(DISTINCT pubkey) FROM nostr_events WHERE "
-		"created_at > :prev AND created_at <= :since", 0), 1, &au,
-	    "Active users per hour");
-	card_title(&title, "New users, last", c->hours);
-	card(c, title.data,
-	    query_int(c, "SELECT count(*) FROM users WHERE first_seen > :since "
-		"AND first_seen <= :now", 0),
-	    query_int(c, "SELECT count(*) FROM users WHERE first_seen > :prev "
-		"AND first_seen <= :since", 0), 1, &nu, "New users per hour");
-	card_title(&title, "Zapped sats, last", c->hours);
-	card(c, title.data,
-	    query_int(c, "SELECT coalesce(sum(sats), 0) FROM zaps WHERE valid = 1 AND "
-		"created_at > :since AND created_at <= :now", 0),
-	    query_int(c, "SELECT coalesce(sum(sats), 0) FROM zaps WHERE valid = 1 AND "
-		"created_at > :prev AND created_at <= :since", 0), 1, &zs, "Sats per hour");
-	card(c, "Events stored", query_int(c, "SELECT count(*) FROM nostr_events", 0), 0, 0,
-	    NULL, NULL);
-	card(c, "Users known", query_int(c, "SELECT count(*) FROM users", 0), 0, 0, NULL, NULL);
-	card(c, "Valid zaps", query_int(c, "SELECT count(*) FROM zaps WHERE valid = 1", 0), 0, 0,
-	    NULL, NULL);
-	card(c, "Relays seen", query_int(c, "SELECT count(DISTINCT relay) FROM relay_metrics", 0),
-	    0, 0, NULL, NULL);
-	buf_puts(out, "</div><div class=\"grid\">");
+	overview_cards(c, &ev, &au, &nu, &zs);
+	buf_puts(out, "<div class=\"grid\">");
 	panel_begin(out, "Events per hour");
 	svg_line_chart(out, "Events per hour", ev.p, ev.n, SVG_HOURLY, "events");
 	buf_puts(out, "</div>");
@@ -523,88 +525,61 @@ view_overview(struct ctx *c)
 	series_free(&nu);
 	series_free(&zs);
 	series_free(&daily);
-	buf_free(&title);
 }
 
+/* trending_panel: nostr-score's trending hashtags for the window, or before
+ * any run the hashtags by uses (report_trending_stored, report_hashtag_counts). */
 static void
-view_trending(struct ctx *c)
+trending_panel(struct ctx *c)
 {
-	static const char scored[] =
-	    "SELECT t.hashtag, t.mention_count, t.unique_authors, t.zaps, t.trend_score, "
-	    "v.velocity, t.window_end, t.window_hours FROM trending_topics t "
-	    "LEFT JOIN trending_velocity v USING (window_end, window_hours, hashtag) "
-	    "WHERE (t.window_end, t.window_hours) = (SELECT window_end, window_hours "
-	    "FROM trending_topics WHERE window_end <= :now "
-	    "ORDER BY window_end DESC, window_hours LIMIT 1) "
-	    "ORDER BY t.rank LIMIT :limit";
-	static const char raw[] =
-	    "SELECT hashtag, count(*), count(DISTINCT pubkey), NULL, NULL, NULL "
-	    "FROM hashtags WHERE created_at > :since AND created_at <= :now "
-	    "GROUP BY hashtag ORDER BY 2 DESC, 3 DESC, hashtag LIMIT :limit";
-	static const char viral[] =
-	    "SELECT m.event_id, m.pubkey, coalesce(nullif(p.display_name, ''), p.name), "
-	    "e.content, m.virality, m.replies, m.reposts, m.reactions, m.zaps, m.zap_sats, "
-	    "m.created_at FROM content_metrics m JOIN nostr_events e ON e.id = m.event_id "
-	    "LEFT JOIN user_profiles p ON p.pubkey = m.pubkey "
-	    "WHERE m.virality > 0 ORDER BY m.virality DESC, m.event_id LIMIT :limit";
-	struct buf *out = c->out;
+	static const char *const data[] = {
+		"rank", "hashtag", "mention_count", "unique_authors", "zaps", "trend_score", NULL,
+	};
+	struct table *t = got(c, report_trending_stored(c->db, &c->o));
+	struct buf *out = c->out, rows = BUF_INIT;
 	struct bars bars = { 0 };
-	struct buf rows = BUF_INIT;
-	sqlite3_stmt *st;
-	int is_scored = 1, any = 0;
-	int64_t window_end = 0;
-	double window_hours = 0;
+	int is_scored = nrows(t) > 0;
+	size_t r;
 
-	view_begin(out, 1);
-	buf_puts(out, "<div class=\"grid\">");
-	st = prepare(c, scored, 0, 0);
-	if (!step(c, st)) {
-		sqlite3_finalize(st);
-		is_scored = 0;
-		st = prepare(c, raw, 0, 0);
-		any = step(c, st);
-	} else {
-		any = 1;
-		window_end = sqlite3_column_int64(st, 6);
-		window_hours = sqlite3_column_double(st, 7);
+	if (!is_scored) {
+		table_free(t);
+		t = got(c, report_hashtag_counts(c->db, &c->o));
 	}
-	while (any) {
-		const char *tag = col_text(st, 0);
-
-		bars_add(&bars, tag, is_scored ? sqlite3_column_double(st, 4) :
-		    sqlite3_column_double(st, 1));
-		buf_puts(&rows, "<tr><td class=\"t\"><bdi>#");
-		put_column(&rows, st, 0, 40);
+	for (r = 0; r < nrows(t); r++) {
+		bars_add(&bars, txt(t, r, "hashtag"),
+		    num(t, r, is_scored ? "trend_score" : "mention_count"));
+		buf_puts(&rows, "<tr");
+		put_row_data(&rows, t, r, data);
+		buf_puts(&rows, "><td class=\"t\"><bdi>#");
+		put_text(&rows, t, r, "hashtag", 40);
 		buf_puts(&rows, "</bdi></td><td class=\"n\">");
-		svg_number(&rows, sqlite3_column_double(st, 1));
+		svg_number(&rows, num(t, r, "mention_count"));
 		buf_puts(&rows, "</td><td class=\"n\">");
-		svg_number(&rows, sqlite3_column_double(st, 2));
+		svg_number(&rows, num(t, r, "unique_authors"));
 		buf_puts(&rows, "</td>");
 		if (is_scored) {
 			buf_puts(&rows, "<td class=\"n opt\">");
-			svg_number(&rows, sqlite3_column_double(st, 3));
+			svg_number(&rows, num(t, r, "zaps"));
 			buf_puts(&rows, "</td><td class=\"n\">");
-			svg_number(&rows, sqlite3_column_double(st, 4));
+			svg_number(&rows, num(t, r, "trend_score"));
 			buf_puts(&rows, "</td><td class=\"n opt\">");
-			if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+			if (is_null(t, r, "velocity"))
 				buf_puts(&rows, "<span class=\"badge\">new</span>");
 			else {
-				svg_number(&rows, sqlite3_column_double(st, 5));
+				svg_number(&rows, num(t, r, "velocity"));
 				buf_puts(&rows, "\xc3\x97");
 			}
 			buf_puts(&rows, "</td>");
 		}
 		buf_puts(&rows, "</tr>");
-		any = step(c, st);
 	}
-	sqlite3_finalize(st);
 
 	panel_begin(out, "Trending hashtags");
 	if (is_scored) {
 		buf_puts(out, "<p class=\"hint\">Trend score over the ");
-		svg_number(out, window_hours);
+		svg_number(out, c->hours);
 		buf_puts(out, " h up to ");
-		put_time(out, window_end, "%Y-%m-%d %H:%M UTC");
+		put_time(out, int_of(t, 0, "window_end"), "%Y-%m-%d %H:%M UTC");
 		buf_puts(out, " (nostr-score).</p>");
 	} else {
 		buf_puts(out, "<p class=\"hint\">Not scored yet (run nostr-score): events per "
@@ -624,71 +599,91 @@ view_trending(struct ctx *c)
 		buf_puts(out, "</tbody></table></div>");
 	}
 	buf_puts(out, "</div>");
-
-	panel_begin(out, "Viral notes");
-	st = prepare(c, viral, 0, 0);
-	any = 0;
-	while (step(c, st)) {
-		if (!any)
-			buf_puts(out, "<ol class=\"notes\">");
-		any = 1;
-		buf_puts(out, "<li><div class=\"who\">");
-		put_person(out, col_text(st, 1), col_text(st, 2));
-		buf_puts(out, " \xc2\xb7 ");
-		put_time(out, sqlite3_column_int64(st, 10), "%Y-%m-%d %H:%M UTC");
-		buf_puts(out, " \xc2\xb7 ");
-		put_entity(out, col_text(st, 0), NIP19_NOTE);
-		buf_puts(out, "</div><div class=\"text\"><bdi>");
-		put_column(out, st, 3, 280);
-		buf_puts(out, "</bdi></div><div class=\"stats\">virality ");
-		svg_number(out, sqlite3_column_double(st, 4));
-		buf_puts(out, " \xc2\xb7 ");
-		svg_number(out, sqlite3_column_double(st, 5));
-		buf_puts(out, " replies \xc2\xb7 ");
-		svg_number(out, sqlite3_column_double(st, 6));
-		buf_puts(out, " reposts \xc2\xb7 ");
-		svg_number(out, sqlite3_column_double(st, 7));
-		buf_puts(out, " reactions \xc2\xb7 ");
-		svg_number(out, sqlite3_column_double(st, 8));
-		buf_puts(out, " zaps (");
-		svg_number(out, sqlite3_column_double(st, 9));
-		buf_puts(out, " sats)</div></li>");
-	}
-	sqlite3_finalize(st);
-	if (any)
-		buf_puts(out, "</ol>");
-	else
-		hint(out, "No notes with engagement in the scored window (nostr-score).");
-	buf_puts(out, "</div></div></section>\n");
+	table_free(t);
 	bars_free(&bars);
 	buf_free(&rows);
 }
 
-/* bar_panel: a panel with a bar chart of (label, value) rows from sql. */
+/* viral_panel: report_viral's notes. */
 static void
-bar_panel(struct ctx *c, const char *title, const char *sql, const char *unit,
-    int kind_labels)
+viral_panel(struct ctx *c)
+{
+	static const char *const data[] = { "event_id", "pubkey", "virality", NULL };
+	struct table *t = got(c, report_viral(c->db, &c->o));
+	struct buf *out = c->out;
+	size_t r;
+
+	panel_begin(out, "Viral notes");
+	for (r = 0; r < nrows(t); r++) {
+		if (r == 0)
+			buf_puts(out, "<ol class=\"notes\">");
+		buf_puts(out, "<li");
+		put_row_data(out, t, r, data);
+		buf_puts(out, "><div class=\"who\">");
+		put_person(out, txt(t, r, "pubkey"), txt(t, r, "name"));
+		buf_puts(out, " \xc2\xb7 ");
+		put_time(out, int_of(t, r, "created_at"), "%Y-%m-%d %H:%M UTC");
+		buf_puts(out, " \xc2\xb7 ");
+		put_entity(out, txt(t, r, "event_id"), NIP19_NOTE);
+		buf_puts(out, "</div><div class=\"text\"><bdi>");
+		put_text(out, t, r, "content", 280);
+		buf_puts(out, "</bdi></div><div class=\"stats\">virality ");
+		svg_number(out, num(t, r, "virality"));
+		buf_puts(out, " \xc2\xb7 ");
+		svg_number(out, num(t, r, "replies"));
+		buf_puts(out, " replies \xc2\xb7 ");
+		svg_number(out, num(t, r, "reposts"));
+		buf_puts(out, " reposts \xc2\xb7 ");
+		svg_number(out, num(t, r, "reactions"));
+		buf_puts(out, " reactions \xc2\xb7 ");
+		svg_number(out, num(t, r, "zaps"));
+		buf_puts(out, " zaps (");
+		svg_number(out, num(t, r, "zap_total_sats"));
+		buf_puts(out, " sats)</div></li>");
+	}
+	if (nrows(t) > 0)
+		buf_puts(out, "</ol>");
+	else
+		hint(out, "No notes with engagement in the scored window (nostr-score).");
+	buf_puts(out, "</div>");
+	table_free(t);
+}
+
+static void
+view_trending(struct ctx *c)
+{
+	view_begin(c->out, 1);
+	buf_puts(c->out, "<div class=\"grid\">");
+	trending_panel(c);
+	viral_panel(c);
+	buf_puts(c->out, "</div></section>\n");
+}
+
+/* bar_panel: a panel with a bar chart of t's rows: label_col (a kind number
+ * gets its name) against value_col. */
+static void
+bar_panel(struct ctx *c, const char *title, struct table *t, const char *label_col,
+    const char *value_col, const char *unit)
 {
 	struct bars bars = { 0 };
 	struct buf label = BUF_INIT;
-	sqlite3_stmt *st = prepare(c, sql, 0, 0);
+	size_t r;
 
-	while (step(c, st)) {
+	for (r = 0; r < nrows(t); r++) {
 		buf_reset(&label);
-		if (kind_labels) {
-			const char *name = dashboard_kind_name(sqlite3_column_int64(st, 0));
+		if (strcmp(label_col, "kind") == 0) {
+			const char *name = dashboard_kind_name(int_of(t, r, "kind"));
 
-			buf_printf(&label, "%lld", (long long)sqlite3_column_int64(st, 0));
+			buf_printf(&label, "%lld", (long long)int_of(t, r, "kind"));
 			if (name)
 				buf_printf(&label, " %s", name);
 		} else {
-			const char *s = col_text(st, 0);
+			const char *s = txt(t, r, label_col);
 
 			buf_puts(&label, s ? s : "(none)");
 		}
-		bars_add(&bars, label.data, sqlite3_column_double(st, 1));
+		bars_add(&bars, label.data, num(t, r, value_col));
 	}
-	sqlite3_finalize(st);
 	panel_begin(c->out, title);
 	svg_bar_chart(c->out, title, bars.v, bars.n, unit);
 	buf_puts(c->out, "</div>");
@@ -699,17 +694,12 @@ bar_panel(struct ctx *c, const char *title, const char *sql, const char *unit,
 static void
 view_network(struct ctx *c)
 {
-	static const char hourly[] =
-	    "SELECT (created_at - :base - 1) / :step, count(*) FROM nostr_events "
-	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
-	static const char authors_daily[] =
-	    "SELECT (created_at - :base - 1) / :step, count(DISTINCT pubkey) FROM nostr_events "
-	    "WHERE created_at > :base AND created_at <= :now GROUP BY 1";
 	struct series ev, au;
 	struct buf *out = c->out, title = BUF_INIT;
+	struct report_options o = c->o;
 
-	series_load(c, &ev, hourly, hourly_buckets(c), 3600);
-	series_load(c, &au, authors_daily, DASHBOARD_DAYS, 86400);
+	series_load(c, &ev, REPORT_SERIES_EVENTS, hourly_buckets(c), 3600);
+	series_load(c, &au, REPORT_SERIES_AUTHORS, DASHBOARD_DAYS, 86400);
 	view_begin(out, 2);
 	buf_puts(out, "<div class=\"grid\">");
 	panel_begin(out, "Events per hour");
@@ -720,108 +710,95 @@ view_network(struct ctx *c)
 	buf_puts(out, "</div>");
 	/* The window, not all time: what is active now, and an index range
 	 * rather than a scan of every event. */
-	card_title(&title, "Events by kind, last", c->hours);
-	bar_panel(c, title.data, "SELECT kind, count(*) AS n FROM nostr_events "
-	    "WHERE created_at > :since AND created_at <= :now "
-	    "GROUP BY kind ORDER BY n DESC, kind LIMIT 12", "events", 1);
-	card_title(&title, "Events by language, last", c->hours);
-	bar_panel(c, title.data, "SELECT coalesce(lang, 'und'), count(*) AS n FROM nostr_events "
-	    "WHERE created_at > :since AND created_at <= :now "
-	    "GROUP BY 1 ORDER BY n DESC, 1 LIMIT 12", "events", 0);
+	o.limit = 12;
+	{
+		struct table *kinds = got(c, report_kinds(c->db, &o));
+		struct table *langs = got(c, report_languages(c->db, &o));
+
+		card_title(&title, "Events by kind, last", c->hours);
+		bar_panel(c, title.data, kinds, "kind", "events", "events");
+		card_title(&title, "Content by language, last", c->hours);
+		bar_panel(c, title.data, langs, "lang", "events", "events");
+		table_free(kinds);
+		table_free(langs);
+	}
 	buf_free(&title);
 	buf_puts(out, "</div></section>\n");
 	series_free(&ev);
 	series_free(&au);
 }
 
+/* user_row: one leaderboard row of report_users (scored) or
+ * report_users_by_followers. */
+static void
+user_row(struct buf *out, const struct table *t, size_t r, int is_scored)
+{
+	static const char *const data[] = {
+		"rank", "pubkey", "name", "followers", "influence", NULL,
+	};
+	const char *nip05 = txt(t, r, "nip05"), *web = txt(t, r, "website");
+
+	buf_puts(out, "<tr");
+	put_row_data(out, t, r, data);
+	buf_printf(out, "><td class=\"n\">%lld</td><td class=\"t\">",
+	    (long long)int_of(t, r, "rank"));
+	put_person(out, txt(t, r, "pubkey"), txt(t, r, "name"));
+	buf_puts(out, "</td><td class=\"t opt\">");
+	if (nip05) {
+		buf_puts(out, "<bdi>");
+		html_escape_cut(out, nip05, strlen(nip05), 40);
+		buf_puts(out, "</bdi> ");
+	}
+	if (web)
+		html_link(out, web, NULL, 40);
+	buf_puts(out, "</td><td class=\"n\">");
+	svg_number(out, num(t, r, "followers"));
+	buf_puts(out, "</td>");
+	if (is_scored) {
+		buf_puts(out, "<td class=\"n opt\">");
+		svg_number(out, num(t, r, "posts"));
+		buf_puts(out, "</td><td class=\"n opt\">");
+		svg_number(out, num(t, r, "zap_sats_received"));
+		buf_puts(out, "</td><td class=\"n\">");
+		svg_number(out, num(t, r, "influence"));
+		buf_puts(out, "</td>");
+	}
+	buf_puts(out, "</tr>");
+}
+
 static void
 view_users(struct ctx *c)
 {
 	/* Scored users rank by influence; before nostr-score, by followers. */
-	static const char scored[] =
-	    "SELECT m.pubkey, coalesce(nullif(p.display_name, ''), p.name), p.nip05, p.website, "
-	    "m.followers, m.posts, m.zap_sats_received, m.influence FROM user_metrics m "
-	    "LEFT JOIN user_profiles p ON p.pubkey = m.pubkey "
-	    "ORDER BY m.influence DESC, m.pubkey LIMIT :limit";
-	static const char raw[] =
-	    "SELECT f.pubkey, coalesce(nullif(p.display_name, ''), p.name), p.nip05, p.website, "
-	    "f.followers, NULL, NULL, NULL FROM follower_counts f "
-	    "LEFT JOIN user_profiles p ON p.pubkey = f.pubkey WHERE f.followers > 0 "
-	    "ORDER BY f.followers DESC, f.pubkey LIMIT :limit";
-	static const char new_daily[] =
-	    "SELECT (first_seen - :base - 1) / :step, count(*) FROM users "
-	    "WHERE first_seen > :base AND first_seen <= :now GROUP BY 1";
-	struct buf *out = c->out;
+	struct table *t = got(c, report_users(c->db, &c->o));
+	struct buf *out = c->out, label = BUF_INIT;
 	struct bars bars = { 0 };
 	struct series nu;
-	sqlite3_stmt *st;
-	int is_scored = 1, any, rank = 0;
+	int is_scored = nrows(t) > 0;
+	size_t r;
 
+	if (!is_scored) {
+		table_free(t);
+		t = got(c, report_users_by_followers(c->db, &c->o));
+	}
 	view_begin(out, 3);
 	buf_puts(out, "<div class=\"grid\">");
 	panel_begin(out, "Leaderboard");
-	st = prepare(c, scored, 0, 0);
-	any = step(c, st);
-	if (!any) {
-		sqlite3_finalize(st);
-		is_scored = 0;
-		st = prepare(c, raw, 0, 0);
-		any = step(c, st);
-	}
 	hint(out, is_scored ? "By influence (nostr-score: followers, zaps, engagement, PageRank)."
 	    : "Not scored yet (run nostr-score): by followers.");
-	if (any)
+	if (nrows(t) > 0)
 		buf_printf(out, "<div class=\"tbl\"><table><thead><tr><th class=\"n\">#</th>"
 		    "<th>User</th><th class=\"opt\">NIP-05 / website</th>"
 		    "<th class=\"n\">Followers</th>%s</tr></thead><tbody>",
 		    is_scored ? "<th class=\"n opt\">Posts</th><th class=\"n opt\">Sats in</th>"
 		    "<th class=\"n\">Influence</th>" : "");
-	while (any) {
-		const char *name = col_text(st, 1), *nip05 = col_text(st, 2),
-		    *web = col_text(st, 3);
-
-		buf_printf(out, "<tr><td class=\"n\">%d</td><td class=\"t\">", ++rank);
-		put_person(out, col_text(st, 0), name);
-		buf_puts(out, "</td><td class=\"t opt\">");
-		if (nip05) {
-			buf_puts(out, "<bdi>");
-			html_escape_cut(out, nip05, strlen(nip05), 40);
-			buf_puts(out, "</bdi> ");
-		}
-		if (web)
-			html_link(out, web, NULL, 40);
-		buf_puts(out, "</td><td class=\"n\">");
-		svg_number(out, sqlite3_column_double(st, 4));
-		buf_puts(out, "</td>");
-		if (is_scored) {
-			buf_puts(out, "<td class=\"n opt\">");
-			svg_number(out, sqlite3_column_double(st, 5));
-			buf_puts(out, "</td><td class=\"n opt\">");
-			svg_number(out, sqlite3_column_double(st, 6));
-			buf_puts(out, "</td><td class=\"n\">");
-			svg_number(out, sqlite3_column_double(st, 7));
-			buf_puts(out, "</td>");
-		}
-		buf_puts(out, "</tr>");
+	for (r = 0; r < nrows(t); r++) {
+		user_row(out, t, r, is_scored);
 		/* The chart names people as the table does: display name, else npub. */
-		{
-			char full[NIP19_KEY_BUFSIZE], shown[NIP19_KEY_BUFSIZE];
-			const char *label = name && *name ? name : col_text(st, 0);
-
-			/* Charts have room for less than a table: "npub1abc…wxyz". */
-			if (!(name && *name) &&
-			    entity_short(col_text(st, 0), NIP19_NPUB, full, shown) == 0) {
-				snprintf(shown, sizeof shown, "%.8s\xe2\x80\xa6%s", full,
-				    full + strlen(full) - 4);
-				label = shown;
-			}
-
-			bars_add(&bars, label, sqlite3_column_double(st, is_scored ? 7 : 4));
-		}
-		any = step(c, st);
+		person_label(&label, txt(t, r, "pubkey"), txt(t, r, "name"));
+		bars_add(&bars, label.data, num(t, r, is_scored ? "influence" : "followers"));
 	}
-	sqlite3_finalize(st);
-	if (rank)
+	if (nrows(t) > 0)
 		buf_puts(out, "</tbody></table></div>");
 	else
 		hint(out, "No users with followers yet.");
@@ -830,71 +807,83 @@ view_users(struct ctx *c)
 	svg_bar_chart(out, is_scored ? "Influence" : "Followers", bars.v, bars.n,
 	    is_scored ? NULL : "followers");
 	buf_puts(out, "</div>");
-	series_load(c, &nu, new_daily, DASHBOARD_DAYS, 86400);
+	series_load(c, &nu, REPORT_SERIES_NEW_USERS, DASHBOARD_DAYS, 86400);
 	panel_begin(out, "New users per day");
 	svg_line_chart(out, "New users per day", nu.p, nu.n, SVG_DAILY, "new users");
 	buf_puts(out, "</div></div></section>\n");
 	series_free(&nu);
 	bars_free(&bars);
+	buf_free(&label);
+	table_free(t);
+}
+
+/* relay_row: one row of the relay health table. */
+static void
+relay_row(struct buf *out, const struct table *t, size_t r)
+{
+	static const char *const data[] = { "relay", "state", "events", "time", NULL };
+	static const char *const figures[] = {
+		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
+	};
+	size_t i;
+
+	/* Relay URLs are ws(s): shown as text, never as links. */
+	buf_puts(out, "<tr");
+	put_row_data(out, t, r, data);
+	buf_puts(out, "><td class=\"t\"><bdi>");
+	put_text(out, t, r, "relay", 48);
+	buf_puts(out, "</bdi></td><td>");
+	put_text(out, t, r, "state", 16);
+	buf_puts(out, "</td>");
+	for (i = 0; i < sizeof figures / sizeof figures[0]; i++) {
+		buf_printf(out, "<td class=\"n%s\">", i == 1 || i >= 3 ? " opt" : "");
+		if (!is_null(t, r, figures[i]))
+			svg_number(out, round(num(t, r, figures[i])));
+		buf_puts(out, "</td>");
+	}
+	buf_puts(out, "<td class=\"t opt\"><bdi>");
+	put_text(out, t, r, "notice", 80);
+	buf_puts(out, "</bdi></td><td class=\"opt\">");
+	put_time(out, int_of(t, r, "time"), "%m-%d %H:%M");
+	buf_puts(out, "</td></tr>");
 }
 
 static void
 view_relays(struct ctx *c)
 {
-	/* The newest record of each relay (ties in time: the last state name). */
-	static const char latest[] =
-	    "SELECT relay, state, connect_ms, eose_ms, events, duplicates, invalid, "
-	    "reconnects, notice, max(time) FROM relay_metrics GROUP BY relay "
-	    "ORDER BY events DESC, relay";
+	struct report_options o = c->o;
+	struct table *t;
 	struct buf *out = c->out;
 	struct bars latency = { 0 }, events = { 0 };
-	sqlite3_stmt *st;
-	int any = 0, i;
+	size_t r;
 
+	o.limit = DASHBOARD_MAX_RELAYS;
+	t = got(c, report_relays(c->db, &o));
 	view_begin(out, 4);
 	buf_puts(out, "<div class=\"grid\">");
 	panel_begin(out, "Relay health");
-	st = prepare(c, latest, 0, 0);
-	while (step(c, st)) {
-		const char *relay = col_text(st, 0), *label;
+	if (nrows(t) > 0)
+		buf_puts(out, "<div class=\"tbl\"><table><thead><tr><th>Relay</th>"
+		    "<th>State</th><th class=\"n\">Connect ms</th>"
+		    "<th class=\"n opt\">EOSE ms</th><th class=\"n\">Events</th>"
+		    "<th class=\"n opt\">Dupes</th><th class=\"n opt\">Invalid</th>"
+		    "<th class=\"n opt\">Reconnects</th><th class=\"opt\">Last notice</th>"
+		    "<th class=\"opt\">As of</th></tr></thead><tbody>");
+	for (r = 0; r < nrows(t); r++) {
+		const char *label = txt(t, r, "relay");
 
-		if (!any)
-			buf_puts(out, "<div class=\"tbl\"><table><thead><tr><th>Relay</th>"
-			    "<th>State</th><th class=\"n\">Connect ms</th>"
-			    "<th class=\"n opt\">EOSE ms</th><th class=\"n\">Events</th>"
-			    "<th class=\"n opt\">Dupes</th><th class=\"n opt\">Invalid</th>"
-			    "<th class=\"n opt\">Reconnects</th><th class=\"opt\">Last notice</th>"
-			    "<th class=\"opt\">As of</th></tr></thead><tbody>");
-		any = 1;
-		/* Relay URLs are ws(s): shown as text, never as links. */
-		buf_puts(out, "<tr><td class=\"t\"><bdi>");
-		put_column(out, st, 0, 48);
-		buf_puts(out, "</bdi></td><td>");
-		put_column(out, st, 1, 16);
-		buf_puts(out, "</td>");
-		for (i = 2; i <= 7; i++) {
-			buf_printf(out, "<td class=\"n%s\">", i == 3 || i >= 5 ? " opt" : "");
-			if (sqlite3_column_type(st, i) != SQLITE_NULL)
-				svg_number(out, round(sqlite3_column_double(st, i)));
-			buf_puts(out, "</td>");
-		}
-		buf_puts(out, "<td class=\"t opt\"><bdi>");
-		put_column(out, st, 8, 80);
-		buf_puts(out, "</bdi></td><td class=\"opt\">");
-		put_time(out, (int64_t)sqlite3_column_double(st, 9), "%m-%d %H:%M");
-		buf_puts(out, "</td></tr>");
+		relay_row(out, t, r);
 		/* Charts have little room for labels: drop the scheme there. */
-		label = relay ? relay : "";
+		label = label ? label : "";
 		if (strncmp(label, "wss://", 6) == 0)
 			label += 6;
 		else if (strncmp(label, "ws://", 5) == 0)
 			label += 5;
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			bars_add(&latency, label, sqlite3_column_double(st, 2));
-		bars_add(&events, label, sqlite3_column_double(st, 4));
+		if (!is_null(t, r, "connect_ms"))
+			bars_add(&latency, label, num(t, r, "connect_ms"));
+		bars_add(&events, label, num(t, r, "events"));
 	}
-	sqlite3_finalize(st);
-	if (any)
+	if (nrows(t) > 0)
 		buf_puts(out, "</tbody></table></div>");
 	else
 		hint(out, "No relay status yet: nostr-fetch --stats writes it, nostr-load stores it.");
@@ -907,96 +896,105 @@ view_relays(struct ctx *c)
 	buf_puts(out, "</div></div></section>\n");
 	bars_free(&latency);
 	bars_free(&events);
+	table_free(t);
 }
 
-/* zap_table: top senders or recipients of valid zaps, with a bar chart of sats. */
+/* zap_table: top senders or recipients of valid zaps (report_top_zappers,
+ * report_top_recipients: all time up to now). */
 static void
-zap_table(struct ctx *c, const char *title, const char *who)
+zap_table(struct ctx *c, const char *title, struct table *t)
 {
-	struct buf sql = BUF_INIT;
+	static const char *const data[] = { "pubkey", "name", "zaps", "sats", NULL };
 	struct buf *out = c->out;
-	sqlite3_stmt *st;
-	int rank = 0;
+	size_t r;
 
-	/* who is one of two constant column names, never input. */
-	buf_printf(&sql, "SELECT z.%s, coalesce(nullif(p.display_name, ''), p.name), "
-	    "count(*), sum(z.sats) FROM zaps z LEFT JOIN user_profiles p ON p.pubkey = z.%s "
-	    "WHERE z.valid = 1 AND z.%s IS NOT NULL GROUP BY z.%s "
-	    "ORDER BY 4 DESC, 3 DESC, z.%s LIMIT :limit", who, who, who, who, who);
 	panel_begin(out, title);
-	st = prepare(c, sql.data, 0, 0);
-	while (step(c, st)) {
-		if (!rank)
+	for (r = 0; r < nrows(t); r++) {
+		if (r == 0)
 			buf_puts(out, "<div class=\"tbl\"><table><thead><tr><th class=\"n\">#</th>"
 			    "<th>User</th><th class=\"n\">Zaps</th><th class=\"n\">Sats</th>"
 			    "</tr></thead><tbody>");
-		buf_printf(out, "<tr><td class=\"n\">%d</td><td class=\"t\">", ++rank);
-		put_person(out, col_text(st, 0), col_text(st, 1));
+		buf_puts(out, "<tr");
+		put_row_data(out, t, r, data);
+		buf_printf(out, "><td class=\"n\">%zu</td><td class=\"t\">", r + 1);
+		put_person(out, txt(t, r, "pubkey"), txt(t, r, "name"));
 		buf_puts(out, "</td><td class=\"n\">");
-		svg_number(out, sqlite3_column_double(st, 2));
+		svg_number(out, num(t, r, "zaps"));
 		buf_puts(out, "</td><td class=\"n\">");
-		svg_number(out, sqlite3_column_double(st, 3));
+		svg_number(out, num(t, r, "sats"));
 		buf_puts(out, "</td></tr>");
 	}
-	sqlite3_finalize(st);
-	if (rank)
+	if (nrows(t) > 0)
 		buf_puts(out, "</tbody></table></div>");
 	else
 		hint(out, "No valid zaps yet.");
 	buf_puts(out, "</div>");
-	buf_free(&sql);
+}
+
+/*
+ * zap_sizes_panel: report_zap_sizes as a histogram, each bin labelled by its
+ * lower bound ("1k" holds 1,000 to 4,999 sats); the panel carries the rows
+ * as data-sizes, a JSON array of [min_sats, max_sats or null, zaps, sats].
+ */
+static void
+zap_sizes_panel(struct ctx *c, const struct table *t)
+{
+	struct bars bins = { 0 };
+	struct buf label = BUF_INIT, *out = c->out;
+	size_t r;
+
+	buf_puts(out, "<div class=\"panel\" data-sizes=\"[");
+	for (r = 0; r < nrows(t); r++) {
+		buf_printf(out, "%s[%lld,", r ? "," : "", (long long)int_of(t, r, "min_sats"));
+		if (is_null(t, r, "max_sats"))
+			buf_puts(out, "null");
+		else
+			buf_printf(out, "%lld", (long long)int_of(t, r, "max_sats"));
+		buf_printf(out, ",%lld,%lld]", (long long)int_of(t, r, "zaps"),
+		    (long long)int_of(t, r, "sats"));
+		buf_reset(&label);
+		svg_compact(&label, num(t, r, "min_sats"));
+		if (is_null(t, r, "max_sats"))
+			buf_putc(&label, '+');
+		bars_add(&bins, label.data, num(t, r, "zaps"));
+	}
+	buf_puts(out, "]\"><h3>Zap sizes (sats)</h3>");
+	svg_histogram(out, "Zap sizes in sats", bins.v, bins.n, "zaps");
+	buf_puts(out, "</div>");
+	bars_free(&bins);
+	buf_free(&label);
 }
 
 static void
 view_zaps(struct ctx *c)
 {
-	static const char daily[] =
-	    "SELECT (created_at - :base - 1) / :step, coalesce(sum(sats), 0) FROM zaps "
-	    "WHERE valid = 1 AND created_at > :base AND created_at <= :now GROUP BY 1";
-	/* Decades of sats: the sizes span six orders of magnitude. */
-	static const char sizes[] =
-	    "SELECT CASE WHEN sats <= 10 THEN 0 WHEN sats <= 100 THEN 1 WHEN sats <= 1000 "
-	    "THEN 2 WHEN sats <= 10000 THEN 3 WHEN sats <= 100000 THEN 4 ELSE 5 END, count(*) "
-	    "FROM zaps WHERE valid = 1 AND sats IS NOT NULL GROUP BY 1";
-	static const char *const bin_labels[] = {
-		"1-10", "11-100", "101-1k", "1k-10k", "10k-100k", ">100k",
-	};
-	struct svg_bar bins[6];
+	struct report_options all = c->o;
+	struct table *sizes, *zappers, *recipients;
 	struct series sats;
 	struct buf *out = c->out;
-	sqlite3_stmt *st;
-	int64_t b, invalid;
-	size_t i;
 
-	for (i = 0; i < 6; i++) {
-		bins[i].label = bin_labels[i];
-		bins[i].value = 0;
-	}
-	st = prepare(c, sizes, 0, 0);
-	while (step(c, st)) {
-		b = sqlite3_column_int64(st, 0);
-		if (b >= 0 && b < 6)
-			bins[b].value = sqlite3_column_double(st, 1);
-	}
-	sqlite3_finalize(st);
-	series_load(c, &sats, daily, DASHBOARD_DAYS, 86400);
-	invalid = query_int(c, "SELECT count(*) FROM zaps WHERE valid = 0", 0);
+	all.hours = 0;  /* all time up to now */
+	sizes = got(c, report_zap_sizes(c->db, &all));
+	zappers = got(c, report_top_zappers(c->db, &all));
+	recipients = got(c, report_top_recipients(c->db, &all));
+	series_load(c, &sats, REPORT_SERIES_ZAP_SATS, DASHBOARD_DAYS, 86400);
 
 	view_begin(out, 5);
 	buf_puts(out, "<div class=\"grid\">");
 	panel_begin(out, "Sats zapped per day");
 	svg_line_chart(out, "Sats zapped per day", sats.p, sats.n, SVG_DAILY, "sats");
 	buf_puts(out, "<p class=\"hint\">Valid zap receipts only; ");
-	svg_number(out, (double)invalid);
+	svg_number(out, num(c->stats, 0, "zaps.invalid"));
 	buf_puts(out, " receipts with problems are left out. A receipt is the LNURL "
 	    "provider's claim, not proof of payment.</p></div>");
-	panel_begin(out, "Zap sizes (sats)");
-	svg_histogram(out, "Zap sizes in sats", bins, 6, "zaps");
-	buf_puts(out, "</div>");
-	zap_table(c, "Top zappers", "sender");
-	zap_table(c, "Top recipients", "recipient");
+	zap_sizes_panel(c, sizes);
+	zap_table(c, "Top zappers", zappers);
+	zap_table(c, "Top recipients", recipients);
 	buf_puts(out, "</div></section>\n");
 	series_free(&sats);
+	table_free(sizes);
+	table_free(zappers);
+	table_free(recipients);
 }
 
 const char *
@@ -1023,59 +1021,39 @@ dashboard_kind_name(int64_t kind)
 	}
 }
 
-/* reference_time: see dashboard_options.now. */
-static int64_t
-reference_time(struct ctx *c)
+/* stats_load: the totals and the figures of the window and the one before. */
+static void
+stats_load(struct ctx *c)
 {
-	int64_t t;
+	struct report_options prev = c->o;
 
-	t = query_int(c, "SELECT max(window_end) FROM network_stats", 0);
-	if (t <= 0)
-		t = query_int(c, "SELECT max(created_at) FROM nostr_events", 0);
-	if (t <= 0)
-		t = (int64_t)time(NULL);
-	return t;
+	prev.now = c->since;
+	c->stats = got(c, report_stats(c->db, &c->o));
+	c->prev_stats = got(c, report_stats(c->db, &prev));
 }
 
-int
-dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *out,
-    struct buf *err)
+/* page_write: the page of ctx c (its window set) appended to c->out. */
+static void
+page_write(struct ctx *c, const struct dashboard_options *opt, const struct html_page *page)
 {
-	struct html_page page = { "Nostr dashboard", dashboard_css, dashboard_js, 0 };
-	struct ctx c = { 0 };
+	struct buf *out = c->out;
 	size_t i;
 
-	c.db = db;
-	c.out = out;
-	c.hours = opt->hours > 0 ? opt->hours : DASHBOARD_HOURS;
-	c.limit = opt->limit > 0 ? (int64_t)opt->limit : DASHBOARD_LIMIT;
-	page.refresh_seconds = opt->refresh_seconds;
-
-	/* One read transaction: every figure comes from the same snapshot, even
-	 * while nostr-load commits. */
-	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		if (err != NULL)
-			buf_puts(err, sqlite3_errmsg(db));
-		return -1;
-	}
-	c.now = opt->now > 0 ? opt->now : reference_time(&c);
-	c.since = c.now - (int64_t)llround(c.hours * 3600);
-
-	html_page_begin(out, &page);
+	html_page_begin(out, page);
 	buf_puts(out, "<header><h1>Nostr dashboard</h1><p class=\"sub\">Data up to ");
-	put_time(out, c.now, "%Y-%m-%d %H:%M UTC");
+	put_time(out, c->now, "%Y-%m-%d %H:%M UTC");
 	buf_puts(out, " \xc2\xb7 window ");
-	svg_number(out, c.hours);
+	svg_number(out, c->hours);
 	buf_puts(out, " h</p><nav aria-label=\"Views\">");
 	for (i = 0; i < 6; i++)
 		buf_printf(out, "<a href=\"#%s\">%s</a>", view_ids[i], view_names[i]);
 	buf_puts(out, "</nav></header>\n<main>\n");
-	view_overview(&c);
-	view_trending(&c);
-	view_network(&c);
-	view_users(&c);
-	view_relays(&c);
-	view_zaps(&c);
+	view_overview(c);
+	view_trending(c);
+	view_network(c);
+	view_users(c);
+	view_relays(c);
+	view_zaps(c);
 	buf_puts(out, "</main>\n<footer>");
 	if (opt->generator) {
 		buf_puts(out, "Generated by ");
@@ -1084,15 +1062,53 @@ dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *ou
 	}
 	buf_puts(out, "Times are UTC. Names, notes and hashtags are as their authors wrote "
 	    "them: unverified.</footer>\n");
-	html_page_end(out, &page);
+	html_page_end(out, page);
+}
+
+int
+dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *out,
+    struct buf *err)
+{
+	struct html_page page = { "Nostr dashboard", dashboard_css, dashboard_js, 0 };
+	struct ctx c = { 0 };
+	int64_t now = 0;
+
+	c.db = db;
+	c.out = out;
+	c.hours = opt->hours > 0 ? opt->hours : DASHBOARD_HOURS;
+	page.refresh_seconds = opt->refresh_seconds;
+
+	/* One read transaction: every figure comes from the same snapshot, even
+	 * while nostr-load commits. */
+	if (query_exec(db, "BEGIN", NULL) != 0) {
+		if (err != NULL)
+			buf_puts(err, sqlite3_errmsg(db));
+		return -1;
+	}
+	if (opt->now > 0)
+		now = opt->now;
+	else if (report_reference_time(db, &now) != 0)
+		got(&c, NULL);
+	c.now = now > 0 ? now : (int64_t)time(NULL);
+	c.since = c.now - (int64_t)llround(c.hours * 3600);
+	c.o.now = c.now;
+	c.o.hours = c.hours;
+	c.o.trending_default_hours = c.hours;
+	c.o.limit = opt->limit > 0 ? (int64_t)opt->limit : DASHBOARD_LIMIT;
+	c.o.wide = 1;
+
+	stats_load(&c);
+	page_write(&c, opt, &page);
+	table_free(c.stats);
+	table_free(c.prev_stats);
 
 	if (c.failed) {
 		if (err != NULL)
 			buf_puts(err, c.error);
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		query_exec(db, "ROLLBACK", NULL);
 		return -1;
 	}
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	query_exec(db, "COMMIT", NULL);
 	return 0;
 }
 

@@ -3,11 +3,16 @@
  * page (inline CSS, SVG charts, a few lines of script, no fetches) with six
  * views: Overview, Trending, Network, Users, Relays and Zaps.
  *
- * The page is built from the database alone (schema.sql): raw tables for
- * counts and time series, and nostr-score's tables (trending_topics,
- * content_metrics, user_metrics, user_influence) where a ranking needs
- * scores.  A view whose scores are missing says so and falls back to raw
- * counts, so the page is useful right after the first nostr-load.
+ * The page asks no SQL of its own: it renders the report layer's tables
+ * (report.h), the same that nostr-report prints, so the two always agree on
+ * totals, trending hashtags, viral notes, users and their names, zap sizes
+ * and relays.  A view whose scores are missing says so and falls back to raw
+ * counts (report.h's hashtag counts, users by followers), so the page is
+ * useful right after the first nostr-load.
+ *
+ * Rows and cards carry their figures as data-* attributes (data-figure and
+ * data-value on cards, data-COLUMN on rows, data-sizes on the zap-size
+ * panel), valued as nostr-report -f json prints them, for programs.
  *
  * Every string from the network (note content, profile fields, hashtags,
  * relay URLs and notices) goes through html.h: escaped, controls and bidi
@@ -29,6 +34,7 @@
 #define DASHBOARD_LIMIT 10
 #define DASHBOARD_DAYS 30      /* days in the daily charts */
 #define DASHBOARD_MAX_HOURS 168 /* hourly charts show at most a week */
+#define DASHBOARD_MAX_RELAYS 1000 /* relays in the relay view */
 
 struct dashboard_options {
 	/*

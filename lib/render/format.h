@@ -2,18 +2,9 @@
  * format.h: result tables and the formats they are written in: an aligned
  * table for people, JSON, NDJSON, CSV and TSV for programs.
  *
- * A struct table is a list of columns (name, type, display hints) and a list of
- * rows whose cells hold a typed value: NULL, an integer, a real or text.  Query
- * code (lib/report) fills a table; format_write() renders it.  Nothing in a table
- * depends on where the rows came from, so every formatter (and the HTML
- * dashboard) can render any table.
- *
- * Ownership: the table owns everything in it.  table_new() copies the column
- * names; the cell setters copy text.  table_free() releases it all.
- *
- * Column names with dots ("profile.name") become nested objects in JSON and
- * NDJSON ({"profile":{"name":...}}); columns that share a prefix must be
- * adjacent.  Other formats print the dotted name as it is.
+ * The tables are store/table.h's, filled by the report layer (report.h);
+ * format_write() renders one.  A dotted column name ("profile.name") nests in
+ * JSON and NDJSON; other formats print the dotted name as it is.
  *
  * Text from the network is hostile.  The table format strips every control
  * character (C0, DEL, C1), every bidirectional-override or isolate character
@@ -31,8 +22,7 @@
 #include <stdio.h>
 
 #include "base/buf.h"
-
-enum cell_type { CELL_NULL = 0, CELL_INT, CELL_REAL, CELL_TEXT };
+#include "store/table.h"
 
 enum format {
 	FORMAT_TABLE,
@@ -42,63 +32,6 @@ enum format {
 	FORMAT_TSV,     /* header line, LF line ends */
 	FORMAT_HTML,    /* rendered by the dashboard (issue 6), not by format_write */
 };
-
-/* A column: name (dotted for nesting), the type its cells usually hold (numbers
- * align right in tables), the widest display width a table gives it (0: no
- * limit; longer text is cut and ends in "…"), the digits shown after the
- * point for reals in tables (0: 3), and COLUMN_* flags. */
-struct column {
-	const char *name;
-	enum cell_type type;
-	int max_width;
-	int precision;
-	unsigned flags;
-};
-
-/* Column flags.  COLUMN_TIME: an integer of unix seconds, which the table
- * format shows as UTC "YYYY-MM-DD HH:MM:SS" (other formats keep the number). */
-#define COLUMN_TIME 0x1
-
-struct cell {
-	enum cell_type type;
-	int64_t i;
-	double r;
-	char *text;     /* NUL-terminated copy; may also hold NULs, see len */
-	size_t len;
-};
-
-struct table {
-	char *title;             /* optional caption (NULL), shown above tables */
-	size_t ncols;
-	struct column *cols;     /* names copied */
-	size_t nrows, rows_cap;
-	struct cell *cells;      /* nrows * ncols, row-major */
-	int vertical;            /* one record: the table format lists name: value */
-};
-
-/* table_new: an empty table with copies of the ncols columns. */
-struct table *table_new(const struct column *cols, size_t ncols);
-
-/* table_free: releases t and all it holds; t may be NULL. */
-void table_free(struct table *t);
-
-/* table_set_title: sets the caption shown above the table format (copied). */
-void table_set_title(struct table *t, const char *title);
-
-/* table_add_row: appends a row of NULL cells and returns its index. */
-size_t table_add_row(struct table *t);
-
-/* table_set_*: set the cell (row, col); text is copied, s may hold any bytes. */
-void table_set_null(struct table *t, size_t row, size_t col);
-void table_set_int(struct table *t, size_t row, size_t col, int64_t v);
-void table_set_real(struct table *t, size_t row, size_t col, double v);
-void table_set_text(struct table *t, size_t row, size_t col, const char *s, size_t len);
-
-/* table_cell: the cell at (row, col). */
-const struct cell *table_cell(const struct table *t, size_t row, size_t col);
-
-/* table_column: the index of the column named name, or -1. */
-int table_column(const struct table *t, const char *name);
 
 /* format_parse: "table", "json", "ndjson", "csv", "tsv" or "html" into *f;
  * returns 0, or -1 for another name. */

@@ -7,19 +7,7 @@
 #include "nostr/nip19.h"
 #include "base/hex.h"
 #include "analytics/score.h"
-
-/* A value bound to a statement parameter, in order ?1, ?2, ... */
-struct bind {
-	enum { BIND_END, BIND_INT, BIND_REAL, BIND_TEXT } type;
-	int64_t i;
-	double r;
-	const char *s;
-};
-
-#define B_INT(v) { BIND_INT, (v), 0, NULL }
-#define B_REAL(v) { BIND_REAL, 0, (v), NULL }
-#define B_TEXT(v) { BIND_TEXT, 0, 0, (v) }
-#define B_END { BIND_END, 0, 0, NULL }
+#include "store/query.h"
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -29,56 +17,18 @@ struct bind {
 #define W_NAME 20
 
 /*
- * query_table: runs sql with binds and turns each result row into a table row,
- * column by column (result column i fills table column i), keeping SQLite's
- * type of each value.  Returns the table or NULL on error.
+ * The name a profile goes by, the same in every report and in the
+ * dashboard: its display_name (NIP-24's name for people to read), else its
+ * name (the short handle), an empty one counting as none.
  */
-static struct table *
-query_table(sqlite3 *db, const struct column *cols, size_t ncols, const char *sql,
-    const struct bind *binds)
+#define PROFILE_NAME(p) "coalesce(nullif(" p ".display_name, ''), nullif(" p ".name, ''))"
+
+/* ncols: all of a report's columns with o->wide, else all but the last
+ * `wide` ones (the dashboard's extras). */
+static size_t
+ncols(const struct report_options *o, size_t all, size_t wide)
 {
-	sqlite3_stmt *st = NULL;
-	struct table *t;
-	size_t c;
-	int rc, i;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return NULL;
-	for (i = 0; binds && binds[i].type != BIND_END; i++) {
-		if (binds[i].type == BIND_INT)
-			sqlite3_bind_int64(st, i + 1, binds[i].i);
-		else if (binds[i].type == BIND_REAL)
-			sqlite3_bind_double(st, i + 1, binds[i].r);
-		else
-			sqlite3_bind_text(st, i + 1, binds[i].s, -1, SQLITE_TRANSIENT);
-	}
-	t = table_new(cols, ncols);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t r = table_add_row(t);
-
-		for (c = 0; c < ncols && c < (size_t)sqlite3_column_count(st); c++) {
-			switch (sqlite3_column_type(st, (int)c)) {
-			case SQLITE_INTEGER:
-				table_set_int(t, r, c, sqlite3_column_int64(st, (int)c));
-				break;
-			case SQLITE_FLOAT:
-				table_set_real(t, r, c, sqlite3_column_double(st, (int)c));
-				break;
-			case SQLITE_NULL:
-				break;
-			default:
-				table_set_text(t, r, c, (const char *)sqlite3_column_text(st, (int)c),
-				    (size_t)sqlite3_column_bytes(st, (int)c));
-				break;
-			}
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		table_free(t);
-		return NULL;
-	}
-	return t;
+	return o->wide ? all : all - wide;
 }
 
 static int64_t
@@ -113,6 +63,8 @@ report_stats(sqlite3 *db, const struct report_options *o)
 		{ "window.hours", CELL_REAL, 0, 1, 0 },
 		{ "window.end", CELL_INT, 0, 0, COLUMN_TIME },
 		{ "scores.computed_at", CELL_INT, 0, 0, COLUMN_TIME },
+		/* wide: */
+		{ "window_zap_sats", CELL_INT, 0, 0, 0 },
 	};
 	/*
 	 * One pass per figure, each over an index or a small table.  Active users
@@ -137,59 +89,74 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	    " z.valid, z.sats, (SELECT count(*) FROM zaps) - z.valid,"
 	    " (SELECT count(DISTINCT relay) FROM relay_metrics),"
 	    " ?3, ?2,"
-	    " (SELECT max(computed_at) FROM content_metrics)"
+	    " (SELECT max(computed_at) FROM content_metrics),"
+	    " CASE WHEN ?4 THEN (SELECT coalesce(sum(sats), 0)"
+	    "   FROM zaps INDEXED BY zaps_valid_event"
+	    "   WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2) END"
 	    " FROM (SELECT count(*) AS valid, coalesce(sum(sats), 0) AS sats"
 	    "  FROM zaps INDEXED BY zaps_valid_event WHERE valid = 1) z";
 	double hours = o->hours > 0 ? o->hours : 24;
-	struct bind b[] = { B_INT(since(o, 24)), B_INT(o->now), B_REAL(hours), B_END };
-	struct table *t = query_table(db, cols, NCOLS(cols), sql, b);
+	/* ?4: the wide column is computed only when it is shown. */
+	struct query_arg b[] = { Q_INT(since(o, 24)), Q_INT(o->now), Q_REAL(hours),
+	    Q_INT(o->wide), Q_END };
+	struct table *t = query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 
 	if (t != NULL)
 		t->vertical = 1;
 	return t;
 }
 
-struct table *
-report_trending(sqlite3 *db, const struct report_options *o)
+static const struct column trending_cols[] = {
+	{ "rank", CELL_INT, 0, 0, 0 },
+	{ "hashtag", CELL_TEXT, 32, 0, 0 },
+	{ "mention_count", CELL_INT, 0, 0, 0 },
+	{ "unique_authors", CELL_INT, 0, 0, 0 },
+	{ "zaps", CELL_INT, 0, 0, 0 },
+	{ "trend_score", CELL_REAL, 0, 4, 0 },
+	{ "previous_count", CELL_INT, 0, 0, 0 },
+	{ "velocity", CELL_REAL, 0, 2, 0 },
+	{ "window_end", CELL_INT, 0, 0, COLUMN_TIME },
+};
+
+/* trending_hours: the window length of trending (--hours, else the default, else 24). */
+static double
+trending_hours(const struct report_options *o)
 {
-	static const struct column cols[] = {
-		{ "rank", CELL_INT, 0, 0, 0 },
-		{ "hashtag", CELL_TEXT, 32, 0, 0 },
-		{ "mention_count", CELL_INT, 0, 0, 0 },
-		{ "unique_authors", CELL_INT, 0, 0, 0 },
-		{ "zaps", CELL_INT, 0, 0, 0 },
-		{ "trend_score", CELL_REAL, 0, 4, 0 },
-		{ "previous_count", CELL_INT, 0, 0, 0 },
-		{ "velocity", CELL_REAL, 0, 2, 0 },
-		{ "window_end", CELL_INT, 0, 0, COLUMN_TIME },
-	};
-	static const char stored_sql[] =
+	double hours = o->hours > 0 ? o->hours : o->trending_default_hours;
+
+	return hours > 0 ? hours : 24;
+}
+
+struct table *
+report_trending_stored(sqlite3 *db, const struct report_options *o)
+{
+	static const char sql[] =
 	    "SELECT t.rank, t.hashtag, t.mention_count, t.unique_authors, t.zaps,"
 	    " t.trend_score, v.previous_count, v.velocity, t.window_end"
 	    " FROM trending_topics t LEFT JOIN trending_velocity v"
 	    " ON v.window_end = t.window_end AND v.window_hours = t.window_hours"
 	    " AND v.hashtag = t.hashtag"
 	    " WHERE t.window_hours = ?1 AND t.window_end ="
-	    " (SELECT max(window_end) FROM trending_topics WHERE window_hours = ?1)"
+	    " (SELECT max(window_end) FROM trending_topics WHERE window_hours = ?1"
+	    "  AND window_end <= ?3)"
 	    " ORDER BY t.rank LIMIT ?2";
-	double hours = o->hours > 0 ? o->hours : o->trending_default_hours;
-	struct bind b[] = { B_REAL(hours), B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_REAL(trending_hours(o)), Q_INT(o->limit), Q_INT(o->now),
+	    Q_END };
+
+	return query_table(db, trending_cols, NCOLS(trending_cols), sql, b);
+}
+
+/* trending_live: score_trending_compute's rows as the stored ones would be. */
+static struct table *
+trending_live(sqlite3 *db, const struct report_options *o)
+{
 	struct table *t;
 	struct trend *tr;
 	size_t n, i;
 
-	if (hours <= 0)
-		hours = 24, b[0].r = 24;
-	if (!o->now_given) {
-		if ((t = query_table(db, cols, NCOLS(cols), stored_sql, b)) == NULL)
-			return NULL;
-		if (t->nrows > 0)
-			return t;
-		table_free(t);
-	}
-	if (score_trending_compute(db, o->now, hours, 0, &tr, &n) != 0)
+	if (score_trending_compute(db, o->now, trending_hours(o), 0, &tr, &n) != 0)
 		return NULL;
-	t = table_new(cols, NCOLS(cols));
+	t = table_new(trending_cols, NCOLS(trending_cols));
 	for (i = 0; i < n && (int64_t)i < o->limit; i++) {
 		size_t r = table_add_row(t);
 
@@ -205,6 +172,39 @@ report_trending(sqlite3 *db, const struct report_options *o)
 	}
 	score_trends_free(tr, n);
 	return t;
+}
+
+struct table *
+report_trending(sqlite3 *db, const struct report_options *o)
+{
+	struct table *t;
+
+	if (!o->now_given) {
+		if ((t = report_trending_stored(db, o)) == NULL)
+			return NULL;
+		if (t->nrows > 0)
+			return t;
+		table_free(t);
+	}
+	return trending_live(db, o);
+}
+
+struct table *
+report_hashtag_counts(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "hashtag", CELL_TEXT, 32, 0, 0 },
+		{ "mention_count", CELL_INT, 0, 0, 0 },
+		{ "unique_authors", CELL_INT, 0, 0, 0 },
+	};
+	static const char sql[] =
+	    "SELECT hashtag, count(*), count(DISTINCT pubkey) FROM hashtags"
+	    " WHERE created_at > ?1 AND created_at <= ?2"
+	    " GROUP BY hashtag ORDER BY 2 DESC, 3 DESC, hashtag LIMIT ?3";
+	struct query_arg b[] = { Q_INT(since(o, trending_hours(o))), Q_INT(o->now),
+	    Q_INT(o->limit), Q_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
 }
 
 struct table *
@@ -228,7 +228,7 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	    "  GROUP BY event_id ORDER BY sats DESC, n DESC, event_id LIMIT ?3) z"
 	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
 	    " ORDER BY z.sats DESC, z.n DESC, z.event_id";
-	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -249,16 +249,22 @@ report_viral(sqlite3 *db, const struct report_options *o)
 		{ "quality", CELL_REAL, 0, 2, 0 },
 		{ "spam_score", CELL_REAL, 0, 2, 0 },
 		{ "content", CELL_TEXT, W_CONTENT, 0, 0 },
+		/* wide: */
+		{ "name", CELL_TEXT, W_NAME, 0, 0 },
 	};
+	/* Viral: notes of the latest run with some engagement (virality > 0)
+	 * that are still stored (not deleted or replaced since). */
 	static const char sql[] =
 	    "SELECT c.event_id, c.pubkey, c.created_at, c.replies, c.reposts, c.reactions,"
-	    " c.zaps, c.zap_sats, c.virality, c.quality, c.spam_score, e.content"
-	    " FROM content_metrics c LEFT JOIN nostr_events e ON e.id = c.event_id"
+	    " c.zaps, c.zap_sats, c.virality, c.quality, c.spam_score, e.content,"
+	    " (SELECT " PROFILE_NAME("p") " FROM user_profiles p WHERE p.pubkey = c.pubkey)"
+	    " FROM content_metrics c JOIN nostr_events e ON e.id = c.event_id"
 	    " WHERE c.computed_at = (SELECT max(computed_at) FROM content_metrics)"
+	    " AND c.virality > 0"
 	    " ORDER BY c.virality DESC, c.event_id LIMIT ?1";
-	struct bind b[] = { B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 }
 
 struct table *
@@ -275,14 +281,40 @@ report_users(sqlite3 *db, const struct report_options *o)
 		{ "influence", CELL_REAL, 0, 2, 0 },
 		{ "quality", CELL_REAL, 0, 2, 0 },
 		{ "spam_score", CELL_REAL, 0, 2, 0 },
+		/* wide: */
+		{ "nip05", CELL_TEXT, 40, 0, 0 },
+		{ "website", CELL_TEXT, 40, 0, 0 },
+		{ "posts", CELL_INT, 0, 0, 0 },
 	};
 	static const char sql[] =
-	    "SELECT i.rank, m.pubkey, coalesce(p.name, p.display_name), m.followers,"
+	    "SELECT i.rank, m.pubkey, " PROFILE_NAME("p") ", m.followers,"
 	    " m.zap_sats_received, i.engagement, i.pagerank, m.influence, m.quality,"
-	    " m.spam_score FROM user_influence i JOIN user_metrics m ON m.pubkey = i.pubkey"
+	    " m.spam_score, p.nip05, p.website, m.posts"
+	    " FROM user_influence i JOIN user_metrics m ON m.pubkey = i.pubkey"
 	    " LEFT JOIN user_profiles p ON p.pubkey = i.pubkey"
 	    " ORDER BY i.rank LIMIT ?1";
-	struct bind b[] = { B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_INT(o->limit), Q_END };
+
+	return query_table(db, cols, ncols(o, NCOLS(cols), 3), sql, b);
+}
+
+struct table *
+report_users_by_followers(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "rank", CELL_INT, 0, 0, 0 },
+		{ "pubkey", CELL_TEXT, 0, 0, 0 },
+		{ "name", CELL_TEXT, W_NAME, 0, 0 },
+		{ "followers", CELL_INT, 0, 0, 0 },
+		{ "nip05", CELL_TEXT, 40, 0, 0 },
+		{ "website", CELL_TEXT, 40, 0, 0 },
+	};
+	static const char sql[] =
+	    "SELECT row_number() OVER (ORDER BY f.followers DESC, f.pubkey), f.pubkey, "
+	    PROFILE_NAME("p") ", f.followers, p.nip05, p.website FROM follower_counts f"
+	    " LEFT JOIN user_profiles p ON p.pubkey = f.pubkey WHERE f.followers > 0"
+	    " ORDER BY f.followers DESC, f.pubkey LIMIT ?1";
+	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -343,7 +375,7 @@ report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
 	if (strlen(pubkey) == 64 && hex_decode(pubkey, key, 32) == 0)
 		nip19_encode_key(NIP19_NPUB, key, npub, sizeof(npub));
 	{
-		struct bind b[] = { B_TEXT(pubkey), B_TEXT(npub), B_END };
+		struct query_arg b[] = { Q_TEXT(pubkey), Q_TEXT(npub), Q_END };
 
 		t = query_table(db, cols, NCOLS(cols), sql, b);
 	}
@@ -358,7 +390,7 @@ report_relays(sqlite3 *db, const struct report_options *o)
 	static const struct column cols[] = {
 		{ "relay", CELL_TEXT, 48, 0, 0 },
 		{ "state", CELL_TEXT, 12, 0, 0 },
-		{ "time", CELL_REAL, 0, 0, 0 },
+		{ "time", CELL_INT, 0, 0, COLUMN_TIME },
 		{ "connect_ms", CELL_REAL, 0, 1, 0 },
 		{ "eose_ms", CELL_REAL, 0, 1, 0 },
 		{ "events", CELL_INT, 0, 0, 0 },
@@ -369,13 +401,13 @@ report_relays(sqlite3 *db, const struct report_options *o)
 		{ "notice", CELL_TEXT, 40, 0, 0 },
 	};
 	static const char sql[] =
-	    "SELECT r.relay, r.state, r.time, r.connect_ms, r.eose_ms, r.events,"
+	    "SELECT r.relay, r.state, CAST(r.time AS INTEGER), r.connect_ms, r.eose_ms, r.events,"
 	    " r.duplicates, r.invalid, r.reconnects,"
 	    " (SELECT count(*) FROM relay_metrics c WHERE c.relay = r.relay), r.notice"
 	    " FROM relay_metrics r"
 	    " WHERE r.time = (SELECT max(time) FROM relay_metrics l WHERE l.relay = r.relay)"
 	    " GROUP BY r.relay ORDER BY r.relay LIMIT ?1";
-	struct bind b[] = { B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -409,7 +441,7 @@ report_zap_sizes(sqlite3 *db, const struct report_options *o)
 	    "  AND z.created_at > ?1 AND z.created_at <= ?2 GROUP BY 1)"
 	    " SELECT b.lo, b.hi, coalesce(s.n, 0), coalesce(s.sats, 0)"
 	    " FROM b LEFT JOIN s ON s.lo = b.lo ORDER BY b.lo";
-	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_END };
+	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -425,7 +457,7 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 	};
 	/* Grouped in the index's order; names looked up for the winners only. */
 #define ZAP_PARTIES_SQL(party) \
-	    "SELECT z.p, (SELECT coalesce(name, display_name) FROM user_profiles u" \
+	    "SELECT z.p, (SELECT " PROFILE_NAME("u") " FROM user_profiles u" \
 	    " WHERE u.pubkey = z.p), z.n, z.s FROM" \
 	    " (SELECT " party " AS p, count(*) AS n, coalesce(sum(sats), 0) AS s" \
 	    "  FROM zaps INDEXED BY zaps_valid_" party \
@@ -436,7 +468,7 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 	static const char sender_sql[] = ZAP_PARTIES_SQL("sender");
 	static const char recipient_sql[] = ZAP_PARTIES_SQL("recipient");
 #undef ZAP_PARTIES_SQL
-	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), by_sender ? sender_sql : recipient_sql, b);
 }
@@ -477,7 +509,7 @@ report_languages(sqlite3 *db, const struct report_options *o)
 	    " l AS (SELECT lang, n FROM a WHERE n > 0)"
 	    " SELECT lang, n, CAST(n AS REAL) / (SELECT sum(n) FROM l) FROM l"
 	    " ORDER BY n DESC, lang LIMIT ?3";
-	struct bind b[] = { B_INT(since(o, 0)), B_INT(o->now), B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -508,7 +540,7 @@ report_growth(sqlite3 *db, const struct report_options *o, double period_hours)
 	    " users_growth FROM network_stats, last WHERE window_hours = ?1"
 	    " AND (last.e - window_end) % CAST(round(?1 * 3600) AS INTEGER) = 0"
 	    " ORDER BY window_end DESC LIMIT ?2";
-	struct bind b[] = { B_REAL(period_hours), B_INT(o->limit), B_END };
+	struct query_arg b[] = { Q_REAL(period_hours), Q_INT(o->limit), Q_END };
 	struct table *t = query_table(db, cols, NCOLS(cols), sql, b);
 	size_t r;
 
@@ -517,4 +549,86 @@ report_growth(sqlite3 *db, const struct report_options *o, double period_hours)
 		if (table_cell(t, r, 1)->type == CELL_REAL)
 			table_set_int(t, r, 1, (int64_t)llround(table_cell(t, r, 1)->r));
 	return t;
+}
+
+struct table *
+report_kinds(sqlite3 *db, const struct report_options *o)
+{
+	static const struct column cols[] = {
+		{ "kind", CELL_INT, 0, 0, 0 },
+		{ "events", CELL_INT, 0, 0, 0 },
+	};
+	static const char sql[] =
+	    "SELECT kind, count(*) AS n FROM nostr_events"
+	    " WHERE created_at > ?1 AND created_at <= ?2"
+	    " GROUP BY kind ORDER BY n DESC, kind LIMIT ?3";
+	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+
+	return query_table(db, cols, NCOLS(cols), sql, b);
+}
+
+/* The series, each (bucket, value) rows for the buckets (?1 + b*?2, ?1 + (b+1)*?2]
+ * up to ?3: rolling buckets that end at now, not calendar hours or days. */
+static const char *const series_sql[] = {
+	[REPORT_SERIES_EVENTS] =
+	    "SELECT (created_at - ?1 - 1) / ?2, count(*) FROM nostr_events"
+	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
+	[REPORT_SERIES_AUTHORS] =
+	    "SELECT (created_at - ?1 - 1) / ?2, count(DISTINCT pubkey) FROM nostr_events"
+	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
+	[REPORT_SERIES_NEW_USERS] =
+	    "SELECT (first_seen - ?1 - 1) / ?2, count(*) FROM users"
+	    " WHERE first_seen > ?1 AND first_seen <= ?3 GROUP BY 1",
+	[REPORT_SERIES_ZAP_SATS] =
+	    "SELECT (created_at - ?1 - 1) / ?2, coalesce(sum(sats), 0) FROM zaps"
+	    " WHERE valid = 1 AND created_at > ?1 AND created_at <= ?3 GROUP BY 1",
+};
+
+struct table *
+report_series(sqlite3 *db, const struct report_options *o, enum report_series which,
+    size_t n, int64_t step)
+{
+	static const struct column cols[] = {
+		{ "time", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "value", CELL_INT, 0, 0, 0 },
+	};
+	int64_t base = o->now - (int64_t)n * step, bucket;
+	struct query_arg b[] = { Q_INT(base), Q_INT(step), Q_INT(o->now), Q_END };
+	struct table *t = table_new(cols, NCOLS(cols));
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		table_add_row(t);
+		table_set_int(t, i, 0, base + (int64_t)i * step);
+		table_set_int(t, i, 1, 0);
+	}
+	if ((st = query_prepare(db, series_sql[which], b)) == NULL) {
+		table_free(t);
+		return NULL;
+	}
+	while ((rc = query_step_row(st)) == 1) {
+		bucket = sqlite3_column_int64(st, 0);
+		if (bucket >= 0 && bucket < (int64_t)n)
+			table_set_int(t, (size_t)bucket, 1, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != 0) {
+		table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+int
+report_reference_time(sqlite3 *db, int64_t *out)
+{
+	*out = 0;
+	if (query_int(db, "SELECT max(window_end) FROM network_stats", NULL, out) != 0)
+		return -1;
+	if (*out <= 0 &&
+	    query_int(db, "SELECT max(created_at) FROM nostr_events", NULL, out) != 0)
+		return -1;
+	return 0;
 }

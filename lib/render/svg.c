@@ -264,30 +264,14 @@ time_label(struct buf *out, int64_t t, const char *fmt)
 	buf_puts(out, s);
 }
 
-void
-svg_line_chart(struct buf *out, const char *title, const struct svg_point *points,
-    size_t n, enum svg_step step, const char *unit)
+/* line_grid: gridlines of tick up to top, their values just above them at
+ * the left edge, so the plot can use the full width a phone has. */
+static void
+line_grid(struct buf *out, double top, double tick, int bottom)
 {
-	const char *tick_fmt, *title_fmt;
-	double max = 0, top, tick, band, x, y;
-	struct buf label = BUF_INIT;
-	size_t i, j, labels;
-	int bottom = LINE_TOP + LINE_PLOT;
+	double y;
+	size_t i;
 
-	open_svg(out, "chart-line", title, LINE_HEIGHT);
-	if (n == 0) {
-		empty_chart(out, LINE_HEIGHT);
-		buf_puts(out, "</svg>");
-		return;
-	}
-	for (i = 0; i < n; i++)
-		if (clean(points[i].value) > max)
-			max = clean(points[i].value);
-	tick = svg_nice_step(max, 4);
-	top = max > 0 ? ceil(max / tick - 1e-9) * tick : tick;
-
-	/* Gridlines with their values just above them, at the left edge, so the
-	 * plot can use the full width a phone has. */
 	for (i = 0; i * tick <= top * (1 + 1e-9); i++) {
 		y = bottom - i * tick / top * LINE_PLOT;
 		buf_puts(out, "<line class=\"grid\" x1=\"0\" x2=\"100%\" y1=\"");
@@ -300,41 +284,54 @@ svg_line_chart(struct buf *out, const char *title, const struct svg_point *point
 		svg_compact(out, i * tick);
 		buf_puts(out, "</text>");
 	}
+}
 
-	/* The plot stretches to any width; strokes keep their width. */
-	buf_printf(out, "<svg x=\"0\" y=\"%d\" width=\"100%%\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-	    "preserveAspectRatio=\"none\">", LINE_TOP, LINE_PLOT, LINE_VIEW_W, LINE_PLOT);
-	band = (double)LINE_VIEW_W / (double)n;
-	for (j = 0; j < 2; j++) {
-		/* j == 0: the area under the line; j == 1: the line. */
-		buf_puts(out, j == 0 ? "<path class=\"area\" d=\"M" : "<path class=\"line\" "
-		    "vector-effect=\"non-scaling-stroke\" d=\"M");
-		if (j == 0) {
-			put_fixed(out, n == 1 ? 0 : band / 2, 1);
-			buf_printf(out, " %d L", LINE_PLOT);
-		}
-		for (i = 0; i < n; i++) {
-			y = LINE_PLOT - clean(points[i].value) / top * LINE_PLOT;
-			/* A lone point is drawn across its whole band, so it shows. */
-			x = n == 1 ? 0 : (i + 0.5) * band;
-			if (i > 0)
-				buf_puts(out, " L");
-			put_fixed(out, x, 1);
-			buf_putc(out, ' ');
-			put_fixed(out, y, 1);
-			if (n == 1) {
-				buf_printf(out, " L%d ", LINE_VIEW_W);
-				put_fixed(out, y, 1);
-			}
-		}
-		if (j == 0) {
-			buf_puts(out, " L");
-			put_fixed(out, n == 1 ? LINE_VIEW_W : (n - 0.5) * band, 1);
-			buf_printf(out, " %d Z", LINE_PLOT);
-		}
-		buf_puts(out, "\"/>");
+/* line_path: the area under the line (area) or the line, in the plot's
+ * viewBox, each point at the middle of its band. */
+static void
+line_path(struct buf *out, const struct svg_point *points, size_t n, double top, int area)
+{
+	double band = (double)LINE_VIEW_W / (double)n, x, y;
+	size_t i;
+
+	buf_puts(out, area ? "<path class=\"area\" d=\"M" : "<path class=\"line\" "
+	    "vector-effect=\"non-scaling-stroke\" d=\"M");
+	if (area) {
+		put_fixed(out, n == 1 ? 0 : band / 2, 1);
+		buf_printf(out, " %d L", LINE_PLOT);
 	}
-	title_fmt = step == SVG_HOURLY ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d";
+	for (i = 0; i < n; i++) {
+		y = LINE_PLOT - clean(points[i].value) / top * LINE_PLOT;
+		/* A lone point is drawn across its whole band, so it shows. */
+		x = n == 1 ? 0 : (i + 0.5) * band;
+		if (i > 0)
+			buf_puts(out, " L");
+		put_fixed(out, x, 1);
+		buf_putc(out, ' ');
+		put_fixed(out, y, 1);
+		if (n == 1) {
+			buf_printf(out, " L%d ", LINE_VIEW_W);
+			put_fixed(out, y, 1);
+		}
+	}
+	if (area) {
+		buf_puts(out, " L");
+		put_fixed(out, n == 1 ? LINE_VIEW_W : (n - 0.5) * band, 1);
+		buf_printf(out, " %d Z", LINE_PLOT);
+	}
+	buf_puts(out, "\"/>");
+}
+
+/* line_hits: a hover target with its time and value over each point's band. */
+static void
+line_hits(struct buf *out, const struct svg_point *points, size_t n, enum svg_step step,
+    const char *unit)
+{
+	const char *title_fmt = step == SVG_HOURLY ? "%Y-%m-%d %H:%M UTC" : "%Y-%m-%d";
+	double band = (double)LINE_VIEW_W / (double)n;
+	struct buf label = BUF_INIT;
+	size_t i;
+
 	for (i = 0; i < n; i++) {
 		buf_reset(&label);
 		time_label(&label, points[i].time, title_fmt);
@@ -346,14 +343,20 @@ svg_line_chart(struct buf *out, const char *title, const struct svg_point *point
 		hover_title(out, label.data, points[i].value, unit);
 		buf_puts(out, "</rect>");
 	}
-	buf_puts(out, "</svg>");
-	buf_printf(out, "<line class=\"axis\" x1=\"0\" x2=\"100%%\" y1=\"%d\" y2=\"%d\"/>",
-	    bottom, bottom);
+	buf_free(&label);
+}
 
-	/* A few time labels: the first, the last and evenly between. */
-	tick_fmt = step == SVG_DAILY ? "%m-%d" :
+/* line_time_labels: a few time labels under the axis: the first, the last
+ * and evenly between. */
+static void
+line_time_labels(struct buf *out, const struct svg_point *points, size_t n,
+    enum svg_step step, int bottom)
+{
+	const char *tick_fmt = step == SVG_DAILY ? "%m-%d" :
 	    points[n - 1].time - points[0].time >= 48 * 3600 ? "%m-%d %Hh" : "%H:%M";
-	labels = n < LINE_XLABELS ? n : LINE_XLABELS;
+	size_t labels = n < LINE_XLABELS ? n : LINE_XLABELS, i, j;
+	double x;
+
 	for (j = 0; j < labels; j++) {
 		const char *anchor = "middle";
 
@@ -369,8 +372,39 @@ svg_line_chart(struct buf *out, const char *title, const struct svg_point *point
 		time_label(out, points[i].time, tick_fmt);
 		buf_puts(out, "</text>");
 	}
+}
+
+void
+svg_line_chart(struct buf *out, const char *title, const struct svg_point *points,
+    size_t n, enum svg_step step, const char *unit)
+{
+	double max = 0, top, tick;
+	size_t i;
+	int bottom = LINE_TOP + LINE_PLOT;
+
+	open_svg(out, "chart-line", title, LINE_HEIGHT);
+	if (n == 0) {
+		empty_chart(out, LINE_HEIGHT);
+		buf_puts(out, "</svg>");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (clean(points[i].value) > max)
+			max = clean(points[i].value);
+	tick = svg_nice_step(max, 4);
+	top = max > 0 ? ceil(max / tick - 1e-9) * tick : tick;
+	line_grid(out, top, tick, bottom);
+	/* The plot stretches to any width; strokes keep their width. */
+	buf_printf(out, "<svg x=\"0\" y=\"%d\" width=\"100%%\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	    "preserveAspectRatio=\"none\">", LINE_TOP, LINE_PLOT, LINE_VIEW_W, LINE_PLOT);
+	line_path(out, points, n, top, 1);
+	line_path(out, points, n, top, 0);
+	line_hits(out, points, n, step, unit);
 	buf_puts(out, "</svg>");
-	buf_free(&label);
+	buf_printf(out, "<line class=\"axis\" x1=\"0\" x2=\"100%%\" y1=\"%d\" y2=\"%d\"/>",
+	    bottom, bottom);
+	line_time_labels(out, points, n, step, bottom);
+	buf_puts(out, "</svg>");
 }
 
 void
