@@ -1,8 +1,8 @@
 /*
- * test_metaread.c: metaread.h: a meta is taken whole or not at all.
+ * test_meta.c: meta.h: a meta is taken whole or not at all; what is written
+ * reads back the same; the list lengths are counted from the text.
  */
-#include "enrich/enrich.h"
-#include "enrich/metaread.h"
+#include "enrich/meta.h"
 #include "tap.h"
 
 #include <stdio.h>
@@ -138,6 +138,124 @@ test_incomplete_or_malformed_is_refused(void)
 	CHECK_EQ_INT(take("{}", 1), -1);
 }
 
+static struct buf out, key;
+
+/* written: meta written with prev (may be NULL) as the existing meta. */
+static const char *
+written(const char *prev)
+{
+	buf_reset(&out);
+	meta_write(&meta, prev, prev ? strlen(prev) : 0, &key, &out);
+	return out.data;
+}
+
+static void
+test_written_as_read(void)
+{
+	static char receipt[4096], copy[4096], canon[4096];
+	const char *once;
+
+	/* What was read is written in the table's order, relay and received_at
+	 * first (kept as they came), and reads back the same. */
+	snprintf(canon, sizeof canon, "%s", with("caf\\u00e9", "caf\xc3\xa9"));
+	CHECK_EQ_INT(take(NOTE_META, 1), 0);
+	once = written(NOTE_META);
+	CHECK_EQ_STR(once, canon);
+	snprintf(copy, sizeof copy, "%s", once);
+	CHECK_EQ_INT(take(copy, 1), 0);
+	CHECK_EQ_STR(written(copy), canon);
+	snprintf(receipt, sizeof receipt, "%.*s," ZAP_MEMBER "}",
+	    (int)strlen(canon) - 1, canon);
+	CHECK_EQ_INT(take(receipt, 9735), 0);
+	CHECK_EQ_STR(written(receipt), receipt);
+	/* Without an existing meta, the owned members only, lang first. */
+	CHECK_EQ_INT(take(NOTE_META, 1), 0);
+	once = written(NULL);
+	CHECK(strncmp(once, "{\"lang\":\"de\",\"hashtags\":", 24) == 0);
+	CHECK(strstr(once, "relay") == NULL);
+}
+
+static void
+test_foreign_members_kept_owned_replaced(void)
+{
+	char want[4096];
+	const char *canon = with("caf\\u00e9", "caf\xc3\xa9");
+	const char *lang = strstr(canon, "\"lang\"");
+	const char *pow = strstr(canon, "\"pow\":3");
+
+	/* Members not owned come first as they came (relay even when null);
+	 * an owned one in the old meta gives way to the new value. */
+	snprintf(want, sizeof want, "{\"x\":[1, 2],\"relay\":null,%.*s\"pow\":9%s",
+	    (int)(pow - lang), lang, pow + 7);
+	CHECK_EQ_INT(take(NOTE_META, 1), 0);
+	meta.pow = 9;
+	CHECK_EQ_STR(written("{\"x\":[1, 2],\"pow\":1,\"relay\":null}"), want);
+}
+
+static void
+test_kept_from_partial_meta(void)
+{
+	static const char partial[] = "{\"lang\":\"pt\",\"relay\":\"wss://a\","
+	    "\"received_at\":5,\"words\":\"many\"}";
+
+	meta_clear(&meta);
+	CHECK_EQ_INT(meta_read_kept(&reader, partial, strlen(partial), 1, 1, &meta), 0);
+	CHECK_EQ_STR(meta.lang, "pt");
+	CHECK_EQ_STR(meta.relay, "wss://a");
+	CHECK(meta.has_received_at && meta.received_at == 5);
+	/* Without reuse, lang stays to be computed. */
+	meta_clear(&meta);
+	CHECK_EQ_INT(meta_read_kept(&reader, "{\"lang\":\"pt\"}", 13, 1, 0, &meta), 0);
+	CHECK(meta.lang == NULL);
+	/* Not an object. */
+	CHECK_EQ_INT(meta_read_kept(&reader, "[1]", 3, 1, 1, &meta), -1);
+}
+
+static void
+test_zap_kept_only_whole(void)
+{
+	static const char whole[] = "{" ZAP_MEMBER "}";
+	static const char part[] = "{\"zap\":{\"msat\":1000}}";
+
+	meta_clear(&meta);
+	CHECK_EQ_INT(meta_read_kept(&reader, whole, strlen(whole), 9735, 1, &meta), 0);
+	CHECK_EQ_INT(meta.has_zap, 1);
+	CHECK_EQ_INT(meta.zap.msat, 21000);
+	meta_clear(&meta);
+	CHECK_EQ_INT(meta_read_kept(&reader, part, strlen(part), 9735, 1, &meta), 0);
+	CHECK_EQ_INT(meta.has_zap, 0);
+	meta_clear(&meta);
+	CHECK_EQ_INT(meta_read_kept(&reader, whole, strlen(whole), 1, 1, &meta), 0);
+	CHECK_EQ_INT(meta.has_zap, 0);
+}
+
+static void
+test_counts(void)
+{
+	struct meta_counts n;
+	static const char odd[] = "{\"hashtags\":[1,{\"a\":[]},\"x\"],\"media\":{},"
+	    "\"mentions\":[],\"urls\":[\"a\",\"b\"],\"refs\":[\"r\",";
+
+	meta_count(NOTE_META, strlen(NOTE_META), &n);
+	CHECK_EQ_INT(n.hashtags, 2);
+	CHECK_EQ_INT(n.mentions, 1);
+	CHECK_EQ_INT(n.refs, 2);
+	CHECK_EQ_INT(n.urls, 1);
+	CHECK_EQ_INT(n.media, 1);
+	/* Any values count; a list that is no array is 0; a broken meta counts
+	 * up to where it breaks. */
+	meta_count(odd, strlen(odd), &n);
+	CHECK_EQ_INT(n.hashtags, 3);
+	CHECK_EQ_INT(n.media, 0);
+	CHECK_EQ_INT(n.mentions, 0);
+	CHECK_EQ_INT(n.urls, 2);
+	CHECK_EQ_INT(n.refs, 1);
+	meta_count(NULL, 0, &n);
+	CHECK_EQ_INT(n.hashtags + n.mentions + n.refs + n.urls + n.media, 0);
+	meta_count("not json", 8, &n);
+	CHECK_EQ_INT(n.hashtags, 0);
+}
+
 int
 main(void)
 {
@@ -145,12 +263,14 @@ main(void)
 	TEST(test_reaction_and_empty_strings);
 	TEST(test_zap_only_on_receipts);
 	TEST(test_incomplete_or_malformed_is_refused);
+	TEST(test_written_as_read);
+	TEST(test_foreign_members_kept_owned_replaced);
+	TEST(test_kept_from_partial_meta);
+	TEST(test_zap_kept_only_whole);
+	TEST(test_counts);
 	meta_reader_free(&reader);
-	enrich_meta_clear(&meta);
-	strlist_free(&meta.hashtags);
-	strlist_free(&meta.mentions);
-	strlist_free(&meta.refs);
-	strlist_free(&meta.urls);
-	strlist_free(&meta.media);
+	meta_free(&meta);
+	buf_free(&out);
+	buf_free(&key);
 	return tap_done();
 }
