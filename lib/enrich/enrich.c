@@ -1,6 +1,6 @@
 #include "enrich/enrich.h"
-#include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -615,9 +615,22 @@ enrich_write_line(struct enrich *e, const char *line, size_t len,
 	buf_putc(out, '\n');
 }
 
-int
-enrich_option(struct enrich_options *o, int ch, const char *arg)
+/* whole_number: arg as a decimal number in [min, max]; 0, or -1. */
+static int
+whole_number(const char *arg, long long min, long long max, long long *out)
 {
+	char *end;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	return errno != 0 || end == arg || *end != '\0' || *out < min || *out > max ? -1 : 0;
+}
+
+int
+enrich_option(struct enrich_options *o, int ch, const char *arg, const char **bad)
+{
+	long long n;
+
 	switch (ch) {
 	case 'N':
 		o->no_lang = 1;
@@ -626,8 +639,11 @@ enrich_option(struct enrich_options *o, int ch, const char *arg)
 		o->lang_dir = arg;
 		return 1;
 	case 'Z':
-		o->zap_max_sats = (uint64_t)cli_number(arg, 1, INT64_MAX / 1000,
-		    "--zap-max-sats");
+		if (whole_number(arg, 1, INT64_MAX / 1000, &n) < 0) {
+			*bad = "--zap-max-sats";
+			return -1;
+		}
+		o->zap_max_sats = (uint64_t)n;
 		return 1;
 	default:
 		return 0;

@@ -61,10 +61,11 @@ struct enrich_options {
 
 /*
  * enrich_option: applies option ch (N, D or Z of ENRICH_LONGOPTS) with its
- * argument and returns 1, or returns 0 for any other option.  A bad
- * --zap-max-sats exits 2.
+ * argument and returns 1, or returns 0 for any other option.  Returns -1
+ * when the argument is bad, with *bad the option's name ("--zap-max-sats"):
+ * the tool then says "invalid NAME: ARG" and exits 2.
  */
-int enrich_option(struct enrich_options *o, int ch, const char *arg);
+int enrich_option(struct enrich_options *o, int ch, const char *arg, const char **bad);
 
 struct enrich;
 
