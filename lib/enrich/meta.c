@@ -29,6 +29,8 @@ enum form { F_NONE, F_HEX, F_REF, F_HASHTAG, F_URL };
 
 struct member {
 	const char *name;
+	const char *key;     /* ,"name": as written */
+	size_t key_len;
 	enum type type;
 	int origin;          /* nostr-fetch's: read when of its type, never written */
 	enum form form;      /* T_LIST */
@@ -41,17 +43,20 @@ struct member {
 	int slot;            /* T_TEXT: the struct meta_reader text buffer */
 };
 
-#define LIST(n, f, fm) { .name = n, .type = T_LIST, .form = fm, .field = FIELD(f), \
+/* NAME(n): the name and its written key. */
+#define NAME(n) .name = n, .key = ",\"" n "\":", .key_len = sizeof(",\"" n "\":") - 1
+
+#define LIST(n, f, fm) { NAME(n), .type = T_LIST, .form = fm, .field = FIELD(f), \
 	.has = NONE, .count = offsetof(struct meta_counts, f) }
-#define ID(n, f, h) { .name = n, .type = T_ID, .field = FIELD(f), .has = FIELD(h) }
-#define TEXT(n, f, h, s) { .name = n, .type = T_TEXT, .field = FIELD(f), .has = h, \
+#define ID(n, f, h) { NAME(n), .type = T_ID, .field = FIELD(f), .has = FIELD(h) }
+#define TEXT(n, f, h, s) { NAME(n), .type = T_TEXT, .field = FIELD(f), .has = h, \
 	.len = FIELD(f##_len), .slot = s }
-#define UINT(n, f, m) { .name = n, .type = T_UINT, .field = FIELD(f), .has = NONE, \
+#define UINT(n, f, m) { NAME(n), .type = T_UINT, .field = FIELD(f), .has = NONE, \
 	.width = WIDTH(f), .max = m }
 
 /* Every member, in the order meta_write writes the owned ones. */
 static const struct member members[] = {
-	{ .name = "lang", .type = T_LANG, .field = FIELD(lang), .has = NONE },
+	{ NAME("lang"), .type = T_LANG, .field = FIELD(lang), .has = NONE },
 	LIST("hashtags", hashtags, F_HASHTAG),
 	LIST("mentions", mentions, F_HEX),
 	LIST("refs", refs, F_REF),
@@ -65,11 +70,11 @@ static const struct member members[] = {
 	UINT("words", words, INT64_MAX),
 	UINT("pow", pow, 256),
 	TEXT("client", client, NONE, 1),
-	{ .name = "zap", .type = T_ZAP, .field = FIELD(zap), .has = FIELD(has_zap) },
+	{ NAME("zap"), .type = T_ZAP, .field = FIELD(zap), .has = FIELD(has_zap) },
 	/* nostr-fetch's */
-	{ .name = "relay", .type = T_TEXT, .origin = 1, .field = FIELD(relay), .has = NONE,
+	{ NAME("relay"), .type = T_TEXT, .origin = 1, .field = FIELD(relay), .has = NONE,
 	  .len = FIELD(relay_len), .slot = 2 },
-	{ .name = "received_at", .type = T_NUMBER, .origin = 1, .field = FIELD(received_at),
+	{ NAME("received_at"), .type = T_NUMBER, .origin = 1, .field = FIELD(received_at),
 	  .has = FIELD(has_received_at) },
 };
 
@@ -180,18 +185,6 @@ meta_is_address(const char *s, size_t len)
 }
 
 /* ---- writing ---- */
-
-/* put_key: "name": with a comma before it unless first (printf is a tenth
- * of the enrich time otherwise). */
-static void
-put_key(struct buf *out, const char *name, int first)
-{
-	if (!first)
-		buf_putc(out, ',');
-	buf_putc(out, '"');
-	buf_puts(out, name);
-	buf_append(out, "\":", 2);
-}
 
 static void
 put_uint(struct buf *out, uint64_t v)
@@ -348,7 +341,8 @@ meta_write(const struct enrich_meta *m, const char *prev, size_t prev_len,
 		d = &members[k];
 		if (d->origin || (d->type == T_ZAP && !m->has_zap))
 			continue;
-		put_key(out, d->name, first);
+		/* The first has no comma before it. */
+		buf_append(out, d->key + first, d->key_len - (size_t)first);
 		first = 0;
 		put_value(out, m, d);
 	}
