@@ -84,6 +84,46 @@ _Static_assert(NMEMBERS <= 32, "the seen masks are 32 bits");
 _Static_assert(sizeof ((struct meta_reader *)0)->text /
     sizeof ((struct meta_reader *)0)->text[0] >= 3, "a text buffer per T_TEXT member");
 
+/* The members of zap (struct zap), in the order put_zap writes them. */
+enum zap_type {
+	Z_SATS,      /* msat / 1000, or null: written, not read (msat says it) */
+	Z_MSAT,      /* a whole number (uint64_t and an int flag), or null */
+	Z_KEY,       /* 64 hex digits (uint8_t[32] and an int flag), or null */
+	Z_TEXT,      /* a string (const char *, size_t), or null */
+	Z_VALID,     /* true or false: whether problems is empty */
+	Z_PROBLEMS,  /* an array of zap_problem_name strings (unsigned bits) */
+};
+
+#define ZFIELD(f) offsetof(struct zap, f)
+
+struct zap_member {
+	const char *name;
+	const char *key;     /* ,"name": as written */
+	size_t key_len;
+	enum zap_type type;
+	size_t field, has, len;
+	int slot;            /* Z_TEXT: the struct meta_reader zap_text buffer */
+};
+
+static const struct zap_member zap_members[] = {
+	{ NAME("sats"), .type = Z_SATS },
+	{ NAME("msat"), .type = Z_MSAT, .field = ZFIELD(msat), .has = ZFIELD(has_msat) },
+	{ NAME("sender"), .type = Z_KEY, .field = ZFIELD(sender), .has = ZFIELD(has_sender) },
+	{ NAME("recipient"), .type = Z_KEY, .field = ZFIELD(recipient),
+	  .has = ZFIELD(has_recipient) },
+	{ NAME("event"), .type = Z_KEY, .field = ZFIELD(event), .has = ZFIELD(has_event) },
+	{ NAME("address"), .type = Z_TEXT, .field = ZFIELD(address),
+	  .len = ZFIELD(address_len), .slot = 0 },
+	{ NAME("comment"), .type = Z_TEXT, .field = ZFIELD(comment),
+	  .len = ZFIELD(comment_len), .slot = 1 },
+	{ NAME("valid"), .type = Z_VALID },
+	{ NAME("problems"), .type = Z_PROBLEMS, .field = ZFIELD(problems) },
+};
+
+#define NZAP (sizeof zap_members / sizeof zap_members[0])
+
+_Static_assert(NZAP <= 32, "the seen masks are 32 bits");
+
 static void *
 field(struct enrich_meta *m, size_t off)
 {
@@ -223,46 +263,70 @@ put_text_or_null(struct buf *out, const char *s, size_t len)
 		buf_append(out, "null", 4);
 }
 
+/* put_zap_value: the value of zap member d of z. */
 static void
-put_key32(struct buf *out, const char *name, int has, const uint8_t key[32])
+put_zap_value(struct buf *out, const struct zap *z, const struct zap_member *d)
 {
+	const char *base = (const char *)z;
 	char hex[65];
-
-	if (has) {
-		hex_encode(key, 32, hex);
-		buf_printf(out, ",\"%s\":\"%s\"", name, hex);
-	} else {
-		buf_printf(out, ",\"%s\":null", name);
-	}
-}
-
-/* put_zap: the zap object, as meta_read_zap reads it back. */
-static void
-put_zap(struct buf *out, const struct zap *z)
-{
 	unsigned i;
 	int first = 1;
 
-	if (z->has_msat)
-		buf_printf(out, "{\"sats\":%llu,\"msat\":%llu",
-		    (unsigned long long)(z->msat / 1000), (unsigned long long)z->msat);
-	else
-		buf_puts(out, "{\"sats\":null,\"msat\":null");
-	put_key32(out, "sender", z->has_sender, z->sender);
-	put_key32(out, "recipient", z->has_recipient, z->recipient);
-	put_key32(out, "event", z->has_event, z->event);
-	buf_puts(out, ",\"address\":");
-	put_text_or_null(out, z->address, z->address_len);
-	buf_puts(out, ",\"comment\":");
-	put_text_or_null(out, z->comment, z->comment_len);
-	buf_printf(out, ",\"valid\":%s,\"problems\":[", z->problems ? "false" : "true");
-	for (i = 0; i < ZAP_NPROBLEMS; i++) {
-		if (!(z->problems & (1u << i)))
-			continue;
-		buf_printf(out, "%s\"%s\"", first ? "" : ",", zap_problem_name(1u << i));
-		first = 0;
+	switch (d->type) {
+	case Z_SATS:
+	case Z_MSAT:
+		if (!z->has_msat)
+			buf_append(out, "null", 4);
+		else
+			put_uint(out, d->type == Z_SATS ? z->msat / 1000 : z->msat);
+		break;
+	case Z_KEY:
+		if (*(const int *)(base + d->has)) {
+			hex_encode((const uint8_t *)(base + d->field), 32, hex);
+			buf_putc(out, '"');
+			buf_append(out, hex, 64);
+			buf_putc(out, '"');
+		} else {
+			buf_append(out, "null", 4);
+		}
+		break;
+	case Z_TEXT:
+		put_text_or_null(out, *(const char *const *)(base + d->field),
+		    *(const size_t *)(base + d->len));
+		break;
+	case Z_VALID:
+		buf_puts(out, z->problems ? "false" : "true");
+		break;
+	case Z_PROBLEMS:
+		buf_putc(out, '[');
+		for (i = 0; i < ZAP_NPROBLEMS; i++) {
+			if (!(z->problems & (1u << i)))
+				continue;
+			if (!first)
+				buf_putc(out, ',');
+			buf_putc(out, '"');
+			buf_puts(out, zap_problem_name(1u << i));
+			buf_putc(out, '"');
+			first = 0;
+		}
+		buf_putc(out, ']');
+		break;
 	}
-	buf_puts(out, "]}");
+}
+
+/* put_zap: the zap object, as read_zap reads it back. */
+static void
+put_zap(struct buf *out, const struct zap *z)
+{
+	size_t k;
+
+	buf_putc(out, '{');
+	for (k = 0; k < NZAP; k++) {
+		/* The first has no comma before it. */
+		buf_append(out, zap_members[k].key + !k, zap_members[k].key_len - !k);
+		put_zap_value(out, z, &zap_members[k]);
+	}
+	buf_putc(out, '}');
 }
 
 /* put_value: the value of member d of m. */
@@ -358,8 +422,8 @@ meta_reader_free(struct meta_reader *r)
 
 	buf_free(&r->key);
 	buf_free(&r->item);
-	buf_free(&r->zap_address);
-	buf_free(&r->zap_comment);
+	for (i = 0; i < sizeof r->zap_text / sizeof r->zap_text[0]; i++)
+		buf_free(&r->zap_text[i]);
 	for (i = 0; i < sizeof r->text / sizeof r->text[0]; i++)
 		buf_free(&r->text[i]);
 }
@@ -462,62 +526,75 @@ zap_problems(struct json_cursor *c, unsigned *problems)
 	}
 }
 
+/* zap_index: the zap table index of the member named key, or -1. */
+static int
+zap_index(const struct buf *key)
+{
+	size_t k;
+
+	for (k = 0; k < NZAP; k++)
+		if (jsonobj_key_is(key, zap_members[k].name))
+			return (int)k;
+	return -1;
+}
+
+/* read_zap_value: the value of zap member d at o into z (*valid for Z_VALID). */
+static int
+read_zap_value(struct meta_reader *r, struct jsonobj *o, const struct zap_member *d,
+    struct zap *z, int *valid)
+{
+	struct json_cursor *c = &o->c;
+	char *base = (char *)z;
+	int64_t msat;
+
+	switch (d->type) {
+	case Z_SATS:
+		return jsonobj_skip(o) == JSON_OK ? 0 : -1;
+	case Z_MSAT:
+		if (json_peek(c) == 'n')
+			return jsonobj_skip(o) == JSON_OK ? 0 : -1;
+		z->has_msat = 1;
+		if (json_int64(c, 0, INT64_MAX, &msat) != JSON_OK)
+			return -1;
+		z->msat = (uint64_t)msat;
+		return 0;
+	case Z_KEY:
+		return zap_hex(c, (int *)(base + d->has), (uint8_t *)(base + d->field));
+	case Z_TEXT:
+		return text_or_null(c, &r->zap_text[d->slot], (const char **)(base + d->field),
+		    (size_t *)(base + d->len));
+	case Z_VALID:
+		*valid = json_peek(c) == 't';
+		return (!*valid && json_peek(c) != 'f') || jsonobj_skip(o) != JSON_OK ? -1 : 0;
+	case Z_PROBLEMS:
+		return zap_problems(c, &z->problems);
+	}
+	return -1;
+}
+
 /*
  * read_zap: the zap object json[0..len) as put_zap writes it: every member
- * there and well-typed (sats, derived from msat, is not needed), valid
- * agreeing with problems.  Returns 0, or -1.
+ * there and well-typed (but sats, which msat says), valid agreeing with
+ * problems.  Returns 0, or -1.
  */
 static int
 read_zap(struct meta_reader *r, const char *json, size_t len, struct zap *z)
 {
-	enum { Z_MSAT = 1, Z_SENDER = 2, Z_RECIPIENT = 4, Z_EVENT = 8, Z_ADDRESS = 16,
-		Z_COMMENT = 32, Z_VALID = 64, Z_PROBLEMS = 128, Z_ALL = 255 };
+	uint32_t seen = 0, want = ((1u << NZAP) - 1) & ~1u;  /* all but sats */
 	struct jsonobj o;
-	int64_t msat;
-	unsigned seen = 0;
-	int rc, valid = 0, bad = 0;
+	int k, rc, valid = 0, bad = 0;
 
 	memset(z, 0, sizeof *z);
 	jsonobj_begin(&o, json, len);
 	while (!bad && (rc = jsonobj_next(&o, &r->key)) == 1) {
-		if (jsonobj_key_is(&r->key, "msat")) {
-			seen |= Z_MSAT;
-			if (json_peek(&o.c) == 'n') {
-				bad = jsonobj_skip(&o) != JSON_OK;
-			} else {
-				bad = json_int64(&o.c, 0, INT64_MAX, &msat) != JSON_OK;
-				z->has_msat = 1;
-				z->msat = (uint64_t)msat;
-			}
-		} else if (jsonobj_key_is(&r->key, "sender")) {
-			seen |= Z_SENDER;
-			bad = zap_hex(&o.c, &z->has_sender, z->sender) < 0;
-		} else if (jsonobj_key_is(&r->key, "recipient")) {
-			seen |= Z_RECIPIENT;
-			bad = zap_hex(&o.c, &z->has_recipient, z->recipient) < 0;
-		} else if (jsonobj_key_is(&r->key, "event")) {
-			seen |= Z_EVENT;
-			bad = zap_hex(&o.c, &z->has_event, z->event) < 0;
-		} else if (jsonobj_key_is(&r->key, "address")) {
-			seen |= Z_ADDRESS;
-			bad = text_or_null(&o.c, &r->zap_address, &z->address,
-			    &z->address_len) < 0;
-		} else if (jsonobj_key_is(&r->key, "comment")) {
-			seen |= Z_COMMENT;
-			bad = text_or_null(&o.c, &r->zap_comment, &z->comment,
-			    &z->comment_len) < 0;
-		} else if (jsonobj_key_is(&r->key, "valid")) {
-			seen |= Z_VALID;
-			valid = json_peek(&o.c) == 't';
-			bad = (!valid && json_peek(&o.c) != 'f') || jsonobj_skip(&o) != JSON_OK;
-		} else if (jsonobj_key_is(&r->key, "problems")) {
-			seen |= Z_PROBLEMS;
-			bad = zap_problems(&o.c, &z->problems) < 0;
-		} else {
+		if ((k = zap_index(&r->key)) < 0) {
 			bad = jsonobj_skip(&o) != JSON_OK;
+			continue;
 		}
+		seen |= 1u << k;
+		bad = read_zap_value(r, &o, &zap_members[k], z, &valid) < 0;
 	}
-	if (bad || rc != 0 || o.status != JSON_OK || seen != Z_ALL ||
+	if (bad || rc != 0 || o.status != JSON_OK || (seen & want) != want ||
 	    valid != (z->problems == 0))
 		return -1;
 	return 0;

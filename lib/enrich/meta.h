@@ -99,7 +99,8 @@ void meta_write(const struct enrich_meta *m, const char *prev, size_t prev_len,
 
 /* Buffers that the strings of what meta_read fills point into. */
 struct meta_reader {
-	struct buf key, item, zap_address, zap_comment;
+	struct buf key, item;
+	struct buf zap_text[2];        /* zap's address, comment */
 	struct buf text[3];            /* reaction, client, relay */
 	char lang[16];
 };

@@ -176,6 +176,47 @@ test_written_as_read(void)
 }
 
 static void
+test_zap_written_as_read(void)
+{
+	static char want[512], text[4096];
+	const char *zap;
+
+	CHECK_EQ_INT(take(NOTE_META, 1), 0);
+	memset(&meta.zap, 0, sizeof meta.zap);
+	meta.has_zap = 1;
+	meta.zap.problems = 1u | 4u;
+	meta.zap.has_event = 1;
+	memset(meta.zap.event, 0xab, 32);
+	meta.zap.comment = "a \"b\"";
+	meta.zap.comment_len = 5;
+	snprintf(want, sizeof want, ",\"zap\":{\"sats\":null,\"msat\":null,\"sender\":null,"
+	    "\"recipient\":null,\"event\":\"%s\",\"address\":null,\"comment\":\"a \\\"b\\\"\","
+	    "\"valid\":false,\"problems\":[\"%s\",\"%s\"]}}",
+	    "abababababababababababababababababababababababababababababababab",
+	    zap_problem_name(1u), zap_problem_name(4u));
+	snprintf(text, sizeof text, "%s", written(NULL));
+	zap = strstr(text, ",\"zap\":");
+	CHECK(zap != NULL);
+	CHECK_EQ_STR(zap != NULL ? zap : "", want);
+	CHECK_EQ_INT(take(text, 9735), 0);
+	CHECK_EQ_INT(meta.zap.problems, 5);
+	CHECK_EQ_INT(meta.zap.has_msat, 0);
+	CHECK_EQ_INT(meta.zap.has_event, 1);
+	CHECK_EQ_INT(meta.zap.event[31], 0xab);
+	CHECK(meta.zap.comment_len == 5 && memcmp(meta.zap.comment, "a \"b\"", 5) == 0);
+	CHECK_EQ_STR(written(NULL), text);
+	/* valid must agree with problems. */
+	snprintf(want, sizeof want, "\"client\":null,\"zap\":{\"sats\":1,\"msat\":1000,"
+	    "\"sender\":null,\"recipient\":null,\"event\":null,\"address\":null,"
+	    "\"comment\":null,\"valid\":true,\"problems\":[\"%s\"]}}", zap_problem_name(1u));
+	CHECK_EQ_INT(take(with("\"client\":\"tab\\there\"}", want), 9735), -1);
+	snprintf(want, sizeof want, "\"client\":null,\"zap\":{\"sats\":1,\"msat\":1000,"
+	    "\"sender\":null,\"recipient\":null,\"event\":null,\"address\":null,"
+	    "\"comment\":null,\"valid\":false,\"problems\":[\"%s\"]}}", zap_problem_name(1u));
+	CHECK_EQ_INT(take(with("\"client\":\"tab\\there\"}", want), 9735), 0);
+}
+
+static void
 test_foreign_members_kept_owned_replaced(void)
 {
 	char want[4096];
@@ -264,6 +305,7 @@ main(void)
 	TEST(test_zap_only_on_receipts);
 	TEST(test_incomplete_or_malformed_is_refused);
 	TEST(test_written_as_read);
+	TEST(test_zap_written_as_read);
 	TEST(test_foreign_members_kept_owned_replaced);
 	TEST(test_kept_from_partial_meta);
 	TEST(test_zap_kept_only_whole);
