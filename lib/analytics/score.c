@@ -9,8 +9,8 @@
 #include "base/buf.h"
 #include "base/hex.h"
 #include "base/json.h"
-#include "analytics/pagerank.h"
 #include "enrich/meta.h"
+#include "analytics/pagerank.h"
 
 /* ---- the formulas ---- */
 
