@@ -183,3 +183,12 @@ meta() {
 	run nostr-enrich --bogus
 	[ "$status" -eq 2 ]
 }
+
+@test "a bad --zap-max-sats is a usage error that names the option" {
+	run nostr-enrich --zap-max-sats 0 </dev/null
+	[ "$status" -eq 2 ]
+	[ "$output" = "nostr-enrich: invalid --zap-max-sats: 0" ]
+	run nostr-enrich --zap-max-sats 21x </dev/null
+	[ "$status" -eq 2 ]
+	[ "$output" = "nostr-enrich: invalid --zap-max-sats: 21x" ]
+}

@@ -137,13 +137,17 @@ main(int argc, char *argv[])
 	struct totals t = { 0, 0 };
 	struct run run;
 	const char *why = NULL;
-	int ch, status;
+	const char *bad;
+	int ch, known, status;
 
 	memset(&opt, 0, sizeof opt);
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "h", longopts, NULL)) != -1) {
-		if (stream_option(&opt.stream, ch, optarg) ||
-		    enrich_option(&opt.enrich, ch, optarg))
+		if (stream_option(&opt.stream, ch, optarg))
+			continue;
+		if ((known = enrich_option(&opt.enrich, ch, optarg, &bad)) < 0)
+			errx(2, "invalid %s: %s", bad, optarg);
+		if (known)
 			continue;
 		switch (ch) {
 		case 'h': help();

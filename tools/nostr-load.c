@@ -284,7 +284,8 @@ main(int argc, char *argv[])
 	struct rejects rej;
 	const char *why = NULL;
 	char errbuf[512];
-	int ch, status;
+	const char *bad;
+	int ch, known, status;
 
 	memset(&opt, 0, sizeof opt);
 	opt.db_path = getenv("NOSTR_DB");
@@ -294,8 +295,11 @@ main(int argc, char *argv[])
 	opt.flush_ms = FLUSH_MS_DEFAULT;
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:h", longopts, NULL)) != -1) {
-		if (stream_option(&opt.stream, ch, optarg) ||
-		    enrich_option(&opt.enrich, ch, optarg))
+		if (stream_option(&opt.stream, ch, optarg))
+			continue;
+		if ((known = enrich_option(&opt.enrich, ch, optarg, &bad)) < 0)
+			errx(2, "invalid %s: %s", bad, optarg);
+		if (known)
 			continue;
 		switch (ch) {
 		case 'd': opt.db_path = optarg; break;

@@ -4,15 +4,13 @@
  *
  * With -j N the lines are verified in batches by N threads (this one
  * included), each with its own parser and libsecp256k1 context, and written
- * in input order.  A batch ends when it is full or when no further complete
- * line is buffered, so a lone live event is verified and flushed at once.
+ * in input order (ordered_pool.h).  A batch ends when it is full or when no
+ * further complete line is buffered, so a lone live event is verified and
+ * flushed at once.
  */
 #include <err.h>
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +18,13 @@
 #include <unistd.h>
 
 #include "base/buf.h"
-#include "cli/cli.h"
-#include "nostr/event.h"
 #include "base/ndjson.h"
+#include "base/ordered_pool.h"
+#include "cli/cli.h"
 #include "cli/rejects.h"
-#include "nostr/schnorr.h"
 #include "cli/stream.h"
+#include "nostr/event.h"
+#include "nostr/schnorr.h"
 
 #define BATCH_LINES 2048   /* lines a batch holds at most */
 #define CHUNK_LINES 32     /* lines a thread takes from a batch at a time */
@@ -45,31 +44,17 @@ struct verdict {
 	const char *field;
 };
 
-/* Lines copied out of the reader, so that threads can work on them together. */
-struct batch {
-	struct buf text;
-	size_t *offset;
-	struct line *lines;   /* data pointers are filled in when the batch is full */
-	struct verdict *verdicts;
-	size_t n;
+/* A line in the pool: as read (data is not kept), then its verdict. */
+struct item {
+	struct line line;
+	struct verdict verdict;
 };
 
+/* One thread's tools. */
 struct worker {
-	pthread_t thread;
 	struct event_parser parser;
 	struct schnorr *schnorr;
-	struct pool *pool;
-};
-
-struct pool {
 	const struct options *opt;
-	int64_t now;
-	struct worker *workers;
-	int nworkers;
-	pthread_barrier_t start, finish;
-	struct batch *batch;
-	atomic_size_t next;
-	int done;
 };
 
 struct totals {
@@ -108,16 +93,19 @@ help(void)
 
 /* check_line: the whole verdict on one line. */
 static struct verdict
-check_line(struct worker *w, const struct options *opt, int64_t now,
-    const char *data, size_t len)
+check_line(struct worker *w, const char *data, size_t len)
 {
 	struct verdict v = { EVENT_OK, 0, NULL };
+	const struct options *opt = w->opt;
 	struct event ev;
+	int64_t now;
 
 	if ((v.error = event_parse(&w->parser, data, len, &ev)) != EVENT_OK) {
 		v.field = w->parser.field;
 		return v;
 	}
+	/* time(2) is a vDSO call: cheap enough per line. */
+	now = (int64_t)time(NULL);
 	if (opt->max_future >= 0 && ev.created_at > now + opt->max_future) {
 		v.error = EVENT_ERR_FUTURE;
 		return v;
@@ -129,198 +117,65 @@ check_line(struct worker *w, const struct options *opt, int64_t now,
 	return v;
 }
 
-/* emit: writes a kept line or reports a rejected one. */
+/* verify_item: the pool's work: a line not rejected already is checked. */
 static void
-emit(const struct line *line, const struct verdict *v, struct rejects *rej,
-    struct totals *t)
+verify_item(void *worker, const char *data, size_t len, void *record)
 {
-	t->read++;
-	if (v->error == EVENT_OK) {
-		t->kept++;
-		t->legacy += (uint64_t)v->legacy;
-		t->bytes += line->full_len + 1;
-		fwrite(line->data, 1, line->len, stdout);
-		putchar('\n');
-	} else {
-		rejects_add(rej, line, v->error, v->field);
-	}
+	struct item *it = record;
+
+	if (it->verdict.error == EVENT_OK)
+		it->verdict = check_line(worker, data, len);
 }
 
-/* work: verifies chunks of the current batch until none is left. */
-static void
-work(struct worker *w)
-{
-	struct pool *p = w->pool;
-	struct batch *b = p->batch;
-	size_t i, end;
-
-	while ((i = atomic_fetch_add(&p->next, CHUNK_LINES)) < b->n) {
-		end = i + CHUNK_LINES < b->n ? i + CHUNK_LINES : b->n;
-		for (; i < end; i++)
-			if (b->verdicts[i].error == EVENT_OK)
-				b->verdicts[i] = check_line(w, p->opt, p->now,
-				    b->lines[i].data, b->lines[i].len);
-	}
-}
-
-static void *
-worker_main(void *arg)
-{
-	struct worker *w = arg;
-
-	for (;;) {
-		pthread_barrier_wait(&w->pool->start);
-		if (w->pool->done)
-			return NULL;
-		work(w);
-		pthread_barrier_wait(&w->pool->finish);
-	}
-}
-
-static void
-pool_init(struct pool *p, const struct options *opt)
-{
-	int i;
-
-	memset(p, 0, sizeof(*p));
-	p->opt = opt;
-	p->nworkers = opt->jobs;
-	p->workers = xcalloc((size_t)opt->jobs, sizeof(*p->workers));
-	pthread_barrier_init(&p->start, NULL, (unsigned)opt->jobs);
-	pthread_barrier_init(&p->finish, NULL, (unsigned)opt->jobs);
-	for (i = 0; i < opt->jobs; i++) {
-		struct worker *w = &p->workers[i];
-
-		w->pool = p;
-		w->schnorr = schnorr_new();
-		event_parser_init(&w->parser);
-		/* Worker 0 is this thread. */
-		if (i > 0 && (errno = pthread_create(&w->thread, NULL, worker_main, w)) != 0)
-			err(1, "pthread_create");
-	}
-}
-
-static void
-pool_free(struct pool *p)
-{
-	int i;
-
-	if (p->nworkers > 1) {
-		p->done = 1;
-		pthread_barrier_wait(&p->start);
-	}
-	for (i = 0; i < p->nworkers; i++) {
-		if (i > 0)
-			pthread_join(p->workers[i].thread, NULL);
-		schnorr_free(p->workers[i].schnorr);
-		event_parser_free(&p->workers[i].parser);
-	}
-	pthread_barrier_destroy(&p->start);
-	pthread_barrier_destroy(&p->finish);
-	free(p->workers);
-}
-
-/* run_batch: verifies the batch with every thread, then writes it in order. */
-static void
-run_batch(struct pool *p, struct batch *b, struct rejects *rej, struct totals *t)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		b->lines[i].data = b->text.data + b->offset[i];
-	p->batch = b;
-	p->now = (int64_t)time(NULL);
-	atomic_store(&p->next, 0);
-	if (p->nworkers > 1)
-		pthread_barrier_wait(&p->start);
-	work(&p->workers[0]);
-	if (p->nworkers > 1)
-		pthread_barrier_wait(&p->finish);
-	for (i = 0; i < b->n; i++)
-		emit(&b->lines[i], &b->verdicts[i], rej, t);
-	buf_reset(&b->text);
-	b->n = 0;
-}
-
-static void
-batch_add(struct batch *b, const struct line *line, enum event_error preset)
-{
-	b->offset[b->n] = b->text.len;
-	b->lines[b->n] = *line;
-	b->verdicts[b->n] = (struct verdict){ preset, 0, NULL };
-	buf_append(&b->text, line->data, line->len);
-	b->n++;
-}
-
-/* verify_parallel: the -j loop over one input. */
-static int
-verify_parallel(struct pool *p, struct line_reader *r, struct rejects *rej,
-    struct totals *t)
-{
-	struct batch b = { BUF_INIT, NULL, NULL, NULL, 0 };
-	enum line_status st;
-	struct line line;
-
-	b.offset = xcalloc(BATCH_LINES, sizeof(*b.offset));
-	b.lines = xcalloc(BATCH_LINES, sizeof(*b.lines));
-	b.verdicts = xcalloc(BATCH_LINES, sizeof(*b.verdicts));
-	while ((st = line_reader_next(r, &line)) > 0) {
-		batch_add(&b, &line, st == LINE_TOO_LONG ? EVENT_ERR_TOO_LONG : EVENT_OK);
-		if (b.n == BATCH_LINES || !line_reader_buffered(r))
-			run_batch(p, &b, rej, t);
-	}
-	if (b.n)
-		run_batch(p, &b, rej, t);
-	buf_free(&b.text);
-	free(b.offset);
-	free(b.lines);
-	free(b.verdicts);
-	return st == LINE_ERROR ? -1 : 0;
-}
-
-/* verify_serial: one thread, no copying. */
-static int
-verify_serial(struct pool *p, struct line_reader *r, struct rejects *rej,
-    struct totals *t)
-{
-	struct worker *w = &p->workers[0];
-	enum line_status st;
-	struct verdict v;
-	struct line line;
-
-	while ((st = line_reader_next(r, &line)) > 0) {
-		if (st == LINE_TOO_LONG) {
-			v = (struct verdict){ EVENT_ERR_TOO_LONG, 0, NULL };
-		} else {
-			/* time(2) is a vDSO call: cheap enough per line of a live stream. */
-			p->now = (int64_t)time(NULL);
-			v = check_line(w, p->opt, p->now, line.data, line.len);
-		}
-		emit(&line, &v, rej, t);
-	}
-	return st == LINE_ERROR ? -1 : 0;
-}
-
-/* The state verify_input needs besides the operand. */
+/* The state the pool's emit and verify_input need. */
 struct run {
-	struct pool *pool;
+	struct ordered_pool *pool;
+	const struct options *opt;
 	struct rejects *rejects;
 	struct totals *totals;
 };
+
+/* emit_item: writes a kept line or reports a rejected one, in input order. */
+static void
+emit_item(void *ctx, const char *data, size_t len, void *record)
+{
+	struct run *run = ctx;
+	struct item *it = record;
+	struct totals *t = run->totals;
+
+	it->line.data = data;
+	it->line.len = len;
+	t->read++;
+	if (it->verdict.error == EVENT_OK) {
+		t->kept++;
+		t->legacy += (uint64_t)it->verdict.legacy;
+		t->bytes += it->line.full_len + 1;
+		fwrite(data, 1, len, stdout);
+		putchar('\n');
+	} else {
+		rejects_add(run->rejects, &it->line, it->verdict.error, it->verdict.field);
+	}
+}
 
 static int
 verify_input(const char *operand, void *arg)
 {
 	struct run *run = arg;
 	struct stream_input in;
-	struct pool *p = run->pool;
-	int rc;
+	enum line_status st;
+	struct item it;
 
-	if (stream_open(&in, operand, &p->opt->stream, run->rejects, &stop, NULL, NULL) < 0)
+	if (stream_open(&in, operand, &run->opt->stream, run->rejects, &stop, NULL, NULL) < 0)
 		return -1;
-	rc = p->nworkers > 1 ? verify_parallel(p, &in.reader, run->rejects, run->totals) :
-	    verify_serial(p, &in.reader, run->rejects, run->totals);
-	return stream_close(&in, rc < 0 ? LINE_ERROR : LINE_EOF);
+	while ((st = line_reader_next(&in.reader, &it.line)) > 0) {
+		it.verdict = (struct verdict){ st == LINE_TOO_LONG ? EVENT_ERR_TOO_LONG :
+		    EVENT_OK, 0, NULL };
+		ordered_pool_add(run->pool, it.line.data, it.line.len, &it);
+		if (ordered_pool_pending(run->pool) && !line_reader_buffered(&in.reader))
+			ordered_pool_flush(run->pool);
+	}
+	ordered_pool_flush(run->pool);
+	return stream_close(&in, st == LINE_ERROR ? LINE_ERROR : LINE_EOF);
 }
 
 static void
@@ -347,9 +202,10 @@ main(int argc, char *argv[])
 	struct options opt = { .max_future = -1, .jobs = 1 };
 	struct totals t = { 0, 0, 0, 0 };
 	struct rejects rej;
-	struct pool pool;
-	struct run run = { &pool, &rej, &t };
-	int ch, status;
+	struct run run = { NULL, &opt, &rej, &t };
+	struct worker *workers;
+	void **states;
+	int ch, i, status;
 
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "j:h", longopts, NULL)) != -1) {
@@ -369,9 +225,28 @@ main(int argc, char *argv[])
 	cli_on_signals(on_signal);
 	cli_stdout_buffer();
 	rejects_init(&rej, opt.stream.reject, opt.stream.quiet);
-	pool_init(&pool, &opt);
+	workers = xcalloc((size_t)opt.jobs, sizeof *workers);
+	states = xcalloc((size_t)opt.jobs, sizeof *states);
+	for (i = 0; i < opt.jobs; i++) {
+		workers[i].opt = &opt;
+		workers[i].schnorr = schnorr_new();
+		event_parser_init(&workers[i].parser);
+		states[i] = &workers[i];
+	}
+	run.pool = ordered_pool_new(&(struct ordered_pool_config){
+	    .threads = opt.jobs, .batch = BATCH_LINES, .chunk = CHUNK_LINES,
+	    .record_size = sizeof(struct item), .work = verify_item, .emit = emit_item,
+	    .workers = states, .ctx = &run });
+	if (run.pool == NULL)
+		err(1, "pthread_create");
 	status = stream_operands(argc, argv, &stop, verify_input, &run);
-	pool_free(&pool);
+	ordered_pool_free(run.pool);
+	for (i = 0; i < opt.jobs; i++) {
+		schnorr_free(workers[i].schnorr);
+		event_parser_free(&workers[i].parser);
+	}
+	free(workers);
+	free(states);
 	status = stream_finish(&opt.stream, &rej, status);
 	if (opt.stream.verbose && !opt.stream.quiet)
 		summary(&t, &rej);

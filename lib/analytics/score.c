@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/hex.h"
 #include "base/json.h"
+#include "enrich/meta.h"
 #include "analytics/pagerank.h"
 #include "store/query.h"
 
@@ -256,51 +257,12 @@ static void
 meta_counts(const char *meta, size_t len, int64_t *hashtags, int64_t *mentions,
     int64_t *media)
 {
-	struct json_cursor c = { meta, meta + len };
-	struct buf key = BUF_INIT;
+	struct meta_counts n;
 
-	*hashtags = *mentions = *media = 0;
-	if (meta == NULL || json_expect(&c, '{') != JSON_OK)
-		return;
-	if (json_peek(&c) == '}')
-		return;
-	for (;;) {
-		int64_t *count = NULL;
-
-		buf_reset(&key);
-		if (json_string(&c, &key, NULL) != JSON_OK || json_expect(&c, ':') != JSON_OK)
-			break;
-		if (key.len == 8 && memcmp(key.data, "hashtags", 8) == 0)
-			count = hashtags;
-		else if (key.len == 8 && memcmp(key.data, "mentions", 8) == 0)
-			count = mentions;
-		else if (key.len == 5 && memcmp(key.data, "media", 5) == 0)
-			count = media;
-		if (count != NULL && json_peek(&c) == '[') {
-			json_expect(&c, '[');
-			if (json_peek(&c) == ']')
-				json_expect(&c, ']');
-			else
-				for (;;) {
-					if (json_skip_value(&c, 32) != JSON_OK)
-						goto out;
-					(*count)++;
-					if (json_peek(&c) == ',') {
-						json_expect(&c, ',');
-						continue;
-					}
-					if (json_expect(&c, ']') != JSON_OK)
-						goto out;
-					break;
-				}
-		} else if (json_skip_value(&c, 32) != JSON_OK)
-			break;
-		if (json_peek(&c) != ',')
-			break;
-		json_expect(&c, ',');
-	}
-out:
-	buf_free(&key);
+	meta_count(meta, len, &n);
+	*hashtags = (int64_t)n.hashtags;
+	*mentions = (int64_t)n.mentions;
+	*media = (int64_t)n.media;
 }
 
 static uint64_t

@@ -1,6 +1,6 @@
 #include "enrich/enrich.h"
-#include "cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +8,10 @@
 #include "base/hex.h"
 #include "base/json.h"
 #include "base/jsonobj.h"
-#include "enrich/lang.h"
-#include "enrich/metaread.h"
-#include "nostr/nip19.h"
 #include "base/text.h"
+#include "enrich/lang.h"
+#include "enrich/meta.h"
+#include "nostr/nip19.h"
 
 struct enrich {
 	struct enrich_options opt;
@@ -23,92 +23,8 @@ struct enrich {
 	struct buf scratch;    /* one hashtag or address being built */
 	struct buf key;        /* a JSON key in a repost's content */
 	struct meta_reader mr; /* an existing meta's members, decoded */
-	const char *zap_in;    /* meta.zap of the input (reuse), or NULL */
-	size_t zap_in_len;
 	int in_content;        /* scanning a content (not a tag value) */
 };
-
-/* ---- strlist ---- */
-
-static uint32_t
-hash_bytes(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;  /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
-void
-strlist_reset(struct strlist *l)
-{
-	buf_reset(&l->bytes);
-	if (l->n > 0 && l->slots != NULL)
-		memset(l->slots, 0, l->nslots * sizeof *l->slots);
-	l->n = 0;
-}
-
-void
-strlist_free(struct strlist *l)
-{
-	buf_free(&l->bytes);
-	free(l->off);
-	free(l->len);
-	free(l->slots);
-	memset(l, 0, sizeof *l);
-}
-
-const char *
-strlist_get(const struct strlist *l, size_t i, size_t *len)
-{
-	*len = l->len[i];
-	return l->bytes.data + l->off[i];
-}
-
-static void
-strlist_rehash(struct strlist *l, size_t nslots)
-{
-	size_t i, j;
-
-	free(l->slots);
-	l->slots = xcalloc(nslots, sizeof *l->slots);
-	l->nslots = nslots;
-	for (i = 0; i < l->n; i++) {
-		j = hash_bytes(l->bytes.data + l->off[i], l->len[i]) & (nslots - 1);
-		while (l->slots[j] != 0)
-			j = (j + 1) & (nslots - 1);
-		l->slots[j] = (uint32_t)(i + 1);
-	}
-}
-
-int
-strlist_add(struct strlist *l, const char *s, size_t len)
-{
-	size_t j, k;
-
-	if ((l->n + 1) * 2 > l->nslots)
-		strlist_rehash(l, l->nslots ? l->nslots * 2 : 16);
-	j = hash_bytes(s, len) & (l->nslots - 1);
-	while ((k = l->slots[j]) != 0) {
-		k--;
-		if (l->len[k] == len && memcmp(l->bytes.data + l->off[k], s, len) == 0)
-			return 0;
-		j = (j + 1) & (l->nslots - 1);
-	}
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->off = xrealloc(l->off, l->cap * sizeof *l->off);
-		l->len = xrealloc(l->len, l->cap * sizeof *l->len);
-	}
-	l->off[l->n] = l->bytes.len;
-	l->len[l->n] = len;
-	buf_append(&l->bytes, s, len);
-	buf_putc(&l->bytes, '\0');
-	l->slots[j] = (uint32_t)(++l->n);
-	return 1;
-}
 
 /* ---- setup ---- */
 
@@ -131,16 +47,9 @@ enrich_new(const struct enrich_options *opt, const char **why)
 void
 enrich_free(struct enrich *e)
 {
-	struct enrich_meta *m;
-
 	if (e == NULL)
 		return;
-	m = &e->meta;
-	strlist_free(&m->hashtags);
-	strlist_free(&m->mentions);
-	strlist_free(&m->refs);
-	strlist_free(&m->urls);
-	strlist_free(&m->media);
+	meta_free(&e->meta);
 	lang_free(e->lang);
 	zap_reader_free(e->zap);
 	meta_reader_free(&e->mr);
@@ -162,22 +71,6 @@ enrich_meta_of(const struct enrich *e)
 	return &e->meta;
 }
 
-static const char *const owned_keys[] = {
-	"hashtags", "mentions", "refs", "reply_to", "root", "repost_of", "reaction_to",
-	"reaction", "urls", "media", "lang", "words", "pow", "client", "zap",
-};
-
-int
-enrich_owned_key(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof owned_keys / sizeof owned_keys[0]; i++)
-		if (strlen(owned_keys[i]) == len && memcmp(owned_keys[i], name, len) == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- small parsers ---- */
 
 static int
@@ -195,23 +88,6 @@ ascii_prefix(const char *s, size_t len, const char *prefix)
 		if (c != prefix[i])
 			return 0;
 	}
-	return 1;
-}
-
-/* enrich_is_address: D may be empty. */
-int
-enrich_is_address(const char *s, size_t len)
-{
-	size_t i = 0;
-	unsigned kind = 0;
-
-	while (i < len && i < 5 && s[i] >= '0' && s[i] <= '9')
-		kind = kind * 10 + (unsigned)(s[i++] - '0');
-	if (i == 0 || kind > 65535 || i >= len || s[i] != ':')
-		return 0;
-	i++;
-	if (len - i < 65 || !hex_is_key(s + i, 64) || s[i + 64] != ':')
-		return 0;
 	return 1;
 }
 
@@ -242,7 +118,7 @@ is_media_url(const char *s, size_t len)
 static void
 add_url(struct enrich *e, const char *s, size_t len)
 {
-	if (len > ENRICH_MAX_URL)
+	if (len > META_MAX_URL)
 		return;
 	strlist_add(&e->meta.urls, s, len);
 	if (is_media_url(s, len))
@@ -257,7 +133,7 @@ add_hashtag(struct enrich *e, const char *s, size_t len)
 		s++;
 		len--;
 	}
-	if (len == 0 || len > ENRICH_MAX_HASHTAG)
+	if (len == 0 || len > META_MAX_HASHTAG)
 		return;
 	buf_reset(&e->scratch);
 	text_fold_append(&e->scratch, s, len);
@@ -589,62 +465,6 @@ leading_zero_bits(const uint8_t id[32])
 	return n;
 }
 
-/*
- * read_input_meta: relay, received_at (and with reuse, lang and where zap
- * is) from an existing meta.
- */
-static void
-read_input_meta(struct enrich *e, const char *line, const struct event *ev,
-    int reuse)
-{
-	struct enrich_meta *m = &e->meta;
-	struct jsonobj o;
-	const char *lang;
-	int r;
-
-	jsonobj_begin(&o, line + ev->meta_start, ev->meta_end - ev->meta_start);
-	while ((r = jsonobj_next(&o, &e->mr.key)) == 1) {
-		if ((r = meta_read_origin(&e->mr, &o, m)) != 0) {
-			if (r < 0)
-				break;
-		} else if (reuse && ev->kind == 9735 && jsonobj_key_is(&e->mr.key, "zap") &&
-		    json_peek(&o.c) == '{') {
-			e->zap_in = o.c.p;
-			if (jsonobj_skip(&o) != JSON_OK) {
-				e->zap_in = NULL;
-				break;
-			}
-			e->zap_in_len = (size_t)(o.c.p - e->zap_in);
-		} else if (reuse && jsonobj_key_is(&e->mr.key, "lang") &&
-		    json_peek(&o.c) == '"') {
-			if (meta_read_lang(&e->mr, &o.c, &lang) != JSON_OK)
-				break;
-			if (lang != NULL)
-				m->lang = lang;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			break;
-		}
-	}
-	if (o.status != JSON_OK)
-		e->stats.meta_malformed++;
-}
-
-void
-enrich_meta_clear(struct enrich_meta *m)
-{
-	strlist_reset(&m->hashtags);
-	strlist_reset(&m->mentions);
-	strlist_reset(&m->refs);
-	strlist_reset(&m->urls);
-	strlist_reset(&m->media);
-	m->has_reply_to = m->has_root = m->has_repost_of = m->has_reaction_to = 0;
-	m->has_reaction = m->has_zap = m->has_received_at = 0;
-	m->reaction = m->client = m->relay = m->lang = NULL;
-	m->reaction_len = m->client_len = m->relay_len = 0;
-	m->words = 0;
-	m->pow = 0;
-}
-
 /* count_zap: the zap counters, for a receipt whose meta is now complete. */
 static void
 count_zap(struct enrich *e)
@@ -677,12 +497,12 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 	size_t i, k;
 
 	(void)len;
-	enrich_meta_clear(m);
+	meta_clear(m);
 	e->stats.events++;
-
-	e->zap_in = NULL;
-	if (ev->meta_end > ev->meta_start)
-		read_input_meta(e, line, ev, reuse);
+	if (ev->meta_end > ev->meta_start &&
+	    meta_read_kept(&e->mr, line + ev->meta_start, ev->meta_end - ev->meta_start,
+	    ev->kind, reuse, m) < 0)
+		e->stats.meta_malformed++;
 
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
@@ -704,7 +524,7 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 				last_e = v;
 			}
 		} else if (tag_is(t, "q") || tag_is(t, "a")) {
-			if (hex_is_key(v->s, v->len) || enrich_is_address(v->s, v->len))
+			if (hex_is_key(v->s, v->len) || meta_is_address(v->s, v->len))
 				strlist_add(&m->refs, v->s, v->len);
 		} else if (tag_is(t, "client")) {
 			if (m->client == NULL) {
@@ -715,7 +535,7 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 			/* NIP-92: ["imeta", "url https://...", "m image/jpeg", ...] */
 			for (k = 1; k < t->count; k++)
 				if (t->items[k].len > 4 && memcmp(t->items[k].s, "url ", 4) == 0 &&
-				    t->items[k].len - 4 <= ENRICH_MAX_URL)
+				    t->items[k].len - 4 <= META_MAX_URL)
 					strlist_add(&m->media, t->items[k].s + 4, t->items[k].len - 4);
 		}
 	}
@@ -754,8 +574,7 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 		m->reaction_len = ev->content.len ? ev->content.len : 1;
 		break;
 	case 9735:
-		if (e->zap_in == NULL ||
-		    meta_read_zap(&e->mr, e->zap_in, e->zap_in_len, &m->zap) < 0)
+		if (!m->has_zap)  /* not taken from the line's meta */
 			zap_read(e->zap, ev, &m->zap);
 		m->has_zap = 1;
 		count_zap(e);
@@ -767,158 +586,16 @@ enrich_event(struct enrich *e, const char *line, size_t len, const struct event 
 
 /* ---- writing ---- */
 
-/* put_key: ,"name": (printf is a tenth of the enrich time otherwise). */
-static void
-put_key(struct buf *out, const char *name)
-{
-	buf_append(out, ",\"", 2);
-	buf_puts(out, name);
-	buf_append(out, "\":", 2);
-}
-
-static void
-put_uint(struct buf *out, uint64_t v)
-{
-	char digits[24];
-	size_t n = sizeof digits;
-
-	do
-		digits[--n] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	buf_append(out, digits + n, sizeof digits - n);
-}
-
-static void
-put_list(struct buf *out, const char *name, const struct strlist *l)
-{
-	size_t i, n;
-	const char *s;
-
-	put_key(out, name);
-	buf_putc(out, '[');
-	for (i = 0; i < l->n; i++) {
-		if (i)
-			buf_putc(out, ',');
-		s = strlist_get(l, i, &n);
-		json_quote(out, s, n);
-	}
-	buf_putc(out, ']');
-}
-
-static void
-put_hex_or_null(struct buf *out, const char *name, int has, const char *hex)
-{
-	put_key(out, name);
-	if (has) {
-		buf_putc(out, '"');
-		buf_append(out, hex, 64);
-		buf_putc(out, '"');
-	} else {
-		buf_append(out, "null", 4);
-	}
-}
-
-static void
-put_key32(struct buf *out, const char *name, int has, const uint8_t key[32])
-{
-	char hex[65];
-
-	if (has) {
-		hex_encode(key, 32, hex);
-		buf_printf(out, ",\"%s\":\"%s\"", name, hex);
-	} else {
-		buf_printf(out, ",\"%s\":null", name);
-	}
-}
-
-static void
-put_zap(struct buf *out, const struct zap *z)
-{
-	unsigned i;
-	int first = 1;
-
-	buf_puts(out, ",\"zap\":{");
-	if (z->has_msat)
-		buf_printf(out, "\"sats\":%llu,\"msat\":%llu",
-		    (unsigned long long)(z->msat / 1000), (unsigned long long)z->msat);
-	else
-		buf_puts(out, "\"sats\":null,\"msat\":null");
-	put_key32(out, "sender", z->has_sender, z->sender);
-	put_key32(out, "recipient", z->has_recipient, z->recipient);
-	put_key32(out, "event", z->has_event, z->event);
-	buf_puts(out, ",\"address\":");
-	if (z->address != NULL)
-		json_quote(out, z->address, z->address_len);
-	else
-		buf_puts(out, "null");
-	buf_puts(out, ",\"comment\":");
-	if (z->comment != NULL)
-		json_quote(out, z->comment, z->comment_len);
-	else
-		buf_puts(out, "null");
-	buf_printf(out, ",\"valid\":%s,\"problems\":[", z->problems ? "false" : "true");
-	for (i = 0; i < ZAP_NPROBLEMS; i++) {
-		if (!(z->problems & (1u << i)))
-			continue;
-		buf_printf(out, "%s\"%s\"", first ? "" : ",", zap_problem_name(1u << i));
-		first = 0;
-	}
-	buf_puts(out, "]}");
-}
-
 void
 enrich_write_meta(struct enrich *e, const char *line, size_t len,
     const struct event *ev, struct buf *out)
 {
-	const struct enrich_meta *m = &e->meta;
-	struct jsonobj o;
-	int r;
-
 	(void)len;
-	buf_putc(out, '{');
-	/* Keep the members we do not own, byte for byte, in their order. */
-	if (ev->meta_end > ev->meta_start) {
-		jsonobj_begin(&o, line + ev->meta_start, ev->meta_end - ev->meta_start);
-		while ((r = jsonobj_next(&o, &e->mr.key)) == 1) {
-			const char *member = o.member;
-
-			if (jsonobj_skip(&o) != JSON_OK)
-				break;
-			if (!enrich_owned_key(e->mr.key.data, e->mr.key.len)) {
-				buf_append(out, member, (size_t)(o.c.p - member));
-				buf_putc(out, ',');
-			}
-		}
-	}
-	/* Our members: the first has no comma before it. */
-	buf_puts(out, "\"lang\":");
-	json_quote(out, m->lang, strlen(m->lang));
-	put_list(out, "hashtags", &m->hashtags);
-	put_list(out, "mentions", &m->mentions);
-	put_list(out, "refs", &m->refs);
-	put_hex_or_null(out, "reply_to", m->has_reply_to, m->reply_to);
-	put_hex_or_null(out, "root", m->has_root, m->root);
-	put_hex_or_null(out, "repost_of", m->has_repost_of, m->repost_of);
-	put_hex_or_null(out, "reaction_to", m->has_reaction_to, m->reaction_to);
-	buf_puts(out, ",\"reaction\":");
-	if (m->has_reaction)
-		json_quote(out, m->reaction, m->reaction_len);
+	if (ev->meta_end > ev->meta_start)
+		meta_write(&e->meta, line + ev->meta_start, ev->meta_end - ev->meta_start,
+		    &e->key, out);
 	else
-		buf_puts(out, "null");
-	put_list(out, "urls", &m->urls);
-	put_list(out, "media", &m->media);
-	put_key(out, "words");
-	put_uint(out, m->words);
-	put_key(out, "pow");
-	put_uint(out, m->pow);
-	put_key(out, "client");
-	if (m->client != NULL)
-		json_quote(out, m->client, m->client_len);
-	else
-		buf_puts(out, "null");
-	if (m->has_zap)
-		put_zap(out, &m->zap);
-	buf_putc(out, '}');
+		meta_write(&e->meta, NULL, 0, &e->key, out);
 }
 
 void
@@ -938,9 +615,22 @@ enrich_write_line(struct enrich *e, const char *line, size_t len,
 	buf_putc(out, '\n');
 }
 
-int
-enrich_option(struct enrich_options *o, int ch, const char *arg)
+/* whole_number: arg as a decimal number in [min, max]; 0, or -1. */
+static int
+whole_number(const char *arg, long long min, long long max, long long *out)
 {
+	char *end;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	return errno != 0 || end == arg || *end != '\0' || *out < min || *out > max ? -1 : 0;
+}
+
+int
+enrich_option(struct enrich_options *o, int ch, const char *arg, const char **bad)
+{
+	long long n;
+
 	switch (ch) {
 	case 'N':
 		o->no_lang = 1;
@@ -949,8 +639,11 @@ enrich_option(struct enrich_options *o, int ch, const char *arg)
 		o->lang_dir = arg;
 		return 1;
 	case 'Z':
-		o->zap_max_sats = (uint64_t)cli_number(arg, 1, INT64_MAX / 1000,
-		    "--zap-max-sats");
+		if (whole_number(arg, 1, INT64_MAX / 1000, &n) < 0) {
+			*bad = "--zap-max-sats";
+			return -1;
+		}
+		o->zap_max_sats = (uint64_t)n;
 		return 1;
 	default:
 		return 0;

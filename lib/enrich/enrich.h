@@ -1,6 +1,6 @@
 /*
- * enrich.h: what nostr-enrich adds to an event, the `meta` object (DESIGN.md),
- * computed from the parsed event, and written into the event's line.
+ * enrich.h: computing what nostr-enrich adds to an event, the `meta` object
+ * (meta.h has its members and writes and reads it), from the parsed event.
  *
  *   hashtags     `t` tags and #words in content (Unicode letters, digits, _,
  *                not inside URLs; not all digits), case-folded, deduplicated
@@ -20,8 +20,7 @@
  *                kana character counts as one)
  *   pow          NIP-13: leading zero bits of the id
  *   client       the `client` tag's value, or null
- *   zap          kind 9735 only: {sats, msat, sender, recipient, event,
- *                address, comment, valid, problems} (zap.h)
+ *   zap          kind 9735 only: the receipt read by zap.h
  *
  * A struct enrich holds everything reusable across events: lists, scratch
  * buffers, the language models, the zap reader.  One per thread.  The struct
@@ -34,51 +33,9 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "enrich/meta.h"
 #include "nostr/event.h"
 #include "nostr/zap.h"
-
-/* Longest hashtag kept, in bytes (longer #runs are not hashtags but noise). */
-#define ENRICH_MAX_HASHTAG 64
-/* Longest URL kept, in bytes. */
-#define ENRICH_MAX_URL 2048
-
-/* A deduplicated list of strings, in order of first appearance. */
-struct strlist {
-	struct buf bytes;      /* the strings, each followed by a NUL */
-	size_t *off;           /* start of string i in bytes */
-	size_t *len;           /* its length */
-	size_t n, cap;
-	uint32_t *slots;       /* open-addressing set: index + 1, 0 = empty */
-	size_t nslots;
-};
-
-void strlist_reset(struct strlist *l);
-void strlist_free(struct strlist *l);
-/* strlist_add: adds s[0..len) unless present; returns 1 when added. */
-int strlist_add(struct strlist *l, const char *s, size_t len);
-/* strlist_get: string i (NUL-terminated, but use *len: it may hold NUL). */
-const char *strlist_get(const struct strlist *l, size_t i, size_t *len);
-
-/* The meta fields of one event.  Hex fields are NUL-terminated lower-case. */
-struct enrich_meta {
-	struct strlist hashtags, mentions, refs, urls, media;
-	int has_reply_to, has_root, has_repost_of, has_reaction_to, has_reaction;
-	char reply_to[65], root[65], repost_of[65], reaction_to[65];
-	const char *reaction;          /* points into the event */
-	size_t reaction_len;
-	const char *client;            /* points into the event, or NULL */
-	size_t client_len;
-	const char *lang;              /* constant string; NULL when not computed */
-	uint64_t words;
-	unsigned pow;
-	int has_zap;
-	struct zap zap;
-	/* From an existing meta object (nostr-fetch): kept as they came. */
-	const char *relay;             /* decoded into the enrich's scratch, or NULL */
-	size_t relay_len;
-	int has_received_at;
-	double received_at;
-};
 
 /* Counters over all events enriched with one struct enrich. */
 struct enrich_stats {
@@ -104,10 +61,11 @@ struct enrich_options {
 
 /*
  * enrich_option: applies option ch (N, D or Z of ENRICH_LONGOPTS) with its
- * argument and returns 1, or returns 0 for any other option.  A bad
- * --zap-max-sats exits 2.
+ * argument and returns 1, or returns 0 for any other option.  Returns -1
+ * when the argument is bad, with *bad the option's name ("--zap-max-sats"):
+ * the tool then says "invalid NAME: ARG" and exits 2.
  */
-int enrich_option(struct enrich_options *o, int ch, const char *arg);
+int enrich_option(struct enrich_options *o, int ch, const char *arg, const char **bad);
 
 struct enrich;
 
@@ -137,25 +95,16 @@ const struct enrich_meta *enrich_event(struct enrich *e, const char *line, size_
 
 /*
  * enrich_take: the meta of ev read from its line when the line carries a
- * complete, well-formed one (metaread.h), as nostr-enrich writes it; NULL
+ * complete, well-formed one (meta_read), as nostr-enrich writes it; NULL
  * otherwise (then enrich_event computes it).  Counted as enriched.
  */
 const struct enrich_meta *enrich_take(struct enrich *e, const char *line,
     const struct event *ev);
 
-/* enrich_meta_clear: empties m (its lists keep their memory). */
-void enrich_meta_clear(struct enrich_meta *m);
-
 /*
- * enrich_is_address: s[0..len) has the NIP-01 `a` tag form KIND:PUBKEY:D
- * (kind in decimal up to 65535, pubkey in hex, D any string).
- */
-int enrich_is_address(const char *s, size_t len);
-
-/*
- * enrich_write_meta: appends the meta object as JSON ({...}) to out.  Members
- * of an existing meta object in the line that enrich does not own (relay,
- * received_at and anything else) come first, unchanged.
+ * enrich_write_meta: appends the meta object as JSON ({...}) to out
+ * (meta_write: members of the line's existing meta that are not owned,
+ * relay, received_at and anything else, come first, unchanged).
  */
 void enrich_write_meta(struct enrich *e, const char *line, size_t len,
     const struct event *ev, struct buf *out);
@@ -175,8 +124,5 @@ void enrich_scan_content(struct enrich *e, const char *s, size_t len);
 
 /* enrich_meta_of: the meta that the last call filled. */
 const struct enrich_meta *enrich_meta_of(const struct enrich *e);
-
-/* enrich_owned_key: 1 when name (len bytes) is a meta key enrich writes. */
-int enrich_owned_key(const char *name, size_t len);
 
 #endif

@@ -1,73 +1,70 @@
 /*
- * Fuzz target: reading back a meta object (metaread.h, enrich_take), which
- * nostr-load does for every line that carries one.
+ * Fuzz target: the meta module's readers (meta.h), which parse whatever the
+ * pipe brings: meta_read (nostr-load, for every line that carries a meta),
+ * meta_read_kept (nostr-enrich and nostr-load, for an existing meta) and
+ * meta_count (nostr-score, on stored metas).
  *
- * The input becomes the meta of a kind-1 event and of a kind-9735 receipt.
- * Invariant: a meta that is taken, written again by enrich_write_meta, is
- * taken again and written the same (nothing is lost or invented between
- * reading and writing).
+ * The input is read as the meta of a kind-1 note and of a kind-9735 receipt.
+ * Invariants: a meta that is taken, written again by meta_write, is taken
+ * again and written the same (nothing is lost or invented between reading
+ * and writing), and meta_count finds in the written text the lengths of the
+ * lists that were read.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
-#include "enrich/enrich.h"
-#include "nostr/event.h"
+#include "enrich/meta.h"
 
-/* event_line: an event of kind whose meta is meta[0..len). */
-static void
-event_line(struct buf *line, unsigned kind, const char *meta, size_t len)
+static struct meta_reader reader;
+static struct enrich_meta meta;
+static struct buf key, once, twice;
+
+/* counts_agree: n holds the lengths of m's lists. */
+static int
+counts_agree(const struct meta_counts *n, const struct enrich_meta *m)
 {
-	buf_reset(line);
-	buf_printf(line, "{\"id\":\"%064d\",\"pubkey\":\"%064d\",\"created_at\":1,"
-	    "\"kind\":%u,\"tags\":[],\"content\":\"\",\"sig\":\"%0128d\",\"meta\":",
-	    0, 0, kind, 0);
-	buf_append(line, meta, len);
-	buf_putc(line, '}');
+	return n->hashtags == m->hashtags.n && n->mentions == m->mentions.n &&
+	    n->refs == m->refs.n && n->urls == m->urls.n && n->media == m->media.n;
 }
 
-/* retake: the meta of line taken and written into out; 0, or -1 when not taken. */
-static int
-retake(struct enrich *en, struct event_parser *parser, const struct buf *line,
-    struct buf *out)
+/* round_trip: when json is taken as a meta of kind, checks the invariants. */
+static void
+round_trip(const char *json, size_t len, uint32_t kind)
 {
-	struct event ev;
+	struct meta_counts n;
 
-	if (event_parse(parser, line->data, line->len, &ev) != EVENT_OK ||
-	    enrich_take(en, line->data, &ev) == NULL)
-		return -1;
-	buf_reset(out);
-	enrich_write_meta(en, line->data, line->len, &ev, out);
-	return 0;
+	if (meta_read(&reader, json, len, kind, &meta) < 0)
+		return;
+	buf_reset(&once);
+	meta_write(&meta, json, len, &key, &once);
+	meta_count(once.data, once.len, &n);
+	if (!counts_agree(&n, &meta))
+		abort();
+	if (meta_read(&reader, once.data, once.len, kind, &meta) < 0)
+		abort();  /* what was written from a taken meta must be taken */
+	buf_reset(&twice);
+	meta_write(&meta, once.data, once.len, &key, &twice);
+	if (twice.len != once.len || memcmp(twice.data, once.data, once.len) != 0)
+		abort();
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct enrich *en;
-	static struct event_parser parser;
-	static struct buf line, once, twice;
-	static const unsigned kinds[] = { 1, 9735 };
-	const char *why;
+	static const uint32_t kinds[] = { 1, 9735 };
+	const char *json = (const char *)data;
+	struct meta_counts n;
 	size_t k;
 
-	if (en == NULL) {
-		struct enrich_options opt = { 1, NULL, 0 };
-
-		if ((en = enrich_new(&opt, &why)) == NULL)
-			abort();
-		event_parser_init(&parser);
-	}
 	for (k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-		event_line(&line, kinds[k], (const char *)data, size);
-		if (retake(en, &parser, &line, &once) < 0)
-			continue;
-		event_line(&line, kinds[k], once.data, once.len);
-		if (retake(en, &parser, &line, &twice) < 0)
-			abort();  /* what enrich wrote from a taken meta must be taken */
-		if (twice.len != once.len || memcmp(twice.data, once.data, once.len) != 0)
-			abort();
+		round_trip(json, size, kinds[k]);
+		meta_clear(&meta);
+		(void)meta_read_kept(&reader, json, size, kinds[k], 1, &meta);
+		meta_clear(&meta);
+		(void)meta_read_kept(&reader, json, size, kinds[k], 0, &meta);
 	}
+	meta_count(json, size, &n);
 	return 0;
 }

@@ -38,7 +38,7 @@ scan(const char *content)
 {
 	struct enrich_meta *m = (struct enrich_meta *)enrich_meta_of(en);
 
-	enrich_meta_clear(m);
+	meta_clear(m);
 	enrich_scan_content(en, content, strlen(content));
 	return m;
 }
