@@ -262,7 +262,7 @@ CREATE TABLE IF NOT EXISTS content_metrics (
 	zaps         INTEGER NOT NULL DEFAULT 0,   -- valid zaps of it
 	zap_sats     INTEGER NOT NULL DEFAULT 0,   -- sats of those zaps
 	engagement   REAL    NOT NULL DEFAULT 0,   -- engagement score
-	virality     REAL    NOT NULL DEFAULT 0,   -- virality score (DESIGN.md formula)
+	virality     REAL    NOT NULL DEFAULT 0,   -- virality score (nostr-score(1) gives the formula)
 	quality      REAL    NOT NULL DEFAULT 0,   -- content quality score
 	spam_score   REAL    NOT NULL DEFAULT 0    -- spam likelihood, 0..1
 ) STRICT;
@@ -276,7 +276,7 @@ CREATE TABLE IF NOT EXISTS trending_topics (
 	mention_count  INTEGER NOT NULL,           -- events using it in the window
 	unique_authors INTEGER NOT NULL,           -- distinct authors of those events
 	zaps           INTEGER NOT NULL DEFAULT 0, -- valid zaps of those events
-	trend_score    REAL    NOT NULL,           -- DESIGN.md trend formula
+	trend_score    REAL    NOT NULL,           -- trend score (nostr-score(1) gives the formula)
 	rank           INTEGER NOT NULL,           -- 1 = most trending
 	PRIMARY KEY (window_end, window_hours, hashtag)
 ) STRICT;

@@ -30,7 +30,7 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 	[ "$status" -eq 2 ]
 }
 
-@test "score: virality and engagement of e1 follow DESIGN.md's formula" {
+@test "score: virality and engagement of e1 follow nostr-score(1)'s formula" {
 	nostr-score -q -d "$DB" --now $N
 	row=$(q "SELECT replies, reposts, reactions, zaps, zap_sats, computed_at FROM content_metrics WHERE event_id = '$(eid 1)'")
 	# 2 replies, 1 repost, 2 reactions, 1 valid zap of 1000 sats before N

@@ -33,7 +33,7 @@
  * partial index nostr_events_known_lang in schema.sql lists the same. */
 #define SCORE_CONTENT_KINDS "1, 20, 1111, 30023"
 
-/* DESIGN.md's virality weights and decay (half-life ln 2 / 0.1155 = 6 h). */
+/* The virality weights and decay of nostr-score(1) (half-life ln 2 / 0.1155 = 6 h). */
 #define VIRALITY_ZAP 3.0
 #define VIRALITY_SAT 0.001
 #define VIRALITY_REPLY 2.0
@@ -83,7 +83,7 @@ struct spam_signals {
 	int long_enough;            /* content of SPAM_DUPLICATE_MIN_BYTES or more */
 };
 
-/* score_virality: DESIGN.md's formula; a negative age (a future event) is 0. */
+/* score_virality: nostr-score(1)'s formula; a negative age (a future event) is 0. */
 double score_virality(int64_t zaps, int64_t zap_sats, int64_t replies, int64_t reposts,
     int64_t reactions, double age_hours);
 

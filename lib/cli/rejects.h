@@ -1,7 +1,7 @@
 /*
  * rejects.h: how a stream tool reports the lines it cannot use.
  *
- * DESIGN.md: a bad line never stops a tool; it is counted, reported on
+ * docs/ARCHITECTURE.md, "The stream": a bad line never stops a tool; it is counted, reported on
  * standard error as "PROG: INPUT:LINE: reason" (the first few in full, then
  * only counted), and, with --reject FILE, written to FILE as it came.  A line
  * over the length limit is reported and counted but not written to FILE,

@@ -1,8 +1,8 @@
 /*
  * stream.h: what every NDJSON filter (nostr-verify, nostr-enrich,
  * nostr-load) shares: the options about bad input and reporting, opening
- * each operand in turn, and the exit status (DESIGN.md: "Bad input, errors,
- * exit status").
+ * each operand in turn, and the exit status (docs/ARCHITECTURE.md, "The
+ * stream").
  *
  * A tool puts STREAM_LONGOPTS into its getopt_long table and
  * STREAM_SHORTOPTS into its short option string, passes each option to

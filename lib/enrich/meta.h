@@ -1,5 +1,5 @@
 /*
- * meta.h: the `meta` object on the wire (DESIGN.md): the struct that holds
+ * meta.h: the `meta` object on the wire (docs/ARCHITECTURE.md, "The stream"): the struct that holds
  * one event's enrichment, and the one table of its members from which it is
  * written (nostr-enrich), read back (nostr-load), and counted (nostr-score).
  * enrich.h computes the values; this module only moves them to and from JSON.

@@ -30,7 +30,7 @@
 
 #include "nostr/event.h"
 
-/* Zaps above this many sats are flagged implausible by default (DESIGN.md). */
+/* Zaps above this many sats are flagged implausible by default (nostr-enrich(1)). */
 #define ZAP_MAX_SATS_DEFAULT 1000000
 
 /* Problems found in a receipt: bits of struct zap.problems. */
