@@ -14,8 +14,8 @@ static int
 set(struct db_path *out, enum db_path_source source, const char *what,
     const char *path, char *err, size_t errlen)
 {
-	if (*path == '\0') {
-		snprintf(err, errlen, "%s: no database path in it", what);
+	if (*path == '\0' || path[strlen(path) - 1] == '/') {
+		snprintf(err, errlen, "%s: no database file name in it", what);
 		return -1;
 	}
 	if (strlen(path) >= sizeof out->path) {
