@@ -140,3 +140,18 @@ recording() {
 	[ "$status" -eq 1 ]
 	[ ! -e "$T/none" ]
 }
+
+@test "help, version and usage errors need no database, whatever DATABASE_URL says" {
+	export DATABASE_URL=postgresql://np:s3cr3t@db.example/np
+	run nostr-pipeline help
+	[ "$status" -eq 0 ]
+	[[ $output == *'$XDG_DATA_HOME/nostr-pipeline/nostr.db'* ]]
+	run nostr-pipeline version
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "nostr-pipeline 0.1.0" ]
+	run nostr-pipeline frobnicate
+	[ "$status" -eq 2 ]
+	run nostr-pipeline stats
+	[ "$status" -eq 1 ]
+	[[ $output == *"PostgreSQL is not supported yet"* ]]
+}
