@@ -109,8 +109,13 @@ recent() {
 	[ "$output" = "b.db" ]
 	DATABASE_URL=$T/plain.db run nostr-load --print-db
 	[ "$output" = "$T/plain.db" ]
+	mkdir rel
 	DATABASE_URL=sqlite://rel/a.db nostr-load -q </dev/null
 	[ -f "$T/rel/a.db" ]
+	# A path that was given is used as given: no directory is made for it.
+	DATABASE_URL=sqlite://$T/typo/a.db run nostr-load -q </dev/null
+	[ "$status" -eq 1 ]
+	[ ! -e "$T/typo" ]
 	run env DATABASE_URL=sqlite:/// nostr-load --print-db
 	[ "$status" -eq 1 ]
 	[[ $output == *"DATABASE_URL: no database file name in it"* ]]

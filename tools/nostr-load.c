@@ -329,8 +329,10 @@ main(int argc, char *argv[])
 	l.opt = &opt;
 	if ((l.enrich = enrich_new(&opt.enrich, &why)) == NULL)
 		errx(1, "%s", why);
-	/* The writer creates the database, and the directories it goes in. */
-	if (db_path_make_parents(opt.db_path, errbuf, sizeof errbuf) < 0 ||
+	/* The writer creates the database, and the default's directory (a path
+	 * that was given is used as given: a typo makes no directories). */
+	if ((where.source == DB_PATH_DEFAULT &&
+	    db_path_make_parents(opt.db_path, errbuf, sizeof errbuf) < 0) ||
 	    (l.db = db_open(opt.db_path, &opt.db, errbuf, sizeof errbuf)) == NULL)
 		errx(1, "%s", errbuf);
 	event_parser_init(&l.parser);

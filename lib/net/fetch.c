@@ -585,13 +585,15 @@ schedule_retry(struct fetch *f, struct relay *r)
  * watching a long run sees each change of state once.
  */
 static void
-say_down(struct fetch *f, struct relay *r, const char *why, const char *next)
+say_down(struct fetch *f, struct relay *r, const char *why, int giving_up)
 {
+	const char *next = giving_up ? "giving up" : "retrying";
+
 	if (f->o->quiet)
 		return;
 	if (r->down) {
-		if (strcmp(next, "giving up") == 0)
-			warnx("%s: giving up", r->url);
+		if (giving_up)
+			warnx("%s: %s", r->url, next);
 		return;
 	}
 	r->down = 1;
@@ -620,12 +622,12 @@ relay_lost(struct fetch *f, struct relay *r, const char *why)
 	stats_record(f, r, "error");
 	r->attempts++;
 	if (*f->o->stop || (!f->o->follow && r->attempts > f->o->retries)) {
-		say_down(f, r, why, "giving up");
+		say_down(f, r, why, 1);
 		r->status = R_FAILED;
 		stats_record(f, r, "failed");
 		return;
 	}
-	say_down(f, r, why, "retrying");
+	say_down(f, r, why, 0);
 	schedule_retry(f, r);
 }
 

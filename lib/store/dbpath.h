@@ -40,7 +40,8 @@ int db_path_resolve(const char *option, struct db_path *out, char *err, size_t e
 /*
  * db_path_make_parents: creates the missing directories above path (mode
  * 0700, the XDG specification's for data directories), for the writer that
- * creates the database.  Returns 0, or -1 with the reason in err.
+ * creates the default database (DB_PATH_DEFAULT).  Returns 0, or -1 with the
+ * reason in err.
  */
 int db_path_make_parents(const char *path, char *err, size_t errlen);
 
