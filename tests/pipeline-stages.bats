@@ -155,3 +155,33 @@ recording() {
 	[ "$status" -eq 1 ]
 	[[ $output == *"PostgreSQL is not supported yet"* ]]
 }
+
+# run_args: starts nostr-pipeline run against a port nobody listens on (no
+# relay is needed to see what the chain was given), waits for its event
+# chain's nostr-load to start, and stops it.
+run_args() {
+	local pid i
+	printf 'NOSTR_RELAYS=ws://127.0.0.1:%s\n' "$(free_port)" >>"$T/cfg"
+	PATH=$T/bin:$PATH timeout -s KILL 60 nostr-pipeline run 2>"$T/run.err" 3>&- &
+	pid=$!
+	track "$pid"
+	for ((i = 0; i < 200; i++)); do
+		grep -qs -e --flush-ms "$T/nostr-load.args" && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	wait "$pid"
+}
+
+@test "run: live, so --flush-ms 5 unless FLUSH_MS says; --batch only with BATCH_SIZE" {
+	command -v node >/dev/null || skip "node is not installed"
+	recording nostr-load
+	run_args
+	grep -qx -e "-q -d $HOME/.local/share/nostr-pipeline/nostr.db --flush-ms 5" "$T/nostr-load.args"
+	run ! grep -e --batch "$T/nostr-load.args"
+	rm "$T/nostr-load.args"
+	printf 'FLUSH_MS=20\nBATCH_SIZE=7\n' >"$T/cfg"
+	run_args
+	grep -qx -e "-q -d $HOME/.local/share/nostr-pipeline/nostr.db --batch 7 --flush-ms 20" \
+		"$T/nostr-load.args"
+}
