@@ -158,7 +158,7 @@ recording() {
 
 # run_args: starts nostr-pipeline run against a port nobody listens on (no
 # relay is needed to see what the chain was given), waits for its event
-# chain's nostr-load to start, and stops it.
+# chain's nostr-load to start, and stops it with TERM, as a user would.
 run_args() {
 	local pid i
 	printf 'NOSTR_RELAYS=ws://127.0.0.1:%s\n' "$(free_port)" >>"$T/cfg"
@@ -166,7 +166,9 @@ run_args() {
 	pid=$!
 	track "$pid"
 	for ((i = 0; i < 200; i++)); do
-		grep -qs -e --flush-ms "$T/nostr-load.args" && break
+		# "running:" comes once the wrapper traps TERM to stop in order.
+		grep -qs -e --flush-ms "$T/nostr-load.args" && grep -qs running: "$T/run.err" &&
+			break
 		sleep 0.1
 	done
 	kill -TERM "$pid"
