@@ -16,7 +16,10 @@
  *
  * A dropped connection is retried with exponential backoff and full jitter,
  * and each subscription resumes where it was (page cursor, or since = newest
- * minus the overlap); the overlap's repeats fall to the dedup set.  Events are
+ * minus the overlap); the overlap's repeats fall to the dedup set.  Unless
+ * quiet, each change of a relay's state is one line on standard error
+ * ("unreachable: WHY; retrying" or "connection lost: ...", "connected
+ * again", "giving up"), never one per failed attempt.  Events are
  * checked for NIP-01 structure only (nostr-verify checks ids and signatures);
  * anything else a relay sends that is malformed is counted and reported.
  *
