@@ -20,7 +20,23 @@ setup() {
 }
 
 teardown() {
+	stop_runs
 	kill_tracked
+}
+
+# stop_runs: TERM to each nostr-pipeline run a test started and left going
+# (through its timeout, which passes it on), so that the wrapper stops its
+# chain, whose process groups a KILL of it would leave behind; 10 s each,
+# then kill_tracked KILLs whatever is left.
+stop_runs() {
+	local p i
+	for p in ${run_pids:-}; do
+		kill -TERM "$p" 2>/dev/null || continue
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+	done
 }
 
 # wait_grep PATTERN FILE [COUNT]: waits (20 s at most) until COUNT (1) lines
@@ -115,6 +131,7 @@ wait_records() {
 	timeout -s KILL 60 nostr-pipeline --config "$T/cfg" run 2>"$T/run.err" 3>&- &
 	pid=$!
 	track "$pid"
+	run_pids="${run_pids:-} $pid"
 	wait_grep "nostr-fetch: $url: unreachable: " "$T/run.err"
 	start_relay r "$port"
 	wait_grep "nostr-fetch: $url: connected again" "$T/run.err"

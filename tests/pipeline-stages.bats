@@ -25,7 +25,23 @@ setup() {
 }
 
 teardown() {
+	stop_runs
 	kill_tracked
+}
+
+# stop_runs: TERM to each nostr-pipeline run a test started and left going
+# (through its timeout, which passes it on), so that the wrapper stops its
+# chain, whose process groups a KILL of it would leave behind; 10 s each,
+# then kill_tracked KILLs whatever is left.
+stop_runs() {
+	local p i
+	for p in ${run_pids:-}; do
+		kill -TERM "$p" 2>/dev/null || continue
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+	done
 }
 
 # relay_with_events: a loopback relay with 15 recent events, in the config.
@@ -165,6 +181,7 @@ run_args() {
 	PATH=$T/bin:$PATH timeout -s KILL 60 nostr-pipeline run 2>"$T/run.err" 3>&- &
 	pid=$!
 	track "$pid"
+	run_pids="${run_pids:-} $pid"
 	for ((i = 0; i < 200; i++)); do
 		# "running:" comes once the wrapper traps TERM to stop in order.
 		grep -qs -e --flush-ms "$T/nostr-load.args" && grep -qs running: "$T/run.err" &&
@@ -186,4 +203,12 @@ run_args() {
 	run_args
 	grep -qx -e "-q -d $HOME/.local/share/nostr-pipeline/nostr.db --batch 7 --flush-ms 20" \
 		"$T/nostr-load.args"
+}
+
+@test "run: a nostr-fetch that fails at once fails run, which does not hang" {
+	# Not a ws:// URL: nostr-fetch exits 2 before it opens its --stats FIFO.
+	echo "NOSTR_RELAYS=http://127.0.0.1:1" >>"$T/cfg"
+	run timeout -s KILL 60 nostr-pipeline run 3>&-
+	[ "$status" -eq 1 ]
+	[[ $output == *"nostr-pipeline: nostr-fetch failed (exit 2)"* ]]
 }
