@@ -153,6 +153,7 @@ markup() {
 
 @test "an empty database gives a page of empty charts" {
 	db="$BATS_TEST_TMPDIR/empty.db"
+	nostr-load -q -d "$db" </dev/null
 	run nostr-report -d "$db" html
 	[ "$status" -eq 0 ]
 	[[ $output == *'>no data</text>'* ]]
@@ -161,7 +162,7 @@ markup() {
 }
 
 @test "lib/dashboard on a database without the schema: an error, not a page" {
-	# nostr-report creates the schema; the test driver opens read-only.
+	# nostr-load creates the schema; the test driver opens read-only.
 	db="$BATS_TEST_TMPDIR/none.db"
 	sqlite3 "$db" 'CREATE TABLE t (x)'
 	run dashboard-page "$db"

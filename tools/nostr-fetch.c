@@ -199,6 +199,7 @@ main(int argc, char *argv[])
 	char **raw_filters = NULL, **filters, *env, *env_copy = NULL, *tok, *save = NULL;
 	const char **relays;
 	size_t nraw = 0, nfilters = 0, nrelays = 0, i;
+	char why[512];
 
 	memset(&o, 0, sizeof(o));
 	o.meta = 1;
@@ -322,7 +323,8 @@ main(int argc, char *argv[])
 	cli_on_signals(on_signal);
 	cli_stdout_buffer();
 
-	rc = fetch_run(&o);
+	if ((rc = fetch_run(&o, why, sizeof why)) != 0 && why[0] != '\0')
+		warnx("%s", why);
 
 	for (i = 0; i < nfilters; i++)
 		free(filters[i]);

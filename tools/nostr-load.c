@@ -25,6 +25,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "store/db.h"
+#include "store/dbpath.h"
 #include "enrich/enrich.h"
 #include "nostr/event.h"
 #include "enrich/lang.h"
@@ -80,7 +81,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: %s [-qvV] [-d DB] [--batch N] [--flush-ms MS] "
 	    "[--cache-mb MB] [--busy-timeout MS] [--no-lang] [--reject FILE] "
-	    "[--max-line BYTES] [--strict] [FILE ...]\n", getprogname());
+	    "[--max-line BYTES] [--strict] [--print-db] [FILE ...]\n", getprogname());
 	exit(2);
 }
 
@@ -89,7 +90,10 @@ help(void)
 {
 	printf("usage: %s [options] [FILE ...]\n"
 	    "Loads Nostr events and relay-status records (NDJSON) into SQLite.\n\n"
-	    "  -d, --db FILE          the database (default $NOSTR_DB, else nostr.db)\n"
+	    "  -d, --db FILE          the database, created when absent (default $NOSTR_DB,\n"
+	    "                         else DATABASE_URL=sqlite:///PATH, else\n"
+	    "                         $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
+	    "      --print-db         print the database path those give, and exit\n"
 	    "      --batch N          events per transaction (default %d)\n"
 	    "      --flush-ms MS      commit rows this old when input pauses (default %d)\n"
 	    "      --cache-mb MB      SQLite page cache (default 512)\n"
@@ -274,6 +278,7 @@ main(int argc, char *argv[])
 		{ "flush-ms", required_argument, NULL, 'f' },
 		{ "cache-mb", required_argument, NULL, 'c' },
 		{ "busy-timeout", required_argument, NULL, 't' },
+		{ "print-db", no_argument, NULL, 'P' },
 		ENRICH_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		STREAM_LONGOPTS,
@@ -282,15 +287,13 @@ main(int argc, char *argv[])
 	struct options opt;
 	struct loader l;
 	struct rejects rej;
-	const char *why = NULL;
+	const char *why = NULL, *db_option = NULL;
+	struct db_path where;
 	char errbuf[512];
 	const char *bad;
-	int ch, known, status;
+	int ch, known, status, print_db = 0;
 
 	memset(&opt, 0, sizeof opt);
-	opt.db_path = getenv("NOSTR_DB");
-	if (opt.db_path == NULL || *opt.db_path == '\0')
-		opt.db_path = "nostr.db";
 	opt.batch = BATCH_DEFAULT;
 	opt.flush_ms = FLUSH_MS_DEFAULT;
 	stream_options_init(&opt.stream);
@@ -302,7 +305,8 @@ main(int argc, char *argv[])
 		if (known)
 			continue;
 		switch (ch) {
-		case 'd': opt.db_path = optarg; break;
+		case 'd': db_option = optarg; break;
+		case 'P': print_db = 1; break;
 		case 'b': opt.batch = (long)cli_number(optarg, 1, 100000000, "--batch"); break;
 		case 'f': opt.flush_ms = (long)cli_number(optarg, 0, 3600000, "--flush-ms"); break;
 		case 'c': opt.db.cache_mb = (int)cli_number(optarg, 1, 1 << 20, "--cache-mb"); break;
@@ -316,12 +320,24 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (db_path_resolve(db_option, &where, errbuf, sizeof errbuf) < 0)
+		errx(1, "%s", errbuf);
+	opt.db_path = where.path;
+	if (print_db) {
+		if (printf("%s\n", opt.db_path) < 0 || fflush(stdout) != 0)
+			err(1, "stdout");
+		return 0;
+	}
 
 	memset(&l, 0, sizeof l);
 	l.opt = &opt;
 	if ((l.enrich = enrich_new(&opt.enrich, &why)) == NULL)
 		errx(1, "%s", why);
-	if ((l.db = db_open(opt.db_path, &opt.db, errbuf, sizeof errbuf)) == NULL)
+	/* The writer creates the database, and the default's directory (a path
+	 * that was given is used as given: a typo makes no directories). */
+	if ((where.source == DB_PATH_DEFAULT &&
+	    db_path_make_parents(opt.db_path, errbuf, sizeof errbuf) < 0) ||
+	    (l.db = db_open(opt.db_path, &opt.db, errbuf, sizeof errbuf)) == NULL)
 		errx(1, "%s", errbuf);
 	event_parser_init(&l.parser);
 	cli_on_signals(on_signal);

@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "store/db.h"
+#include "store/dbpath.h"
 #include "render/dashboard.h"
 #include "render/format.h"
 #include "base/hex.h"
@@ -118,7 +119,9 @@ help(void)
 		printf("  %-21s %s\n", name, commands[i].help);
 	}
 	printf("Options:\n"
-	    "  -d, --db DB           database (default $NOSTR_DB, else nostr.db)\n"
+	    "  -d, --db DB           database, which must exist (default $NOSTR_DB, else\n"
+	    "                        DATABASE_URL=sqlite:///PATH, else\n"
+	    "                        $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
 	    "  -f, --format F        table, json, ndjson, csv or tsv (default table)\n"
 	    "      --hours H         window in hours (trending: $TRENDING_WINDOW_HOURS or 24)\n"
 	    "  -n, --limit N         rows at most (default 10; 30 for growth)\n"
@@ -338,9 +341,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	struct report_options o = { 0 };
-	struct db_options dbo = { .cache_mb = 16 };
+	struct db_options dbo = { .cache_mb = 16, .must_exist = 1 };
+	struct db_path where;
 	enum format f = FORMAT_TABLE;
-	const char *path = getenv("NOSTR_DB"), *cmd, *env, *section = NULL, *output = NULL;
+	const char *path = NULL, *cmd, *env, *section = NULL, *output = NULL;
 	unsigned refresh = 0;
 	double period = 24;
 	int ch, limit_given = 0, rc = 0;
@@ -430,8 +434,9 @@ main(int argc, char *argv[])
 		errx(2, "--output and --refresh are for the html command");
 	if (!limit_given && c->default_limit > 0)
 		o.limit = c->default_limit;
-	if (path == NULL || *path == '\0')
-		path = "nostr.db";
+	if (db_path_resolve(path, &where, err, sizeof(err)) < 0)
+		errx(1, "%s", err);
+	path = where.path;
 
 	/* A small page cache: a report reads each page about once, and a short
 	 * process pays for every page of a large cache it fills (measured: 80 ms

@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "store/db.h"
+#include "store/dbpath.h"
 #include "render/report.h"
 #include "analytics/score.h"
 
@@ -30,7 +31,9 @@ help(void)
 {
 	printf("usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N]\n"
 	    "Computes scores and statistics into the database's metric tables.\n"
-	    "  -d, --db DB        database file (default $NOSTR_DB, else nostr.db)\n"
+	    "  -d, --db DB        database file, which must exist (default $NOSTR_DB, else\n"
+	    "                     DATABASE_URL=sqlite:///PATH, else\n"
+	    "                     $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
 	    "      --now TIME     reference time: unix, ISO 8601 or 2h/7d ago (default now)\n"
 	    "      --hours H      trending and content window in hours\n"
 	    "                     (default $TRENDING_WINDOW_HOURS, else 24)\n"
@@ -90,7 +93,9 @@ main(int argc, char *argv[])
 	};
 	struct score_options o = { 0 };
 	struct score_summary sum;
-	const char *path = getenv("NOSTR_DB"), *env;
+	const char *path = NULL, *env;
+	struct db_options dbo = { .must_exist = 1 };
+	struct db_path where;
 	unsigned parts = PART_CONTENT | PART_TRENDING | PART_USERS | PART_NETWORK;
 	int ch, verbose = 0, quiet = 0, rc = 0;
 	struct timespec t0, t1;
@@ -140,12 +145,12 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
-	if (path == NULL || *path == '\0')
-		path = "nostr.db";
-
 	memset(&sum, 0, sizeof(sum));
+	if (db_path_resolve(path, &where, sum.error, sizeof(sum.error)) < 0)
+		errx(1, "%s", sum.error);
+	path = where.path;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((db = db_open_sqlite(path, NULL, sum.error, sizeof(sum.error))) == NULL)
+	if ((db = db_open_sqlite(path, &dbo, sum.error, sizeof(sum.error))) == NULL)
 		errx(1, "%s: %s", path, sum.error);
 	if (((parts & PART_CONTENT) && score_content(db, &o, &sum) != 0) ||
 	    ((parts & PART_TRENDING) && score_trending(db, &o, &sum) != 0) ||

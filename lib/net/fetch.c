@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +73,7 @@ struct relay {
 	int ever_open;
 	int eose_reported;
 	int auth_reported;
+	int down;                 /* reported unreachable, not yet back */
 	double next_attempt;      /* monotonic ms */
 	double connect_started, opened_at, last_rx, closing_since, last_ping;
 	double connect_ms, eose_ms;
@@ -108,7 +108,11 @@ struct fetch {
 	FILE *stats;
 	struct state_entry *state;
 	size_t nstate;
+	struct curl_waitfd *wfds; /* curl_multi_poll's, one per relay and the wake fd */
 	double start_ms, last_stats;
+	int curl_ready;           /* curl_global_init succeeded */
+	int stopping;             /* *stop was seen: relays are being closed */
+	int any_open;             /* some relay was ever connected */
 	int wrote;
 	int output_error;
 };
@@ -194,7 +198,7 @@ fetch_filter_key(const char *filter, char key[17])
 	text = cJSON_PrintUnformatted(f);
 	cJSON_Delete(f);
 	if (text == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	sha256(text, strlen(text), digest);
 	free(text);
 	hex_encode(digest, 8, key);
@@ -280,7 +284,7 @@ send_req(struct fetch *f, struct relay *r, struct sub *s)
 	char *text;
 
 	if (flt == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	if (s->state_newest >= 0 && s->state_newest - f->o->overlap > since)
 		since = s->state_newest - f->o->overlap;
 	if (s->phase == SUB_LIVE) {
@@ -296,7 +300,7 @@ send_req(struct fetch *f, struct relay *r, struct sub *s)
 	set_number(flt, "since", since);
 	set_number(flt, "until", until);
 	if ((text = cJSON_PrintUnformatted(flt)) == NULL)
-		errx(1, "out of memory");
+		buf_out_of_memory();
 	cJSON_Delete(flt);
 	snprintf(s->id, sizeof(s->id), "f%u.%u", s->index, ++s->seq);
 	buf_printf(&msg, "[\"REQ\",\"%s\",%s]", s->id, text);
@@ -573,6 +577,30 @@ schedule_retry(struct fetch *f, struct relay *r)
 	r->status = R_WAIT;
 }
 
+/*
+ * say_down: one line on standard error when relay r stops being reachable
+ * (unreachable when it was connecting, connection lost when it was open),
+ * and then nothing for each further failed attempt, but a last line when
+ * nostr-fetch gives up on it; relay_opened says when it is back.  So a user
+ * watching a long run sees each change of state once.
+ */
+static void
+say_down(struct fetch *f, struct relay *r, const char *why, int giving_up)
+{
+	const char *next = giving_up ? "giving up" : "retrying";
+
+	if (f->o->quiet)
+		return;
+	if (r->down) {
+		if (giving_up)
+			warnx("%s: %s", r->url, next);
+		return;
+	}
+	r->down = 1;
+	warnx("%s: %s: %s; %s", r->url, r->status == R_OPEN ? "connection lost" :
+	    "unreachable", why[0] ? why : "connection closed", next);
+}
+
 /* relay_lost: the connection ended; retry, or give up on this relay. */
 static void
 relay_lost(struct fetch *f, struct relay *r, const char *why)
@@ -591,17 +619,15 @@ relay_lost(struct fetch *f, struct relay *r, const char *why)
 		stats_record(f, r, "closed");
 		return;
 	}
-	if (!f->o->quiet)
-		warnx("%s: %s", r->url, why[0] ? why : "connection closed");
 	stats_record(f, r, "error");
 	r->attempts++;
 	if (*f->o->stop || (!f->o->follow && r->attempts > f->o->retries)) {
+		say_down(f, r, why, 1);
 		r->status = R_FAILED;
-		if (!f->o->quiet)
-			warnx("%s: giving up", r->url);
 		stats_record(f, r, "failed");
 		return;
 	}
+	say_down(f, r, why, 0);
 	schedule_retry(f, r);
 }
 
@@ -642,6 +668,9 @@ relay_opened(struct fetch *f, struct relay *r)
 	r->connect_ms = now - r->connect_started;
 	r->eose_reported = 0;
 	r->last_error[0] = '\0';
+	if (r->down && !f->o->quiet)
+		warnx("%s: connected again", r->url);
+	r->down = 0;
 	stats_record(f, r, "connected");
 	for (i = 0; i < f->o->nfilters; i++)
 		if (r->subs[i].phase != SUB_DONE)
@@ -1019,174 +1048,255 @@ summary(struct fetch *f)
 	}
 }
 
-int
-fetch_run(const struct fetch_options *o)
+/* sub_init: subscription j of relay r, resumed from the state file if it has it. */
+static int
+sub_init(struct fetch *f, struct relay *r, size_t j, char *err, size_t errlen)
 {
-	struct fetch f;
-	struct pollfd *fds;
-	size_t i, j, nfds;
-	int stopping = 0, rc = 0, any_open = 0, numfds, more;
-	double now, timeout;
-	char drain[64];
+	struct sub *s = &r->subs[j];
 	struct state_entry *e;
+	size_t k;
 
-	memset(&f, 0, sizeof(f));
-	f.o = o;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-		errx(1, "curl_global_init failed");
-	if ((f.multi = curl_multi_init()) == NULL)
-		errx(1, "curl_multi_init failed");
-	idset_init(&f.seen, o->dedup_size);
-	event_parser_init(&f.parser);
-	if (o->stats_file != NULL && (f.stats = fopen(o->stats_file, "a")) == NULL)
-		err(1, "%s", o->stats_file);
+	s->index = (unsigned)j;
+	s->filter = cJSON_Parse(f->o->filters[j]);
+	if (!cJSON_IsObject(s->filter) || fetch_filter_key(f->o->filters[j], s->key) < 0) {
+		snprintf(err, errlen, "not a JSON object: %s", f->o->filters[j]);
+		return -1;
+	}
+	s->user_since = filter_time(s->filter, "since");
+	s->user_until = filter_time(s->filter, "until");
+	s->newest = s->cursor = s->state_newest = -1;
+	if ((e = state_find(f, r->url, s->key)) != NULL) {
+		s->state_newest = e->newest;
+		/* What the last run wrote is not written again. */
+		for (k = 0; k < e->nrecent; k++) {
+			(void)idset_add(&f->seen, e->recent[k].id);
+			recent_add(f, s, e->recent[k].created_at, e->recent[k].id);
+		}
+		s->newest = e->newest;
+	}
+	return 0;
+}
+
+/*
+ * fetch_setup: curl, the dedup set, the stats and state files, and every
+ * relay with its subscriptions.  Returns 0, or the exit status (1 for I/O,
+ * 2 for a filter that is not JSON) with the reason in err.
+ */
+static int
+fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t errlen)
+{
+	size_t i, j;
+
+	memset(f, 0, sizeof(*f));
+	f->o = o;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "curl_global_init failed");
+		return 1;
+	}
+	f->curl_ready = 1;
+	if ((f->multi = curl_multi_init()) == NULL) {
+		snprintf(err, errlen, "curl_multi_init failed");
+		return 1;
+	}
+	idset_init(&f->seen, o->dedup_size);
+	event_parser_init(&f->parser);
+	if (o->stats_file != NULL && (f->stats = fopen(o->stats_file, "a")) == NULL) {
+		snprintf(err, errlen, "%s: %s", o->stats_file, strerror(errno));
+		return 1;
+	}
 	if (o->state_file != NULL)
-		state_load(&f);
-	f.relays = xcalloc(o->nrelays, sizeof(*f.relays));
+		state_load(f);
+	f->relays = xcalloc(o->nrelays, sizeof(*f->relays));
 	for (i = 0; i < o->nrelays; i++) {
-		struct relay *r = &f.relays[i];
+		struct relay *r = &f->relays[i];
 
 		r->url = o->relays[i];
 		r->connect_ms = r->eose_ms = -1;
 		r->subs = xcalloc(o->nfilters, sizeof(*r->subs));
-		for (j = 0; j < o->nfilters; j++) {
-			struct sub *s = &r->subs[j];
-
-			s->index = (unsigned)j;
-			s->filter = cJSON_Parse(o->filters[j]);
-			if (!cJSON_IsObject(s->filter) || fetch_filter_key(o->filters[j], s->key) < 0)
-				errx(2, "not a JSON object: %s", o->filters[j]);
-			s->user_since = filter_time(s->filter, "since");
-			s->user_until = filter_time(s->filter, "until");
-			s->newest = s->cursor = s->state_newest = -1;
-			if ((e = state_find(&f, r->url, s->key)) != NULL) {
-				s->state_newest = e->newest;
-				/* What the last run wrote is not written again. */
-				for (size_t k = 0; k < e->nrecent; k++) {
-					(void)idset_add(&f.seen, e->recent[k].id);
-					recent_add(&f, s, e->recent[k].created_at, e->recent[k].id);
-				}
-				s->newest = e->newest;
-			}
-		}
-		if (o->nip11)
-			nip11_start(&f, r);
-		relay_connect(&f, r);
+		for (j = 0; j < o->nfilters; j++)
+			if (sub_init(f, r, j, err, errlen) < 0)
+				return 2;
 	}
-	fds = xcalloc(o->nrelays + 1, sizeof(*fds));
-	f.start_ms = f.last_stats = mono_ms();
-	for (;;) {
-		now = mono_ms();
-		if (*o->stop && !stopping) {
-			stopping = 1;
-			for (i = 0; i < o->nrelays; i++) {
-				struct relay *r = &f.relays[i];
+	/* One slot per relay socket, and one for the wake-up pipe. */
+	f->wfds = xcalloc(o->nrelays + 1, sizeof(*f->wfds));
+	return 0;
+}
 
-				if (r->status == R_OPEN)
-					relay_close(&f, r);
-				else if (r->status == R_WAIT || r->status == R_CONNECTING) {
-					if (r->have_ws)
-						ws_conn_free(&r->ws);
-					r->have_ws = 0;
-					r->status = R_DONE;
-					stats_record(&f, r, "closed");
-				}
-			}
-		}
-		for (i = 0; i < o->nrelays; i++)
-			relay_timers(&f, &f.relays[i], now);
-		if (stopping) {
-			/* NIP-11 answers are not worth waiting for at exit. */
-			for (i = 0; i < o->nrelays; i++)
-				if (f.relays[i].nip11 != NULL)
-					nip11_done(&f, &f.relays[i], CURLE_ABORTED_BY_CALLBACK);
-		}
-		if (finished(&f))
-			break;
-		if (f.stats != NULL && o->stats_interval_ms > 0 &&
-		    now - f.last_stats >= o->stats_interval_ms) {
-			f.last_stats = now;
-			for (i = 0; i < o->nrelays; i++)
-				stats_record(&f, &f.relays[i], status_name(f.relays[i].status));
-		}
-		nfds = 0;
-		more = 0;
-		if (o->wake_fd >= 0) {
-			fds[nfds].fd = o->wake_fd;
-			fds[nfds].events = POLLIN;
-			fds[nfds++].revents = 0;
-		}
-		for (i = 0; i < o->nrelays; i++) {
-			struct relay *r = &f.relays[i];
+/* fetch_start: the first connection (and NIP-11 request) of every relay. */
+static void
+fetch_start(struct fetch *f)
+{
+	size_t i;
 
-			more |= r->more;
-			if (!r->have_ws || r->ws.fd < 0)
-				continue;
-			fds[nfds].fd = r->ws.fd;
-			fds[nfds].events = POLLIN | (ws_conn_wants_write(&r->ws) ? POLLOUT : 0);
-			fds[nfds++].revents = 0;
-		}
-		timeout = more ? 0 : 200;
-		numfds = 0;
-		{
-			struct curl_waitfd *wfds = xcalloc(nfds + 1, sizeof(*wfds));
-
-			for (i = 0; i < nfds; i++) {
-				wfds[i].fd = fds[i].fd;
-				wfds[i].events = (short)((fds[i].events & POLLIN ? CURL_WAIT_POLLIN : 0) |
-				    (fds[i].events & POLLOUT ? CURL_WAIT_POLLOUT : 0));
-			}
-			curl_multi_poll(f.multi, wfds, (unsigned)nfds, (int)timeout, &numfds);
-			if (o->wake_fd >= 0 && wfds[0].revents)
-				while (read(o->wake_fd, drain, sizeof(drain)) > 0)
-					;
-			free(wfds);
-		}
-		{
-			int running;
-
-			curl_multi_perform(f.multi, &running);
-		}
-		handle_curl_messages(&f);
-		for (i = 0; i < o->nrelays; i++) {
-			relay_io(&f, &f.relays[i]);
-			any_open |= f.relays[i].ever_open;
-		}
-		/* DESIGN.md: flush whenever input goes idle, so live events travel
-		 * at once while bulk input goes out in large writes. */
-		if (f.wrote) {
-			more = 0;
-			for (i = 0; i < o->nrelays; i++)
-				more |= f.relays[i].more;
-			if (!more || o->follow) {
-				if (fflush(o->out) != 0)
-					f.output_error = 1;
-				f.wrote = 0;
-			}
-		}
-		if (f.output_error)
-			break;
+	for (i = 0; i < f->o->nrelays; i++) {
+		if (f->o->nip11)
+			nip11_start(f, &f->relays[i]);
+		relay_connect(f, &f->relays[i]);
 	}
-	if (fflush(o->out) != 0 || ferror(o->out))
-		f.output_error = 1;
-	if (f.output_error) {
+	f->start_ms = f->last_stats = mono_ms();
+}
+
+/* fetch_stop: *stop was set: close what is open, drop what is not yet. */
+static void
+fetch_stop(struct fetch *f)
+{
+	size_t i;
+
+	f->stopping = 1;
+	for (i = 0; i < f->o->nrelays; i++) {
+		struct relay *r = &f->relays[i];
+
+		if (r->status == R_OPEN)
+			relay_close(f, r);
+		else if (r->status == R_WAIT || r->status == R_CONNECTING) {
+			if (r->have_ws)
+				ws_conn_free(&r->ws);
+			r->have_ws = 0;
+			r->status = R_DONE;
+			stats_record(f, r, "closed");
+		}
+	}
+}
+
+/* periodic_stats: a status record per relay every stats_interval_ms. */
+static void
+periodic_stats(struct fetch *f, double now)
+{
+	size_t i;
+
+	if (f->stats == NULL || f->o->stats_interval_ms <= 0 ||
+	    now - f->last_stats < f->o->stats_interval_ms)
+		return;
+	f->last_stats = now;
+	for (i = 0; i < f->o->nrelays; i++)
+		stats_record(f, &f->relays[i], status_name(f->relays[i].status));
+}
+
+/*
+ * wait_for_input: one curl_multi_poll over the wake-up pipe and every relay's
+ * socket (which curl's own, still connecting, join); at once when a relay
+ * may have messages pending from the last round, else within 200 ms.
+ */
+static void
+wait_for_input(struct fetch *f)
+{
+	struct curl_waitfd *w = f->wfds;
+	unsigned n = 0;
+	int more = 0, numfds = 0;
+	char drain[64];
+	size_t i;
+
+	if (f->o->wake_fd >= 0) {
+		w[n].fd = f->o->wake_fd;
+		w[n].events = CURL_WAIT_POLLIN;
+		w[n++].revents = 0;
+	}
+	for (i = 0; i < f->o->nrelays; i++) {
+		struct relay *r = &f->relays[i];
+
+		more |= r->more;
+		if (!r->have_ws || r->ws.fd < 0)
+			continue;
+		w[n].fd = r->ws.fd;
+		w[n].events = (short)(CURL_WAIT_POLLIN |
+		    (ws_conn_wants_write(&r->ws) ? CURL_WAIT_POLLOUT : 0));
+		w[n++].revents = 0;
+	}
+	curl_multi_poll(f->multi, w, n, more ? 0 : 200, &numfds);
+	if (f->o->wake_fd >= 0 && w[0].revents)
+		while (read(f->o->wake_fd, drain, sizeof(drain)) > 0)
+			;
+}
+
+/*
+ * flush_output: DESIGN.md: flush whenever input goes idle, so live events
+ * travel at once while bulk input goes out in large writes.
+ */
+static void
+flush_output(struct fetch *f)
+{
+	size_t i;
+	int more = 0;
+
+	if (!f->wrote)
+		return;
+	for (i = 0; i < f->o->nrelays; i++)
+		more |= f->relays[i].more;
+	if (!more || f->o->follow) {
+		if (fflush(f->o->out) != 0)
+			f->output_error = 1;
+		f->wrote = 0;
+	}
+}
+
+/* fetch_round: one turn of the loop.  Returns 0 to go on, 1 when done. */
+static int
+fetch_round(struct fetch *f)
+{
+	double now = mono_ms();
+	int running;
+	size_t i;
+
+	if (*f->o->stop && !f->stopping)
+		fetch_stop(f);
+	for (i = 0; i < f->o->nrelays; i++)
+		relay_timers(f, &f->relays[i], now);
+	if (f->stopping) {
+		/* NIP-11 answers are not worth waiting for at exit. */
+		for (i = 0; i < f->o->nrelays; i++)
+			if (f->relays[i].nip11 != NULL)
+				nip11_done(f, &f->relays[i], CURLE_ABORTED_BY_CALLBACK);
+	}
+	if (finished(f))
+		return 1;
+	periodic_stats(f, now);
+	wait_for_input(f);
+	curl_multi_perform(f->multi, &running);
+	handle_curl_messages(f);
+	for (i = 0; i < f->o->nrelays; i++) {
+		relay_io(f, &f->relays[i]);
+		f->any_open |= f->relays[i].ever_open;
+	}
+	flush_output(f);
+	return f->output_error;
+}
+
+/* fetch_finish: the exit status of the run; writes the state file. */
+static int
+fetch_finish(struct fetch *f)
+{
+	int rc = 0;
+
+	if (fflush(f->o->out) != 0 || ferror(f->o->out))
+		f->output_error = 1;
+	if (f->output_error) {
 		warn("output");
 		rc = 1;
-	} else if (!any_open && !*o->stop) {
+	} else if (!f->any_open && !*f->o->stop) {
 		rc = 1;
 	}
-	if (o->state_file != NULL && state_write(&f) < 0)
+	if (f->o->state_file != NULL && state_write(f) < 0)
 		rc = 1;
-	if (o->verbose)
-		summary(&f);
-	for (i = 0; i < o->nrelays; i++) {
-		struct relay *r = &f.relays[i];
+	if (f->o->verbose)
+		summary(f);
+	return rc;
+}
+
+/* fetch_free: everything fetch_setup made, however far it got. */
+static int
+fetch_free(struct fetch *f)
+{
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; f->relays != NULL && i < f->o->nrelays; i++) {
+		struct relay *r = &f->relays[i];
 
 		if (r->have_ws)
 			ws_conn_free(&r->ws);
 		if (r->nip11 != NULL)
-			nip11_done(&f, r, CURLE_ABORTED_BY_CALLBACK);
-		for (j = 0; j < o->nfilters; j++) {
+			nip11_done(f, r, CURLE_ABORTED_BY_CALLBACK);
+		for (j = 0; r->subs != NULL && j < f->o->nfilters; j++) {
 			cJSON_Delete(r->subs[j].filter);
 			free(r->subs[j].recent);
 		}
@@ -1194,20 +1304,42 @@ fetch_run(const struct fetch_options *o)
 		buf_free(&r->nip11_doc);
 		buf_free(&r->nip11_body);
 	}
-	for (i = 0; i < f.nstate; i++) {
-		free(f.state[i].relay);
-		free(f.state[i].recent);
+	for (i = 0; i < f->nstate; i++) {
+		free(f->state[i].relay);
+		free(f->state[i].recent);
 	}
-	free(f.state);
-	free(f.relays);
-	free(fds);
-	if (f.stats != NULL && fclose(f.stats) != 0)
+	free(f->state);
+	free(f->relays);
+	free(f->wfds);
+	if (f->stats != NULL && fclose(f->stats) != 0)
 		rc = 1;
-	idset_free(&f.seen);
-	event_parser_free(&f.parser);
-	buf_free(&f.text);
-	buf_free(&f.line);
-	curl_multi_cleanup(f.multi);
-	curl_global_cleanup();
+	idset_free(&f->seen);
+	event_parser_free(&f->parser);
+	buf_free(&f->text);
+	buf_free(&f->line);
+	if (f->multi != NULL)
+		curl_multi_cleanup(f->multi);
+	if (f->curl_ready)
+		curl_global_cleanup();
+	return rc;
+}
+
+int
+fetch_run(const struct fetch_options *o, char *err, size_t errlen)
+{
+	struct fetch f;
+	int rc;
+
+	err[0] = '\0';
+	if ((rc = fetch_setup(&f, o, err, errlen)) != 0) {
+		(void)fetch_free(&f);
+		return rc;
+	}
+	fetch_start(&f);
+	while (fetch_round(&f) == 0)
+		;
+	rc = fetch_finish(&f);
+	if (fetch_free(&f) != 0)
+		rc = 1;
 	return rc;
 }

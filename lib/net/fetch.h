@@ -16,7 +16,10 @@
  *
  * A dropped connection is retried with exponential backoff and full jitter,
  * and each subscription resumes where it was (page cursor, or since = newest
- * minus the overlap); the overlap's repeats fall to the dedup set.  Events are
+ * minus the overlap); the overlap's repeats fall to the dedup set.  Unless
+ * quiet, each change of a relay's state is one line on standard error
+ * ("unreachable: WHY; retrying" or "connection lost: ...", "connected
+ * again", "giving up"), never one per failed attempt.  Events are
  * checked for NIP-01 structure only (nostr-verify checks ids and signatures);
  * anything else a relay sends that is malformed is counted and reported.
  *
@@ -63,9 +66,12 @@ struct fetch_options {
  * fetch_run: runs until every relay is done (one-shot) or *stop is set, then
  * closes subscriptions and connections, writes the state file, and returns
  * the exit status: 0, or 1 when no relay could be reached at all, or output
- * or the state file could not be written.
+ * or the state file could not be written.  When it cannot start (curl, the
+ * --stats file: 1; a filter that is not a JSON object: 2), it returns that
+ * status with the reason in err (errlen bytes) for the caller to print;
+ * otherwise err is left empty.
  */
-int fetch_run(const struct fetch_options *o);
+int fetch_run(const struct fetch_options *o, char *err, size_t errlen);
 
 /*
  * fetch_filter_key: a short stable name for a filter in the state file: hex of

@@ -1,8 +1,10 @@
 #include "store/db.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -275,6 +277,8 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	char pragma[128];
 	int busy = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 10000;
 	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 512;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	struct stat st;
 
 	/*
 	 * A connection is used by one thread, so SQLite's mutexes and its memory
@@ -283,8 +287,13 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	 * SQLite's first use; later calls fail harmlessly.
 	 */
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(path, &sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	if (opt == NULL || !opt->must_exist)
+		flags |= SQLITE_OPEN_CREATE;
+	else if (strcmp(path, ":memory:") != 0 && stat(path, &st) != 0 && errno == ENOENT) {
+		snprintf(err, errlen, "%s", DB_NO_SUCH_DATABASE);
+		return NULL;
+	}
+	if (sqlite3_open_v2(path, &sql, flags, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(sql, busy);
 	snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", cache * 1024);

@@ -39,6 +39,7 @@ extern const char np_schema_sql[];
 struct db_options {
 	int busy_timeout_ms;    /* wait this long for a lock (default 10000) */
 	int cache_mb;           /* page cache size (default 512) */
+	int must_exist;         /* a reader: a missing database is an error, never created */
 };
 
 /* What became of the events given to db_add_event. */
@@ -56,8 +57,13 @@ struct db_stats {
 
 struct db;
 
+/* The reason db_open_sqlite gives when must_exist is set and there is no file. */
+#define DB_NO_SUCH_DATABASE \
+	"no such database (create it with nostr-load or nostr-pipeline init-db)"
+
 /*
- * db_open: opens (creating when needed) the database at path and its schema.
+ * db_open: opens (creating when needed, unless opt->must_exist) the database
+ * at path and its schema.
  * Returns NULL with a message in err (errlen bytes) on failure.
  */
 struct db *db_open(const char *path, const struct db_options *opt, char *err,
@@ -67,7 +73,9 @@ struct db *db_open(const char *path, const struct db_options *opt, char *err,
  * db_open_sqlite: the same opening as db_open (schema created when absent,
  * WAL, synchronous=NORMAL, busy timeout, cache size), as a bare connection
  * for the tools that run their own queries (nostr-score, nostr-report);
- * opt may be NULL for the defaults.  The schema runs only when an object of
+ * opt may be NULL for the defaults.  With opt->must_exist (the readers), a
+ * database that is not there is not created: the call fails with
+ * DB_NO_SUCH_DATABASE in err, and leaves no file behind.  The schema runs only when an object of
  * it is missing (or user_version is behind), so opening an up-to-date
  * database writes nothing.  The caller owns the handle (sqlite3_close).
  * Returns NULL with the reason in err (errlen bytes).
