@@ -411,7 +411,8 @@ emit_event(struct fetch *f, struct relay *r, const char *ev, size_t len,
 
 	buf_reset(b);
 	if (f->o->meta && e->meta_start == 0) {
-		/* DESIGN.md: the relay's bytes, with meta added before the last brace. */
+		/* The relay's bytes kept as they came (docs/ARCHITECTURE.md, "The
+		 * stream"), with meta added before the last brace. */
 		buf_append(b, ev, e->object_end);
 		buf_puts(b, ",\"meta\":{\"relay\":");
 		json_quote(b, r->url, strlen(r->url));
@@ -1209,8 +1210,9 @@ wait_for_input(struct fetch *f)
 }
 
 /*
- * flush_output: DESIGN.md: flush whenever input goes idle, so live events
- * travel at once while bulk input goes out in large writes.
+ * flush_output: flush whenever input goes idle (docs/ARCHITECTURE.md, "The
+ * stream"), so live events travel at once while bulk input goes out in
+ * large writes.
  */
 static void
 flush_output(struct fetch *f)
