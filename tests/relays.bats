@@ -117,3 +117,22 @@ wss://[::ffff:127.0.0.1]" ]
 	run nostr-relays --version
 	[[ $output == "nostr-relays "* ]]
 }
+
+@test "relays: -d reads the same from the database, which it never creates" {
+	db="$BATS_TEST_TMPDIR/r.db"
+	nostr-load -q -d "$db" "$EV"
+	run nostr-relays --no-resolve "$EV"
+	expected=$output
+	run nostr-relays --no-resolve -d "$db"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$expected" ]
+	# The database keeps author 1's newer relay list only: one event fewer.
+	run nostr-relays --no-resolve -f ndjson -d "$db"
+	[ "${lines[0]}" = '{"relay":"wss://relay.one.example","authors":3,"events":3,"sources":{"nip65":1,"contacts":1,"hint":1,"nip66":0},"read":1,"write":2,"host":"name"}' ]
+	run --separate-stderr nostr-relays -d "$BATS_TEST_TMPDIR/none.db"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"no such database"* ]]
+	[ ! -e "$BATS_TEST_TMPDIR/none.db" ]
+	run nostr-relays -d "$db" "$EV"
+	[ "$status" -eq 2 ]
+}

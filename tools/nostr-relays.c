@@ -28,6 +28,9 @@
 #include "nostr/event.h"
 #include "nostr/relaylist.h"
 #include "nostr/relayurl.h"
+#include "store/db.h"
+#include "store/dbpath.h"
+#include "store/export.h"
 
 #define MAX_RELAYS_DEFAULT 100000
 #define MAX_PAIRS_DEFAULT 1048576
@@ -41,6 +44,7 @@ struct options {
 	long long limit;      /* -n, 0 for all */
 	long long max_relays;
 	long long max_pairs;
+	const char *db;       /* -d: read the database instead of a stream */
 };
 
 /* One relay, and what named it. */
@@ -86,7 +90,7 @@ on_signal(int sig)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-qvV] [-f text|ndjson] [-n N] [--allow-private] "
+	fprintf(stderr, "usage: %s [-qvV] [-d DB] [-f text|ndjson] [-n N] [--allow-private] "
 	    "[--allow-onion] [--no-resolve] [--max-relays N] [--max-pairs N] [--reject FILE] "
 	    "[--max-line BYTES] [--strict] [FILE ...]\n", getprogname());
 	exit(2);
@@ -97,6 +101,7 @@ help(void)
 {
 	printf("usage: %s [options] [FILE ...]\n"
 	    "Lists the relays that Nostr events (NDJSON) name, most-named first.\n\n"
+	    "  -d, --db DB            read the events stored in DB instead of a stream\n"
 	    "  -f, --format F         text (one URL a line, the default) or ndjson (counts)\n"
 	    "  -n, --limit N          the first N relays only\n"
 	    "      --allow-private    keep loopback, private, link-local and CGNAT hosts\n"
@@ -244,6 +249,17 @@ on_relay(void *arg, const char *url, size_t len, enum relay_source src, unsigned
 	}
 }
 
+/* count_event: one parsed event's relays into the tally. */
+static void
+count_event(struct tally *t, const struct event *ev, struct buf *scratch, struct totals *tot)
+{
+	tot->events++;
+	t->event_no++;
+	t->author = ev->pubkey;
+	if (relaylist_scan(ev, scratch, on_relay, t) > 0)
+		tot->naming++;
+}
+
 /* The state read_input needs besides the operand. */
 struct run {
 	const struct options *opt;
@@ -277,13 +293,44 @@ read_input(const char *operand, void *arg)
 			rejects_add(run->rejects, &line, ee, run->parser.field);
 			continue;
 		}
-		run->totals->events++;
-		run->tally->event_no++;
-		run->tally->author = ev.pubkey;
-		if (relaylist_scan(&ev, &run->scratch, on_relay, run->tally) > 0)
-			run->totals->naming++;
+		count_event(run->tally, &ev, &run->scratch, run->totals);
 	}
 	return stream_close(&in, st);
+}
+
+/* stored_event: export_fn, one event from the database into the tally. */
+static int
+stored_event(void *arg, const char *json, size_t len)
+{
+	struct run *run = arg;
+	struct event ev;
+
+	run->totals->read++;
+	if (event_parse(&run->parser, json, len, &ev) == EVENT_OK)
+		count_event(run->tally, &ev, &run->scratch, run->totals);
+	return stop ? 1 : 0;
+}
+
+/* read_database: the stored events that can name relays; exits 1 when it cannot. */
+static void
+read_database(struct run *run)
+{
+	static const uint32_t kinds[] = {
+		RELAYLIST_KIND_CONTACTS, RELAYLIST_KIND_NIP65, RELAYLIST_KIND_NIP66,
+	};
+	const struct export_filter f = { 0, 0, kinds, sizeof kinds / sizeof kinds[0], 1 };
+	const struct db_options dbo = { .cache_mb = 16, .must_exist = 1 };
+	struct db_path where;
+	char err[512];
+	sqlite3 *db;
+
+	if (db_path_resolve(run->opt->db, &where, err, sizeof err) < 0)
+		errx(1, "%s", err);
+	if ((db = db_open_sqlite(where.path, &dbo, err, sizeof err)) == NULL)
+		errx(1, "%s: %s", where.path, err);
+	if (export_events(db, &f, stored_event, run) < 0)
+		errx(1, "%s: %s", where.path, sqlite3_errmsg(db));
+	sqlite3_close(db);
 }
 
 static int
@@ -384,6 +431,7 @@ parse_options(int argc, char *argv[], struct options *o)
 {
 	enum { OPT_PRIVATE = 0x200, OPT_ONION, OPT_NO_RESOLVE, OPT_MAX_RELAYS, OPT_MAX_PAIRS };
 	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "allow-private", no_argument, NULL, OPT_PRIVATE },
@@ -401,10 +449,11 @@ parse_options(int argc, char *argv[], struct options *o)
 	stream_options_init(&o->stream);
 	o->max_relays = MAX_RELAYS_DEFAULT;
 	o->max_pairs = MAX_PAIRS_DEFAULT;
-	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "f:n:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:f:n:h", longopts, NULL)) != -1) {
 		if (stream_option(&o->stream, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'd': o->db = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
 				o->format = FORMAT_TEXT;
@@ -454,7 +503,14 @@ main(int argc, char *argv[])
 	cli_on_signals(on_signal);
 	cli_stdout_buffer();
 	rejects_init(&rej, opt.stream.reject, opt.stream.quiet);
-	status = stream_operands(argc, argv, &stop, read_input, &run);
+	if (opt.db != NULL && argc > 0)
+		errx(2, "-d reads the database: no FILE operands with it");
+	if (opt.db != NULL) {
+		read_database(&run);
+		status = 0;
+	} else {
+		status = stream_operands(argc, argv, &stop, read_input, &run);
+	}
 	print_relays(&tally, &opt, &ref);
 	status = stream_finish(&opt.stream, &rej, status);
 	if (opt.stream.verbose)

@@ -1,0 +1,60 @@
+#include "store/export.h"
+
+#include <inttypes.h>
+
+#include "base/buf.h"
+#include "store/query.h"
+
+/* ?1..?2 the created_at bounds, ?3 the kinds as a JSON array (or NULL), ?4 naming_relays. */
+static const char EXPORT_SQL[] =
+    "SELECT json_object('id', id, 'pubkey', pubkey, 'created_at', created_at,"
+    " 'kind', kind, 'tags', json(tags), 'content', content, 'sig', sig)"
+    " FROM nostr_events"
+    " WHERE created_at BETWEEN ?1 AND ?2"
+    "   AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3))"
+    "        OR (?4 AND (tags LIKE '%\"ws://%' OR tags LIKE '%\"wss://%')))"
+    " ORDER BY created_at, id";
+
+/* kinds_json: the filter's kinds as a JSON array into b, or NULL for every kind. */
+static const char *
+kinds_json(const struct export_filter *f, struct buf *b)
+{
+	if (f->kinds == NULL)
+		return NULL;
+	buf_putc(b, '[');
+	for (size_t i = 0; i < f->nkinds; i++)
+		buf_printf(b, "%s%" PRIu32, i ? "," : "", f->kinds[i]);
+	buf_putc(b, ']');
+	return b->data;
+}
+
+int
+export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *arg)
+{
+	struct buf kinds = BUF_INIT;
+	const char *k = kinds_json(f, &kinds);
+	const struct query_arg args[] = {
+		Q_INT(f->since), Q_INT(f->until ? f->until : INT64_MAX),
+		k ? (struct query_arg)Q_TEXT(k) : (struct query_arg)Q_NULL,
+		Q_INT(f->naming_relays != 0), Q_END,
+	};
+	sqlite3_stmt *st = query_prepare(db, EXPORT_SQL, args);  /* copies k */
+	int rc = -1, row;
+
+	buf_free(&kinds);
+	if (st == NULL)
+		return -1;
+	while ((row = query_step_row(st)) == 1) {
+		const char *json = (const char *)sqlite3_column_text(st, 0);
+		int stop = fn(arg, json ? json : "{}", (size_t)sqlite3_column_bytes(st, 0));
+
+		if (stop != 0) {
+			rc = stop;
+			break;
+		}
+	}
+	if (row == 0)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * export.h: stored events back out as NIP-01 JSON objects, for the tools
+ * that read the archive as a stream (nostr-relays -d).
+ *
+ * Each event is rebuilt from its stored fields (id, pubkey, created_at,
+ * kind, tags, content, sig), so it verifies as it did when it was loaded;
+ * what nostr-enrich derived is not part of it.  Events come in created_at
+ * order, then id.
+ */
+#ifndef NP_EXPORT_H
+#define NP_EXPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+
+/* Which events; every event when zeroed, except that until 0 means no bound. */
+struct export_filter {
+	int64_t since, until;      /* created_at bounds, inclusive; until 0: none */
+	const uint32_t *kinds;     /* these kinds only (nkinds of them), or NULL */
+	size_t nkinds;
+	int naming_relays;         /* with kinds: also any event whose tags hold a ws:// or wss:// URL */
+};
+
+/* export_fn: gets one event as a JSON object of len bytes (not NUL-terminated,
+ * no newline); a non-zero return stops the export. */
+typedef int (*export_fn)(void *arg, const char *json, size_t len);
+
+/*
+ * export_events: calls fn for each stored event that f selects.  Returns 0,
+ * fn's non-zero value when it stopped the export, or -1 after a database
+ * error (SQLite's message in sqlite3_errmsg(db)).
+ */
+int export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *arg);
+
+#endif
