@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -21,6 +22,7 @@
 #include "base/buf.h"
 #include "cli/cli.h"
 #include "net/fetch.h"
+#include "nostr/auth.h"
 #include "base/hex.h"
 #include "base/json.h"
 #include "nostr/nip19.h"
@@ -83,6 +85,9 @@ help(void)
 	    "      --dedup-size N      event ids remembered for deduplication (1000000)\n"
 	    "      --max-message BYTES largest WebSocket message accepted (4194304)\n"
 	    "      --insecure          do not check TLS certificates\n"
+	    "      --auth-key FILE     answer NIP-42 AUTH with the key in FILE (nsec or\n"
+	    "                          hex, mode 600); default: a key made for the run\n"
+	    "      --no-auth           never answer AUTH\n"
 	    "  -v                      summary per relay on standard error at the end\n"
 	    "  -q                      no messages on standard error\n"
 	    "  -V, --version           print the version\n"
@@ -160,6 +165,32 @@ parse_time(const char *arg, const char *name)
 	return t;
 }
 
+/*
+ * auth_key_make: the NIP-42 key, from FILE or made for this run.  With the
+ * user's key in memory, the process makes no core dump (it could hold the
+ * key).  Exits 1 when FILE cannot be used; returns -1 when no key can be made.
+ */
+static int
+auth_key_make(const char *file, struct sign_key *key)
+{
+	struct schnorr *s = schnorr_new();
+	const char *why;
+	int rc = 0;
+
+	memset(key, 0, sizeof *key);
+	if (file != NULL) {
+		if (prctl(PR_SET_DUMPABLE, 0) != 0)
+			err(1, "prctl");
+		if (auth_key_load(s, file, key, &why) < 0)
+			errx(1, "%s: %s", file, why);
+	} else if (auth_key_ephemeral(s, key) < 0) {
+		warnx("no randomness for an AUTH key: AUTH will not be answered");
+		rc = -1;
+	}
+	schnorr_free(s);
+	return rc;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -188,6 +219,8 @@ main(int argc, char *argv[])
 		{ "dedup-size", required_argument, NULL, 'D' },
 		{ "max-message", required_argument, NULL, 'm' },
 		{ "insecure", no_argument, NULL, 'K' },
+		{ "auth-key", required_argument, NULL, 'A' },
+		{ "no-auth", no_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -200,6 +233,9 @@ main(int argc, char *argv[])
 	const char **relays;
 	size_t nraw = 0, nfilters = 0, nrelays = 0, i;
 	char why[512];
+	const char *auth_file = NULL;
+	int no_auth = 0;
+	struct sign_key auth_key;
 
 	memset(&o, 0, sizeof(o));
 	o.meta = 1;
@@ -255,6 +291,8 @@ main(int argc, char *argv[])
 		case 'm': o.max_message = (size_t)cli_number(optarg, 1024, 1LL << 30,
 		    "--max-message"); break;
 		case 'K': o.insecure = 1; break;
+		case 'A': auth_file = optarg; break;
+		case 'n': no_auth = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'V': cli_version();
@@ -316,6 +354,11 @@ main(int argc, char *argv[])
 	o.filters = (const char *const *)filters;
 	o.nfilters = nfilters;
 
+	if (auth_file != NULL && no_auth)
+		errx(2, "--auth-key and --no-auth exclude each other");
+	if (!no_auth && auth_key_make(auth_file, &auth_key) == 0)
+		o.auth_key = &auth_key;
+
 	/* A signal sets stop and wakes poll() through this pipe. */
 	if (pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC) != 0)
 		err(1, "pipe");
@@ -325,6 +368,7 @@ main(int argc, char *argv[])
 
 	if ((rc = fetch_run(&o, why, sizeof why)) != 0 && why[0] != '\0')
 		warnx("%s", why);
+	sign_key_clear(&auth_key);
 
 	for (i = 0; i < nfilters; i++)
 		free(filters[i]);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "nostr/auth.h"
 #include "nostr/event.h"
 #include "base/hex.h"
 #include "base/idset.h"
@@ -49,6 +50,7 @@ struct sub {
 	int64_t user_since, user_until;   /* -1 when absent */
 	enum sub_phase phase;
 	int complete;             /* backfill ended at an EOSE: the state may advance */
+	int auth_wait;            /* CLOSED with auth-required: asked again after AUTH */
 	char id[32];              /* subscription id on the wire, "" when none */
 	unsigned seq;
 	int64_t newest;           /* newest created_at delivered, -1 */
@@ -73,6 +75,10 @@ struct relay {
 	int ever_open;
 	int eose_reported;
 	int auth_reported;
+	/* NIP-42, for the connection now open */
+	enum { AUTH_NONE, AUTH_SENT, AUTH_OK, AUTH_REFUSED } auth;
+	uint8_t auth_id[32];      /* the id of the AUTH event sent */
+	double auth_sent_at;      /* monotonic ms */
 	int down;                 /* reported unreachable, not yet back */
 	double next_attempt;      /* monotonic ms */
 	double connect_started, opened_at, last_rx, closing_since, last_ping;
@@ -100,6 +106,7 @@ struct state_entry {
 
 struct fetch {
 	const struct fetch_options *o;
+	struct schnorr *schnorr;  /* for AUTH events, made when first needed */
 	CURLM *multi;
 	struct relay *relays;
 	struct idset seen;
@@ -470,6 +477,120 @@ on_eose(struct fetch *f, struct relay *r, struct sub *s)
 		relay_close(f, r);
 }
 
+/* NIP-42 */
+
+/*
+ * auth_can_retry: whether a subscription the relay closed for want of AUTH
+ * can still get it: a challenge came on this connection (relays send it
+ * first, NIP-42) and our answer is sent or taken.
+ */
+static int
+auth_can_retry(const struct fetch *f, const struct relay *r)
+{
+	return f->o->auth_key != NULL && (r->auth == AUTH_SENT || r->auth == AUTH_OK);
+}
+
+/* on_auth: answers the relay's challenge with a signed kind-22242 event. */
+static void
+on_auth(struct fetch *f, struct relay *r, const char *challenge, size_t len)
+{
+	struct buf msg = BUF_INIT;
+
+	if (!r->auth_reported) {
+		r->auth_reported = 1;
+		stats_record(f, r, "auth");
+	}
+	if (f->o->auth_key == NULL) {
+		report(f, r, "the relay asks for authentication (NIP-42); not answered (--no-auth)");
+		return;
+	}
+	if (r->auth != AUTH_NONE)
+		return;  /* one answer a connection */
+	report(f, r, "the relay asks for authentication (NIP-42); answering");
+	if (f->schnorr == NULL)
+		f->schnorr = schnorr_new();
+	if (auth_message(&f->parser, f->schnorr, f->o->auth_key, r->url, challenge, len,
+	    (int64_t)wall_time(), &msg, r->auth_id) < 0) {
+		report(f, r, "an AUTH challenge that cannot be answered (too long or not text)");
+		r->auth = AUTH_REFUSED;
+	} else {
+		(void)ws_conn_send_text(&r->ws, msg.data, msg.len);
+		r->auth = AUTH_SENT;
+		r->auth_sent_at = mono_ms();
+	}
+	buf_free(&msg);
+}
+
+/* auth_resend: the subscriptions that waited for AUTH, asked again, or ended. */
+static void
+auth_resend(struct fetch *f, struct relay *r, int accepted)
+{
+	size_t i;
+
+	for (i = 0; i < f->o->nfilters; i++) {
+		struct sub *s = &r->subs[i];
+
+		if (!s->auth_wait)
+			continue;
+		s->auth_wait = 0;
+		if (accepted) {
+			send_req(f, r, s);
+		} else {
+			s->phase = SUB_DONE;
+			stats_record(f, r, "closed_subscription");
+		}
+	}
+	if (!accepted && relay_all_done(f, r))
+		relay_close(f, r);
+}
+
+/*
+ * auth_overdue: a relay that has not answered our AUTH within the timeout
+ * while subscriptions wait for it is taken to have refused it.  Returns 1
+ * when that ended the waiting.
+ */
+static int
+auth_overdue(struct fetch *f, struct relay *r, double now)
+{
+	size_t i;
+	int waiting = 0;
+
+	for (i = 0; i < f->o->nfilters; i++)
+		waiting |= r->subs[i].auth_wait;
+	if (!waiting || r->auth != AUTH_SENT || now - r->auth_sent_at <= f->o->timeout_ms)
+		return 0;
+	r->auth = AUTH_REFUSED;
+	report(f, r, "the relay requires authentication (NIP-42), and did not answer ours "
+	    "within %ld ms", f->o->timeout_ms);
+	stats_record(f, r, "auth_refused");
+	auth_resend(f, r, 0);
+	return 1;
+}
+
+/* on_ok: the relay's verdict on our AUTH event (we publish nothing else). */
+static void
+on_ok(struct fetch *f, struct relay *r, const struct relay_msg *m)
+{
+	char hex[65];
+
+	if (r->auth != AUTH_SENT || m->sub_len != 64)
+		return;
+	hex_encode(r->auth_id, 32, hex);
+	if (memcmp(m->sub, hex, 64) != 0)
+		return;
+	if (m->ok_accepted) {
+		r->auth = AUTH_OK;
+		report(f, r, "authenticated (NIP-42)");
+		stats_record(f, r, "authenticated");
+	} else {
+		r->auth = AUTH_REFUSED;
+		printable(r->last_notice, sizeof(r->last_notice), f->text.data, f->text.len);
+		report(f, r, "authentication refused: %s", r->last_notice);
+		stats_record(f, r, "auth_refused");
+	}
+	auth_resend(f, r, m->ok_accepted);
+}
+
 static void
 on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 {
@@ -533,24 +654,26 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 		/* NIP-01: the relay ended this subscription; asking again would get
 		 * the same answer, so it is done (and its state does not advance). */
 		report(f, r, "subscription closed by the relay: %s", r->last_notice);
-		if (strncmp(r->last_notice, "auth-required:", 14) == 0)
-			report(f, r, "the relay requires authentication (NIP-42), which "
-			    "nostr-fetch does not do");
 		s->id[0] = '\0';
+		if (strncmp(r->last_notice, "auth-required:", 14) == 0 && auth_can_retry(f, r)) {
+			/* Asked again once the relay takes our AUTH (NIP-42). */
+			s->auth_wait = 1;
+			break;
+		}
+		if (strncmp(r->last_notice, "auth-required:", 14) == 0)
+			report(f, r, "the relay requires authentication (NIP-42), %s",
+			    f->o->auth_key == NULL ? "and --no-auth was given" :
+			    r->auth == AUTH_REFUSED ? "and refused ours" : "but sent no challenge");
 		s->phase = SUB_DONE;
 		stats_record(f, r, "closed_subscription");
 		if (relay_all_done(f, r))
 			relay_close(f, r);
 		break;
 	case RELAY_MSG_OK:
-		break;  /* we publish nothing */
+		on_ok(f, r, &m);
+		break;
 	case RELAY_MSG_AUTH:
-		if (!r->auth_reported) {
-			r->auth_reported = 1;
-			report(f, r, "the relay asks for authentication (NIP-42); "
-			    "nostr-fetch does not authenticate");
-			stats_record(f, r, "auth");
-		}
+		on_auth(f, r, f->text.data, f->text.len);
 		break;
 	case RELAY_MSG_UNKNOWN:
 		break;
@@ -668,14 +791,17 @@ relay_opened(struct fetch *f, struct relay *r)
 	r->last_rx = r->last_ping = now;
 	r->connect_ms = now - r->connect_started;
 	r->eose_reported = 0;
+	r->auth = AUTH_NONE;  /* each connection has its own challenge */
 	r->last_error[0] = '\0';
 	if (r->down && !f->o->quiet)
 		warnx("%s: connected again", r->url);
 	r->down = 0;
 	stats_record(f, r, "connected");
-	for (i = 0; i < f->o->nfilters; i++)
+	for (i = 0; i < f->o->nfilters; i++) {
+		r->subs[i].auth_wait = 0;
 		if (r->subs[i].phase != SUB_DONE)
 			send_req(f, r, &r->subs[i]);
+	}
 }
 
 /* relay_io: handles what relay r has received, within the round's budget. */
@@ -747,6 +873,8 @@ relay_timers(struct fetch *f, struct relay *r, double now)
 		}
 		break;
 	case R_OPEN:
+		if (auth_overdue(f, r, now))
+			break;
 		for (i = 0; i < f->o->nfilters; i++)
 			if (r->subs[i].phase == SUB_BACKFILL)
 				backfilling = 1;
@@ -1291,6 +1419,7 @@ fetch_free(struct fetch *f)
 	size_t i, j;
 	int rc = 0;
 
+	schnorr_free(f->schnorr);
 	for (i = 0; f->relays != NULL && i < f->o->nrelays; i++) {
 		struct relay *r = &f->relays[i];
 

@@ -35,6 +35,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nostr/sign.h"
+
 struct fetch_options {
 	const char *const *relays;     /* ws:// or wss:// URLs */
 	size_t nrelays;
@@ -60,6 +62,7 @@ struct fetch_options {
 	int wake_fd;                   /* readable when a signal arrived, or -1 */
 	volatile sig_atomic_t *stop;   /* set by the signal handler */
 	FILE *out;                     /* where events go */
+	const struct sign_key *auth_key; /* NIP-42: answer challenges with it, or NULL */
 };
 
 /*

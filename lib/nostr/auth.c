@@ -118,7 +118,7 @@ auth_key_ephemeral(struct schnorr *s, struct sign_key *key)
 int
 auth_message(struct event_parser *p, struct schnorr *s, const struct sign_key *key,
     const char *relay_url, const char *challenge, size_t challenge_len, int64_t now,
-    struct buf *out)
+    struct buf *out, uint8_t id[32])
 {
 	struct buf tags = BUF_INIT;
 	struct sign_input in;
@@ -137,7 +137,7 @@ auth_message(struct event_parser *p, struct schnorr *s, const struct sign_key *k
 	buf_puts(&tags, "]]");
 	in = (struct sign_input){ now, AUTH_KIND, tags.data, "", 0 };
 	buf_puts(out, "[\"AUTH\",");
-	rc = event_sign(p, s, key, &in, JSON_ESCAPE_NIP01, NULL, out, NULL);
+	rc = event_sign(p, s, key, &in, JSON_ESCAPE_NIP01, NULL, out, id);
 	if (rc == 0)
 		buf_putc(out, ']');
 	else

@@ -38,12 +38,13 @@ int auth_key_ephemeral(struct schnorr *s, struct sign_key *key);
 /*
  * auth_message: appends ["AUTH",EVENT] to out, where EVENT is a kind-22242
  * event signed with key, made at now, with the tags ["relay", relay_url] and
- * ["challenge", challenge].  Returns 0, or -1 when the challenge is longer
+ * ["challenge", challenge]; id (unless NULL) gets its id, which the relay's
+ * OK names.  Returns 0, or -1 when the challenge is longer
  * than AUTH_CHALLENGE_MAX, not valid UTF-8, or holds a control character
  * (out is then as it was).
  */
 int auth_message(struct event_parser *p, struct schnorr *s, const struct sign_key *key,
     const char *relay_url, const char *challenge, size_t challenge_len, int64_t now,
-    struct buf *out);
+    struct buf *out, uint8_t id[32]);
 
 #endif

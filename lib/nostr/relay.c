@@ -77,7 +77,8 @@ relay_msg_parse(const char *msg, size_t len, struct relay_msg *m, struct buf *te
 		}
 	} else if (is(type, type_len, "OK")) {
 		m->type = RELAY_MSG_OK;
-		if (!next_element(&c) || json_string(&c, NULL, NULL) != JSON_OK)
+		if (!next_element(&c) ||
+		    json_string_raw(&c, &m->sub, &m->sub_len, &m->sub_escaped) != JSON_OK)
 			return "OK without an event id";
 		if (!next_element(&c))
 			return "OK without a status";

@@ -35,7 +35,8 @@ enum relay_msg_type {
 
 struct relay_msg {
 	enum relay_msg_type type;
-	const char *sub;        /* subscription id (EVENT, EOSE, CLOSED): raw bytes */
+	const char *sub;        /* subscription id (EVENT, EOSE, CLOSED), or the
+	                         * event id (OK): raw bytes */
 	size_t sub_len;         /* between the quotes, escapes not decoded */
 	int sub_escaped;        /* the raw id holds escapes (never one of ours) */
 	const char *event;      /* EVENT: the object's bytes, '{' to '}' */

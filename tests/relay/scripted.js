@@ -8,7 +8,8 @@
 //    "order": "newest",      the order it sends a page in: newest or oldest first
 //    "cap": 500,             the most events it sends for one REQ (default 500)
 //    "ignore_limit": false,  true: send up to cap whatever the filter's limit
-//    "auth": false,          true: NIP-42, REQs are CLOSED until the client AUTHs
+//    "auth": false,          true: NIP-42, REQs are CLOSED until the client AUTHs;
+//                            "refuse": the same, but every AUTH is refused
 //    "port": 0}              0 picks a free port
 // Each relay listens on 127.0.0.1 only.  When all listen, the ready file gets
 // their ports, one a line, in the order of the config.  Every REQ, CLOSE and
@@ -110,7 +111,8 @@ function serve(spec, index) {
           log({ relay: index, type: 'CLOSE', sub: msg[1] });
         } else if (msg[0] === 'AUTH') {
           const ev = msg[1];
-          const why = authOk(url, challenge, ev);
+          const why = spec.auth === 'refuse' ? 'restricted: not on the list' :
+            authOk(url, challenge, ev);
           log({ relay: index, type: 'AUTH', ok: !why, why, pubkey: ev && ev.pubkey });
           if (!why) authed = ev.pubkey;
           ws.send(JSON.stringify(['OK', ev && ev.id, !why, why || '']));

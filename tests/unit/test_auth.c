@@ -143,7 +143,7 @@ answer_is_a_signed_kind_22242_event(void)
 	struct sign_key key;
 	struct buf out = BUF_INIT;
 	struct event ev;
-	uint8_t sec[32];
+	uint8_t sec[32], id[32];
 	char pub[65];
 	const char *inner;
 	size_t len;
@@ -153,7 +153,7 @@ answer_is_a_signed_kind_22242_event(void)
 	CHECK_EQ_INT(sign_key_set(s, sec, &key), 0);
 	buf_puts(&out, "x");
 	CHECK_EQ_INT(auth_message(&p, s, &key, "ws://127.0.0.1:7777", "ch\"al\\lenge", 11,
-	    1714000000, &out), 0);
+	    1714000000, &out, id), 0);
 	CHECK(strncmp(out.data, "x[\"AUTH\",{", 10) == 0);
 	CHECK(out.data[out.len - 1] == ']');
 	inner = out.data + 9;
@@ -161,6 +161,7 @@ answer_is_a_signed_kind_22242_event(void)
 	CHECK_EQ_INT(event_parse(&p, inner, len, &ev), EVENT_OK);
 	CHECK_EQ_INT(event_check_id(&p, &ev, NULL), EVENT_OK);
 	CHECK_EQ_INT(event_check_sig(s, &ev), EVENT_OK);
+	CHECK_EQ_MEM(ev.id, id, 32);
 	CHECK_EQ_INT(ev.kind, 22242);
 	CHECK_EQ_INT(ev.created_at, 1714000000);
 	CHECK_EQ_INT(ev.content.len, 0);
@@ -191,11 +192,11 @@ odd_challenges_are_not_answered(void)
 	event_parser_init(&p);
 	CHECK_EQ_INT(auth_key_ephemeral(s, &key), 0);
 	memset(big, 'a', sizeof big);
-	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", big, AUTH_CHALLENGE_MAX + 1, 1, &out), -1);
-	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", "a\nb", 3, 1, &out), -1);
-	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", "\xff", 1, 1, &out), -1);
+	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", big, AUTH_CHALLENGE_MAX + 1, 1, &out, NULL), -1);
+	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", "a\nb", 3, 1, &out, NULL), -1);
+	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", "\xff", 1, 1, &out, NULL), -1);
 	CHECK_EQ_INT(out.len, 0);
-	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", big, AUTH_CHALLENGE_MAX, 1, &out), 0);
+	CHECK_EQ_INT(auth_message(&p, s, &key, "wss://r", big, AUTH_CHALLENGE_MAX, 1, &out, NULL), 0);
 	sign_key_clear(&key);
 	buf_free(&out);
 	event_parser_free(&p);
