@@ -75,37 +75,28 @@ struct run {
 	struct buf out;
 };
 
+/* enrich_one: stream_event_fn, one event enriched to stdout. */
+static int
+enrich_one(void *arg, const struct line *line, const struct event *ev)
+{
+	struct run *run = arg;
+
+	enrich_event(run->enrich, line->data, line->len, ev, 0);
+	buf_reset(&run->out);
+	enrich_write_line(run->enrich, line->data, line->len, ev, &run->out);
+	if (fwrite(run->out.data, 1, run->out.len, stdout) != run->out.len)
+		return -1;
+	run->totals->written++;
+	return 0;
+}
+
 static int
 enrich_input(const char *operand, void *arg)
 {
 	struct run *run = arg;
-	struct stream_input in;
-	enum line_status st;
-	struct line line;
-	struct event ev;
-	enum event_error ee;
 
-	if (stream_open(&in, operand, &run->opt->stream, run->rejects, &stop, NULL, NULL) < 0)
-		return -1;
-	while ((st = line_reader_next(&in.reader, &line)) > 0) {
-		run->totals->read++;
-		if (st == LINE_TOO_LONG) {
-			rejects_add(run->rejects, &line, EVENT_ERR_TOO_LONG, NULL);
-			continue;
-		}
-		ee = event_parse(&run->parser, line.data, line.len, &ev);
-		if (ee != EVENT_OK) {
-			rejects_add(run->rejects, &line, ee, run->parser.field);
-			continue;
-		}
-		enrich_event(run->enrich, line.data, line.len, &ev, 0);
-		buf_reset(&run->out);
-		enrich_write_line(run->enrich, line.data, line.len, &ev, &run->out);
-		if (fwrite(run->out.data, 1, run->out.len, stdout) != run->out.len)
-			break;
-		run->totals->written++;
-	}
-	return stream_close(&in, st);
+	return stream_events(operand, &run->opt->stream, run->rejects, &stop, &run->parser,
+	    &run->totals->read, enrich_one, run);
 }
 
 static void

@@ -270,32 +270,24 @@ struct run {
 	struct buf scratch;
 };
 
+/* relays_of: stream_event_fn, one event of the stream into the tally. */
+static int
+relays_of(void *arg, const struct line *line, const struct event *ev)
+{
+	struct run *run = arg;
+
+	(void)line;
+	count_event(run->tally, ev, &run->scratch, run->totals);
+	return 0;
+}
+
 static int
 read_input(const char *operand, void *arg)
 {
 	struct run *run = arg;
-	struct stream_input in;
-	enum line_status st;
-	struct line line;
-	struct event ev;
-	enum event_error ee;
 
-	if (stream_open(&in, operand, &run->opt->stream, run->rejects, &stop, NULL, NULL) < 0)
-		return -1;
-	while ((st = line_reader_next(&in.reader, &line)) > 0) {
-		run->totals->read++;
-		if (st == LINE_TOO_LONG) {
-			rejects_add(run->rejects, &line, EVENT_ERR_TOO_LONG, NULL);
-			continue;
-		}
-		ee = event_parse(&run->parser, line.data, line.len, &ev);
-		if (ee != EVENT_OK) {
-			rejects_add(run->rejects, &line, ee, run->parser.field);
-			continue;
-		}
-		count_event(run->tally, &ev, &run->scratch, run->totals);
-	}
-	return stream_close(&in, st);
+	return stream_events(operand, &run->opt->stream, run->rejects, &stop, &run->parser,
+	    &run->totals->read, relays_of, run);
 }
 
 /* stored_event: export_fn, one event from the database into the tally. */

@@ -61,6 +61,35 @@ stream_open(struct stream_input *in, const char *operand,
 }
 
 int
+stream_events(const char *operand, const struct stream_options *o,
+    struct rejects *rej, volatile sig_atomic_t *stop, struct event_parser *p,
+    uint64_t *lines, stream_event_fn fn, void *arg)
+{
+	struct stream_input in;
+	enum line_status st;
+	enum event_error e;
+	struct line line;
+	struct event ev;
+
+	if (stream_open(&in, operand, o, rej, stop, NULL, NULL) < 0)
+		return -1;
+	while ((st = line_reader_next(&in.reader, &line)) > 0) {
+		(*lines)++;
+		if (st == LINE_TOO_LONG) {
+			rejects_add(rej, &line, EVENT_ERR_TOO_LONG, NULL);
+			continue;
+		}
+		if ((e = event_parse(p, line.data, line.len, &ev)) != EVENT_OK) {
+			rejects_add(rej, &line, e, p->field);
+			continue;
+		}
+		if (fn(arg, &line, &ev) < 0)
+			break;
+	}
+	return stream_close(&in, st);
+}
+
+int
 stream_close(struct stream_input *in, enum line_status last)
 {
 	if (last == LINE_ERROR)

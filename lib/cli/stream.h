@@ -17,6 +17,7 @@
 
 #include "base/ndjson.h"
 #include "cli/rejects.h"
+#include "nostr/event.h"
 
 struct stream_options {
 	size_t max_line;   /* --max-line */
@@ -80,6 +81,21 @@ int stream_open(struct stream_input *in, const char *operand,
  * status, and a LINE_ERROR is reported.  Returns -1 after a read error.
  */
 int stream_close(struct stream_input *in, enum line_status last);
+
+/* stream_event_fn: one well-formed event and its line; 0 goes on, -1 stops reading. */
+typedef int (*stream_event_fn)(void *arg, const struct line *line, const struct event *ev);
+
+/*
+ * stream_events: the read loop of the filters that take events.  Opens
+ * operand as stream_open does (idle NULL: flush stdout), counts every line
+ * in *lines, rejects a line too long or not a well-formed event (structure
+ * only, parsed with p), and gives each other one to fn, until the input ends,
+ * *stop is set, or fn returns -1.  Returns what stream_close returns, or -1
+ * when the operand cannot be opened.
+ */
+int stream_events(const char *operand, const struct stream_options *o,
+    struct rejects *rej, volatile sig_atomic_t *stop, struct event_parser *p,
+    uint64_t *lines, stream_event_fn fn, void *arg);
 
 /*
  * stream_operands: calls fn(operand, arg) for each operand, or for "-" when
