@@ -38,7 +38,9 @@ if [ -n "$missing" ]; then
 	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
 
-if [ -f tests/relay/package-lock.json ] && [ ! -d tests/relay/node_modules ]; then
+# Again when the lock file changed since node_modules was installed from it.
+if [ -f tests/relay/package-lock.json ] && { [ ! -d tests/relay/node_modules ] ||
+	[ -n "$(find tests/relay/package-lock.json -newer tests/relay/node_modules/.package-lock.json 2>/dev/null)" ]; }; then
 	echo "install-deps: npm ci in tests/relay"
 	(cd tests/relay && npm ci --no-audit --no-fund --loglevel=error)
 fi
