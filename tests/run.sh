@@ -42,7 +42,10 @@ run_suite() {  # run_suite NAME CMD...: runs one TAP producer, echoes its TAP, c
 	fi
 }
 
-for t in "$BUILD"/unit/test_*; do
+# The unit tests that have a source: a binary left in the build directory by
+# a test since removed is not run.
+for src in tests/unit/test_*.c; do
+	t=$BUILD/unit/$(basename "$src" .c)
 	[ -x "$t" ] || continue
 	run_suite "unit/$(basename "$t")" "$t"
 done
