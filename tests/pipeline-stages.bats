@@ -29,21 +29,6 @@ teardown() {
 	kill_tracked
 }
 
-# stop_runs: TERM to each nostr-pipeline run a test started and left going
-# (through its timeout, which passes it on), so that the wrapper stops its
-# chain, whose process groups a KILL of it would leave behind; 10 s each,
-# then kill_tracked KILLs whatever is left.
-stop_runs() {
-	local p i
-	for p in ${run_pids:-}; do
-		kill -TERM "$p" 2>/dev/null || continue
-		for ((i = 0; i < 100; i++)); do
-			kill -0 "$p" 2>/dev/null || break
-			sleep 0.1
-		done
-	done
-}
-
 # relay_with_events: a loopback relay with 15 recent events, in the config.
 relay_with_events() {
 	relay_deps

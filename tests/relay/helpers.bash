@@ -76,6 +76,21 @@ stop_relay() {
 	kill -KILL "$pid" 2>/dev/null || true
 }
 
+# stop_runs: TERM to each nostr-pipeline run a test started and left going
+# (through its timeout, which passes it on), so that the wrapper stops its
+# chain, whose process groups a KILL of it would leave behind; 10 s each,
+# then kill_tracked KILLs whatever is left.
+stop_runs() {
+	local p i
+	for p in ${run_pids:-}; do
+		kill -TERM "$p" 2>/dev/null || continue
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$p" 2>/dev/null || break
+			sleep 0.1
+		done
+	done
+}
+
 # kill_tracked: the teardown_file part: every process the suite started.
 kill_tracked() {
 	local pid
