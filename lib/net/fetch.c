@@ -25,6 +25,7 @@
 #include "nostr/nip11.h"
 #include "nostr/relay.h"
 #include "base/sha256.h"
+#include "net/pagewalk.h"
 #include "net/ws.h"
 
 /* Messages handled per relay per round, so one busy relay cannot starve others. */
@@ -55,10 +56,9 @@ struct sub {
 	unsigned seq;
 	int64_t newest;           /* newest created_at delivered, -1 */
 	int64_t cursor;           /* paginate: the next page's until, -1 */
+	struct pagewalk walk;     /* paginate: this relay's pages so far */
 	int64_t live_since;       /* since of the live REQ */
 	int64_t state_newest;     /* from the state file, -1 */
-	uint64_t page_total, page_new;
-	int64_t page_min;
 	struct recent *recent;    /* --state: ids within the overlap of newest */
 	size_t nrecent;
 };
@@ -85,6 +85,7 @@ struct relay {
 	double connect_ms, eose_ms;
 	uint64_t rx_bytes_seen;
 	uint64_t events, duplicates, invalid, reconnects, notices, shown;
+	uint64_t incomplete;      /* seconds it holds more of than it sends at once */
 	char last_notice[256];
 	char last_error[160];
 	int more;                 /* budget ran out with messages maybe pending */
@@ -231,6 +232,44 @@ status_name(enum relay_status s)
 	return names[s];
 }
 
+/* stats_fields: what every status record of relay r says, without its end. */
+static void
+stats_fields(struct buf *b, struct relay *r, const char *state)
+{
+	buf_puts(b, "{\"type\":\"relay_status\",\"relay\":");
+	json_quote(b, r->url, strlen(r->url));
+	buf_printf(b, ",\"time\":%.3f,\"state\":\"%s\"", wall_time(), state);
+	if (r->connect_ms >= 0)
+		buf_printf(b, ",\"connect_ms\":%.1f", r->connect_ms);
+	if (r->eose_ms >= 0)
+		buf_printf(b, ",\"eose_ms\":%.1f", r->eose_ms);
+	buf_printf(b, ",\"events\":%" PRIu64 ",\"duplicates\":%" PRIu64 ",\"invalid\":%"
+	    PRIu64 ",\"reconnects\":%" PRIu64 ",\"notices\":%" PRIu64
+	    ",\"incomplete_seconds\":%" PRIu64, r->events, r->duplicates, r->invalid,
+	    r->reconnects, r->notices, r->incomplete);
+	if (r->last_notice[0]) {
+		buf_puts(b, ",\"notice\":");
+		json_quote(b, r->last_notice, strlen(r->last_notice));
+	}
+	if (r->last_error[0]) {
+		buf_puts(b, ",\"error\":");
+		json_quote(b, r->last_error, strlen(r->last_error));
+	}
+	if (r->nip11_doc.len > 0) {
+		buf_puts(b, ",\"nip11\":");
+		buf_append(b, r->nip11_doc.data, r->nip11_doc.len);
+	}
+}
+
+static void
+stats_write(struct fetch *f, struct buf *b)
+{
+	buf_puts(b, "}\n");
+	if (fwrite(b->data, 1, b->len, f->stats) != b->len || fflush(f->stats) != 0)
+		f->output_error = 1;
+	buf_free(b);
+}
+
 static void
 stats_record(struct fetch *f, struct relay *r, const char *state)
 {
@@ -238,32 +277,21 @@ stats_record(struct fetch *f, struct relay *r, const char *state)
 
 	if (f->stats == NULL)
 		return;
-	buf_puts(&b, "{\"type\":\"relay_status\",\"relay\":");
-	json_quote(&b, r->url, strlen(r->url));
-	buf_printf(&b, ",\"time\":%.3f,\"state\":\"%s\"", wall_time(), state);
-	if (r->connect_ms >= 0)
-		buf_printf(&b, ",\"connect_ms\":%.1f", r->connect_ms);
-	if (r->eose_ms >= 0)
-		buf_printf(&b, ",\"eose_ms\":%.1f", r->eose_ms);
-	buf_printf(&b, ",\"events\":%" PRIu64 ",\"duplicates\":%" PRIu64 ",\"invalid\":%"
-	    PRIu64 ",\"reconnects\":%" PRIu64 ",\"notices\":%" PRIu64, r->events,
-	    r->duplicates, r->invalid, r->reconnects, r->notices);
-	if (r->last_notice[0]) {
-		buf_puts(&b, ",\"notice\":");
-		json_quote(&b, r->last_notice, strlen(r->last_notice));
-	}
-	if (r->last_error[0]) {
-		buf_puts(&b, ",\"error\":");
-		json_quote(&b, r->last_error, strlen(r->last_error));
-	}
-	if (r->nip11_doc.len > 0) {
-		buf_puts(&b, ",\"nip11\":");
-		buf_append(&b, r->nip11_doc.data, r->nip11_doc.len);
-	}
-	buf_puts(&b, "}\n");
-	if (fwrite(b.data, 1, b.len, f->stats) != b.len || fflush(f->stats) != 0)
-		f->output_error = 1;
-	buf_free(&b);
+	stats_fields(&b, r, state);
+	stats_write(f, &b);
+}
+
+/* stats_incomplete: the record of a second relay r could not give whole. */
+static void
+stats_incomplete(struct fetch *f, struct relay *r, const struct sub *s, int64_t second)
+{
+	struct buf b = BUF_INIT;
+
+	if (f->stats == NULL)
+		return;
+	stats_fields(&b, r, "incomplete");
+	buf_printf(&b, ",\"second\":%" PRId64 ",\"filter\":\"%s\"", second, s->key);
+	stats_write(f, &b);
 }
 
 /* Subscriptions. */
@@ -306,14 +334,14 @@ send_req(struct fetch *f, struct relay *r, struct sub *s)
 	}
 	set_number(flt, "since", since);
 	set_number(flt, "until", until);
+	if (s->phase == SUB_BACKFILL && f->o->paginate)
+		pagewalk_page(&s->walk, since, until);
 	if ((text = cJSON_PrintUnformatted(flt)) == NULL)
 		buf_out_of_memory();
 	cJSON_Delete(flt);
 	snprintf(s->id, sizeof(s->id), "f%u.%u", s->index, ++s->seq);
 	buf_printf(&msg, "[\"REQ\",\"%s\",%s]", s->id, text);
 	free(text);
-	s->page_total = s->page_new = 0;
-	s->page_min = -1;
 	(void)ws_conn_send_text(&r->ws, msg.data, msg.len);
 	buf_free(&msg);
 }
@@ -433,6 +461,35 @@ emit_event(struct fetch *f, struct relay *r, const char *ev, size_t len,
 	f->wrote = 1;
 }
 
+/*
+ * page_next: the page of s ended; asks the next one and returns 1, or
+ * returns 0 when the walk is over.  A second the relay could not be walked
+ * past is reported and recorded either way.
+ */
+static int
+page_next(struct fetch *f, struct relay *r, struct sub *s)
+{
+	struct pagewalk_step step;
+	enum pagewalk_next next = pagewalk_end(&s->walk, &step);
+
+	if (step.incomplete) {
+		r->incomplete++;
+		if (f->o->verbose)
+			report(f, r, "second %" PRId64 " incomplete: a full page within it, none of "
+			    "it new; the relay holds more of it than it sends for one REQ",
+			    step.second);
+		stats_incomplete(f, r, s, step.second);
+	}
+	if (next == PAGEWALK_DONE) {
+		pagewalk_free(&s->walk);
+		return 0;
+	}
+	s->cursor = step.until;
+	send_close_sub(r, s);
+	send_req(f, r, s);
+	return 1;
+}
+
 static void
 on_eose(struct fetch *f, struct relay *r, struct sub *s)
 {
@@ -440,15 +497,8 @@ on_eose(struct fetch *f, struct relay *r, struct sub *s)
 
 	if (s->phase != SUB_BACKFILL)
 		return;
-	if (f->o->paginate && s->page_new > 0 && s->page_min >= 0) {
-		/* The next page ends at the oldest second of this one, inclusive:
-		 * the events sharing it that did not fit come now, the ones seen
-		 * fall to the dedup set. */
-		s->cursor = s->page_min;
-		send_close_sub(r, s);
-		send_req(f, r, s);
+	if (f->o->paginate && page_next(f, r, s))
 		return;
-	}
 	s->complete = 1;
 	r->attempts = 0;
 	if (f->o->follow) {
@@ -622,15 +672,13 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 		}
 		if (ev.created_at > s->newest)
 			s->newest = ev.created_at;
-		if (sub_by_id(f, r, m.sub, m.sub_len, 1) == s) {
-			s->page_total++;
-			if (s->page_min < 0 || ev.created_at < s->page_min)
-				s->page_min = ev.created_at;
-		}
+		/* The page is judged on what this relay sent, the shared set
+		 * decides only what is written (net/pagewalk.h). */
+		if (s->phase == SUB_BACKFILL && f->o->paginate &&
+		    sub_by_id(f, r, m.sub, m.sub_len, 1) == s)
+			pagewalk_event(&s->walk, ev.created_at, ev.id);
 		if (idset_add(&f->seen, ev.id)) {
 			r->events++;
-			if (s->id[0] && sub_by_id(f, r, m.sub, m.sub_len, 1) == s)
-				s->page_new++;
 			recent_add(f, s, ev.created_at, ev.id);
 			emit_event(f, r, m.event, m.event_len, &ev);
 		} else {
@@ -1169,9 +1217,12 @@ summary(struct fetch *f)
 
 	for (i = 0; i < f->o->nrelays; i++) {
 		r = &f->relays[i];
-		fprintf(stderr, "%s: %s: %" PRIu64 " events, %" PRIu64 " duplicates, %" PRIu64
-		    " invalid, %" PRIu64 " reconnects, %" PRIu64 " notices%s%s\n", getprogname(),
-		    r->url, r->events, r->duplicates, r->invalid, r->reconnects, r->notices,
+		/* What it sent, what of it was new, what it could not send. */
+		fprintf(stderr, "%s: %s: %" PRIu64 " events received: %" PRIu64 " new, %" PRIu64
+		    " duplicates; %" PRIu64 " invalid, %" PRIu64 " reconnects, %" PRIu64
+		    " notices; %" PRIu64 " seconds incomplete%s%s\n", getprogname(), r->url,
+		    r->events + r->duplicates, r->events, r->duplicates, r->invalid,
+		    r->reconnects, r->notices, r->incomplete,
 		    r->ever_open ? "" : ", never connected",
 		    r->status == R_FAILED ? ", gave up" : "");
 	}
@@ -1194,6 +1245,7 @@ sub_init(struct fetch *f, struct relay *r, size_t j, char *err, size_t errlen)
 	s->user_since = filter_time(s->filter, "since");
 	s->user_until = filter_time(s->filter, "until");
 	s->newest = s->cursor = s->state_newest = -1;
+	pagewalk_init(&s->walk, filter_time(s->filter, "limit"));
 	if ((e = state_find(f, r->url, s->key)) != NULL) {
 		s->state_newest = e->newest;
 		/* What the last run wrote is not written again. */
@@ -1430,6 +1482,7 @@ fetch_free(struct fetch *f)
 		for (j = 0; r->subs != NULL && j < f->o->nfilters; j++) {
 			cJSON_Delete(r->subs[j].filter);
 			free(r->subs[j].recent);
+			pagewalk_free(&r->subs[j].walk);
 		}
 		free(r->subs);
 		buf_free(&r->nip11_doc);

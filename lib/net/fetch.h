@@ -8,8 +8,13 @@
  *
  *   backfill  REQ with the filter; at EOSE, with paginate, the next page is
  *             the same filter with until = the oldest created_at of the page
- *             (inclusive: many events share a second) until a page brings no
- *             id not already seen;
+ *             (inclusive: many events share a second), until a page brings
+ *             nothing that this relay had not sent before in the walk
+ *             (net/pagewalk.h: judged per relay and filter, whatever other
+ *             relays sent first; the shared dedup set decides only what is
+ *             written).  A second the relay holds more of than it sends for
+ *             one REQ is stepped over (until = second - 1), counted, and
+ *             reported with -v and as an "incomplete" status record;
  *   live      (follow only) REQ with since = newest created_at delivered minus
  *             the overlap, kept open;
  *   done      CLOSE sent (one-shot), or the relay CLOSED it.
@@ -19,7 +24,9 @@
  * minus the overlap); the overlap's repeats fall to the dedup set.  Unless
  * quiet, each change of a relay's state is one line on standard error
  * ("unreachable: WHY; retrying" or "connection lost: ...", "connected
- * again", "giving up"), never one per failed attempt.  Events are
+ * again", "giving up"), never one per failed attempt.  With verbose, the
+ * end brings one line per relay: events received, new, duplicates, invalid,
+ * reconnects, notices, seconds incomplete.  Events are
  * checked for NIP-01 structure only (nostr-verify checks ids and signatures);
  * anything else a relay sends that is malformed is counted and reported.
  *
