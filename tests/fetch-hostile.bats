@@ -46,7 +46,7 @@ hfetch() {
 	[[ $output == *"binary message ignored"* ]]
 	[[ $output == *"NOTICE: slow down? please"* ]]
 	[[ $output == *"asks for authentication (NIP-42)"* ]]
-	[[ $output == *"20 events received: 20 new, 0 duplicates; 7 invalid, 0 reconnects, 1 notices"* ]]
+	[[ $output == *"20 events given: 20 new, 0 already seen; 7 invalid, 0 reconnects, 1 notices"* ]]
 }
 
 @test "fragmented messages with a ping between fragments; the pong comes back" {
@@ -54,7 +54,7 @@ hfetch() {
 	hfetch -v "ws://127.0.0.1:$f_port" >"$T/out" 2>"$T/err"
 	# EOSE is only sent after the right pong: without it this would time out.
 	diff <(ids "$D/with-big") <(ids "$T/out")
-	grep -q '21 events received: 21 new, 0 duplicates; 0 invalid, 0 reconnects' "$T/err"
+	grep -q '21 events given: 21 new, 0 already seen; 0 invalid, 0 reconnects' "$T/err"
 	run ! grep -q silent "$T/err"
 	# The big one arrived whole.
 	[ "$(jq -r 'select(.id | startswith("abab")) | .content | length' "$T/out")" -eq 1572864 ]
@@ -90,7 +90,7 @@ hfetch() {
 	diff <(ids "$D/events") <(ids "$T/out")
 	[ "$(wc -l <"$T/out")" -eq 20 ]
 	grep -q 'connection closed by the relay without a close frame' "$T/err"
-	grep -q '30 events received: 20 new, 10 duplicates; 0 invalid, 1 reconnects' "$T/err"
+	grep -q '30 events given: 20 new, 10 already seen; 0 invalid, 1 reconnects' "$T/err"
 }
 
 @test "a relay that never answers the handshake: exit 1 within the timeout" {

@@ -85,6 +85,7 @@ struct relay {
 	double connect_ms, eose_ms;
 	uint64_t rx_bytes_seen;
 	uint64_t events, duplicates, invalid, reconnects, notices, shown;
+	uint64_t given;           /* valid events, less its repeats at page boundaries */
 	uint64_t incomplete;      /* seconds it holds more of than it sends at once */
 	char last_notice[256];
 	char last_error[160];
@@ -244,9 +245,9 @@ stats_fields(struct buf *b, struct relay *r, const char *state)
 	if (r->eose_ms >= 0)
 		buf_printf(b, ",\"eose_ms\":%.1f", r->eose_ms);
 	buf_printf(b, ",\"events\":%" PRIu64 ",\"duplicates\":%" PRIu64 ",\"invalid\":%"
-	    PRIu64 ",\"reconnects\":%" PRIu64 ",\"notices\":%" PRIu64
+	    PRIu64 ",\"reconnects\":%" PRIu64 ",\"notices\":%" PRIu64 ",\"given\":%" PRIu64
 	    ",\"incomplete_seconds\":%" PRIu64, r->events, r->duplicates, r->invalid,
-	    r->reconnects, r->notices, r->incomplete);
+	    r->reconnects, r->notices, r->given, r->incomplete);
 	if (r->last_notice[0]) {
 		buf_puts(b, ",\"notice\":");
 		json_quote(b, r->last_notice, strlen(r->last_notice));
@@ -676,7 +677,9 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 		 * decides only what is written (net/pagewalk.h). */
 		if (s->phase == SUB_BACKFILL && f->o->paginate &&
 		    sub_by_id(f, r, m.sub, m.sub_len, 1) == s)
-			pagewalk_event(&s->walk, ev.created_at, ev.id);
+			r->given += (uint64_t)pagewalk_event(&s->walk, ev.created_at, ev.id);
+		else
+			r->given++;
 		if (idset_add(&f->seen, ev.id)) {
 			r->events++;
 			recent_add(f, s, ev.created_at, ev.id);
@@ -1217,11 +1220,11 @@ summary(struct fetch *f)
 
 	for (i = 0; i < f->o->nrelays; i++) {
 		r = &f->relays[i];
-		/* What it sent, what of it was new, what it could not send. */
-		fprintf(stderr, "%s: %s: %" PRIu64 " events received: %" PRIu64 " new, %" PRIu64
-		    " duplicates; %" PRIu64 " invalid, %" PRIu64 " reconnects, %" PRIu64
+		/* What it gave, what of it was new, what it could not give. */
+		fprintf(stderr, "%s: %s: %" PRIu64 " events given: %" PRIu64 " new, %" PRIu64
+		    " already seen; %" PRIu64 " invalid, %" PRIu64 " reconnects, %" PRIu64
 		    " notices; %" PRIu64 " seconds incomplete%s%s\n", getprogname(), r->url,
-		    r->events + r->duplicates, r->events, r->duplicates, r->invalid,
+		    r->given, r->events, r->given > r->events ? r->given - r->events : 0, r->invalid,
 		    r->reconnects, r->notices, r->incomplete,
 		    r->ever_open ? "" : ", never connected",
 		    r->status == R_FAILED ? ", gave up" : "");

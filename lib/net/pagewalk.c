@@ -94,13 +94,13 @@ pagewalk_page(struct pagewalk *w, int64_t since, int64_t until)
 	ids_clear(&w->low);
 }
 
-void
+int
 pagewalk_event(struct pagewalk *w, int64_t created_at, const uint8_t id[32])
 {
 	w->count++;
 	/* Outside what was asked: a relay that ignores until or since. */
 	if ((w->until >= 0 && created_at > w->until) || (w->since >= 0 && created_at < w->since))
-		return;
+		return 0;
 	if (w->min < 0 || created_at < w->min) {
 		w->min = created_at;
 		ids_clear(&w->low);
@@ -109,12 +109,17 @@ pagewalk_event(struct pagewalk *w, int64_t created_at, const uint8_t id[32])
 		w->max = created_at;
 	if (created_at == w->min)
 		ids_add(&w->low, id);
-	if (w->until < 0 || created_at < w->until)
+	if (w->until < 0 || created_at < w->until) {
 		w->progress = 1;
-	else if (!w->edge.overflow && !ids_has(&w->edge, id))
-		w->progress = 1;
+		return 1;
+	}
+	if (ids_has(&w->edge, id))
+		return 0;
 	/* With the boundary set overflowed, an id of the until second may be
-	 * one it could not keep: taken as sent before, so the walk ends. */
+	 * one it could not keep: no progress, so the walk leaves the second. */
+	if (!w->edge.overflow)
+		w->progress = 1;
+	return 1;
 }
 
 /* page_full: whether the page looks cut by the relay's cap (or the limit). */

@@ -83,8 +83,12 @@ void pagewalk_free(struct pagewalk *w);
  */
 void pagewalk_page(struct pagewalk *w, int64_t since, int64_t until);
 
-/* pagewalk_event: the page in flight brought an event. */
-void pagewalk_event(struct pagewalk *w, int64_t created_at, const uint8_t id[32]);
+/*
+ * pagewalk_event: the page in flight brought an event.  Returns 1 when the
+ * relay had not sent it before in the walk as far as the walk can tell, 0
+ * for a repeat of the until second (or an event outside what was asked).
+ */
+int pagewalk_event(struct pagewalk *w, int64_t created_at, const uint8_t id[32]);
 
 /*
  * pagewalk_end: the page ended (EOSE).  Returns whether to ask another page,

@@ -27,6 +27,7 @@ struct relay {
 struct result {
 	uint8_t *got;          /* per event of the relay: reached */
 	size_t distinct;
+	size_t given;          /* events pagewalk_event took for not sent before */
 	uint64_t pages, incomplete;
 	int64_t seconds[16];   /* the incomplete ones, in order */
 };
@@ -88,7 +89,7 @@ walk(const struct relay *r, int64_t since, int64_t until, int64_t limit, struct 
 		for (i = 0; i < n; i++) {
 			size_t k = page[r->oldest_first ? n - 1 - i : i];
 
-			pagewalk_event(&w, r->ev[k].at, r->ev[k].id);
+			res->given += (size_t)pagewalk_event(&w, r->ev[k].at, r->ev[k].id);
 			if (!res->got[k]++)
 				res->distinct++;
 		}
@@ -126,6 +127,7 @@ walks_past_the_cap(void)
 	add(&r, 1000, 1000, 7);   /* seven events a second: pages end inside one */
 	walk(&r, -1, -1, -1, &res);
 	CHECK_EQ_INT(res.distinct, 1000);
+	CHECK_EQ_INT(res.given, 1000);
 	CHECK_EQ_INT(res.incomplete, 0);
 	CHECK(res.pages <= 14);
 	done(&r, &res);
@@ -158,6 +160,7 @@ a_second_over_the_cap_is_reported_and_passed(void)
 	for (i = 0; i < r.n; i++)
 		at_second += r.ev[i].at == 1200 && res.got[i];
 	CHECK_EQ_INT(res.distinct, 1000 + 100);
+	CHECK_EQ_INT(res.given, 1000 + 100);
 	CHECK_EQ_INT(at_second, 100);
 	CHECK_EQ_INT(res.incomplete, 1);
 	CHECK_EQ_INT(res.seconds[0], 1200);
