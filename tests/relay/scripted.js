@@ -8,6 +8,8 @@
 //    "order": "newest",      the order it sends a page in: newest or oldest first
 //    "cap": 500,             the most events it sends for one REQ (default 500)
 //    "ignore_limit": false,  true: send up to cap whatever the filter's limit
+//    "delay": 0,             ms before it answers each REQ (a slower relay,
+//                            so that a test knows which relay answers first)
 //    "auth": false,          true: NIP-42, REQs are CLOSED until the client AUTHs;
 //                            "refuse": the same, but every AUTH is refused
 //    "port": 0}              0 picks a free port
@@ -104,9 +106,13 @@ function serve(spec, index) {
             ws.send(JSON.stringify(['CLOSED', sub, 'auth-required: this relay wants NIP-42']));
             return;
           }
-          for (const e of page(spec, events, filters))
-            ws.send(`["EVENT",${JSON.stringify(sub)},${e.line}]`);
-          ws.send(JSON.stringify(['EOSE', sub]));
+          const answer = () => {
+            if (ws.readyState !== ws.OPEN) return;
+            for (const e of page(spec, events, filters))
+              ws.send(`["EVENT",${JSON.stringify(sub)},${e.line}]`);
+            ws.send(JSON.stringify(['EOSE', sub]));
+          };
+          if (spec.delay) setTimeout(answer, spec.delay); else answer();
         } else if (msg[0] === 'CLOSE') {
           log({ relay: index, type: 'CLOSE', sub: msg[1] });
         } else if (msg[0] === 'AUTH') {
