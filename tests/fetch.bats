@@ -100,7 +100,7 @@ setup() {
 	diff <(ids "$T/all") <(ids "$T/out")
 	[ "$(wc -l <"$T/out")" -eq 240 ]
 	# The 80 in both came twice and were written once.
-	total_dup=$(grep -o '[0-9]* duplicates' "$T/err" | awk '{ s += $1 } END { print s }')
+	total_dup=$(grep -o '[0-9]* already seen' "$T/err" | awk '{ s += $1 } END { print s }')
 	[ "$total_dup" -eq 80 ]
 	stop_relay ra
 	stop_relay rb
