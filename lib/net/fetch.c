@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/fdlimit.h"
 #include "nostr/auth.h"
 #include "nostr/event.h"
 #include "base/hex.h"
@@ -33,6 +34,9 @@
 #define RECENT_MAX 512
 /* How long a closing handshake may take before the socket is just dropped. */
 #define CLOSE_WAIT_MS 1000
+/* Descriptors kept for ourselves: standard streams, the wake-up pipe, the
+ * stats and state files, curl's own. */
+#define FD_SPARE 64
 /* NIP-11 documents are small; a bigger answer is not one. */
 #define NIP11_MAX (256 * 1024)
 
@@ -1207,7 +1211,27 @@ sub_init(struct fetch *f, struct relay *r, size_t j, char *err, size_t errlen)
 }
 
 /*
- * fetch_setup: curl, the dedup set, the stats and state files, and every
+ * fetch_fd_limit: room for every relay's descriptors.  Each relay holds one
+ * socket, and one more during its NIP-11 request; while connecting, curl
+ * may add a socket pair for its resolver thread and a second socket for the
+ * other address family, so four each are asked for when the hard limit
+ * allows, and one each is the least that can work.
+ */
+static int
+fetch_fd_limit(const struct fetch_options *o, char *err, size_t errlen)
+{
+	size_t per = o->nip11 ? 2 : 1;
+	char why[160];
+
+	if (fd_limit_ensure(FD_SPARE + per * o->nrelays, FD_SPARE + 4 * per * o->nrelays,
+	    why, sizeof(why)) == 0)
+		return 0;
+	snprintf(err, errlen, "%zu relays: %s", o->nrelays, why);
+	return -1;
+}
+
+/*
+ * fetch_setup: the descriptor limit, curl, the dedup set, the stats and state files, and every
  * relay with its subscriptions.  Returns 0, or the exit status (1 for I/O,
  * 2 for a filter that is not JSON) with the reason in err.
  */
@@ -1218,6 +1242,8 @@ fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t er
 
 	memset(f, 0, sizeof(*f));
 	f->o = o;
+	if (fetch_fd_limit(o, err, errlen) < 0)
+		return 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "curl_global_init failed");
 		return 1;
