@@ -3,7 +3,9 @@
 # once (bench/replay-server -k, one process each), whose shares of N events
 # overlap so that each event comes COPIES times; beside it, the same N events
 # from one relay, measured in the same run.  Figures: events/s of the union
-# (N over the wall-clock time of the run) and peak RSS, medians of RUNS runs.
+# (N over the wall-clock time of the run), the same over nostr-fetch's own CPU
+# time (user + system: what the relays' processes, on the same cores, do not
+# blur), and peak RSS, medians of RUNS runs.
 # Targets (issue 14): >= 50k events/s and <= 64 MB peak RSS for 300 relays.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -39,10 +41,11 @@ measure() {
 	got=$(nostr-fetch -q "${urls[@]}" | wc -l)
 	[ "$got" -eq "$N" ] || { echo "fetch-many.sh: $1: got $got events of $N" >&2; exit 1; }
 	for i in $(seq "$RUNS"); do
-		/usr/bin/time -f '%e %M' -o "$dir/t$i" nostr-fetch -q "${urls[@]}" >/dev/null
+		/usr/bin/time -f '%e %M %U %S' -o "$dir/t$i" nostr-fetch -q "${urls[@]}" >/dev/null
 	done
-	printf '  %-34s %10.0f events/s %8d KiB peak RSS\n' "$1" \
+	printf '  %-32s %8.0f events/s %8.0f per CPU s %7d KiB peak RSS\n' "$1" \
 		"$(for i in $(seq "$RUNS"); do awk -v n="$N" '{ print n / $1 }' "$dir/t$i"; done | median)" \
+		"$(for i in $(seq "$RUNS"); do awk -v n="$N" '{ print n / ($3 + $4) }' "$dir/t$i"; done | median)" \
 		"$(for i in $(seq "$RUNS"); do awk '{ print $2 }' "$dir/t$i"; done | median)"
 }
 
