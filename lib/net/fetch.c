@@ -1370,7 +1370,11 @@ wait_for_input(struct fetch *f)
 		    (ws_conn_wants_write(&r->ws) ? CURL_WAIT_POLLOUT : 0));
 		w[n++].revents = 0;
 	}
-	curl_multi_poll(f->multi, w, n, more ? 0 : 200, &numfds);
+	if (curl_multi_poll(f->multi, w, n, more ? 0 : 200, &numfds) != CURLM_OK) {
+		/* Nothing known of the sockets: every relay gets looked at. */
+		for (i = 0; i < n; i++)
+			w[i].revents = CURL_WAIT_POLLIN;
+	}
 	if (f->o->wake_fd >= 0 && w[0].revents)
 		while (read(f->o->wake_fd, drain, sizeof(drain)) > 0)
 			;
