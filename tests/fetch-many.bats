@@ -107,3 +107,25 @@ many_fetch() {
 	grep -q "nostr-fetch: 300 relays: .* open files needed, and the hard limit is 100" "$T/err"
 	run ! grep -q REQ "$D/relay.log"
 }
+
+@test "many: a 1 MiB event between small ones arrives, and so does every one after it" {
+	# The receive buffer grows to 2 MiB for it and is cut back after it,
+	# with the start of the next message in it (checked under ASan).
+	head -n 200 "$D/union.ndjson" >"$T/events"
+	head -c 1048576 /dev/zero | tr '\0' x >"$T/content"
+	t=$(sed -n 100p "$D/union.ndjson" | jq .created_at)
+	sed -n 201p "$D/union.ndjson" |
+		jq -c --rawfile c "$T/content" --argjson t "$t" \
+			'.content = $c | .id = ("f" * 64) | .created_at = $t' >>"$T/events"
+	[ "$(wc -c <"$T/events")" -gt 1048576 ]
+	printf '{"relays": [{"events": "%s", "cap": 1000}]}\n' "$T/events" >"$T/config.json"
+	node "$ROOT/tests/relay/scripted.js" --config "$T/config.json" --ready "$T/ready" \
+		>"$T/scripted.out" 2>&1 3>&- &
+	track $!
+	wait_file "$T/ready" 20
+	run --separate-stderr fetch -v --no-meta "ws://127.0.0.1:$(cat "$T/ready")"
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 201 ]
+	[ "$(printf '%s\n' "$output" | jq -r .id | sort)" = "$(ids "$T/events")" ]
+	[[ $stderr == *": 201 events, 0 duplicates, 0 invalid"* ]]
+}
