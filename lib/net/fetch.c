@@ -1241,8 +1241,8 @@ fetch_fd_limit(const struct fetch_options *o, char *err, size_t errlen)
 }
 
 /*
- * fetch_setup: the descriptor limit, curl, the dedup set, the stats and state files, and every
- * relay with its subscriptions.  Returns 0, or the exit status (1 for I/O,
+ * fetch_setup: the descriptor limit, curl, the dedup set, the stats and
+ * state files, and every relay with its subscriptions.  Returns 0, or the exit status (1 for I/O,
  * 2 for a filter that is not JSON) with the reason in err.
  */
 static int
