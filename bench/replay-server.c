@@ -1,15 +1,21 @@
 /*
- * replay-server: a WebSocket "relay" for benchmarking nostr-fetch.  It answers
- * each connection's first REQ with COUNT EVENT messages, pre-serialized as
+ * replay-server: WebSocket "relays" for benchmarking nostr-fetch.  Each
+ * answers a connection's first REQ with its EVENT messages, pre-serialized as
  * frames before the client connects, written as fast as the socket takes
  * them, then EOSE; then it waits for the client's close.
  *
- *   replay-server -n COUNT [-p PORT] [-r READY_FILE] EVENTS.ndjson
+ *   replay-server -n COUNT [-k RELAYS [-c COPIES]] [-p PORT] [-r READY_FILE]
+ *                 EVENTS.ndjson
  *
- * The events of the file are used in turn; each copy gets a distinct id (its
- * number in the first 16 hex digits) so that nostr-fetch's dedup keeps them
- * all (it does not check ids).  Serves connections one after another, for
- * ever, on 127.0.0.1.
+ * COUNT events are made from the file's, used in turn; each copy gets a
+ * distinct id (its number in the first 16 hex digits) so that nostr-fetch's
+ * dedup keeps them all (it does not check ids).  With -k, RELAYS relays share
+ * them out, each on its own port and in its own process: event i is on
+ * relays i, i+1, ... i+COPIES-1 (modulo RELAYS), so their union is the COUNT
+ * events and each arrives COPIES times.  A relay serves connections one after
+ * another, for ever, on 127.0.0.1; the ports are printed (and written to
+ * READY_FILE once every relay listens), one a line, in no set order.  The relays end with
+ * this process.
  */
 #include <err.h>
 #include <errno.h>
@@ -18,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -117,61 +126,50 @@ out:
 	buf_free(&resp);
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * relay_frames: the frames relay `relay` of nrelays holds, copies per
+ * event, from the file's events used in turn.
+ */
+static void
+relay_frames(struct buf *frames, const struct buf *file, long count, long relay,
+    long nrelays, long copies)
 {
-	struct buf frames = BUF_INIT, msg = BUF_INIT, file = BUF_INIT;
+	struct buf msg = BUF_INIT;
+	const char *line = file->data, *nl, *id;
+	char hex[17];
+	long i;
+
+	for (i = 0; i < count; i++) {
+		if ((nl = memchr(line, '\n', file->len - (size_t)(line - file->data))) == NULL) {
+			line = file->data;
+			nl = memchr(line, '\n', file->len);
+		}
+		/* Event i is on relays i .. i+copies-1 (mod nrelays). */
+		if ((relay - i % nrelays + nrelays) % nrelays < copies) {
+			buf_reset(&msg);
+			buf_puts(&msg, "[\"EVENT\",\"" SUB_ID "\",");
+			buf_append(&msg, line, (size_t)(nl - line));
+			buf_putc(&msg, ']');
+			if ((id = memmem(msg.data, msg.len, "\"id\":\"", 6)) == NULL)
+				errx(1, "an event without an id");
+			snprintf(hex, sizeof(hex), "%016lx", (unsigned long)i);
+			memcpy((char *)id + 6, hex, 16);
+			frame(frames, msg.data, msg.len);
+		}
+		line = nl + 1;
+		if (line >= file->data + file->len)
+			line = file->data;
+	}
+	buf_free(&msg);
+}
+
+/* listen_on: a listening socket on 127.0.0.1:port (0: any); its port in *bound. */
+static int
+listen_on(long port, unsigned *bound)
+{
 	struct sockaddr_in sa;
 	socklen_t salen = sizeof(sa);
-	const char *ready = NULL, *line, *nl, *id;
-	long count = 100000, port = 0, i;
-	char chunk[65536], hex[17];
-	size_t nlines = 0, off;
-	int ch, s, c, one = 1;
-	FILE *fp;
-
-	while ((ch = getopt(argc, argv, "n:p:r:")) != -1) {
-		switch (ch) {
-		case 'n': count = strtol(optarg, NULL, 10); break;
-		case 'p': port = strtol(optarg, NULL, 10); break;
-		case 'r': ready = optarg; break;
-		default:
-			fprintf(stderr, "usage: replay-server -n COUNT [-p PORT] [-r READY] EVENTS\n");
-			return 2;
-		}
-	}
-	if (optind != argc - 1 || count < 1)
-		errx(2, "usage: replay-server -n COUNT [-p PORT] [-r READY] EVENTS");
-	if ((fp = fopen(argv[optind], "r")) == NULL)
-		err(1, "%s", argv[optind]);
-	while ((off = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_append(&file, chunk, off);
-	fclose(fp);
-	for (i = 0; i < (long)file.len; i++)
-		nlines += file.data[i] == '\n';
-	if (nlines == 0)
-		errx(1, "%s: no events", argv[optind]);
-
-	/* Pre-serialize every frame, so that the timing is nostr-fetch's. */
-	line = file.data;
-	for (i = 0; i < count; i++) {
-		if ((nl = memchr(line, '\n', file.len - (size_t)(line - file.data))) == NULL) {
-			line = file.data;
-			nl = memchr(line, '\n', file.len);
-		}
-		buf_reset(&msg);
-		buf_puts(&msg, "[\"EVENT\",\"" SUB_ID "\",");
-		buf_append(&msg, line, (size_t)(nl - line));
-		buf_putc(&msg, ']');
-		if ((id = memmem(msg.data, msg.len, "\"id\":\"", 6)) == NULL)
-			errx(1, "an event without an id");
-		snprintf(hex, sizeof(hex), "%016lx", (unsigned long)i);
-		memcpy((char *)id + 6, hex, 16);
-		frame(&frames, msg.data, msg.len);
-		line = nl + 1;
-		if (line >= file.data + file.len)
-			line = file.data;
-	}
+	int s, one = 1;
 
 	if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
 		err(1, "socket");
@@ -183,14 +181,15 @@ main(int argc, char *argv[])
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(s, 16) < 0 ||
 	    getsockname(s, (struct sockaddr *)&sa, &salen) < 0)
 		err(1, "bind");
-	if (ready != NULL) {
-		if ((fp = fopen(ready, "w")) == NULL)
-			err(1, "%s", ready);
-		fprintf(fp, "%u\n", ntohs(sa.sin_port));
-		fclose(fp);
-	}
-	printf("%u\n", ntohs(sa.sin_port));
-	fflush(stdout);
+	*bound = ntohs(sa.sin_port);
+	return s;
+}
+
+static void __attribute__((noreturn))
+serve_forever(int s, const struct buf *frames)
+{
+	int c, one = 1;
+
 	for (;;) {
 		if ((c = accept(s, NULL, NULL)) < 0) {
 			if (errno == EINTR)
@@ -198,7 +197,111 @@ main(int argc, char *argv[])
 			err(1, "accept");
 		}
 		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		serve(c, &frames);
+		serve(c, frames);
 		close(c);
 	}
+}
+
+/*
+ * start_relay: relay `relay` in a child process that dies with this one;
+ * its port comes back through the pipe once its frames are made and it
+ * listens.
+ */
+static void
+start_relay(const struct buf *file, long count, long relay, long nrelays, long copies,
+    long port, int report)
+{
+	struct buf frames = BUF_INIT;
+	unsigned bound;
+	pid_t pid;
+	int s;
+
+	if ((pid = fork()) < 0)
+		err(1, "fork");
+	if (pid > 0)
+		return;
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0)
+		err(1, "prctl");
+	if (getppid() == 1)
+		_exit(0);  /* the parent is already gone */
+	relay_frames(&frames, file, count, relay, nrelays, copies);
+	s = listen_on(port ? port + relay : 0, &bound);
+	if (write(report, &bound, sizeof(bound)) != sizeof(bound))
+		err(1, "pipe");
+	close(report);
+	serve_forever(s, &frames);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct buf frames = BUF_INIT, file = BUF_INIT, ports = BUF_INIT, tmp = BUF_INIT;
+	const char *ready = NULL;
+	long count = 100000, port = 0, nrelays = 1, copies = 1, i;
+	char chunk[65536];
+	size_t nlines = 0, off;
+	unsigned bound;
+	int ch, s = -1, report[2];
+	FILE *fp;
+
+	while ((ch = getopt(argc, argv, "c:k:n:p:r:")) != -1) {
+		switch (ch) {
+		case 'c': copies = strtol(optarg, NULL, 10); break;
+		case 'k': nrelays = strtol(optarg, NULL, 10); break;
+		case 'n': count = strtol(optarg, NULL, 10); break;
+		case 'p': port = strtol(optarg, NULL, 10); break;
+		case 'r': ready = optarg; break;
+		default:
+			fprintf(stderr, "usage: replay-server -n COUNT [-k RELAYS [-c COPIES]] "
+			    "[-p PORT] [-r READY] EVENTS\n");
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || count < 1 || nrelays < 1 || copies < 1 || copies > nrelays)
+		errx(2, "usage: replay-server -n COUNT [-k RELAYS [-c COPIES]] [-p PORT] "
+		    "[-r READY] EVENTS");
+	if ((fp = fopen(argv[optind], "r")) == NULL)
+		err(1, "%s", argv[optind]);
+	while ((off = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_append(&file, chunk, off);
+	fclose(fp);
+	for (i = 0; i < (long)file.len; i++)
+		nlines += file.data[i] == '\n';
+	if (nlines == 0)
+		errx(1, "%s: no events", argv[optind]);
+
+	/* Pre-serialize every frame, so that the timing is nostr-fetch's. */
+	if (nrelays == 1) {
+		relay_frames(&frames, &file, count, 0, 1, 1);
+		s = listen_on(port, &bound);
+		buf_printf(&ports, "%u\n", bound);
+	} else {
+		signal(SIGPIPE, SIG_IGN);
+		if (pipe(report) != 0)
+			err(1, "pipe");
+		for (i = 0; i < nrelays; i++)
+			start_relay(&file, count, i, nrelays, copies, port, report[1]);
+		close(report[1]);
+		for (i = 0; i < nrelays; i++) {
+			if (read(report[0], &bound, sizeof(bound)) != sizeof(bound))
+				errx(1, "a relay did not start");
+			buf_printf(&ports, "%u\n", bound);
+		}
+	}
+	if (ready != NULL) {
+		/* Renamed into place: a reader never sees half the ports. */
+		buf_printf(&tmp, "%s.tmp", ready);
+		if ((fp = fopen(tmp.data, "w")) == NULL)
+			err(1, "%s", tmp.data);
+		fputs(ports.data, fp);
+		if (fclose(fp) != 0 || rename(tmp.data, ready) != 0)
+			err(1, "%s", ready);
+	}
+	fputs(ports.data, stdout);
+	fflush(stdout);
+	if (nrelays == 1)
+		serve_forever(s, &frames);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return 1;  /* every relay died */
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/buf.h"
+#include "base/fdlimit.h"
 #include "nostr/auth.h"
 #include "nostr/event.h"
 #include "base/hex.h"
@@ -28,12 +29,21 @@
 #include "net/pagewalk.h"
 #include "net/ws.h"
 
-/* Messages handled per relay per round, so one busy relay cannot starve others. */
+/*
+ * What one relay may take of a round: this many messages or bytes, then the
+ * next relay's turn; what is left waits in the socket for the next round,
+ * which polls without sleeping.  So a relay that floods cannot starve the
+ * others, and a round over hundreds of relays stays short.
+ */
 #define ROUND_BUDGET 512
+#define ROUND_BYTES (256 * 1024)
 /* Ids near the newest created_at kept per subscription for the state file. */
 #define RECENT_MAX 512
 /* How long a closing handshake may take before the socket is just dropped. */
 #define CLOSE_WAIT_MS 1000
+/* Descriptors kept for ourselves: standard streams, the wake-up pipe, the
+ * stats and state files, curl's own. */
+#define FD_SPARE 64
 /* NIP-11 documents are small; a bigger answer is not one. */
 #define NIP11_MAX (256 * 1024)
 
@@ -90,6 +100,7 @@ struct relay {
 	char last_notice[256];
 	char last_error[160];
 	int more;                 /* budget ran out with messages maybe pending */
+	int poll_slot;            /* its socket's index in fetch.wfds this round, or -1 */
 	/* NIP-11 */
 	CURL *nip11;
 	struct buf nip11_body;
@@ -119,6 +130,7 @@ struct fetch {
 	size_t nstate;
 	struct curl_waitfd *wfds; /* curl_multi_poll's, one per relay and the wake fd */
 	double start_ms, last_stats;
+	size_t turn;              /* the relay that goes first this round */
 	int curl_ready;           /* curl_global_init succeeded */
 	int stopping;             /* *stop was seen: relays are being closed */
 	int any_open;             /* some relay was ever connected */
@@ -861,12 +873,13 @@ relay_io(struct fetch *f, struct relay *r)
 {
 	struct ws_message m;
 	int n, rc;
+	size_t bytes = 0;
 	char why[160];
 
 	r->more = 0;
 	if (!r->have_ws || r->ws.state == WS_CONNECTING)
 		return;
-	for (n = 0; n < ROUND_BUDGET; n++) {
+	for (n = 0; n < ROUND_BUDGET && bytes < ROUND_BYTES; n++) {
 		rc = ws_conn_io(&r->ws, &m);
 		if (rc < 0) {
 			snprintf(why, sizeof(why), "%s", r->ws.error);
@@ -880,6 +893,7 @@ relay_io(struct fetch *f, struct relay *r)
 			relay_opened(f, r);
 			continue;
 		}
+		bytes += m.len;
 		if (m.opcode == WS_OP_BINARY) {
 			r->invalid++;
 			report(f, r, "binary message ignored");
@@ -1262,8 +1276,28 @@ sub_init(struct fetch *f, struct relay *r, size_t j, char *err, size_t errlen)
 }
 
 /*
- * fetch_setup: curl, the dedup set, the stats and state files, and every
- * relay with its subscriptions.  Returns 0, or the exit status (1 for I/O,
+ * fetch_fd_limit: room for every relay's descriptors.  Each relay holds one
+ * socket, and one more during its NIP-11 request; while connecting, curl
+ * may add a socket pair for its resolver thread and a second socket for the
+ * other address family, so four each are asked for when the hard limit
+ * allows, and one each is the least that can work.
+ */
+static int
+fetch_fd_limit(const struct fetch_options *o, char *err, size_t errlen)
+{
+	size_t per = o->nip11 ? 2 : 1;
+	char why[160];
+
+	if (fd_limit_ensure(FD_SPARE + per * o->nrelays, FD_SPARE + 4 * per * o->nrelays,
+	    why, sizeof(why)) == 0)
+		return 0;
+	snprintf(err, errlen, "%zu relays: %s", o->nrelays, why);
+	return -1;
+}
+
+/*
+ * fetch_setup: the descriptor limit, curl, the dedup set, the stats and
+ * state files, and every relay with its subscriptions.  Returns 0, or the exit status (1 for I/O,
  * 2 for a filter that is not JSON) with the reason in err.
  */
 static int
@@ -1273,6 +1307,8 @@ fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t er
 
 	memset(f, 0, sizeof(*f));
 	f->o = o;
+	if (fetch_fd_limit(o, err, errlen) < 0)
+		return 1;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(err, errlen, "curl_global_init failed");
 		return 1;
@@ -1296,6 +1332,7 @@ fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t er
 
 		r->url = o->relays[i];
 		r->connect_ms = r->eose_ms = -1;
+		r->poll_slot = -1;
 		r->subs = xcalloc(o->nfilters, sizeof(*r->subs));
 		for (j = 0; j < o->nfilters; j++)
 			if (sub_init(f, r, j, err, errlen) < 0)
@@ -1379,14 +1416,20 @@ wait_for_input(struct fetch *f)
 		struct relay *r = &f->relays[i];
 
 		more |= r->more;
+		r->poll_slot = -1;
 		if (!r->have_ws || r->ws.fd < 0)
 			continue;
+		r->poll_slot = (int)n;
 		w[n].fd = r->ws.fd;
 		w[n].events = (short)(CURL_WAIT_POLLIN |
 		    (ws_conn_wants_write(&r->ws) ? CURL_WAIT_POLLOUT : 0));
 		w[n++].revents = 0;
 	}
-	curl_multi_poll(f->multi, w, n, more ? 0 : 200, &numfds);
+	if (curl_multi_poll(f->multi, w, n, more ? 0 : 200, &numfds) != CURLM_OK) {
+		/* Nothing known of the sockets: every relay gets looked at. */
+		for (i = 0; i < n; i++)
+			w[i].revents = CURL_WAIT_POLLIN;
+	}
 	if (f->o->wake_fd >= 0 && w[0].revents)
 		while (read(f->o->wake_fd, drain, sizeof(drain)) > 0)
 			;
@@ -1414,6 +1457,21 @@ flush_output(struct fetch *f)
 	}
 }
 
+/*
+ * relay_has_input: whether relay r is worth a look this round: poll saw its
+ * socket, or its budget ran out last round, or it was not polled (its
+ * connection came up after the poll, with the upgrade request to send).  A
+ * relay that drained its socket has nothing decrypted left in TLS either
+ * (ws_conn_io reads until curl says EAGAIN), so the others cost no call.
+ */
+static int
+relay_has_input(const struct fetch *f, const struct relay *r)
+{
+	if (r->more || r->poll_slot < 0)
+		return 1;
+	return f->wfds[r->poll_slot].revents != 0;
+}
+
 /* fetch_round: one turn of the loop.  Returns 0 to go on, 1 when done. */
 static int
 fetch_round(struct fetch *f)
@@ -1439,9 +1497,13 @@ fetch_round(struct fetch *f)
 	curl_multi_perform(f->multi, &running);
 	handle_curl_messages(f);
 	for (i = 0; i < f->o->nrelays; i++) {
-		relay_io(f, &f->relays[i]);
-		f->any_open |= f->relays[i].ever_open;
+		struct relay *r = &f->relays[(f->turn + i) % f->o->nrelays];
+
+		if (relay_has_input(f, r))
+			relay_io(f, r);
+		f->any_open |= r->ever_open;
 	}
+	f->turn = (f->turn + 1) % f->o->nrelays;
 	flush_output(f);
 	return f->output_error;
 }

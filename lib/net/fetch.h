@@ -76,8 +76,10 @@ struct fetch_options {
  * fetch_run: runs until every relay is done (one-shot) or *stop is set, then
  * closes subscriptions and connections, writes the state file, and returns
  * the exit status: 0, or 1 when no relay could be reached at all, or output
- * or the state file could not be written.  When it cannot start (curl, the
- * --stats file: 1; a filter that is not a JSON object: 2), it returns that
+ * or the state file could not be written.  It first raises the soft limit
+ * of open files (RLIMIT_NOFILE) to what the relays need.  When it cannot
+ * start (curl, the --stats file, a hard limit of open files too low for the
+ * relays: 1; a filter that is not a JSON object: 2), it returns that
  * status with the reason in err (errlen bytes) for the caller to print;
  * otherwise err is left empty.
  */

@@ -15,8 +15,16 @@
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 /* A response head longer than this is not a WebSocket server talking. */
 #define WS_HEAD_MAX 16384
-/* How much to ask curl_easy_recv for at a time. */
-#define WS_RECV_CHUNK (64 * 1024)
+/*
+ * The receive buffer: it starts at WS_IN_INITIAL bytes and doubles only when
+ * a message does not fit (up to max_message); a buffer grown past WS_IN_KEEP
+ * for a big message is given back once that message is handled, so that
+ * hundreds of connections idle at a few KiB each.  curl_easy_recv is asked
+ * for at least WS_RECV_MIN bytes at a time.
+ */
+#define WS_IN_INITIAL (16 * 1024)
+#define WS_IN_KEEP (64 * 1024)
+#define WS_RECV_MIN (4 * 1024)
 
 void
 ws_accept_key(const char *key, char out[29])
@@ -547,6 +555,22 @@ conn_handle_control(struct ws_conn *c, const struct ws_message *m)
 	}
 }
 
+/*
+ * conn_shrink: gives back the buffers a big message grew, once it has been
+ * handled (the caller is past it when it asks for more bytes).
+ */
+static void
+conn_shrink(struct ws_conn *c)
+{
+	if (c->in.cap > WS_IN_KEEP && c->in.len < WS_IN_INITIAL / 2) {
+		/* What is left is the start of the next message, if anything. */
+		c->in.data = xrealloc(c->in.data, WS_IN_INITIAL);
+		c->in.cap = WS_IN_INITIAL;
+	}
+	if (!c->parser.in_fragmented && c->parser.fragments.cap > WS_IN_KEEP)
+		buf_free(&c->parser.fragments);
+}
+
 int
 ws_conn_io(struct ws_conn *c, struct ws_message *m)
 {
@@ -609,7 +633,9 @@ ws_conn_io(struct ws_conn *c, struct ws_message *m)
 			c->in.len -= c->in_start;
 			c->in_start = 0;
 		}
-		buf_reserve(&c->in, WS_RECV_CHUNK);
+		conn_shrink(c);
+		if (c->in.cap < c->in.len + WS_RECV_MIN + 1)
+			buf_reserve(&c->in, c->in.cap == 0 ? WS_IN_INITIAL - 1 : WS_RECV_MIN);
 		room = c->in.cap - c->in.len - 1;
 		n = 0;
 		rc = curl_easy_recv(c->curl, c->in.data + c->in.len, room, &n);

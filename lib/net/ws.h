@@ -20,7 +20,10 @@
  *
  * Memory: a ws_conn owns its curl easy handle and its buffers; a message
  * returned by ws_conn_io()/ws_parse() points into them and stays valid until
- * the next call on the same connection or parser.
+ * the next call on the same connection or parser.  A connection's receive
+ * buffer starts at 16 KiB and grows only to hold one message (max_message
+ * at most); after a message that grew it past 64 KiB it is cut back to
+ * 16 KiB, and so is the parser's buffer for fragmented messages.
  */
 #ifndef NP_WS_H
 #define NP_WS_H
