@@ -90,7 +90,6 @@ help(void)
 	    "      --auth-key FILE     answer NIP-42 AUTH with the key in FILE (nsec or\n"
 	    "                          hex, mode 600); default: a key made for the run\n"
 	    "      --no-auth           never answer AUTH\n"
-	    "Relays from discovery:\n"
 	    "      --discovered FILE   more relays, one URL a line (nostr-relays' output;\n"
 	    "                          - for standard input); hosts on loopback, private,\n"
 	    "                          link-local or CGNAT addresses and .onion refused\n"
@@ -203,32 +202,34 @@ auth_key_make(const char *file, struct sign_key *key)
 struct relay_list {
 	const char **urls;
 	unsigned char *discovered;
+	char **normal;                /* each one's normal form, NULL when it has none */
 	size_t n;
-	struct buf *owned;            /* the discovered URLs' normal forms */
-	size_t nowned;
 };
 
 static void
 relay_list_add(struct relay_list *l, const char *url, int discovered)
 {
+	struct buf norm = BUF_INIT;
+
 	l->urls = xrealloc(l->urls, (l->n + 1) * sizeof(*l->urls));
 	l->discovered = xrealloc(l->discovered, l->n + 1);
-	l->urls[l->n] = url;
+	l->normal = xrealloc(l->normal, (l->n + 1) * sizeof(*l->normal));
+	l->normal[l->n] = relay_url_normalize(url, strlen(url), &norm) == RELAY_URL_OK ?
+	    xstrdup(norm.data) : NULL;
+	/* A discovered URL is given in its normal form: that copy is kept. */
+	l->urls[l->n] = discovered && l->normal[l->n] ? l->normal[l->n] : url;
 	l->discovered[l->n++] = (unsigned char)discovered;
+	buf_free(&norm);
 }
 
 /* relay_list_has: whether a relay of the list has the normal form url. */
 static int
 relay_list_has(const struct relay_list *l, const char *url)
 {
-	struct buf norm = BUF_INIT;
-	int found = 0;
-
-	for (size_t i = 0; i < l->n && !found; i++)
-		found = relay_url_normalize(l->urls[i], strlen(l->urls[i]), &norm) == RELAY_URL_OK &&
-		    strcmp(norm.data, url) == 0;
-	buf_free(&norm);
-	return found;
+	for (size_t i = 0; i < l->n; i++)
+		if (l->normal[i] != NULL && strcmp(l->normal[i], url) == 0)
+			return 1;
+	return 0;
 }
 
 /*
@@ -271,12 +272,8 @@ read_discovered(const char *file, unsigned check, int quiet, struct relay_list *
 				    norm.data);
 			continue;
 		}
-		if (relay_list_has(l, norm.data))
-			continue;
-		l->owned = xrealloc(l->owned, (l->nowned + 1) * sizeof(*l->owned));
-		l->owned[l->nowned] = norm;
-		relay_list_add(l, l->owned[l->nowned++].data, 1);
-		memset(&norm, 0, sizeof norm);
+		if (!relay_list_has(l, norm.data))
+			relay_list_add(l, norm.data, 1);
 	}
 	if (ferror(fp))
 		err(1, "%s", file);
@@ -289,9 +286,9 @@ read_discovered(const char *file, unsigned check, int quiet, struct relay_list *
 static void
 relay_list_free(struct relay_list *l)
 {
-	for (size_t i = 0; i < l->nowned; i++)
-		buf_free(&l->owned[i]);
-	free(l->owned);
+	for (size_t i = 0; i < l->n; i++)
+		free(l->normal[i]);
+	free(l->normal);
 	free(l->urls);
 	free(l->discovered);
 }
@@ -338,7 +335,7 @@ main(int argc, char *argv[])
 	int ch, have_opt_filter = 0, rc;
 	int64_t since = -1, until = -1, limit = -1;
 	char **raw_filters = NULL, **filters, *env, *env_copy = NULL, *tok, *save = NULL;
-	struct relay_list rl = { NULL, NULL, 0, NULL, 0 };
+	struct relay_list rl = { NULL, NULL, NULL, 0 };
 	const char *discovered_file = NULL;
 	size_t nraw = 0, nfilters = 0, i;
 	char why[512];
