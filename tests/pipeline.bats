@@ -219,6 +219,25 @@ reqs() {
 	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events ORDER BY id")
 }
 
+@test "pipeline: run with NOSTR_RELAYS=auto follows the discovered relays" {
+	relay_deps
+	discover_fixture
+	nostr-pipeline --config "$T/cfg" discover --timeout 1 2>/dev/null
+	timeout -s KILL 60 nostr-pipeline --config "$T/cfg" run 2>"$T/run.err" &
+	pid=$!
+	track $pid
+	for i in $(seq 100); do
+		[ "$(total "$T/d.db" 2>/dev/null)" = 21 ] && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(total "$T/d.db")" = 21 ]
+	grep -q "running: 1 discovered relays -> " "$T/run.err"
+}
+
 @test "pipeline: NOSTR_RELAYS=\"auto URL\" adds the typed relay to the discovered ones" {
 	relay_deps
 	discover_fixture
