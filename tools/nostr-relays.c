@@ -394,7 +394,8 @@ read_database(struct run *run)
 	if (run->opt->live) {
 		if (export_relay_outcomes(db, live_relay, run) < 0)
 			errx(1, "%s: %s", where.path, sqlite3_errmsg(db));
-		qsort(run->live.v, run->live.n, sizeof *run->live.v, by_string);
+		if (run->live.n > 1)
+			qsort(run->live.v, run->live.n, sizeof *run->live.v, by_string);
 	}
 	sqlite3_close(db);
 }
