@@ -161,6 +161,115 @@ CFG
 	stop_relay e2e
 }
 
+# discover_fixture: scripted loopback relays (one that answers, one silent,
+# a third only typed), a closed port, and a database holding a relay list
+# that names the first two and the closed port; sets good, silent, typed,
+# closed and writes $T/cfg for NOSTR_RELAYS=auto.
+discover_fixture() {
+	local now
+	now=$(date +%s)
+	gen 20 41 $((now - 3000)) 2000 >"$T/good.ndjson"
+	gen 15 42 $((now - 3000)) 2000 >"$T/typed.ndjson"
+	cat >"$T/relays.json" <<-JSON
+	{"relays": [{"events": "$T/good.ndjson", "nip11": {"name": "good"}},
+	            {"events": "$T/good.ndjson", "silent": true},
+	            {"events": "$T/typed.ndjson"}]}
+	JSON
+	node "$ROOT/tests/relay/scripted.js" --config "$T/relays.json" --ready "$T/ready" \
+		--log "$T/relay.log" >"$T/scripted.out" 2>&1 3>&- &
+	track $!
+	wait_file "$T/ready" 20
+	good=ws://127.0.0.1:$(sed -n 1p "$T/ready")
+	silent=ws://127.0.0.1:$(sed -n 2p "$T/ready")
+	typed=ws://127.0.0.1:$(sed -n 3p "$T/ready")
+	closed=ws://127.0.0.1:$(free_port)
+	printf '{"key":1,"kind":10002,"created_at":%d,"content":"","tags":[["r","%s"],["r","%s"],["r","%s"]]}\n' \
+		"$((now - 5000))" "$good" "$silent" "$closed" | nostr-gen --sign -s 5 >"$T/lists"
+	nostr-load -q -d "$T/d.db" "$T/lists"
+	cat >"$T/cfg" <<-CFG
+	NOSTR_RELAYS=auto
+	NOSTR_DB=$T/d.db
+	DISCOVER_ALLOW_PRIVATE=1
+	CFG
+}
+
+# reqs INDEX: the REQs scripted relay INDEX was sent.
+reqs() {
+	jq -c --argjson i "$1" 'select(.relay == $i and .type == "REQ")' "$T/relay.log" | wc -l
+}
+
+@test "pipeline: discover probes the relays the database names; auto fetches from those that answered" {
+	relay_deps
+	discover_fixture
+	run --separate-stderr nostr-pipeline --config "$T/cfg" update
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"no relay known to answer: run nostr-pipeline discover first"* ]]
+	run --separate-stderr nostr-pipeline --config "$T/cfg" discover --timeout 1
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"probed 3 relays, 1 answered"* ]]
+	run sqlite3 "$T/d.db" "SELECT DISTINCT relay FROM relay_metrics WHERE state = 'eose'"
+	[ "$output" = "$good" ]
+	: >"$T/relay.log"
+	run --separate-stderr nostr-pipeline --config "$T/cfg" update
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"fetched 20 events, 20 new, 21 in "* ]]
+	[ "$(reqs 0)" -ge 1 ]
+	[ "$(reqs 1)" -eq 0 ]
+	diff <(cat "$T/lists" "$T/good.ndjson" | jq -r .id | sort) \
+	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events ORDER BY id")
+}
+
+@test "pipeline: run with NOSTR_RELAYS=auto follows the discovered relays" {
+	relay_deps
+	discover_fixture
+	nostr-pipeline --config "$T/cfg" discover --timeout 1 2>/dev/null
+	timeout -s KILL 60 nostr-pipeline --config "$T/cfg" run 2>"$T/run.err" &
+	pid=$!
+	track $pid
+	for i in $(seq 100); do
+		[ "$(total "$T/d.db" 2>/dev/null)" = 21 ] && break
+		sleep 0.1
+	done
+	kill -TERM $pid
+	rc=0
+	wait $pid || rc=$?
+	[ "$rc" -eq 0 ]
+	[ "$(total "$T/d.db")" = 21 ]
+	grep -q "running: 1 discovered relays -> " "$T/run.err"
+}
+
+@test "pipeline: NOSTR_RELAYS=\"auto URL\" adds the typed relay to the discovered ones" {
+	relay_deps
+	discover_fixture
+	nostr-pipeline --config "$T/cfg" discover --timeout 1 2>/dev/null
+	run --separate-stderr env NOSTR_RELAYS="auto,$typed" nostr-pipeline --config "$T/cfg" update
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"fetched 35 events, 35 new, 36 in "* ]]
+	diff <(cat "$T/lists" "$T/good.ndjson" "$T/typed.ndjson" | jq -r .id | sort) \
+	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events ORDER BY id")
+}
+
+@test "pipeline: without DISCOVER_ALLOW_PRIVATE, loopback relays from events are neither probed nor fetched" {
+	relay_deps
+	discover_fixture
+	grep -v DISCOVER_ALLOW_PRIVATE "$T/cfg" >"$T/cfg.strict"
+	run --separate-stderr nostr-pipeline --config "$T/cfg.strict" discover --timeout 1
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"probed 0 relays, 0 answered"* ]]
+	[ ! -s "$T/relay.log" ]
+	# Probed with the option, then fetched without it: refused still.
+	nostr-pipeline --config "$T/cfg" discover --timeout 1 2>/dev/null
+	: >"$T/relay.log"
+	run --separate-stderr nostr-pipeline --config "$T/cfg.strict" update
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"no relay known to answer"* ]]
+	[ "$(reqs 0)" -eq 0 ]
+	echo DISCOVER_ALLOW_PRIVATE=maybe >>"$T/cfg.strict"
+	run nostr-pipeline --config "$T/cfg.strict" discover
+	[ "$status" -eq 1 ]
+	[[ $output == *"DISCOVER_ALLOW_PRIVATE: not 1 or 0"* ]]
+}
+
 # make install, then the installed wrapper with only the system's directories
 # on PATH: it must run the tools installed beside it, not need them on PATH.
 @test "pipeline: installed under a PREFIX, the wrapper finds its own tools" {
@@ -175,7 +284,7 @@ CFG
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" version
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "nostr-pipeline 0.1.0" ]
-	[ "${#lines[@]}" -eq 7 ]
+	[ "${#lines[@]}" -eq 8 ]
 	[[ $output != *"not found"* ]]
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" init-db
 	[ "$status" -eq 0 ]

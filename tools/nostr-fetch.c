@@ -26,6 +26,8 @@
 #include "base/hex.h"
 #include "base/json.h"
 #include "nostr/nip19.h"
+#include "nostr/relayurl.h"
+#include "net/hostcheck.h"
 #include "net/ws.h"
 
 static volatile sig_atomic_t stop;
@@ -48,7 +50,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: %s [-fpqvV] [-k KINDS] [-a AUTHORS] [-i IDS] [-s TIME] "
 	    "[-u TIME] [-l N] [-t NAME=VALUE] [--filter JSON] [--state FILE] "
-	    "[--stats FILE] [options] [RELAY_URL ...]\n", getprogname());
+	    "[--stats FILE] [--discovered FILE] [options] [RELAY_URL ...]\n", getprogname());
 	exit(2);
 }
 
@@ -89,6 +91,11 @@ help(void)
 	    "      --auth-key FILE     answer NIP-42 AUTH with the key in FILE (nsec or\n"
 	    "                          hex, mode 600); default: a key made for the run\n"
 	    "      --no-auth           never answer AUTH\n"
+	    "      --discovered FILE   more relays, one URL a line (nostr-relays' output;\n"
+	    "                          - for standard input); hosts on loopback, private,\n"
+	    "                          link-local or CGNAT addresses and .onion refused\n"
+	    "      --allow-private     take those internal hosts\n"
+	    "      --allow-onion       take .onion hosts\n"
 	    "  -v                      summary per relay on standard error at the end (what\n"
 	    "                          it gave, what was new, seconds it could not give)\n"
 	    "  -q                      no messages on standard error\n"
@@ -193,6 +200,101 @@ auth_key_make(const char *file, struct sign_key *key)
 	return rc;
 }
 
+/* The relays to fetch from: the typed ones first, then the discovered. */
+struct relay_list {
+	const char **urls;
+	unsigned char *discovered;
+	char **normal;                /* each one's normal form, NULL when it has none */
+	size_t n;
+};
+
+static void
+relay_list_add(struct relay_list *l, const char *url, int discovered)
+{
+	struct buf norm = BUF_INIT;
+
+	l->urls = xrealloc(l->urls, (l->n + 1) * sizeof(*l->urls));
+	l->discovered = xrealloc(l->discovered, l->n + 1);
+	l->normal = xrealloc(l->normal, (l->n + 1) * sizeof(*l->normal));
+	l->normal[l->n] = relay_url_normalize(url, strlen(url), &norm) == RELAY_URL_OK ?
+	    xstrdup(norm.data) : NULL;
+	/* A discovered URL is given in its normal form: that copy is kept. */
+	l->urls[l->n] = discovered && l->normal[l->n] ? l->normal[l->n] : url;
+	l->discovered[l->n++] = (unsigned char)discovered;
+	buf_free(&norm);
+}
+
+/* relay_list_has: whether a relay of the list has the normal form url. */
+static int
+relay_list_has(const struct relay_list *l, const char *url)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (l->normal[i] != NULL && strcmp(l->normal[i], url) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * read_discovered: the relays of FILE ("-": standard input), one URL a line
+ * (blank lines and # comments skipped), added in their normal form unless
+ * the list has them already.  A line that is no relay URL, or whose host is
+ * refused by its spelling (a literal internal address, localhost, .onion),
+ * is left out with a message; names are checked at connect time, where
+ * fetch_run refuses internal addresses.  Exits 1 when FILE cannot be read.
+ */
+static void
+read_discovered(const char *file, unsigned check, int quiet, struct relay_list *l)
+{
+	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	struct buf norm = BUF_INIT;
+	enum relay_host_class class;
+
+	if (fp == NULL)
+		err(1, "%s", file);
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		size_t len = (size_t)n;
+
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (relay_url_normalize(line, len, &norm) != RELAY_URL_OK) {
+			if (!quiet)
+				warnx("%s: not a relay URL, skipped: %.*s", file,
+				    len > 80 ? 80 : (int)len, line);
+			continue;
+		}
+		if (hostcheck_url(norm.data, check | HOSTCHECK_NO_RESOLVE, &class) ==
+		    HOSTCHECK_REFUSED) {
+			if (!quiet)
+				warnx("%s: refused (%s host): %s", file, relay_host_class_name(class),
+				    norm.data);
+			continue;
+		}
+		if (!relay_list_has(l, norm.data))
+			relay_list_add(l, norm.data, 1);
+	}
+	if (ferror(fp))
+		err(1, "%s", file);
+	if (fp != stdin)
+		fclose(fp);
+	free(line);
+	buf_free(&norm);
+}
+
+static void
+relay_list_free(struct relay_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->normal[i]);
+	free(l->normal);
+	free(l->urls);
+	free(l->discovered);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -223,6 +325,9 @@ main(int argc, char *argv[])
 		{ "insecure", no_argument, NULL, 'K' },
 		{ "auth-key", required_argument, NULL, 'A' },
 		{ "no-auth", no_argument, NULL, 'n' },
+		{ "discovered", required_argument, NULL, 'Y' },
+		{ "allow-private", no_argument, NULL, 'Z' },
+		{ "allow-onion", no_argument, NULL, 'W' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -232,8 +337,9 @@ main(int argc, char *argv[])
 	int ch, have_opt_filter = 0, rc;
 	int64_t since = -1, until = -1, limit = -1;
 	char **raw_filters = NULL, **filters, *env, *env_copy = NULL, *tok, *save = NULL;
-	const char **relays;
-	size_t nraw = 0, nfilters = 0, nrelays = 0, i;
+	struct relay_list rl = { NULL, NULL, NULL, 0 };
+	const char *discovered_file = NULL;
+	size_t nraw = 0, nfilters = 0, i;
 	char why[512];
 	const char *auth_file = NULL;
 	int no_auth = 0;
@@ -295,6 +401,9 @@ main(int argc, char *argv[])
 		case 'K': o.insecure = 1; break;
 		case 'A': auth_file = optarg; break;
 		case 'n': no_auth = 1; break;
+		case 'Y': discovered_file = optarg; break;
+		case 'Z': o.hostcheck |= HOSTCHECK_ALLOW_PRIVATE; break;
+		case 'W': o.hostcheck |= HOSTCHECK_ALLOW_ONION; break;
 		case 'v': o.verbose = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'V': cli_version();
@@ -307,26 +416,32 @@ main(int argc, char *argv[])
 	if (o.backoff_max_ms < o.backoff_base_ms)
 		o.backoff_max_ms = o.backoff_base_ms;
 
-	/* Relays: operands, or NOSTR_RELAYS. */
-	relays = xcalloc((size_t)argc + 1, sizeof(*relays));
+	/* Relays: operands, or NOSTR_RELAYS; then the discovered ones. */
 	for (i = 0; i < (size_t)argc; i++)
-		relays[nrelays++] = argv[i];
-	if (nrelays == 0 && (env = getenv("NOSTR_RELAYS")) != NULL) {
+		relay_list_add(&rl, argv[i], 0);
+	if (argc == 0 && (env = getenv("NOSTR_RELAYS")) != NULL) {
 		env_copy = xstrdup(env);
-		for (tok = strtok_r(env_copy, ", ", &save); tok != NULL; tok = strtok_r(NULL, ", ", &save)) {
-			relays = xrealloc(relays, (nrelays + 1) * sizeof(*relays));
-			relays[nrelays++] = tok;
-		}
+		for (tok = strtok_r(env_copy, ", ", &save); tok != NULL; tok = strtok_r(NULL, ", ", &save))
+			relay_list_add(&rl, tok, 0);
 	}
-	if (nrelays == 0) {
-		warnx("no relay: give RELAY_URL operands or set NOSTR_RELAYS");
-		usage();
-	}
-	for (i = 0; i < nrelays; i++) {
-		if (strncasecmp(relays[i], "ws://", 5) != 0 && strncasecmp(relays[i], "wss://", 6) != 0) {
-			warnx("not a ws:// or wss:// URL: %s", relays[i]);
+	for (i = 0; i < rl.n; i++) {
+		if (strncasecmp(rl.urls[i], "ws://", 5) != 0 && strncasecmp(rl.urls[i], "wss://", 6) != 0) {
+			warnx("not a ws:// or wss:// URL: %s", rl.urls[i]);
 			exit(2);
 		}
+	}
+	if (discovered_file != NULL) {
+		size_t typed = rl.n;
+
+		read_discovered(discovered_file, o.hostcheck, o.quiet, &rl);
+		if (rl.n == 0)
+			errx(1, "%s: no relay to fetch from", discovered_file);
+		if (typed == rl.n && !o.quiet)
+			warnx("%s: no relay taken", discovered_file);
+	}
+	if (rl.n == 0) {
+		warnx("no relay: give RELAY_URL operands or set NOSTR_RELAYS");
+		usage();
 	}
 
 	/* Filters: the one from -k -a -i -t (or an empty one when no --filter is
@@ -351,8 +466,9 @@ main(int argc, char *argv[])
 		filters[i] = cJSON_PrintUnformatted(f);
 		cJSON_Delete(f);
 	}
-	o.relays = relays;
-	o.nrelays = nrelays;
+	o.relays = rl.urls;
+	o.nrelays = rl.n;
+	o.discovered = rl.discovered;
 	o.filters = (const char *const *)filters;
 	o.nfilters = nfilters;
 
@@ -376,7 +492,7 @@ main(int argc, char *argv[])
 		free(filters[i]);
 	free(filters);
 	free(raw_filters);
-	free(relays);
+	relay_list_free(&rl);
 	free(env_copy);
 	return rc;
 }

@@ -7,8 +7,14 @@
  * link-local, CGNAT, unspecified, reserved; by their spelling or by what their
  * names resolve to) are left out unless --allow-private, and .onion hosts
  * unless --allow-onion.
+ *
+ * --probe connects to the relays instead of printing them, through
+ * lib/net/fetch.c (a REQ with limit 1, NIP-11, no retries), which refuses
+ * internal addresses again at connect time; its relay-status records are
+ * the output.
  */
 #include <err.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -24,6 +30,7 @@
 #include "cli/cli.h"
 #include "cli/rejects.h"
 #include "cli/stream.h"
+#include "net/fetch.h"
 #include "net/hostcheck.h"
 #include "nostr/event.h"
 #include "nostr/relaylist.h"
@@ -34,6 +41,8 @@
 
 #define MAX_RELAYS_DEFAULT 100000
 #define MAX_PAIRS_DEFAULT 1048576
+#define JOBS_DEFAULT 16
+#define TIMEOUT_DEFAULT 10
 
 enum format { FORMAT_TEXT, FORMAT_NDJSON };
 
@@ -45,6 +54,10 @@ struct options {
 	long long max_relays;
 	long long max_pairs;
 	const char *db;       /* -d: read the database instead of a stream */
+	int live;             /* --live: only relays whose last outcome was an answer */
+	int probe;            /* --probe: connect, write status records */
+	long long jobs;       /* -j: relays probed at once */
+	long long timeout;    /* --timeout, seconds */
 };
 
 /* One relay, and what named it. */
@@ -78,6 +91,12 @@ struct totals {
 	uint64_t read, events, naming;
 };
 
+/* URLs in their normal form, sorted once filled: the live relays, or the ones to probe. */
+struct urls {
+	char **v;
+	size_t n, cap;
+};
+
 static volatile sig_atomic_t stop;
 
 static void
@@ -90,7 +109,8 @@ on_signal(int sig)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: %s [-qvV] [-d DB] [-f text|ndjson] [-n N] [--allow-private] "
+	fprintf(stderr, "usage: %s [-qvV] [-d DB [--live]] [-f text|ndjson] [-n N] [--probe "
+	    "[-j N] [--timeout SECS]] [--allow-private] "
 	    "[--allow-onion] [--no-resolve] [--max-relays N] [--max-pairs N] [--reject FILE] "
 	    "[--max-line BYTES] [--strict] [FILE ...]\n", getprogname());
 	exit(2);
@@ -104,14 +124,19 @@ help(void)
 	    "  -d, --db DB            read the events stored in DB instead of a stream\n"
 	    "  -f, --format F         text (one URL a line, the default) or ndjson (counts)\n"
 	    "  -n, --limit N          the first N relays only\n"
+	    "      --live             with -d, only relays whose last status record there\n"
+	    "                         (of eose or failed) was an answer\n"
+	    "      --probe            connect to each relay, write relay-status NDJSON\n"
+	    "  -j, --jobs N           relays probed at once (default %d)\n"
+	    "      --timeout SECS     connect, handshake and answer, per relay (default %d)\n"
 	    "      --allow-private    keep loopback, private, link-local and CGNAT hosts\n"
 	    "      --allow-onion      keep .onion hosts\n"
 	    "      --no-resolve       judge host names by their spelling, not their addresses\n"
 	    "      --max-relays N     distinct relays kept (default %d)\n"
 	    "      --max-pairs N      (relay, author) pairs remembered (default %d)\n"
 	    STREAM_OPTIONS_HELP
-	    "  -h, --help             this help\n", getprogname(), MAX_RELAYS_DEFAULT,
-	    MAX_PAIRS_DEFAULT);
+	    "  -h, --help             this help\n", getprogname(), JOBS_DEFAULT, TIMEOUT_DEFAULT,
+	    MAX_RELAYS_DEFAULT, MAX_PAIRS_DEFAULT);
 	exit(0);
 }
 
@@ -268,6 +293,7 @@ struct run {
 	struct totals *totals;
 	struct event_parser parser;
 	struct buf scratch;
+	struct urls live;             /* --live: relays whose last outcome was an answer */
 };
 
 /* relays_of: stream_event_fn, one event of the stream into the tally. */
@@ -303,6 +329,49 @@ stored_event(void *arg, const char *json, size_t len)
 	return stop ? 1 : 0;
 }
 
+static void
+urls_add(struct urls *u, const char *url)
+{
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 64;
+		u->v = xrealloc(u->v, u->cap * sizeof *u->v);
+	}
+	u->v[u->n++] = xstrdup(url);
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+urls_has(const struct urls *u, const char *url)
+{
+	return u->n > 0 && bsearch(&url, u->v, u->n, sizeof *u->v, by_string) != NULL;
+}
+
+static void
+urls_free(struct urls *u)
+{
+	for (size_t i = 0; i < u->n; i++)
+		free(u->v[i]);
+	free(u->v);
+	memset(u, 0, sizeof *u);
+}
+
+/* live_relay: export_outcome_fn, a relay that answered last time into run->live. */
+static int
+live_relay(void *arg, const char *relay, int answered)
+{
+	struct run *run = arg;
+
+	/* Records of relays the user typed keep the user's spelling. */
+	if (answered && relay_url_normalize(relay, strlen(relay), &run->scratch) == RELAY_URL_OK)
+		urls_add(&run->live, run->scratch.data);
+	return stop ? 1 : 0;
+}
+
 /* read_database: the stored events that can name relays; exits 1 when it cannot. */
 static void
 read_database(struct run *run)
@@ -322,6 +391,12 @@ read_database(struct run *run)
 		errx(1, "%s: %s", where.path, err);
 	if (export_events(db, &f, stored_event, run) < 0)
 		errx(1, "%s: %s", where.path, sqlite3_errmsg(db));
+	if (run->opt->live) {
+		if (export_relay_outcomes(db, live_relay, run) < 0)
+			errx(1, "%s: %s", where.path, sqlite3_errmsg(db));
+		if (run->live.n > 1)
+			qsort(run->live.v, run->live.n, sizeof *run->live.v, by_string);
+	}
 	sqlite3_close(db);
 }
 
@@ -363,11 +438,16 @@ write_record(const struct relay *r, const char *host, struct buf *out)
 struct refusals {
 	uint64_t by_class[RELAY_HOST_NCLASS];
 	uint64_t unresolved;
+	uint64_t not_live;            /* --live: no answer last time */
 };
 
-/* print_relays: the ranked relays that pass the host check, to stdout. */
+/*
+ * print_relays: the ranked relays that pass the host check (and with
+ * --live, answered last time), to stdout, or with --probe into *chosen.
+ */
 static void
-print_relays(struct tally *t, const struct options *o, struct refusals *ref)
+print_relays(struct tally *t, const struct options *o, const struct urls *live,
+    struct refusals *ref, struct urls *chosen)
 {
 	struct relay **order = xcalloc(t->n ? t->n : 1, sizeof *order);
 	struct buf out = BUF_INIT;
@@ -378,14 +458,23 @@ print_relays(struct tally *t, const struct options *o, struct refusals *ref)
 	qsort(order, t->n, sizeof *order, by_rank);
 	for (size_t i = 0; i < t->n && !stop && (o->limit == 0 || printed < o->limit); i++) {
 		enum relay_host_class class;
-		enum hostcheck_verdict v = hostcheck_url(order[i]->url, o->check, &class);
+		enum hostcheck_verdict v;
 
+		if (o->live && !urls_has(live, order[i]->url)) {
+			ref->not_live++;
+			continue;
+		}
+		v = hostcheck_url(order[i]->url, o->check, &class);
 		if (v == HOSTCHECK_REFUSED) {
 			ref->by_class[class]++;
 			continue;
 		}
 		ref->unresolved += v == HOSTCHECK_UNRESOLVED;
-		if (o->format == FORMAT_NDJSON) {
+		if (o->probe) {
+			if (v == HOSTCHECK_UNRESOLVED)
+				continue;  /* nothing to connect to */
+			urls_add(chosen, order[i]->url);
+		} else if (o->format == FORMAT_NDJSON) {
 			write_record(order[i], host_word(v, class), &out);
 			fwrite(out.data, 1, out.len, stdout);
 		} else {
@@ -413,15 +502,72 @@ summary(const struct tally *t, const struct totals *tot, const struct refusals *
 			    ref->by_class[c]);
 	if (ref->unresolved)
 		fprintf(stderr, "  %-24s %" PRIu64 "\n", "names not resolved", ref->unresolved);
+	if (ref->not_live)
+		fprintf(stderr, "  %-24s %" PRIu64 "\n", "no answer last time", ref->not_live);
 	if (t->over_limit)
 		fprintf(stderr, "  %-24s %" PRIu64 "\n", "over --max-relays", t->over_limit);
 	rejects_summary(rej, stderr);
 }
 
+/*
+ * probe: connects to the relays of u, jobs at a time, each group one
+ * fetch_run: a REQ with limit 1 (is there an answer, EVENT or EOSE?), its
+ * NIP-11 document, no retries; the events go nowhere, the relay-status
+ * records to stdout.  Returns the exit status: 1 when output failed.
+ */
+static int
+probe(const struct urls *u, const struct options *o)
+{
+	static const char *const filters[] = { "{\"limit\":1}" };
+	unsigned char *discovered = xcalloc(u->n ? u->n : 1, 1);
+	FILE *null = fopen("/dev/null", "w");
+	struct fetch_options fo;
+	char why[512];
+	int rc = 0;
+
+	if (null == NULL)
+		err(1, "/dev/null");
+	memset(discovered, 1, u->n);
+	memset(&fo, 0, sizeof fo);
+	fo.filters = filters;
+	fo.nfilters = 1;
+	fo.nip11 = 1;
+	fo.verbose = o->stream.verbose;
+	fo.quiet = !o->stream.verbose;  /* the records say it all */
+	fo.timeout_ms = o->timeout * 1000;
+	fo.backoff_base_ms = fo.backoff_max_ms = 1000;
+	fo.dedup_size = 1024;
+	fo.max_message = 1 << 20;
+	fo.max_shown = 10;
+	fo.hostcheck = o->check & (HOSTCHECK_ALLOW_PRIVATE | HOSTCHECK_ALLOW_ONION);
+	fo.wake_fd = -1;
+	fo.stop = &stop;
+	fo.out = null;
+	fo.stats_stream = stdout;
+	for (size_t i = 0; i < u->n && !stop; i += (size_t)o->jobs) {
+		size_t n = u->n - i < (size_t)o->jobs ? u->n - i : (size_t)o->jobs;
+
+		fo.relays = (const char *const *)u->v + i;
+		fo.nrelays = n;
+		fo.discovered = discovered + i;
+		/* 1 also says no relay of the group answered: that is a finding. */
+		if (fetch_run(&fo, why, sizeof why) != 0 && why[0] != '\0')
+			errx(1, "%s", why);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		warn("stdout");
+		rc = 1;
+	}
+	fclose(null);
+	free(discovered);
+	return rc;
+}
+
 static void
 parse_options(int argc, char *argv[], struct options *o)
 {
-	enum { OPT_PRIVATE = 0x200, OPT_ONION, OPT_NO_RESOLVE, OPT_MAX_RELAYS, OPT_MAX_PAIRS };
+	enum { OPT_PRIVATE = 0x200, OPT_ONION, OPT_NO_RESOLVE, OPT_MAX_RELAYS, OPT_MAX_PAIRS,
+		OPT_LIVE, OPT_PROBE, OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "format", required_argument, NULL, 'f' },
@@ -431,6 +577,10 @@ parse_options(int argc, char *argv[], struct options *o)
 		{ "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
 		{ "max-relays", required_argument, NULL, OPT_MAX_RELAYS },
 		{ "max-pairs", required_argument, NULL, OPT_MAX_PAIRS },
+		{ "live", no_argument, NULL, OPT_LIVE },
+		{ "probe", no_argument, NULL, OPT_PROBE },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -441,7 +591,9 @@ parse_options(int argc, char *argv[], struct options *o)
 	stream_options_init(&o->stream);
 	o->max_relays = MAX_RELAYS_DEFAULT;
 	o->max_pairs = MAX_PAIRS_DEFAULT;
-	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:f:n:h", longopts, NULL)) != -1) {
+	o->jobs = JOBS_DEFAULT;
+	o->timeout = TIMEOUT_DEFAULT;
+	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:f:n:j:h", longopts, NULL)) != -1) {
 		if (stream_option(&o->stream, ch, optarg))
 			continue;
 		switch (ch) {
@@ -464,10 +616,16 @@ parse_options(int argc, char *argv[], struct options *o)
 		case OPT_MAX_PAIRS:
 			o->max_pairs = cli_number(optarg, 2, INT32_MAX, "max-pairs");
 			break;
+		case OPT_LIVE: o->live = 1; break;
+		case OPT_PROBE: o->probe = 1; break;
+		case 'j': o->jobs = cli_number(optarg, 1, 1024, "jobs"); break;
+		case OPT_TIMEOUT: o->timeout = cli_number(optarg, 1, 3600, "timeout"); break;
 		case 'h': help();
 		default: usage();
 		}
 	}
+	if (o->live && o->db == NULL)
+		errx(2, "--live reads the status records of the database: it needs -d");
 }
 
 int
@@ -479,6 +637,7 @@ main(int argc, char *argv[])
 	struct refusals ref;
 	struct rejects rej;
 	struct run run;
+	struct urls chosen = { NULL, 0, 0 };
 	int status;
 
 	parse_options(argc, argv, &opt);
@@ -503,11 +662,15 @@ main(int argc, char *argv[])
 	} else {
 		status = stream_operands(argc, argv, &stop, read_input, &run);
 	}
-	print_relays(&tally, &opt, &ref);
+	print_relays(&tally, &opt, &run.live, &ref, &chosen);
 	status = stream_finish(&opt.stream, &rej, status);
+	if (opt.probe && probe(&chosen, &opt) != 0)
+		status = 1;
 	if (opt.stream.verbose)
 		summary(&tally, &tot, &ref, &rej);
 	tally_free(&tally);
+	urls_free(&chosen);
+	urls_free(&run.live);
 	event_parser_free(&run.parser);
 	buf_free(&run.scratch);
 	return status;

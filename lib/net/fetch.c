@@ -23,6 +23,7 @@
 #include "base/hex.h"
 #include "base/idset.h"
 #include "base/json.h"
+#include "net/hostcheck.h"
 #include "nostr/nip11.h"
 #include "nostr/relay.h"
 #include "base/sha256.h"
@@ -106,6 +107,8 @@ struct relay {
 	struct buf nip11_body;
 	struct buf nip11_doc;     /* its compact document; empty when none */
 	struct curl_slist *nip11_headers;
+	struct hostcheck_guard nip11_guard;
+	int discovered;           /* from events: internal addresses refused */
 };
 
 struct state_entry {
@@ -793,6 +796,8 @@ static void
 relay_lost(struct fetch *f, struct relay *r, const char *why)
 {
 	size_t i;
+	/* A refused address stays refused: no retries. */
+	int refused = r->have_ws && r->ws.guard.refused > 0;
 
 	if (why[0])
 		snprintf(r->last_error, sizeof(r->last_error), "%s", why);
@@ -808,7 +813,7 @@ relay_lost(struct fetch *f, struct relay *r, const char *why)
 	}
 	stats_record(f, r, "error");
 	r->attempts++;
-	if (*f->o->stop || (!f->o->follow && r->attempts > f->o->retries)) {
+	if (*f->o->stop || refused || (!f->o->follow && r->attempts > f->o->retries)) {
 		say_down(f, r, why, 1);
 		r->status = R_FAILED;
 		stats_record(f, r, "failed");
@@ -828,6 +833,8 @@ relay_connect(struct fetch *f, struct relay *r)
 	wo.insecure = f->o->insecure;
 	wo.connect_timeout_ms = f->o->timeout_ms;
 	wo.user_agent = "nostr-fetch/" NP_VERSION;
+	wo.guard = r->discovered;
+	wo.guard_flags = f->o->hostcheck;
 	if (r->ever_open || r->attempts > 0)
 		r->reconnects++;
 	r->connect_started = mono_ms();
@@ -1010,6 +1017,17 @@ nip11_start(struct fetch *f, struct relay *r)
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, f->o->timeout_ms);
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* Redirects of a discovered relay are checked like its own address. */
+	r->nip11_guard.flags = f->o->hostcheck;
+	if (r->discovered && hostcheck_guard_curl(c, &r->nip11_guard) < 0) {
+		curl_easy_cleanup(c);
+		curl_slist_free_all(r->nip11_headers);
+		r->nip11_headers = NULL;
+		buf_free(&url);
+		return;
+	}
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "nostr-fetch/" NP_VERSION);
 	if (f->o->insecure) {
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -1032,7 +1050,9 @@ nip11_done(struct fetch *f, struct relay *r, CURLcode result)
 	curl_slist_free_all(r->nip11_headers);
 	r->nip11 = NULL;
 	r->nip11_headers = NULL;
-	if (result != CURLE_OK)
+	if (result != CURLE_OK && r->nip11_guard.refused)
+		report(f, r, "no NIP-11 document (refused: %s)", r->nip11_guard.why);
+	else if (result != CURLE_OK)
 		report(f, r, "no NIP-11 document (%s)", curl_easy_strerror(result));
 	else if (status != 200)
 		report(f, r, "no NIP-11 document (HTTP %ld)", status);
@@ -1320,6 +1340,7 @@ fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t er
 	}
 	idset_init(&f->seen, o->dedup_size);
 	event_parser_init(&f->parser);
+	f->stats = o->stats_stream;
 	if (o->stats_file != NULL && (f->stats = fopen(o->stats_file, "a")) == NULL) {
 		snprintf(err, errlen, "%s: %s", o->stats_file, strerror(errno));
 		return 1;
@@ -1331,6 +1352,7 @@ fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t er
 		struct relay *r = &f->relays[i];
 
 		r->url = o->relays[i];
+		r->discovered = o->discovered != NULL && o->discovered[i];
 		r->connect_ms = r->eose_ms = -1;
 		r->poll_slot = -1;
 		r->subs = xcalloc(o->nfilters, sizeof(*r->subs));
@@ -1560,7 +1582,7 @@ fetch_free(struct fetch *f)
 	free(f->state);
 	free(f->relays);
 	free(f->wfds);
-	if (f->stats != NULL && fclose(f->stats) != 0)
+	if (f->stats != NULL && f->stats != f->o->stats_stream && fclose(f->stats) != 0)
 		rc = 1;
 	idset_free(&f->seen);
 	event_parser_free(&f->parser);

@@ -63,7 +63,12 @@ struct fetch_options {
 	size_t max_message;            /* bytes in one WebSocket message */
 	long ping_interval_ms;         /* follow: ping a relay silent this long */
 	const char *state_file;        /* --state, or NULL */
+	const unsigned char *discovered; /* per relay, 1: its URL came from events, so
+	                               * internal addresses are refused at connect
+	                               * (net/hostcheck.h); NULL: none did */
+	unsigned hostcheck;            /* HOSTCHECK_* flags for those relays */
 	const char *stats_file;        /* --stats, or NULL */
+	FILE *stats_stream;            /* or status records to this stream (not closed) */
 	long stats_interval_ms;        /* periodic status records */
 	uint64_t max_shown;            /* reports per relay shown in full */
 	int wake_fd;                   /* readable when a signal arrived, or -1 */

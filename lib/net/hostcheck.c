@@ -1,6 +1,10 @@
 #include "net/hostcheck.h"
 
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -56,4 +60,37 @@ hostcheck_url(const char *url, unsigned flags, enum relay_host_class *class)
 		v = resolve(host.data, flags, class);
 	buf_free(&host);
 	return v;
+}
+
+/* guard_open: curl_opensocket_callback, a socket only for an address g takes. */
+static curl_socket_t
+guard_open(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct hostcheck_guard *g = arg;
+	enum relay_host_class c = relay_addr_classify(&a->addr);
+	char text[INET6_ADDRSTRLEN] = "?";
+
+	(void)purpose;
+	if (internal(c) && !(g->flags & HOSTCHECK_ALLOW_PRIVATE)) {
+		if (a->family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)&a->addr)->sin_addr,
+			    text, sizeof text);
+		else if (a->family == AF_INET6)
+			inet_ntop(AF_INET6,
+			    &((const struct sockaddr_in6 *)(const void *)&a->addr)->sin6_addr, text,
+			    sizeof text);
+		snprintf(g->why, sizeof g->why, "%s is %s", text, relay_host_class_name(c));
+		g->refused++;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+int
+hostcheck_guard_curl(void *curl, struct hostcheck_guard *g)
+{
+	if (curl_easy_setopt(curl, CURLOPT_OPENSOCKETFUNCTION, guard_open) != CURLE_OK ||
+	    curl_easy_setopt(curl, CURLOPT_OPENSOCKETDATA, g) != CURLE_OK)
+		return -1;
+	return 0;
 }

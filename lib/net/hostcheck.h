@@ -35,4 +35,25 @@ enum hostcheck_verdict {
 enum hostcheck_verdict hostcheck_url(const char *url, unsigned flags,
     enum relay_host_class *class);
 
+/*
+ * A guard checks, at connect time, each address a curl handle is about to
+ * connect to: the one it really connects to, after its own resolution, so
+ * that a name cannot resolve to a public address for a check and to an
+ * internal one for the connection.  An address refused is not connected
+ * to (curl tries the name's next address, if it has one), and why holds
+ * the reason.  Through a proxy, the address checked is the proxy's.
+ */
+struct hostcheck_guard {
+	unsigned flags;        /* HOSTCHECK_ALLOW_PRIVATE, or 0 */
+	int refused;           /* addresses refused so far */
+	char why[96];          /* the last: "127.0.0.1 is loopback" */
+};
+
+/*
+ * hostcheck_guard_curl: installs g on the curl easy handle curl (a CURL *),
+ * through CURLOPT_OPENSOCKETFUNCTION.  g must outlive the handle's
+ * transfers.  Returns 0, or -1 when curl refuses the option.
+ */
+int hostcheck_guard_curl(void *curl, struct hostcheck_guard *g);
+
 #endif

@@ -387,6 +387,13 @@ ws_conn_start(struct ws_conn *c, void *multi, const char *url, const struct ws_o
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
+	c->guard.flags = opt->guard_flags;
+	if (opt->guard && hostcheck_guard_curl(curl, &c->guard) < 0) {
+		curl_easy_cleanup(curl);
+		c->curl = NULL;
+		conn_fail(c, "%s", "cannot check the addresses connected to");
+		return -1;
+	}
 	if (curl_multi_add_handle(multi, curl) != CURLM_OK) {
 		curl_easy_cleanup(curl);
 		c->curl = NULL;
@@ -446,6 +453,10 @@ ws_conn_connected(struct ws_conn *c, int result)
 
 	if (c->state != WS_CONNECTING)
 		return;
+	if (result != CURLE_OK && c->guard.refused) {
+		conn_fail(c, "refused: %s", c->guard.why);
+		return;
+	}
 	if (result != CURLE_OK) {
 		/* curl's own message names the cause ("SSL certificate problem:
 		 * self-signed certificate"), its strerror only the class. */

@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "base/buf.h"
+#include "net/hostcheck.h"
 
 #define WS_MAX_MESSAGE_DEFAULT (4u * 1024 * 1024)
 
@@ -129,6 +130,8 @@ struct ws_options {
 	int insecure;            /* skip TLS certificate and host name checks */
 	long connect_timeout_ms; /* for curl's connect phase (DNS, TCP, TLS) */
 	const char *user_agent;
+	int guard;               /* refuse internal addresses at connect (net/hostcheck.h) */
+	unsigned guard_flags;    /* its HOSTCHECK_* flags */
 };
 
 struct ws_conn {
@@ -149,6 +152,7 @@ struct ws_conn {
 	uint16_t peer_close_code;
 	char error[160];         /* why the connection ended (empty after a clean close) */
 	char curl_error[256];    /* curl's detailed message (CURL_ERROR_SIZE) */
+	struct hostcheck_guard guard;  /* with opt.guard; guard.refused when it refused */
 };
 
 /*

@@ -58,3 +58,35 @@ export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *ar
 	sqlite3_finalize(st);
 	return rc;
 }
+
+/* The latest eose or failed record of each relay. */
+static const char OUTCOME_SQL[] =
+    "SELECT relay, state = 'eose' FROM relay_metrics r"
+    " WHERE state IN ('eose', 'failed')"
+    "   AND time = (SELECT max(time) FROM relay_metrics l"
+    "               WHERE l.relay = r.relay AND l.state IN ('eose', 'failed'))"
+    " GROUP BY relay ORDER BY relay";
+
+int
+export_relay_outcomes(sqlite3 *db, export_outcome_fn fn, void *arg)
+{
+	const struct query_arg args[] = { Q_END };
+	sqlite3_stmt *st = query_prepare(db, OUTCOME_SQL, args);
+	int rc = -1, row;
+
+	if (st == NULL)
+		return -1;
+	while ((row = query_step_row(st)) == 1) {
+		const char *relay = (const char *)sqlite3_column_text(st, 0);
+		int stop = relay ? fn(arg, relay, sqlite3_column_int(st, 1)) : 0;
+
+		if (stop != 0) {
+			rc = stop;
+			break;
+		}
+	}
+	if (row == 0)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}

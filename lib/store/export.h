@@ -33,4 +33,16 @@ typedef int (*export_fn)(void *arg, const char *json, size_t len);
  */
 int export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *arg);
 
+/* export_outcome_fn: a relay (its URL as recorded) and whether its last
+ * outcome was an answer; a non-zero return stops the export. */
+typedef int (*export_outcome_fn)(void *arg, const char *relay, int answered);
+
+/*
+ * export_relay_outcomes: for each relay of the stored relay-status records
+ * that has an outcome, whether the latest was an answer: an "eose" record
+ * (every REQ answered to its end) rather than a "failed" one (given up).
+ * Returns as export_events does.
+ */
+int export_relay_outcomes(sqlite3 *db, export_outcome_fn fn, void *arg);
+
 #endif

@@ -12,6 +12,9 @@
 //                            so that a test knows which relay answers first)
 //    "auth": false,          true: NIP-42, REQs are CLOSED until the client AUTHs;
 //                            "refuse": the same, but every AUTH is refused
+//    "nip11": {...},         the NIP-11 document served for Accept:
+//                            application/nostr+json (none: 404)
+//    "silent": false,        true: REQs are logged and never answered
 //    "port": 0}              0 picks a free port
 // Each relay listens on 127.0.0.1 only.  When all listen, the ready file gets
 // their ports, one a line, in the order of the config.  Every REQ, CLOSE and
@@ -21,6 +24,7 @@
 'use strict';
 const fs = require('fs');
 const crypto = require('crypto');
+const http = require('http');
 const { WebSocketServer } = require('ws');
 const { verifyEvent } = require('nostr-tools/pure');
 
@@ -88,10 +92,20 @@ function authOk(url, challenge, ev) {
 function serve(spec, index) {
   const events = loadEvents(spec.events);
   return new Promise((resolve) => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: spec.port || 0 });
-    wss.on('listening', () => resolve(wss.address().port));
+    const server = http.createServer((req, res) => {
+      log({ relay: index, type: 'HTTP', accept: req.headers.accept || '' });
+      if (spec.nip11 && /application\/nostr\+json/.test(req.headers.accept || '')) {
+        res.writeHead(200, { 'Content-Type': 'application/nostr+json' });
+        res.end(JSON.stringify(spec.nip11));
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    const wss = new WebSocketServer({ server });
+    server.listen(spec.port || 0, '127.0.0.1', () => resolve(server.address().port));
     wss.on('connection', (ws) => {
-      const url = `ws://127.0.0.1:${wss.address().port}`;
+      const url = `ws://127.0.0.1:${server.address().port}`;
       const challenge = crypto.randomBytes(16).toString('hex');
       let authed = null;
       if (spec.auth) ws.send(JSON.stringify(['AUTH', challenge]));
@@ -102,6 +116,7 @@ function serve(spec, index) {
         if (msg[0] === 'REQ') {
           const [, sub, ...filters] = msg;
           log({ relay: index, type: 'REQ', sub, filters, authed });
+          if (spec.silent) return;
           if (spec.auth && !authed) {
             ws.send(JSON.stringify(['CLOSED', sub, 'auth-required: this relay wants NIP-42']));
             return;
