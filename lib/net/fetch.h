@@ -19,14 +19,15 @@
  *             the overlap, kept open;
  *   done      CLOSE sent (one-shot), or the relay CLOSED it.
  *
- * A dropped connection is retried with exponential backoff and full jitter,
- * and each subscription resumes where it was (page cursor, or since = newest
- * minus the overlap); the overlap's repeats fall to the dedup set.  Unless
- * quiet, each change of a relay's state is one line on standard error
- * ("unreachable: WHY; retrying" or "connection lost: ...", "connected
- * again", "giving up"), never one per failed attempt.  With verbose, the
- * end brings one line per relay: events received, new, duplicates, invalid,
- * reconnects, notices, seconds incomplete.  Events are
+ * A dropped connection is retried with exponential backoff and jitter (each
+ * delay drawn between half and all of the backoff), and each subscription
+ * resumes where it was (page cursor, or since = newest minus the overlap);
+ * the overlap's repeats fall to the dedup set.  Unless quiet, each change of
+ * a relay's state is one line on standard error ("unreachable: WHY;
+ * retrying" or "connection lost: ...", "connected again", "giving up"),
+ * never one per failed attempt.  With verbose, the end brings one line per
+ * relay: events given, new, already seen, invalid, reconnects, notices,
+ * seconds incomplete.  Events are
  * checked for NIP-01 structure only (nostr-verify checks ids and signatures);
  * anything else a relay sends that is malformed is counted and reported.
  *
