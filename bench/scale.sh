@@ -19,10 +19,12 @@
 # fields only: BLOB id, pubkey and sig, the four indexes an events table
 # needs, no derived rows) appending the same chunk to its own database; the
 # ratio; each database's bytes per event (page_count * page_size after a
-# checkpoint); nostr-load's peak RSS beside its cache setting.  nostr-score
-# runs after the last two chunks (as of each chunk's last event), so that the
-# run after the last is the incremental one a user running it after each
-# load would see (scoring every chunk took 196 s at 2M: not worth the wait).
+# checkpoint) and bytes written to the disk per event of the chunk (WAL and
+# checkpoints: the write amplification); nostr-load's peak RSS beside its
+# cache setting.  nostr-score runs after the last two chunks (as of each
+# chunk's last event), so that the run after the last is the incremental one
+# a user running it after each load would see (scoring every chunk took
+# 196 s at 2M: not worth the wait).
 #
 # SCALE_CACHE_MB (512) is given to both as their page cache; SCALE_LOAD_OPTS
 # adds nostr-load options (e.g. "--batch 200000").  The databases are removed
@@ -68,13 +70,14 @@ inputs() {
 	done
 }
 
-# timed_rss CMD...: "SECONDS PEAK_KIB" of CMD (output discarded), after a
-# sync so that no writeback of an earlier step is in flight.
+# timed_rss CMD...: "SECONDS PEAK_KIB WRITTEN" of CMD (output discarded;
+# WRITTEN in 512-byte blocks, getrusage's ru_oublock), after a sync so that
+# no writeback of an earlier step is in flight.
 timed_rss() {
 	local t0 t1
 	sync
 	t0=$(date +%s.%N)
-	/usr/bin/time -f %M -o "$dir/rss" "$@" >/dev/null
+	/usr/bin/time -f '%M %O' -o "$dir/rss" "$@" >/dev/null
 	t1=$(date +%s.%N)
 	echo "$(echo "$t1 - $t0" | bc -l) $(tail -n 1 "$dir/rss")"
 }
@@ -100,8 +103,8 @@ printf 'scale: %d chunks of %d events, %d authors, %d days; cache %d MB; nostr-l
     "$chunks" "$chunk" "$authors" "$days" "$cache_mb" "${SCALE_LOAD_OPTS:-(default options)}"
 printf 'targets: ratio >= 0.6 every chunk, >= 40000 events/s for the 5th million,\n'
 printf '         <= 1000 B/event, peak RSS < cache + 64 MB, nostr-score < 15 s\n'
-printf '  %5s %10s %10s %5s %8s %8s %7s %7s %7s\n' chunk load/s floor/s ratio \
-    'load B/e' 'floor B/e' 'RSS MB' 'cache' 'score s'
+printf '  %5s %10s %10s %5s %9s %9s %9s %9s %7s %7s %7s\n' chunk load/s floor/s ratio \
+    'load B/e' 'floor B/e' 'load w/e' 'floor w/e' 'RSS MB' 'cache' 'score s'
 loaded=0
 for k in $(seq "$chunks"); do
 	f=$dir/enriched-$k.ndjson
@@ -109,9 +112,9 @@ for k in $(seq "$chunks"); do
 	loaded=$((loaded + n))
 	out=$(timed_rss nostr-load -q -d "$db" --cache-mb "$cache_mb" \
 	    ${load_opts[@]+"${load_opts[@]}"} "$f")
-	read -r t rss <<<"$out"
+	read -r t rss lw <<<"$out"
 	out=$(timed_rss scale-floor -c "$cache_mb" "$floor_db" "$f")
-	read -r tf _ <<<"$out"
+	read -r tf _ fw <<<"$out"
 	rate=$(echo "$n / $t" | bc -l)
 	ref=$(echo "$n / $tf" | bc -l)
 	lb=$(echo "$(db_bytes "$db") / $loaded" | bc -l)
@@ -123,8 +126,9 @@ for k in $(seq "$chunks"); do
 		read -r ts _ <<<"$out"
 		ts=$(printf %.1f "$ts")
 	fi
-	printf '  %5d %10.0f %10.0f %5.2f %8.0f %8.0f %7.0f %7d %7s  %s %s %s\n' "$k" "$rate" \
-	    "$ref" "$(echo "$rate / $ref" | bc -l)" "$lb" "$fb" "$(echo "$rss / 1024" | bc -l)" \
+	printf '  %5d %10.0f %10.0f %5.2f %9.0f %9.0f %9.0f %9.0f %7.0f %7d %7s  %s %s %s\n' "$k" \
+	    "$rate" "$ref" "$(echo "$rate / $ref" | bc -l)" "$lb" "$fb" "$(echo "$lw * 512 / $n" | bc -l)" \
+	    "$(echo "$fw * 512 / $n" | bc -l)" "$(echo "$rss / 1024" | bc -l)" \
 	    "$cache_mb" "$ts" "ratio:$(verdict "$rate / $ref" '>=' 0.6)" \
 	    "size:$(verdict "$lb" '<=' 1000)" "rss:$(verdict "$rss / 1024" '<' "$cache_mb + 64")"
 done
