@@ -2,7 +2,9 @@
 # load.sh: nostr-load's events/s into a fresh database, derived rows included,
 # at 100k events (median of RUNS) and 1M events (one run; the rate of the
 # whole run and of its last 100k, when the database already holds 900k), and
-# the chain nostr-verify -j2 | nostr-enrich | nostr-load at 100k; beside
+# the chain nostr-verify -j2 | nostr-enrich | nostr-load at 100k (against
+# twice libsecp256k1's single-core parse+verify rate, secp-bench: what two
+# cores could verify if they did nothing else); beside
 # each load figure, the references measured in the same run: SQLite storing
 # the same events as rows keyed by id, nothing derived (sqlite-floor), and
 # the same with nostr_events' author index as well (sqlite-floor -a): the two
@@ -59,7 +61,10 @@ chain() {
 	nostr-verify -q -j2 "$raw" | nostr-enrich -q | nostr-load -q -d "$db"
 }
 t=$(for _ in $(seq "$RUNS"); do fresh; seconds chain; done | median)
-printf '  %-40s %10.0f events/s\n' "verify -j2 | enrich | load, 100k" "$(echo "$n / $t" | bc -l)"
+secp=$(for _ in $(seq "$RUNS"); do secp-bench "$raw" | cut -d' ' -f1; done | median)
+printf '  %-40s %10.0f events/s\n' "reference: libsecp256k1 verify, 1 core" "$secp"
+printf '  %-40s %10.0f events/s  %.2f of twice the reference (target >= 0.65)\n' \
+    "verify -j2 | enrich | load, 100k" "$(echo "$n / $t" | bc -l)" "$(echo "$n / $t / (2 * $secp)" | bc -l)"
 
 if [ "${BENCH_1M:-1}" = 1 ]; then
 	big=$(enriched 1000000)
