@@ -179,7 +179,7 @@ CFG
 	[[ $output != *"not found"* ]]
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" init-db
 	[ "$status" -eq 0 ]
-	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 2 ]
+	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 3 ]
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" -f json stats
 	[ "$status" -eq 0 ]
 	[ "$(jq '.[0].events.total' <<<"$output")" = 0 ]
