@@ -51,8 +51,9 @@
 -- created_at index.)  Appending instead of inserting at random keys is most
 -- of what keeps loading fast at a million events.
 --
--- user_version 3: keys as above.  Versions 1 and 2 held them as hex text;
--- opening such a database upgrades it in place (nostr-load(1), MIGRATION).
+-- user_version 3: keys as above.  Versions 1 and 2 held them as hex text
+-- and the whole meta; a tool that opens such a database upgrades it in place
+-- (lib/store/migrate.c).
 
 PRAGMA user_version = 3;
 
