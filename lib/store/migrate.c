@@ -101,9 +101,14 @@ migrate_is_old(sqlite3 *sql)
 	sqlite3_stmt *st = NULL;
 	int old = 0;
 
-	if (sqlite3_prepare_v2(sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	/* The version and the layout: a version-3 database whose user_version
+	 * was set back (by hand) has nothing to upgrade; the schema sets it. */
+	if (sqlite3_prepare_v2(sql, "SELECT (SELECT user_version FROM pragma_user_version)"
+	    " IN (1, 2) AND (EXISTS (SELECT 1 FROM pragma_table_info('nostr_events')"
+	    " WHERE name = 'pubkey') OR EXISTS (SELECT 1 FROM pragma_table_info('hashtags')"
+	    " WHERE name = 'event_id'))", -1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
-		old = sqlite3_column_int64(st, 0) == 1 || sqlite3_column_int64(st, 0) == 2;
+		old = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return old;
 }

@@ -18,7 +18,8 @@
 #include <sqlite3.h>
 
 /*
- * migrate_is_old: the database says it is of schema version 1 or 2.
+ * migrate_is_old: the database says it is of schema version 1 or 2 and has
+ * that layout (nostr_events.pubkey or hashtags.event_id).
  */
 int migrate_is_old(sqlite3 *sql);
 
