@@ -6,11 +6,33 @@
 -- (IF NOT EXISTS), so running this file on an existing database is harmless.
 --
 -- Conventions, true of every table:
---   * Event ids and pubkeys are 64 lower-case hex characters (TEXT), so they
---     can be pasted from and into other Nostr tools.
+--   * Keys are stored small.  An event id, pubkey or signature that is
+--     stored is a BLOB of its bytes (32, 32 and 64), never hex text.  Each
+--     stored event has an integer surrogate, nostr_events.eid, and each
+--     pubkey seen (as an author or as the target of a mention, follow,
+--     reaction, repost or zap) one in pubkeys.aid; the tables derived from
+--     events hold those integers (columns eid and aid, and the target
+--     columns named for what they hold).  An event that is referred to may
+--     not be stored (yet), so a reference to an event (a reply's parent, a
+--     reacted-to, reposted, zapped or deleted event, a replaceable head) is
+--     its id as a 32-byte BLOB.  Surrogates are assigned in arrival order:
+--     they say nothing about an event and differ between two databases.
+--   * People read and paste hex: every table with keys has a view T_hex that
+--     shows them as 64 (signatures 128) lower-case hex characters, in the
+--     columns and names of schema version 2.  To find a pasted id or pubkey
+--     through an index, compare the BLOB column with an x'...' literal:
+--       SELECT * FROM nostr_events_hex WHERE eid =
+--         (SELECT eid FROM nostr_events WHERE id = x'<64 hex digits>');
+--     (a hex view's WHERE on its hex text reads the whole table).
+--     nostr-pipeline(7) has more such queries.
+--   * meta holds only what no column or table holds (the NIP-10 links are in
+--     replies, the lists in hashtags, mentions and refs, the zap in zaps,
+--     lang, words, pow, client, relay and received_at in columns): urls,
+--     media and members nostr-enrich does not own; NULL when nothing is left.
 --   * Times are unix seconds (INTEGER) unless the column says otherwise.
 --   * Nothing here holds the time of loading: loading the same stream into an
---     empty database twice gives identical databases (compare `sqlite3 .dump`).
+--     empty database twice gives identical databases (compare `sqlite3 .dump`;
+--     the same events in another order give the same hex views).
 --   * An event that is replaced (NIP-01 replaceable and addressable kinds) or
 --     deleted by its author (NIP-09) is removed from nostr_events, and so are
 --     the rows derived from it (triggers below); the deletion itself is kept in
@@ -21,30 +43,40 @@
 -- Tables may gain columns and new tables may appear; none is renamed.
 -- Rows derived from an event (hashtags, mentions, refs, replies, reactions,
 -- reposts, zaps) are written only with a new event, so nothing can repeat.
--- They are kept in time order, keyed by (created_at, event_id, ...): one
--- B-tree that serves the window queries and finds the rows of an event that
--- goes, where a rowid table needs a second one, and appended at its end when
+-- They are kept in time order, keyed by (created_at, eid, ...): one B-tree
+-- that serves the window queries and finds the rows of an event that goes,
+-- where a rowid table needs a second one, and appended at its end when
 -- events come in time order.  (zaps, whose rows are larger and have indexes
--- of their own, is a rowid table with a created_at index instead.)
--- Appending instead of inserting at random event ids is most of what keeps
--- loading fast at a million events.
+-- of their own, is a rowid table keyed by the receipt's eid, with a
+-- created_at index.)  Appending instead of inserting at random keys is most
+-- of what keeps loading fast at a million events.
 --
--- user_version 2: the derived tables are keyed as above (version 1 had rowid
--- tables with a created_at index each; such a database keeps its tables and
--- works as before).
+-- user_version 3: keys as above.  Versions 1 and 2 held them as hex text
+-- and the whole meta; a tool that opens such a database upgrades it in place
+-- (lib/store/migrate.c).
 
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
+
+-- pubkeys: every pubkey seen, as the author of a loaded event or as the
+-- target of a mention, follow, reaction, repost or zap; aid is what the other
+-- tables hold.  Rows are never removed.
+CREATE TABLE IF NOT EXISTS pubkeys (
+	aid    INTEGER PRIMARY KEY,                -- the surrogate
+	pubkey BLOB    NOT NULL UNIQUE             -- the 32-byte key
+) STRICT;
 
 -- nostr_events: one row per stored event (the NIP-01 fields plus what
--- nostr-enrich derived from it).  Replaced and deleted events are absent.
+-- nostr-enrich derived from it that has no table).  Replaced and deleted
+-- events are absent.
 CREATE TABLE IF NOT EXISTS nostr_events (
-	id          TEXT    NOT NULL PRIMARY KEY,  -- event id (hex)
-	pubkey      TEXT    NOT NULL,              -- author (hex)
+	eid         INTEGER PRIMARY KEY,           -- the surrogate
+	id          BLOB    NOT NULL UNIQUE,       -- event id (32 bytes)
+	aid         INTEGER NOT NULL,              -- author (pubkeys.aid)
 	created_at  INTEGER NOT NULL,              -- the author's timestamp
 	kind        INTEGER NOT NULL,              -- NIP-01 kind
 	content     TEXT    NOT NULL,              -- content, decoded (may hold any character)
 	tags        TEXT    NOT NULL,              -- the tags as a JSON array of arrays of strings
-	sig         TEXT    NOT NULL,              -- BIP-340 signature (hex)
+	sig         BLOB    NOT NULL,              -- BIP-340 signature (64 bytes)
 	d_tag       TEXT,                          -- replaceable kinds (0, 3, 10000-19999): '';
 	                                           -- addressable kinds (30000-39999): the `d` tag
 	                                           -- value ('' when absent); other kinds: NULL
@@ -52,30 +84,28 @@ CREATE TABLE IF NOT EXISTS nostr_events (
 	words       INTEGER,                       -- meta.words: words in content
 	pow         INTEGER,                       -- meta.pow: NIP-13 leading zero bits of id
 	client      TEXT,                          -- meta.client: the `client` tag, or NULL
-	reply_to    TEXT,                          -- meta.reply_to: NIP-10 parent event id, or NULL
-	root        TEXT,                          -- meta.root: NIP-10 thread root id, or NULL
 	relay       TEXT,                          -- meta.relay: first relay that delivered it, or NULL
 	received_at REAL,                          -- meta.received_at: when nostr-fetch got it, or NULL
-	meta        TEXT                           -- the whole meta object as JSON (json_extract it)
+	meta        TEXT                           -- what is left of meta (JSON), or NULL: see above
 ) STRICT;
 CREATE INDEX IF NOT EXISTS nostr_events_created ON nostr_events(created_at);
-CREATE INDEX IF NOT EXISTS nostr_events_pubkey ON nostr_events(pubkey, created_at);
+CREATE INDEX IF NOT EXISTS nostr_events_author ON nostr_events(aid, created_at);
 CREATE INDEX IF NOT EXISTS nostr_events_kind ON nostr_events(kind, created_at);
 -- At most one stored version of each replaceable or addressable event.
 CREATE UNIQUE INDEX IF NOT EXISTS nostr_events_replaceable
-	ON nostr_events(pubkey, kind, d_tag) WHERE d_tag IS NOT NULL;
+	ON nostr_events(aid, kind, d_tag) WHERE d_tag IS NOT NULL;
 
 -- replaceable_heads: the newest version seen of each replaceable event
--- (pubkey, kind) and addressable event (pubkey, kind, d), ties to the lowest
+-- (author, kind) and addressable event (author, kind, d), ties to the lowest
 -- id, kept even when that version was deleted (NIP-09) or never stored: an
 -- older version arriving later must stay out (NIP-01), whatever the order.
 CREATE TABLE IF NOT EXISTS replaceable_heads (
-	pubkey     TEXT    NOT NULL,               -- author (hex)
+	aid        INTEGER NOT NULL,               -- author (pubkeys.aid)
 	kind       INTEGER NOT NULL,               -- a replaceable or addressable kind
 	d_tag      TEXT    NOT NULL,               -- as nostr_events.d_tag ('' for replaceable)
-	event_id   TEXT    NOT NULL,               -- the newest version's id
+	event_id   BLOB    NOT NULL,               -- the newest version's id (32 bytes)
 	created_at INTEGER NOT NULL,               -- its created_at
-	PRIMARY KEY (pubkey, kind, d_tag)
+	PRIMARY KEY (aid, kind, d_tag)
 ) STRICT, WITHOUT ROWID;
 
 -- users: every pubkey that authored a loaded event, including events later
@@ -84,7 +114,7 @@ CREATE TABLE IF NOT EXISTS replaceable_heads (
 -- in it); last_seen the latest.  Event timestamps, not load times, so the
 -- figures do not depend on when or how often the stream was loaded.
 CREATE TABLE IF NOT EXISTS users (
-	pubkey     TEXT    NOT NULL PRIMARY KEY,   -- author (hex)
+	aid        INTEGER PRIMARY KEY,            -- the author (pubkeys.aid)
 	first_seen INTEGER NOT NULL,               -- min(created_at) of its events
 	last_seen  INTEGER NOT NULL                -- max(created_at) of its events
 ) STRICT;
@@ -93,10 +123,11 @@ CREATE INDEX IF NOT EXISTS users_first_seen ON users(first_seen);
 -- user_profiles: the newest kind-0 metadata event of each pubkey (NIP-01,
 -- NIP-24), its content parsed as JSON.  Fields that are absent or not JSON
 -- strings are NULL.  Broken JSON is tolerated: the fields read before the
--- point where it breaks are kept, json_ok = 0, and the text stays in content.
+-- point where it breaks are kept, json_ok = 0.  The raw content is the
+-- event's (nostr_events.content, through eid).
 CREATE TABLE IF NOT EXISTS user_profiles (
-	pubkey       TEXT    NOT NULL PRIMARY KEY, -- whose profile (hex)
-	event_id     TEXT    NOT NULL,             -- the kind-0 event it came from
+	aid          INTEGER PRIMARY KEY,          -- whose profile (pubkeys.aid)
+	eid          INTEGER NOT NULL,             -- the kind-0 event it came from
 	created_at   INTEGER NOT NULL,             -- that event's created_at
 	name         TEXT,                         -- "name"
 	display_name TEXT,                         -- "display_name" (or the older "displayName")
@@ -107,16 +138,15 @@ CREATE TABLE IF NOT EXISTS user_profiles (
 	lud16        TEXT,                         -- "lud16" lightning address
 	lud06        TEXT,                         -- "lud06" LNURL
 	website      TEXT,                         -- "website" (URL)
-	json_ok      INTEGER NOT NULL,             -- 1 when content parsed as a JSON object
-	content      TEXT    NOT NULL              -- the raw content of the event
+	json_ok      INTEGER NOT NULL              -- 1 when content parsed as a JSON object
 ) STRICT;
 
 -- follows: the current contact list (kind 3, NIP-02) of each pubkey: one row
 -- per followed pubkey.  A newer list replaces all rows of the follower.
 CREATE TABLE IF NOT EXISTS follows (
-	follower   TEXT    NOT NULL,               -- who follows (author of the kind-3 event)
-	followed   TEXT    NOT NULL,               -- whom (a `p` tag, hex)
-	event_id   TEXT    NOT NULL,               -- the kind-3 event
+	follower   INTEGER NOT NULL,               -- who follows (the kind-3 event's aid)
+	followed   INTEGER NOT NULL,               -- whom (a `p` tag, as pubkeys.aid)
+	eid        INTEGER NOT NULL,               -- the kind-3 event
 	created_at INTEGER NOT NULL,               -- its created_at
 	relay      TEXT,                           -- the `p` tag's relay hint, or NULL
 	petname    TEXT,                           -- the `p` tag's petname, or NULL
@@ -129,11 +159,11 @@ CREATE INDEX IF NOT EXISTS follows_followed ON follows(followed);
 -- from the event so trending queries need no join.
 CREATE TABLE IF NOT EXISTS hashtags (
 	created_at INTEGER NOT NULL,               -- the event's created_at
-	event_id   TEXT    NOT NULL,               -- the event
+	eid        INTEGER NOT NULL,               -- the event
 	hashtag    TEXT    NOT NULL,               -- without '#', case-folded
-	pubkey     TEXT    NOT NULL,               -- the event's author
+	aid        INTEGER NOT NULL,               -- the event's author
 	kind       INTEGER NOT NULL,               -- the event's kind
-	PRIMARY KEY (created_at, event_id, hashtag)
+	PRIMARY KEY (created_at, eid, hashtag)
 ) STRICT, WITHOUT ROWID;
 
 -- mentions: one row per pubkey an event mentions (meta.mentions: `p` tags and
@@ -141,68 +171,69 @@ CREATE TABLE IF NOT EXISTS hashtags (
 -- tags are follows, not mentions.
 CREATE TABLE IF NOT EXISTS mentions (
 	created_at INTEGER NOT NULL,               -- the event's created_at
-	event_id   TEXT    NOT NULL,               -- the mentioning event
-	mentioned  TEXT    NOT NULL,               -- the mentioned pubkey (hex)
-	pubkey     TEXT    NOT NULL,               -- the event's author
+	eid        INTEGER NOT NULL,               -- the mentioning event
+	mentioned  INTEGER NOT NULL,               -- the mentioned pubkey (pubkeys.aid)
+	aid        INTEGER NOT NULL,               -- the event's author
 	kind       INTEGER NOT NULL,               -- the event's kind
-	PRIMARY KEY (created_at, event_id, mentioned)
+	PRIMARY KEY (created_at, eid, mentioned)
 ) STRICT, WITHOUT ROWID;
 
 -- refs: one row per event or address an event refers to (meta.refs: `e`
--- and `q` tags, nostr:note/nevent in content; also `a` tags and nostr:naddr,
--- written as the address "KIND:PUBKEY:D").  A 64-hex ref is an event id.
+-- and `q` tags, nostr:note/nevent in content; also `a` tags and nostr:naddr).
+-- ref is an event id as a 32-byte BLOB, or an address as the TEXT
+-- "KIND:PUBKEY:D" (typeof(ref) tells which).
 CREATE TABLE IF NOT EXISTS refs (
 	created_at INTEGER NOT NULL,               -- the referring event's created_at
-	event_id   TEXT    NOT NULL,               -- the referring event
-	ref        TEXT    NOT NULL,               -- referred event id, or address
-	pubkey     TEXT    NOT NULL,               -- the referring event's author
+	eid        INTEGER NOT NULL,               -- the referring event
+	ref        ANY     NOT NULL,               -- referred event id (BLOB), or address (TEXT)
+	aid        INTEGER NOT NULL,               -- the referring event's author
 	kind       INTEGER NOT NULL,               -- the referring event's kind
-	PRIMARY KEY (created_at, event_id, ref)
+	PRIMARY KEY (created_at, eid, ref)
 ) STRICT, WITHOUT ROWID;
 
 -- replies: one row per event that is a reply (NIP-10, marked or positional
 -- `e` tags; meta.reply_to and meta.root).
 CREATE TABLE IF NOT EXISTS replies (
 	created_at INTEGER NOT NULL,               -- the reply's created_at
-	event_id   TEXT    NOT NULL,               -- the reply
-	reply_to   TEXT    NOT NULL,               -- the event it answers
-	root       TEXT,                           -- the thread's root, or NULL when unknown
-	pubkey     TEXT    NOT NULL,               -- the reply's author
-	PRIMARY KEY (created_at, event_id)
+	eid        INTEGER NOT NULL,               -- the reply
+	reply_to   BLOB    NOT NULL,               -- the id of the event it answers
+	root       BLOB,                           -- the thread root's id, or NULL when unknown
+	aid        INTEGER NOT NULL,               -- the reply's author
+	PRIMARY KEY (created_at, eid)
 ) STRICT, WITHOUT ROWID;
 
 -- reactions: one row per kind-7 reaction (NIP-25) whose target is known.
 CREATE TABLE IF NOT EXISTS reactions (
 	created_at    INTEGER NOT NULL,             -- when
-	event_id      TEXT    NOT NULL,             -- the reaction event
-	target_id     TEXT    NOT NULL,             -- the reacted-to event (last `e` tag)
-	target_pubkey TEXT,                         -- its author (last `p` tag), or NULL
+	eid           INTEGER NOT NULL,             -- the reaction event
+	target_id     BLOB    NOT NULL,             -- the reacted-to event's id (last `e` tag)
+	target_pubkey INTEGER,                      -- its author (last `p` tag, pubkeys.aid), or NULL
 	reaction      TEXT    NOT NULL,             -- content: '+', '-', an emoji or :shortcode:
-	pubkey        TEXT    NOT NULL,             -- who reacted
-	PRIMARY KEY (created_at, event_id)
+	aid           INTEGER NOT NULL,             -- who reacted
+	PRIMARY KEY (created_at, eid)
 ) STRICT, WITHOUT ROWID;
 
 -- reposts: one row per repost (NIP-18: kind 6 of a kind-1 note, kind 16 of
 -- anything else) whose target is known.
 CREATE TABLE IF NOT EXISTS reposts (
 	created_at    INTEGER NOT NULL,             -- when
-	event_id      TEXT    NOT NULL,             -- the repost event
-	target_id     TEXT    NOT NULL,             -- the reposted event (`e` tag)
-	target_pubkey TEXT,                         -- its author (`p` tag), or NULL
+	eid           INTEGER NOT NULL,             -- the repost event
+	target_id     BLOB    NOT NULL,             -- the reposted event's id (`e` tag)
+	target_pubkey INTEGER,                      -- its author (`p` tag, pubkeys.aid), or NULL
 	kind          INTEGER NOT NULL,             -- 6 or 16
-	pubkey        TEXT    NOT NULL,             -- who reposted
-	PRIMARY KEY (created_at, event_id)
+	aid           INTEGER NOT NULL,             -- who reposted
+	PRIMARY KEY (created_at, eid)
 ) STRICT, WITHOUT ROWID;
 
 -- zaps: one row per zap receipt (kind 9735, NIP-57), as nostr-enrich read it.
 -- A receipt is the LNURL provider's claim, not proof of payment; sats come
 -- from the bolt11 invoice.  Sum only valid = 1 rows for honest totals.
 CREATE TABLE IF NOT EXISTS zaps (
-	receipt_id TEXT    NOT NULL,               -- the kind-9735 receipt event
-	provider   TEXT    NOT NULL,               -- the receipt's author (the LNURL server's key)
-	sender     TEXT,                           -- pubkey of the kind-9734 zap request, or NULL
-	recipient  TEXT,                           -- the receipt's `p` tag, or NULL
-	event_id   TEXT,                           -- the zapped event (`e` tag), or NULL
+	eid        INTEGER PRIMARY KEY,            -- the kind-9735 receipt event
+	provider   INTEGER NOT NULL,               -- the receipt's author (the LNURL server's key)
+	sender     INTEGER,                        -- the kind-9734 zap request's author, or NULL
+	recipient  INTEGER,                        -- the receipt's `p` tag, or NULL
+	event_id   BLOB,                           -- the zapped event's id (`e` tag), or NULL
 	address    TEXT,                           -- the zapped address (`a` tag), or NULL
 	msat       INTEGER,                        -- bolt11 amount in millisatoshi, or NULL
 	sats       INTEGER,                        -- msat / 1000 (rounded down), or NULL
@@ -218,12 +249,12 @@ CREATE INDEX IF NOT EXISTS zaps_created ON zaps(created_at);
 -- targets that arrive later.  An address target hides every version of that
 -- addressable event with created_at up to the deletion's.
 CREATE TABLE IF NOT EXISTS deletions (
-	deletion_id TEXT    NOT NULL,              -- the kind-5 event
-	target      TEXT    NOT NULL,              -- an event id (`e`) or "KIND:PUBKEY:D" (`a`)
-	pubkey      TEXT    NOT NULL,              -- the deletion's author
+	eid         INTEGER NOT NULL,              -- the kind-5 event
+	target      ANY     NOT NULL,              -- an event id (`e`, BLOB) or "KIND:PUBKEY:D" (`a`, TEXT)
+	aid         INTEGER NOT NULL,              -- the deletion's author
 	created_at  INTEGER NOT NULL,              -- the deletion's created_at
 	reason      TEXT    NOT NULL,              -- the deletion's content ('' when none)
-	PRIMARY KEY (deletion_id, target)
+	PRIMARY KEY (eid, target)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deletions_target ON deletions(target);
 
@@ -251,8 +282,8 @@ CREATE TABLE IF NOT EXISTS relay_metrics (
 -- content_metrics: per-event scores, written by nostr-score for the events
 -- of its window.  computed_at is its --now, so reruns are reproducible.
 CREATE TABLE IF NOT EXISTS content_metrics (
-	event_id     TEXT    NOT NULL PRIMARY KEY, -- the scored event
-	pubkey       TEXT    NOT NULL,             -- its author
+	eid          INTEGER PRIMARY KEY,          -- the scored event (nostr_events.eid)
+	aid          INTEGER NOT NULL,             -- its author (pubkeys.aid)
 	kind         INTEGER NOT NULL,             -- its kind
 	created_at   INTEGER NOT NULL,             -- its created_at
 	computed_at  INTEGER NOT NULL,             -- nostr-score's --now
@@ -283,7 +314,7 @@ CREATE TABLE IF NOT EXISTS trending_topics (
 
 -- user_metrics: per-user figures, written by nostr-score.
 CREATE TABLE IF NOT EXISTS user_metrics (
-	pubkey             TEXT    NOT NULL PRIMARY KEY, -- the user
+	aid                INTEGER PRIMARY KEY,          -- the user (pubkeys.aid)
 	computed_at        INTEGER NOT NULL,             -- nostr-score's --now
 	followers          INTEGER NOT NULL DEFAULT 0,   -- pubkeys whose list follows it
 	following          INTEGER NOT NULL DEFAULT 0,   -- pubkeys its list follows
@@ -319,12 +350,11 @@ CREATE TABLE IF NOT EXISTS network_stats (
 ) STRICT;
 
 -- Indexes of earlier versions that no query of nostr-score, nostr-report or
--- the views needs, each of them paid for by every event loaded (random
--- 64-hex keys: most of nostr-load's time at a million events).  The target
+-- the views needs, each of them paid for by every event loaded.  The target
 -- indexes of replies, reactions and reposts are among them: nostr-score
 -- counts a window's engagement faster from its rows in time order, and
--- event_engagement aggregates instead of looking targets up.  Opening a
--- database that still has them drops them.
+-- event_engagement aggregates instead of looking targets up.  (A version-2
+-- database loses them when it is upgraded.)
 DROP INDEX IF EXISTS mentions_mentioned;
 DROP INDEX IF EXISTS refs_ref;
 DROP INDEX IF EXISTS replies_root;
@@ -349,76 +379,187 @@ DROP INDEX IF EXISTS content_metrics_pubkey;
 DROP TRIGGER IF EXISTS nostr_events_cleanup;
 CREATE TRIGGER IF NOT EXISTS nostr_events_cleanup AFTER DELETE ON nostr_events
 BEGIN
-	DELETE FROM hashtags WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM mentions WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM refs WHERE created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM replies WHERE created_at = OLD.created_at AND event_id = OLD.id;
+	DELETE FROM hashtags WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	DELETE FROM mentions WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	DELETE FROM refs WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	DELETE FROM replies WHERE created_at = OLD.created_at AND eid = OLD.eid;
 	DELETE FROM reactions
-		WHERE OLD.kind = 7 AND created_at = OLD.created_at AND event_id = OLD.id;
+		WHERE OLD.kind = 7 AND created_at = OLD.created_at AND eid = OLD.eid;
 	DELETE FROM reposts
-		WHERE OLD.kind IN (6, 16) AND created_at = OLD.created_at AND event_id = OLD.id;
-	DELETE FROM zaps
-		WHERE OLD.kind = 9735 AND created_at = OLD.created_at AND receipt_id = OLD.id;
-	DELETE FROM content_metrics WHERE event_id = OLD.id;
-	DELETE FROM follows WHERE OLD.kind = 3 AND follower = OLD.pubkey AND event_id = OLD.id;
-	DELETE FROM user_profiles WHERE OLD.kind = 0 AND pubkey = OLD.pubkey AND event_id = OLD.id;
+		WHERE OLD.kind IN (6, 16) AND created_at = OLD.created_at AND eid = OLD.eid;
+	DELETE FROM zaps WHERE OLD.kind = 9735 AND eid = OLD.eid;
+	DELETE FROM content_metrics WHERE eid = OLD.eid;
+	DELETE FROM follows WHERE OLD.kind = 3 AND follower = OLD.aid AND eid = OLD.eid;
+	DELETE FROM user_profiles WHERE OLD.kind = 0 AND aid = OLD.aid AND eid = OLD.eid;
 END;
 
--- Views for common ad-hoc questions.
+-- ---------------------------------------------------------------------------
+-- Hex views: each table with keys as people read and paste them, 64 (128 for
+-- sig) lower-case hex characters, under the column names of schema version 2.
+-- nullif(lower(hex(x)), ''): hex(NULL) is '', and NULL must stay NULL.  They
+-- are for reading: a WHERE on a hex column reads the whole table; to find
+-- a pasted key, compare the table's BLOB column with x'...' (see the head
+-- comment and nostr-pipeline(7)).  They hold no surrogate, so two databases
+-- of the same events have the same views, whatever the order of loading.
+
+-- nostr_events_hex: the events, with their NIP-10 links from replies.
+CREATE VIEW IF NOT EXISTS nostr_events_hex AS
+	SELECT lower(hex(e.id)) AS id, lower(hex(k.pubkey)) AS pubkey, e.created_at, e.kind,
+	       e.content, e.tags, lower(hex(e.sig)) AS sig, e.d_tag, e.lang, e.words, e.pow,
+	       e.client, nullif(lower(hex(r.reply_to)), '') AS reply_to,
+	       nullif(lower(hex(r.root)), '') AS root, e.relay, e.received_at, e.meta
+	FROM nostr_events e JOIN pubkeys k ON k.aid = e.aid
+	LEFT JOIN replies r ON r.created_at = e.created_at AND r.eid = e.eid;
+
+CREATE VIEW IF NOT EXISTS replaceable_heads_hex AS
+	SELECT lower(hex(k.pubkey)) AS pubkey, h.kind, h.d_tag,
+	       lower(hex(h.event_id)) AS event_id, h.created_at
+	FROM replaceable_heads h JOIN pubkeys k ON k.aid = h.aid;
+
+CREATE VIEW IF NOT EXISTS users_hex AS
+	SELECT lower(hex(k.pubkey)) AS pubkey, u.first_seen, u.last_seen
+	FROM users u JOIN pubkeys k ON k.aid = u.aid;
+
+CREATE VIEW IF NOT EXISTS user_profiles_hex AS
+	SELECT lower(hex(k.pubkey)) AS pubkey, lower(hex(e.id)) AS event_id, p.created_at,
+	       p.name, p.display_name, p.about, p.picture, p.banner, p.nip05, p.lud16,
+	       p.lud06, p.website, p.json_ok, e.content
+	FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid
+	JOIN nostr_events e ON e.eid = p.eid;
+
+CREATE VIEW IF NOT EXISTS follows_hex AS
+	SELECT lower(hex(a.pubkey)) AS follower, lower(hex(b.pubkey)) AS followed,
+	       lower(hex(e.id)) AS event_id, f.created_at, f.relay, f.petname
+	FROM follows f JOIN pubkeys a ON a.aid = f.follower JOIN pubkeys b ON b.aid = f.followed
+	JOIN nostr_events e ON e.eid = f.eid;
+
+CREATE VIEW IF NOT EXISTS hashtags_hex AS
+	SELECT h.created_at, lower(hex(e.id)) AS event_id, h.hashtag,
+	       lower(hex(k.pubkey)) AS pubkey, h.kind
+	FROM hashtags h JOIN nostr_events e ON e.eid = h.eid JOIN pubkeys k ON k.aid = h.aid;
+
+CREATE VIEW IF NOT EXISTS mentions_hex AS
+	SELECT m.created_at, lower(hex(e.id)) AS event_id, lower(hex(t.pubkey)) AS mentioned,
+	       lower(hex(k.pubkey)) AS pubkey, m.kind
+	FROM mentions m JOIN nostr_events e ON e.eid = m.eid
+	JOIN pubkeys t ON t.aid = m.mentioned JOIN pubkeys k ON k.aid = m.aid;
+
+CREATE VIEW IF NOT EXISTS refs_hex AS
+	SELECT r.created_at, lower(hex(e.id)) AS event_id,
+	       CASE typeof(r.ref) WHEN 'blob' THEN lower(hex(r.ref)) ELSE r.ref END AS ref,
+	       lower(hex(k.pubkey)) AS pubkey, r.kind
+	FROM refs r JOIN nostr_events e ON e.eid = r.eid JOIN pubkeys k ON k.aid = r.aid;
+
+CREATE VIEW IF NOT EXISTS replies_hex AS
+	SELECT r.created_at, lower(hex(e.id)) AS event_id, lower(hex(r.reply_to)) AS reply_to,
+	       nullif(lower(hex(r.root)), '') AS root, lower(hex(k.pubkey)) AS pubkey
+	FROM replies r JOIN nostr_events e ON e.eid = r.eid JOIN pubkeys k ON k.aid = r.aid;
+
+CREATE VIEW IF NOT EXISTS reactions_hex AS
+	SELECT x.created_at, lower(hex(e.id)) AS event_id, lower(hex(x.target_id)) AS target_id,
+	       nullif(lower(hex(t.pubkey)), '') AS target_pubkey, x.reaction,
+	       lower(hex(k.pubkey)) AS pubkey
+	FROM reactions x JOIN nostr_events e ON e.eid = x.eid JOIN pubkeys k ON k.aid = x.aid
+	LEFT JOIN pubkeys t ON t.aid = x.target_pubkey;
+
+CREATE VIEW IF NOT EXISTS reposts_hex AS
+	SELECT p.created_at, lower(hex(e.id)) AS event_id, lower(hex(p.target_id)) AS target_id,
+	       nullif(lower(hex(t.pubkey)), '') AS target_pubkey, p.kind,
+	       lower(hex(k.pubkey)) AS pubkey
+	FROM reposts p JOIN nostr_events e ON e.eid = p.eid JOIN pubkeys k ON k.aid = p.aid
+	LEFT JOIN pubkeys t ON t.aid = p.target_pubkey;
+
+CREATE VIEW IF NOT EXISTS zaps_hex AS
+	SELECT lower(hex(e.id)) AS receipt_id, lower(hex(pv.pubkey)) AS provider,
+	       nullif(lower(hex(s.pubkey)), '') AS sender,
+	       nullif(lower(hex(r.pubkey)), '') AS recipient,
+	       nullif(lower(hex(z.event_id)), '') AS event_id, z.address, z.msat, z.sats,
+	       z.comment, z.valid, z.problems, z.created_at
+	FROM zaps z JOIN nostr_events e ON e.eid = z.eid JOIN pubkeys pv ON pv.aid = z.provider
+	LEFT JOIN pubkeys s ON s.aid = z.sender LEFT JOIN pubkeys r ON r.aid = z.recipient;
+
+CREATE VIEW IF NOT EXISTS deletions_hex AS
+	SELECT lower(hex(e.id)) AS deletion_id,
+	       CASE typeof(d.target) WHEN 'blob' THEN lower(hex(d.target)) ELSE d.target END
+	       AS target, lower(hex(k.pubkey)) AS pubkey, d.created_at, d.reason
+	FROM deletions d JOIN nostr_events e ON e.eid = d.eid JOIN pubkeys k ON k.aid = d.aid;
+
+CREATE VIEW IF NOT EXISTS content_metrics_hex AS
+	SELECT lower(hex(e.id)) AS event_id, lower(hex(k.pubkey)) AS pubkey, c.kind,
+	       c.created_at, c.computed_at, c.replies, c.reposts, c.reactions, c.zaps,
+	       c.zap_sats, c.engagement, c.virality, c.quality, c.spam_score
+	FROM content_metrics c JOIN nostr_events e ON e.eid = c.eid
+	JOIN pubkeys k ON k.aid = c.aid;
+
+CREATE VIEW IF NOT EXISTS user_metrics_hex AS
+	SELECT lower(hex(k.pubkey)) AS pubkey, m.computed_at, m.followers, m.following,
+	       m.posts, m.replies_received, m.reactions_received, m.reposts_received,
+	       m.zaps_received, m.zap_sats_received, m.influence, m.quality, m.spam_score
+	FROM user_metrics m JOIN pubkeys k ON k.aid = m.aid;
+
+CREATE VIEW IF NOT EXISTS user_influence_hex AS
+	SELECT lower(hex(k.pubkey)) AS pubkey, i.computed_at, i.pagerank, i.engagement, i.rank
+	FROM user_influence i JOIN pubkeys k ON k.aid = i.aid;
+
+-- Views for common ad-hoc questions (hex keys too).
 
 -- zap_totals: valid zaps and their sats per zapped event.
 CREATE VIEW IF NOT EXISTS zap_totals AS
-	SELECT event_id, count(*) AS zap_count, coalesce(sum(sats), 0) AS zap_total_sats
-	FROM zaps WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id;
+	SELECT lower(hex(event_id)) AS event_id, count(*) AS zap_count,
+	       coalesce(sum(sats), 0) AS zap_total_sats
+	FROM zaps WHERE valid = 1 AND event_id IS NOT NULL GROUP BY zaps.event_id;
 
--- user_zap_totals: valid zaps received and sent per pubkey.
+-- user_zap_totals: valid zaps received per pubkey.
 CREATE VIEW IF NOT EXISTS user_zap_totals AS
-	SELECT recipient AS pubkey, count(*) AS zaps_received,
-	       coalesce(sum(sats), 0) AS sats_received
-	FROM zaps WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient;
+	SELECT lower(hex(k.pubkey)) AS pubkey, z.zaps_received, z.sats_received FROM
+	(SELECT recipient, count(*) AS zaps_received, coalesce(sum(sats), 0) AS sats_received
+	 FROM zaps WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient) z
+	JOIN pubkeys k ON k.aid = z.recipient;
 
 -- event_engagement: replies, reposts, reactions and valid zaps per stored
 -- event.  The counts are grouped once per query (the tables have no index by
--- target): at a million events, 0.5 s for one event and 2.5 s for all.
-DROP VIEW IF EXISTS event_engagement;
+-- target).
 CREATE VIEW IF NOT EXISTS event_engagement AS
-	SELECT e.id AS event_id, e.pubkey, e.kind, e.created_at,
-	       coalesce(r.n, 0) AS replies, coalesce(p.n, 0) AS reposts,
-	       coalesce(x.n, 0) AS reactions, coalesce(z.zap_count, 0) AS zaps,
-	       coalesce(z.zap_total_sats, 0) AS zap_sats
-	FROM nostr_events e
+	SELECT lower(hex(e.id)) AS event_id, lower(hex(k.pubkey)) AS pubkey, e.kind,
+	       e.created_at, coalesce(r.n, 0) AS replies, coalesce(p.n, 0) AS reposts,
+	       coalesce(x.n, 0) AS reactions, coalesce(z.n, 0) AS zaps,
+	       coalesce(z.sats, 0) AS zap_sats
+	FROM nostr_events e JOIN pubkeys k ON k.aid = e.aid
 	LEFT JOIN (SELECT reply_to, count(*) AS n FROM replies GROUP BY reply_to) r
 		ON r.reply_to = e.id
 	LEFT JOIN (SELECT target_id, count(*) AS n FROM reposts GROUP BY target_id) p
 		ON p.target_id = e.id
 	LEFT JOIN (SELECT target_id, count(*) AS n FROM reactions GROUP BY target_id) x
 		ON x.target_id = e.id
-	LEFT JOIN zap_totals z ON z.event_id = e.id;
+	LEFT JOIN (SELECT event_id, count(*) AS n, coalesce(sum(sats), 0) AS sats FROM zaps
+	           WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id) z
+		ON z.event_id = e.id;
 
 -- hashtag_counts: events and distinct authors per hashtag, all time.
 CREATE VIEW IF NOT EXISTS hashtag_counts AS
-	SELECT hashtag, count(*) AS mention_count, count(DISTINCT pubkey) AS unique_authors,
+	SELECT hashtag, count(*) AS mention_count, count(DISTINCT aid) AS unique_authors,
 	       min(created_at) AS first_used, max(created_at) AS last_used
 	FROM hashtags GROUP BY hashtag;
 
 -- follower_counts: followers and followed per pubkey in the current lists.
 CREATE VIEW IF NOT EXISTS follower_counts AS
-	SELECT pubkey, sum(followers) AS followers, sum(following) AS following FROM (
-		SELECT followed AS pubkey, count(*) AS followers, 0 AS following
+	SELECT lower(hex(k.pubkey)) AS pubkey, c.followers, c.following FROM
+	(SELECT aid, sum(followers) AS followers, sum(following) AS following FROM (
+		SELECT followed AS aid, count(*) AS followers, 0 AS following
 		FROM follows GROUP BY followed
 		UNION ALL
 		SELECT follower, 0, count(*) FROM follows GROUP BY follower)
-	GROUP BY pubkey;
+	 GROUP BY aid) c JOIN pubkeys k ON k.aid = c.aid;
 
 -- kind_counts: stored events per kind.
 CREATE VIEW IF NOT EXISTS kind_counts AS
-	SELECT kind, count(*) AS events, count(DISTINCT pubkey) AS authors
+	SELECT kind, count(*) AS events, count(DISTINCT aid) AS authors
 	FROM nostr_events GROUP BY kind;
 
 -- language_counts: stored events per meta.lang.
 CREATE VIEW IF NOT EXISTS language_counts AS
 	SELECT coalesce(lang, 'und') AS lang, count(*) AS events,
-	       count(DISTINCT pubkey) AS authors
+	       count(DISTINCT aid) AS authors
 	FROM nostr_events GROUP BY coalesce(lang, 'und');
 
 -- daily_activity: events, authors and users first seen per UTC day.
@@ -426,7 +567,7 @@ CREATE VIEW IF NOT EXISTS daily_activity AS
 	SELECT day, sum(events) AS events, sum(authors) AS authors,
 	       sum(new_users) AS new_users FROM (
 		SELECT date(created_at, 'unixepoch') AS day, count(*) AS events,
-		       count(DISTINCT pubkey) AS authors, 0 AS new_users
+		       count(DISTINCT aid) AS authors, 0 AS new_users
 		FROM nostr_events GROUP BY day
 		UNION ALL
 		SELECT date(first_seen, 'unixepoch'), 0, 0, count(*)
@@ -435,14 +576,16 @@ CREATE VIEW IF NOT EXISTS daily_activity AS
 
 -- user_overview: each user with profile name, follower counts and zap totals.
 CREATE VIEW IF NOT EXISTS user_overview AS
-	SELECT u.pubkey, p.name, p.display_name, p.nip05, u.first_seen, u.last_seen,
-	       coalesce(f.followers, 0) AS followers, coalesce(f.following, 0) AS following,
-	       coalesce(z.zaps_received, 0) AS zaps_received,
-	       coalesce(z.sats_received, 0) AS sats_received
-	FROM users u
-	LEFT JOIN user_profiles p ON p.pubkey = u.pubkey
-	LEFT JOIN follower_counts f ON f.pubkey = u.pubkey
-	LEFT JOIN user_zap_totals z ON z.pubkey = u.pubkey;
+	SELECT lower(hex(k.pubkey)) AS pubkey, p.name, p.display_name, p.nip05,
+	       u.first_seen, u.last_seen,
+	       (SELECT count(*) FROM follows WHERE followed = u.aid) AS followers,
+	       (SELECT count(*) FROM follows WHERE follower = u.aid) AS following,
+	       (SELECT count(*) FROM zaps WHERE recipient = u.aid AND valid = 1)
+	       AS zaps_received,
+	       (SELECT coalesce(sum(sats), 0) FROM zaps WHERE recipient = u.aid AND valid = 1)
+	       AS sats_received
+	FROM users u JOIN pubkeys k ON k.aid = u.aid
+	LEFT JOIN user_profiles p ON p.aid = u.aid;
 
 -- ---------------------------------------------------------------------------
 -- nostr-score additions (issue 5): figures the tables above have no column
@@ -463,7 +606,7 @@ CREATE TABLE IF NOT EXISTS trending_velocity (
 
 -- user_influence: the parts of user_metrics.influence that have no column there.
 CREATE TABLE IF NOT EXISTS user_influence (
-	pubkey      TEXT    NOT NULL PRIMARY KEY,  -- the user
+	aid         INTEGER PRIMARY KEY,           -- the user (pubkeys.aid)
 	computed_at INTEGER NOT NULL,              -- nostr-score's --now
 	pagerank    REAL    NOT NULL,              -- PageRank over follows (sums to 1 over all users)
 	engagement  INTEGER NOT NULL,              -- replies + reposts + reactions + zaps received

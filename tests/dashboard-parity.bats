@@ -18,8 +18,9 @@ setup_file() {
 		'{"relay":"wss://a.example","time":1700172100,"state":"error","notice":"rate-limited"}' |
 		nostr-load -q -d "$DB"
 	# A profile whose display_name is empty goes by its name.
-	sqlite3 "$DB" "UPDATE user_profiles SET display_name = '' WHERE pubkey =
-	    (SELECT pubkey FROM user_profiles WHERE name IS NOT NULL ORDER BY pubkey LIMIT 1)"
+	sqlite3 "$DB" "UPDATE user_profiles SET display_name = '' WHERE aid =
+	    (SELECT p.aid FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid
+	     WHERE p.name IS NOT NULL ORDER BY k.pubkey LIMIT 1)"
 	nostr-score -q -d "$DB" --now $T
 	nostr-report -d "$DB" --now $T html > "$BATS_FILE_TMPDIR/page.html"
 	page_figures "$BATS_FILE_TMPDIR/page.html" > "$PAGE"
@@ -141,14 +142,14 @@ page() {
 	[ "$status" -eq 0 ]
 	[ "$(jq -c '[.[] | [.pubkey, .name]] | sort' <<<"$output")" = \
 	    "$(sqlite3 -json "$DB" "SELECT i.pubkey, coalesce(nullif(p.display_name, ''), nullif(p.name, '')) AS name
-	      FROM user_influence i LEFT JOIN user_profiles p ON p.pubkey = i.pubkey" |
+	      FROM user_influence_hex i LEFT JOIN user_profiles_hex p ON p.pubkey = i.pubkey" |
 	      jq -c '[.[] | [.pubkey, .name]] | sort')" ]
 	# The generator's profiles have both: the display_name wins ...
 	[ "$(sqlite3 "$DB" "SELECT count(*) FROM user_profiles WHERE display_name <> '' AND display_name <> name")" -gt 0 ]
 	# ... and the one whose display_name is empty goes by its name.
-	pk=$(sqlite3 "$DB" "SELECT pubkey FROM user_profiles WHERE display_name = ''")
+	pk=$(sqlite3 "$DB" "SELECT pubkey FROM user_profiles_hex WHERE display_name = ''")
 	[ "$(jq -r --arg pk "$pk" '.[] | select(.pubkey == $pk) | .name' <<<"$output")" = \
-	    "$(sqlite3 "$DB" "SELECT name FROM user_profiles WHERE pubkey = '$pk'")" ]
+	    "$(sqlite3 "$DB" "SELECT name FROM user_profiles_hex WHERE pubkey = '$pk'")" ]
 }
 
 @test "parity: zap buckets, top zappers and top recipients" {

@@ -94,7 +94,7 @@ recent() {
 	[ ! -e "$HOME/.local" ]
 	nostr-load -q </dev/null
 	[ -f "$HOME/.local/share/nostr-pipeline/nostr.db" ]
-	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 2 ]
+	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 3 ]
 	# Without HOME, XDG_DATA_HOME or any other: a clear error.
 	run env -u HOME nostr-load --print-db
 	[ "$status" -eq 1 ]

@@ -72,3 +72,15 @@ expected_stored() {
 q() {
 	sqlite3 "$1" "$2"
 }
+
+# keyless_dump DB: the rows of every hex view and of the tables that hold no
+# key, sorted: what two databases of the same events share whatever the order
+# they were loaded in (the surrogate keys follow that order: schema.sql).
+keyless_dump() {
+	local v
+	for v in $(sqlite3 "$1" "SELECT name FROM sqlite_schema WHERE type IN ('view', 'table')
+	    AND (name LIKE '%\_hex' ESCAPE '\' OR name IN ('relay_metrics', 'trending_topics',
+	    'trending_velocity', 'network_stats')) ORDER BY name"); do
+		sqlite3 "$1" "SELECT '$v', * FROM $v" | sort
+	done
+}

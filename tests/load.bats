@@ -15,28 +15,28 @@ setup() {
 	need_shared nostrdb/events.ndjson
 	src=$NP_SHARED_DATA/nostrdb/events.ndjson
 	nostr-load -q -d "$DB" "$src"
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq "$(expected_stored "$src")" ]
-	[ "$(q "$DB" 'SELECT count(*) FROM users')" -eq "$(jq -r .pubkey "$src" | sort -u | wc -l)" ]
-	[ "$(q "$DB" 'SELECT count(*) FROM user_profiles')" -eq \
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')" -eq "$(expected_stored "$src")" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM users_hex')" -eq "$(jq -r .pubkey "$src" | sort -u | wc -l)" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM user_profiles_hex')" -eq \
 	    "$(jq -r 'select(.kind == 0) | .pubkey' "$src" | sort -u | wc -l)" ]
 	for k in 1 6 7; do
-		[ "$(q "$DB" "SELECT count(*) FROM nostr_events WHERE kind = $k")" -eq \
+		[ "$(q "$DB" "SELECT count(*) FROM nostr_events_hex WHERE kind = $k")" -eq \
 		    "$(jq -r "select(.kind == $k) | .id" "$src" | sort -u | wc -l)" ]
 	done
 	# Reactions: kind 7 with an e tag; reposts: kind 6 with an e tag.
-	[ "$(q "$DB" 'SELECT count(*) FROM reactions')" -eq \
+	[ "$(q "$DB" 'SELECT count(*) FROM reactions_hex')" -eq \
 	    "$(jq -r 'select(.kind == 7 and any(.tags[]; .[0] == "e")) | .id' "$src" | wc -l)" ]
-	[ "$(q "$DB" 'SELECT count(*) FROM reposts')" -eq \
+	[ "$(q "$DB" 'SELECT count(*) FROM reposts_hex')" -eq \
 	    "$(jq -r 'select(.kind == 6 and any(.tags[]; .[0] == "e")) | .id' "$src" | wc -l)" ]
 	# first_seen is the earliest created_at of each pubkey.
 	jq -r '[.pubkey, .created_at] | @tsv' "$src" | sort -k1,1 -k2,2n |
 	    awk '!seen[$1]++ { print $1 "|" $2 }' >"$T/want"
-	q "$DB" 'SELECT pubkey, first_seen FROM users ORDER BY pubkey' >"$T/got"
+	q "$DB" 'SELECT pubkey, first_seen FROM users_hex ORDER BY pubkey' >"$T/got"
 	diff "$T/want" "$T/got"
 	# Every p tag of a stored non-contact-list event is a mention row.
 	jq -r 'select(.kind != 3) | .id as $id | .tags[] | select(.[0] == "p") | "\($id)|\(.[1])"' \
 	    "$src" | sort -u >"$T/want"
-	q "$DB" 'SELECT event_id || "|" || mentioned FROM mentions' | sort >"$T/all"
+	q "$DB" 'SELECT event_id || "|" || mentioned FROM mentions_hex' | sort >"$T/all"
 	[ -z "$(comm -23 "$T/want" "$T/all")" ]
 }
 
@@ -49,10 +49,10 @@ setup() {
 	    | $e.tags[] | select(.[0] == "p" and (.[1] | test("^[0-9a-f]{64}$")))
 	    | "\($e.pubkey)|\(.[1])"' "$src" | sort -u >"$T/want"
 	[ "$(wc -l <"$T/want")" -gt 700 ]
-	q "$DB" 'SELECT follower || "|" || followed FROM follows' | sort >"$T/got"
+	q "$DB" 'SELECT follower || "|" || followed FROM follows_hex' | sort >"$T/got"
 	diff "$T/want" "$T/got"
 	# The older list of the same author left no rows behind.
-	[ "$(q "$DB" 'SELECT count(DISTINCT event_id) FROM follows')" -eq 2 ]
+	[ "$(q "$DB" 'SELECT count(DISTINCT event_id) FROM follows_hex')" -eq 2 ]
 }
 
 @test "loading twice, or in reverse order, leaves the same database" {
@@ -65,24 +65,25 @@ setup() {
 	nostr-load -q -d "$DB" "$T/all"
 	sqlite3 "$DB" .dump >"$T/dump2"
 	cmp "$T/dump1" "$T/dump2"
+	# Another order gives other surrogate keys, the same rows.
 	tac "$T/all" | nostr-load -q -d "$T/rev"
-	sqlite3 "$T/rev" .dump | sort >"$T/dump3"
-	sort "$T/dump1" | cmp - "$T/dump3"
+	keyless_dump "$T/rev" >"$T/dump3"
+	keyless_dump "$DB" | cmp - "$T/dump3"
 }
 
 @test "generated events: counts per kind and derived tables match jq" {
 	nostr-gen -n 5000 -s 11 -a 60 --kinds 0,1,3,6,7,30023,9735 >"$T/gen"
 	nostr-load -q -d "$DB" "$T/gen"
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq "$(expected_stored "$T/gen")" ]
-	[ "$(q "$DB" 'SELECT count(*) FROM zaps')" -eq "$(jq -r 'select(.kind == 9735) | .id' "$T/gen" | wc -l)" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')" -eq "$(expected_stored "$T/gen")" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM zaps_hex')" -eq "$(jq -r 'select(.kind == 9735) | .id' "$T/gen" | wc -l)" ]
 	# Hashtags from the t tags of stored events are all there (content
 	# hashtags add to them; replaced and deleted events take theirs along).
-	q "$DB" 'SELECT id FROM nostr_events' >"$T/ids"
+	q "$DB" 'SELECT id FROM nostr_events_hex' >"$T/ids"
 	jq -r --rawfile ids "$T/ids" '($ids | split("\n") | map({(.): 1}) | add) as $keep
 	    | select($keep[.id]) | .id as $id | .tags[] | select(.[0] == "t")
 	    | "\($id)|\(.[1] | ascii_downcase)"' "$T/gen" | sort -u >"$T/want"
 	[ -s "$T/want" ]
-	q "$DB" 'SELECT event_id || "|" || hashtag FROM hashtags' | sort >"$T/got"
+	q "$DB" 'SELECT event_id || "|" || hashtag FROM hashtags_hex' | sort >"$T/got"
 	[ -z "$(comm -23 "$T/want" "$T/got")" ]
 }
 
@@ -105,23 +106,23 @@ setup() {
 		printf '%s|%s|%s|%s|NULL|NULL\n' "$(pub 8)" "$p2" "$(jq -r .id <<<"$other")" 1700000150
 	} | sort >"$T/want"
 	rows='SELECT follower, followed, event_id, created_at, coalesce(relay, "NULL"),
-	    coalesce(petname, "NULL") FROM follows ORDER BY 1, 2'
+	    coalesce(petname, "NULL") FROM follows_hex ORDER BY 1, 2'
 	printf '%s\n' "$old" "$other" "$new" | nostr-load -q -d "$T/fwd"
 	printf '%s\n' "$new" "$other" "$old" | nostr-load -q -d "$T/rev"
 	q "$T/fwd" "$rows" | sort | diff "$T/want" -
 	q "$T/rev" "$rows" | sort | diff "$T/want" -
-	sqlite3 "$T/fwd" .dump | sort >"$T/d1"
-	sqlite3 "$T/rev" .dump | sort | cmp - "$T/d1"
+	keyless_dump "$T/fwd" >"$T/d1"
+	keyless_dump "$T/rev" | cmp - "$T/d1"
 	# Deleting the list (NIP-09) takes all its rows, and only its rows.
 	event 7 5 1700000300 '' "[[\"e\",\"$nid\"]]" | nostr-load -q -d "$T/fwd"
-	[ "$(q "$T/fwd" 'SELECT count(*) FROM follows')" -eq 1 ]
-	[ "$(q "$T/fwd" 'SELECT follower FROM follows')" = "$(pub 8)" ]
+	[ "$(q "$T/fwd" 'SELECT count(*) FROM follows_hex')" -eq 1 ]
+	[ "$(q "$T/fwd" 'SELECT follower FROM follows_hex')" = "$(pub 8)" ]
 	# A newer list deleted before it came still replaces the old one, and
 	# writes no rows of its own.
 	printf '%s\n' "$(event 7 5 1700000300 '' "[[\"e\",\"$nid\"]]")" "$old" "$new" |
 	    nostr-load -q -d "$T/refused"
-	[ "$(q "$T/refused" 'SELECT count(*) FROM follows')" -eq 0 ]
-	[ "$(q "$T/refused" 'SELECT count(*) FROM nostr_events WHERE kind = 3')" -eq 0 ]
+	[ "$(q "$T/refused" 'SELECT count(*) FROM follows_hex')" -eq 0 ]
+	[ "$(q "$T/refused" 'SELECT count(*) FROM nostr_events_hex WHERE kind = 3')" -eq 0 ]
 }
 
 @test "generated contact lists change by a follow or two; the newest of each author is its follows" {
@@ -139,7 +140,7 @@ setup() {
 	jq -sr 'group_by(.pubkey)[] | sort_by(-.created_at, .id) | .[0] as $e
 	    | $e.tags[] | select(.[0] == "p") | "\($e.pubkey)|\(.[1])|\($e.id)"' "$T/in" |
 	    sort -u >"$T/want"
-	q "$DB" 'SELECT follower || "|" || followed || "|" || event_id FROM follows' | sort >"$T/got"
+	q "$DB" 'SELECT follower || "|" || followed || "|" || event_id FROM follows_hex' | sort >"$T/got"
 	diff "$T/want" "$T/got"
 }
 
@@ -149,10 +150,10 @@ setup() {
 	low=$(printf '%s\n%s\n' "$a" "$b" | jq -r .id | sort | head -1)
 	printf '%s\n%s\n' "$a" "$b" | nostr-load -q -d "$T/ab"
 	printf '%s\n%s\n' "$b" "$a" | nostr-load -q -d "$T/ba"
-	[ "$(q "$T/ab" 'SELECT id FROM nostr_events')" = "$low" ]
-	[ "$(q "$T/ba" 'SELECT id FROM nostr_events')" = "$low" ]
-	[ "$(q "$T/ab" 'SELECT event_id FROM user_profiles')" = "$low" ]
-	[ "$(q "$T/ba" 'SELECT event_id FROM user_profiles')" = "$low" ]
+	[ "$(q "$T/ab" 'SELECT id FROM nostr_events_hex')" = "$low" ]
+	[ "$(q "$T/ba" 'SELECT id FROM nostr_events_hex')" = "$low" ]
+	[ "$(q "$T/ab" 'SELECT event_id FROM user_profiles_hex')" = "$low" ]
+	[ "$(q "$T/ba" 'SELECT event_id FROM user_profiles_hex')" = "$low" ]
 }
 
 @test "replaceable and addressable: newest wins per key, d tags kept apart" {
@@ -166,9 +167,9 @@ setup() {
 		event 4 20001 1700000000 'ephemeral'
 	} >"$T/in"
 	nostr-load -v -d "$DB" "$T/in" 2>"$T/err"
-	[ "$(q "$DB" 'SELECT tags FROM nostr_events WHERE kind = 10002')" = '[["r","wss://new"]]' ]
-	[ "$(q "$DB" "SELECT group_concat(content, ',') FROM (SELECT content FROM nostr_events WHERE kind = 30023 ORDER BY content)")" = "a2,b1,none" ]
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events WHERE kind = 20001')" -eq 0 ]
+	[ "$(q "$DB" 'SELECT tags FROM nostr_events_hex WHERE kind = 10002')" = '[["r","wss://new"]]' ]
+	[ "$(q "$DB" "SELECT group_concat(content, ',') FROM (SELECT content FROM nostr_events_hex WHERE kind = 30023 ORDER BY content)")" = "a2,b1,none" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex WHERE kind = 20001')" -eq 0 ]
 	grep -Eq 'ephemeral \(not stored\) +1$' "$T/err"
 }
 
@@ -190,14 +191,14 @@ setup() {
 	event 2 5 1700000100 '' "$(ids <<<"$target")" >>"$T/in"
 	event 3 5 1700000100 '' "$(tail -n 3 "$T/in" | head -n 1 | ids)" >>"$T/in"
 	nostr-load -q -d "$DB" "$T/in"
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events WHERE kind != 5')" = 0 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex WHERE kind != 5')" = 0 ]
 	for t in hashtags mentions refs replies reactions reposts zaps; do
 		id=event_id
 		[ "$t" = zaps ] && id=receipt_id
-		[ "$(q "$DB" "SELECT count(*) FROM $t WHERE $id NOT IN (SELECT id FROM nostr_events)")" = 0 ]
+		[ "$(q "$DB" "SELECT count(*) FROM ${t}_hex WHERE $id NOT IN (SELECT id FROM nostr_events_hex)")" = 0 ]
 	done
 	# What is left is the deletions' own e tags.
-	[ "$(q "$DB" 'SELECT count(*) FROM refs')" = 5 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM refs_hex')" = 5 ]
 }
 
 @test "deletions before and after their targets, by e and by a tag" {
@@ -213,17 +214,17 @@ setup() {
 	# n1 and the article come before the deletion, n2 after it.
 	printf '%s\n' "$n1" "$n3" "$art" "$del" "$n2" "$newer" >"$T/in"
 	nostr-load -v -d "$DB" "$T/in" 2>"$T/err"
-	[ "$(q "$DB" "SELECT count(*) FROM nostr_events WHERE id IN ('$id1', '$id2')")" -eq 0 ]
+	[ "$(q "$DB" "SELECT count(*) FROM nostr_events_hex WHERE id IN ('$id1', '$id2')")" -eq 0 ]
 	# Another author's note survives a deletion that names it.
-	[ "$(q "$DB" "SELECT count(*) FROM nostr_events WHERE id = '$id3'")" -eq 1 ]
+	[ "$(q "$DB" "SELECT count(*) FROM nostr_events_hex WHERE id = '$id3'")" -eq 1 ]
 	# The address deletion covers versions up to its created_at, not later ones.
-	[ "$(q "$DB" 'SELECT content FROM nostr_events WHERE kind = 30023')" = "article v2" ]
-	[ "$(q "$DB" 'SELECT count(*) FROM deletions')" -eq 4 ]
+	[ "$(q "$DB" 'SELECT content FROM nostr_events_hex WHERE kind = 30023')" = "article v2" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM deletions_hex')" -eq 4 ]
 	grep -Eq 'refused \(deleted before\) +1$' "$T/err"
 	# Loading it all again in reverse changes nothing.
-	sqlite3 "$DB" .dump | sort >"$T/d1"
+	keyless_dump "$DB" >"$T/d1"
 	tac "$T/in" | nostr-load -q -d "$T/rev"
-	sqlite3 "$T/rev" .dump | sort | cmp - "$T/d1"
+	keyless_dump "$T/rev" | cmp - "$T/d1"
 }
 
 @test "a deleted note takes its hashtags, mentions and reply rows with it" {
@@ -232,9 +233,9 @@ setup() {
 	reply=$(note 5 1700000001 'answer #tag' "$(jq -nc --arg r "$rid" --arg p "$(pub 6)" '[["e",$r,"","root"],["p",$p]]')")
 	id=$(jq -r .id <<<"$reply")
 	printf '%s\n%s\n' "$root" "$reply" | nostr-load -q -d "$DB"
-	[ "$(q "$DB" 'SELECT count(*) FROM hashtags') $(q "$DB" 'SELECT count(*) FROM replies') $(q "$DB" 'SELECT count(*) FROM mentions')" = "1 1 1" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM hashtags_hex') $(q "$DB" 'SELECT count(*) FROM replies_hex') $(q "$DB" 'SELECT count(*) FROM mentions_hex')" = "1 1 1" ]
 	event 5 5 1700000005 '' "[[\"e\",\"$id\"]]" | nostr-load -q -d "$DB"
-	[ "$(q "$DB" 'SELECT count(*) FROM hashtags') $(q "$DB" 'SELECT count(*) FROM replies') $(q "$DB" 'SELECT count(*) FROM mentions')" = "0 0 0" ]
+	[ "$(q "$DB" 'SELECT count(*) FROM hashtags_hex') $(q "$DB" 'SELECT count(*) FROM replies_hex') $(q "$DB" 'SELECT count(*) FROM mentions_hex')" = "0 0 0" ]
 }
 
 @test "broken profile JSON is tolerated: what parsed is kept, json_ok says so" {
@@ -244,10 +245,10 @@ setup() {
 		event 3 0 1700000000 '{"name":42,"displayName":"Old Style","nip05":"c@x.org","lud16":"c@ln.org"}'
 		event 4 0 1700000000 '{"name":"dora","display_name":"Dora","website":"https://d.example"} trailing'
 	} | nostr-load -q -d "$DB"
-	[ "$(q "$DB" "SELECT name, json_ok FROM user_profiles WHERE pubkey = '$(pub 1)'")" = "alice|0" ]
-	[ "$(q "$DB" "SELECT coalesce(name, 'NULL'), json_ok, content FROM user_profiles WHERE pubkey = '$(pub 2)'")" = "NULL|0|not json at all" ]
-	[ "$(q "$DB" "SELECT coalesce(name, 'NULL'), display_name, nip05, lud16, json_ok FROM user_profiles WHERE pubkey = '$(pub 3)'")" = "NULL|Old Style|c@x.org|c@ln.org|1" ]
-	[ "$(q "$DB" "SELECT name, display_name, website, json_ok FROM user_profiles WHERE pubkey = '$(pub 4)'")" = "dora|Dora|https://d.example|0" ]
+	[ "$(q "$DB" "SELECT name, json_ok FROM user_profiles_hex WHERE pubkey = '$(pub 1)'")" = "alice|0" ]
+	[ "$(q "$DB" "SELECT coalesce(name, 'NULL'), json_ok, content FROM user_profiles_hex WHERE pubkey = '$(pub 2)'")" = "NULL|0|not json at all" ]
+	[ "$(q "$DB" "SELECT coalesce(name, 'NULL'), display_name, nip05, lud16, json_ok FROM user_profiles_hex WHERE pubkey = '$(pub 3)'")" = "NULL|Old Style|c@x.org|c@ln.org|1" ]
+	[ "$(q "$DB" "SELECT name, display_name, website, json_ok FROM user_profiles_hex WHERE pubkey = '$(pub 4)'")" = "dora|Dora|https://d.example|0" ]
 }
 
 @test "zap sums: valid zaps counted, the one with a wrong amount is kept but not summed" {
@@ -261,11 +262,11 @@ setup() {
 		zap wrong_amount 7000 "$tid"
 	} >"$T/in"
 	nostr-load -q -d "$DB" "$T/in"
-	[ "$(q "$DB" 'SELECT count(*), sum(valid) FROM zaps')" = "4|3" ]
+	[ "$(q "$DB" 'SELECT count(*), sum(valid) FROM zaps_hex')" = "4|3" ]
 	[ "$(q "$DB" "SELECT zap_count, zap_total_sats FROM zap_totals WHERE event_id = '$tid'")" = "3|1026" ]
 	[ "$(q "$DB" "SELECT sats_received FROM user_zap_totals WHERE pubkey = '$(pub 2)'")" = "1026" ]
-	[ "$(q "$DB" "SELECT DISTINCT sender FROM zaps")" = "$(pub 1)" ]
-	[ "$(q "$DB" "SELECT problems FROM zaps WHERE valid = 0")" = '["amount_mismatch"]' ]
+	[ "$(q "$DB" "SELECT DISTINCT sender FROM zaps_hex")" = "$(pub 1)" ]
+	[ "$(q "$DB" "SELECT problems FROM zaps_hex WHERE valid = 0")" = '["amount_mismatch"]' ]
 }
 
 @test "bad lines are rejected and counted, good ones stored" {
@@ -281,7 +282,7 @@ setup() {
 	} >"$T/in"
 	run nostr-load -v -d "$DB" --max-line 4096 --reject "$T/rej" "$T/in"
 	[ "$status" -eq 0 ]
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 20 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')" -eq 20 ]
 	[ "$(wc -l <"$T/rej")" -eq 4 ]   # the long line is counted, not kept
 	grep -q '25 lines read, 20 events stored, 5 rejected' <<<"$output"
 	run nostr-load -q --strict -d "$DB" "$T/in"
@@ -312,7 +313,7 @@ setup() {
 	kill -TERM "$pid"
 	wait "$pid"
 	exec 7>&-
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 300 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')" -eq 300 ]
 	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
 }
 
@@ -321,7 +322,7 @@ setup() {
 	run nostr-load -v -d "$DB" --batch 1000 --flush-ms 0 "$T/in"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *", 3 commits"* ]]
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 3000 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')" -eq 3000 ]
 }
 
 @test "the pipes between the filters are widened to 1 MiB (Linux's default is 64 KiB)" {
@@ -340,10 +341,10 @@ setup() {
 	exec 7>"$T/fifo"
 	note 1 1700000000 'live event' >&7
 	for i in 1 2 3 4 5 6 7 8 9 10; do
-		[ "$(q "$DB" 'SELECT count(*) FROM nostr_events' 2>/dev/null)" = 1 ] && break
+		[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex' 2>/dev/null)" = 1 ] && break
 		sleep 0.3
 	done
-	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events')" -eq 1 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')" -eq 1 ]
 	exec 7>&-
 	wait "$pid"
 }
@@ -354,15 +355,15 @@ setup() {
 	nostr-load -q -d "$DB" --batch 500 "$T/in" &
 	pid=$!
 	for i in $(seq 50); do
-		n=$(q "$DB" 'SELECT count(*) FROM nostr_events' 2>/dev/null || echo 0)
+		n=$(q "$DB" 'SELECT count(*) FROM nostr_events_hex' 2>/dev/null || echo 0)
 		[ "${n:-0}" -gt 2000 ] && break
 		sleep 0.1
 	done
 	kill -9 "$pid"
 	wait "$pid" || true
 	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
-	n=$(q "$DB" 'SELECT count(*) FROM nostr_events')
-	[ "$n" -lt "$(q "$T/clean" 'SELECT count(*) FROM nostr_events')" ]
+	n=$(q "$DB" 'SELECT count(*) FROM nostr_events_hex')
+	[ "$n" -lt "$(q "$T/clean" 'SELECT count(*) FROM nostr_events_hex')" ]
 	nostr-load -q -d "$DB" "$T/in"
 	sqlite3 "$DB" .dump | sort >"$T/d1"
 	sqlite3 "$T/clean" .dump | sort | cmp - "$T/d1"
@@ -408,7 +409,7 @@ setup() {
 	zap bad_sig 8000 "$tid" | nostr-enrich -q >"$T/z8000"
 	jq -c '.meta.zap.valid = "yes"' "$T/z8000" >"$T/broken"
 	cat "$T/trusted" "$T/broken" | nostr-load -q -d "$DB"
-	[ "$(q "$DB" 'SELECT sats, valid, problems FROM zaps ORDER BY sats')" = "8|0|[\"request_bad_signature\"]
+	[ "$(q "$DB" 'SELECT sats, valid, problems FROM zaps_hex ORDER BY sats')" = "8|0|[\"request_bad_signature\"]
 9|1|[]" ]
 }
 
@@ -416,7 +417,7 @@ setup() {
 	for k in 1 2 3 4 5; do note "$k" 1700000000 "#real note $k"; done | nostr-enrich -q >"$T/enriched"
 	line() { sed -n "${1}p" "$T/enriched"; }
 	{
-		line 1 | jq -c '.meta.hashtags = ["planted"]'
+		line 1 | jq -c '.meta.hashtags = ["planted"] | .meta.note = {"kept": [1]}'
 		line 2 | jq -c '.meta.hashtags = ["planted"] | del(.meta.words)'
 		line 3 | jq -c '.meta.hashtags = ["planted"] | .meta.mentions = ["ABC"]'
 		line 4 | jq -c '.meta.hashtags = ["planted"] | .meta.zap = {}'
@@ -425,14 +426,15 @@ setup() {
 	run nostr-load -v -d "$DB" "$T/in"
 	[ "$status" -eq 0 ]
 	grep -Eqx ' +meta taken as it came +1' <<<"$output"
-	[ "$(q "$DB" "SELECT e.pubkey = '$(pub 1)', h.hashtag FROM hashtags h JOIN nostr_events e ON e.id = h.event_id ORDER BY 1 DESC, 2")" = "1|planted
+	[ "$(q "$DB" "SELECT e.pubkey = '$(pub 1)', h.hashtag FROM hashtags_hex h JOIN nostr_events_hex e ON e.id = h.event_id ORDER BY 1 DESC, 2")" = "1|planted
 0|real
 0|real
 0|real
 0|real" ]
-	# The taken meta is stored byte for byte; the others as nostr-enrich writes them.
-	[ "$(q "$DB" "SELECT meta FROM nostr_events WHERE pubkey = '$(pub 1)'")" = "$(sed -n 1p "$T/in" | jq -c .meta)" ]
-	[ "$(q "$DB" "SELECT meta FROM nostr_events WHERE pubkey = '$(pub 2)'")" = "$(line 2 | jq -c .meta)" ]
+	# Of a meta, only what no column or table holds is stored: a member
+	# nostr-enrich does not own, as it came; nothing (NULL) when nothing is left.
+	[ "$(q "$DB" "SELECT meta FROM nostr_events_hex WHERE pubkey = '$(pub 1)'")" = '{"note":{"kept":[1]}}' ]
+	[ "$(q "$DB" "SELECT coalesce(meta, 'NULL') FROM nostr_events_hex WHERE pubkey = '$(pub 2)'")" = NULL ]
 }
 
 @test "relay, received_at and lang come from an existing meta" {
@@ -441,35 +443,55 @@ setup() {
 	note 2 1700000000 'Some text in English that the meta below says is Esperanto, on purpose.' |
 	    jq -c '. + {meta: {lang: "eo"}}' >>"$T/in"
 	nostr-load -q -d "$DB" "$T/in"
-	[ "$(q "$DB" "SELECT relay, received_at, lang FROM nostr_events WHERE pubkey = '$(pub 1)'")" = "wss://relay.example|1700000002.5|de" ]
-	[ "$(q "$DB" "SELECT coalesce(relay, 'NULL'), lang FROM nostr_events WHERE pubkey = '$(pub 2)'")" = "NULL|eo" ]
-	q "$DB" "SELECT json_extract(meta, '\$.relay') FROM nostr_events WHERE pubkey = '$(pub 1)'" | grep -qx 'wss://relay.example'
+	[ "$(q "$DB" "SELECT relay, received_at, lang FROM nostr_events_hex WHERE pubkey = '$(pub 1)'")" = "wss://relay.example|1700000002.5|de" ]
+	[ "$(q "$DB" "SELECT coalesce(relay, 'NULL'), lang FROM nostr_events_hex WHERE pubkey = '$(pub 2)'")" = "NULL|eo" ]
+	# relay and received_at have columns: meta does not hold them again.
+	[ "$(q "$DB" "SELECT coalesce(meta, 'NULL') FROM nostr_events_hex WHERE pubkey = '$(pub 1)'")" = NULL ]
 }
 
-@test "a database of schema version 1 keeps its tables, loses the unused indexes, loads the same rows" {
+# as_old NEW OLD: writes NEW's rows into OLD, a database of an older schema
+# (hex keys), through NEW's hex views, which keep version 2's column names.
+as_old() {
+	local t cols
+	for t in nostr_events replaceable_heads users user_profiles follows hashtags mentions \
+	    refs replies reactions reposts zaps deletions content_metrics user_metrics \
+	    user_influence; do
+		cols=$(q "$1" "SELECT group_concat(name, ', ') FROM pragma_table_info('${t}_hex')")
+		q "$2" "ATTACH '$1' AS n; INSERT INTO $t ($cols) SELECT $cols FROM n.${t}_hex"
+	done
+	for t in trending_topics trending_velocity network_stats relay_metrics; do
+		q "$2" "ATTACH '$1' AS n; INSERT INTO $t SELECT * FROM n.$t"
+	done
+}
+
+@test "a database of schema version 2 or 1 is upgraded in place: the same rows, then loads on" {
 	nostr-gen -n 3000 -s 31 -a 40 >"$T/in"
-	sqlite3 "$T/v1" <"$BATS_TEST_DIRNAME/data/schema-v1.sql"
-	[ "$(q "$T/v1" 'PRAGMA user_version')" = 1 ]
-	nostr-load -q -d "$T/v1" "$T/in"
+	nostr-gen -n 300 -s 32 -a 40 -t 1800000000 --kinds 0,1,3,5,7,30023 >"$T/later"
 	nostr-load -q -d "$DB" "$T/in"
-	[ "$(q "$T/v1" 'PRAGMA user_version')" = 2 ]
-	[ "$(q "$T/v1" 'PRAGMA integrity_check')" = ok ]
-	[ "$(q "$DB" 'PRAGMA integrity_check')" = ok ]
-	# Version 1's rowid tables and their created_at indexes stay ...
-	[ "$(q "$T/v1" "SELECT count(*) FROM sqlite_schema WHERE name = 'hashtags_created'")" = 1 ]
-	# ... the indexes no query needs go.
-	[ "$(q "$T/v1" "SELECT count(*) FROM sqlite_schema WHERE name IN ('reactions_target', 'replies_reply_to', 'zaps_recipient')")" = 0 ]
-	for t in nostr_events hashtags mentions refs replies reactions reposts zaps follows; do
-		rows="SELECT count(*), total(created_at) FROM $t"
-		[ "$(q "$T/v1" "$rows")" = "$(q "$DB" "$rows")" ]
+	nostr-score -q -d "$DB" --now 1700100000
+	sqlite3 "$T/v2" <"$BATS_TEST_DIRNAME/data/schema-v2.sql"
+	as_old "$DB" "$T/v2"
+	# Version 1: its own derived tables, the rest as version 2 made them.
+	sqlite3 "$T/v1" <"$BATS_TEST_DIRNAME/data/schema-v1.sql"
+	sqlite3 "$T/v1" <"$BATS_TEST_DIRNAME/data/schema-v2.sql"
+	q "$T/v1" 'PRAGMA user_version = 1'
+	as_old "$DB" "$T/v1"
+	[ "$(q "$T/v2" "SELECT count(*) FROM nostr_events WHERE length(id) = 64")" -gt 2000 ]
+	keyless_dump "$DB" >"$T/d1"
+	for old in v2 v1; do
+		# A reader upgrades it too; nothing is lost.
+		run nostr-report -d "$T/$old" -f json stats
+		[ "$status" -eq 0 ]
+		[ "$(q "$T/$old" 'PRAGMA user_version')" = 3 ]
+		[ "$(q "$T/$old" 'PRAGMA integrity_check')" = ok ]
+		[ "$(q "$T/$old" "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'old\_%' ESCAPE '\'")" = 0 ]
+		keyless_dump "$T/$old" | diff "$T/d1" -
+		nostr-load -q -d "$T/$old" "$T/later"
 	done
-	[ "$(q "$DB" 'SELECT count(*) FROM reactions')" -gt 0 ]
-	# Replacing and deleting in both layouts removes the same derived rows.
-	nostr-gen -n 300 -s 32 -a 40 -t 1800000000 --kinds 0,3,5,30023 >"$T/later"
-	nostr-load -q -d "$T/v1" "$T/later"
 	nostr-load -q -d "$DB" "$T/later"
-	for t in nostr_events hashtags mentions refs zaps follows user_profiles deletions; do
-		rows="SELECT count(*), total(created_at) FROM $t"
-		[ "$(q "$T/v1" "$rows")" = "$(q "$DB" "$rows")" ]
-	done
+	keyless_dump "$DB" >"$T/d2"
+	keyless_dump "$T/v2" | diff "$T/d2" -
+	keyless_dump "$T/v1" | diff "$T/d2" -
+	[ "$(q "$DB" 'SELECT count(*) FROM content_metrics')" -gt 0 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM deletions')" -gt 0 ]
 }

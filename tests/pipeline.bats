@@ -157,7 +157,7 @@ CFG
 	[ "$status" -eq 0 ]
 	[[ $output == *", 0 new, 85 in "* ]]
 	diff <(cat "$T/first" "$T/second" | jq -r .id | sort) \
-	    <(sqlite3 "$T/e2e.db" "SELECT id FROM nostr_events ORDER BY id")
+	    <(sqlite3 "$T/e2e.db" "SELECT id FROM nostr_events_hex ORDER BY id")
 	stop_relay e2e
 }
 
@@ -288,7 +288,7 @@ reqs() {
 	[[ $output != *"not found"* ]]
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" init-db
 	[ "$status" -eq 0 ]
-	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 2 ]
+	[ "$(sqlite3 "$HOME/.local/share/nostr-pipeline/nostr.db" 'PRAGMA user_version')" = 3 ]
 	run env -i HOME="$HOME" PATH=/usr/bin:/bin "$T/np/bin/nostr-pipeline" -f json stats
 	[ "$status" -eq 0 ]
 	[ "$(jq '.[0].events.total' <<<"$output")" = 0 ]

@@ -32,17 +32,17 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 
 @test "score: virality and engagement of e1 follow nostr-score(1)'s formula" {
 	nostr-score -q -d "$DB" --now $N
-	row=$(q "SELECT replies, reposts, reactions, zaps, zap_sats, computed_at FROM content_metrics WHERE event_id = '$(eid 1)'")
+	row=$(q "SELECT replies, reposts, reactions, zaps, zap_sats, computed_at FROM content_metrics_hex WHERE event_id = '$(eid 1)'")
 	# 2 replies, 1 repost, 2 reactions, 1 valid zap of 1000 sats before N
 	[ "$row" = "2|1|2|1|1000|$N" ]
-	close_to "$(q "SELECT engagement FROM content_metrics WHERE event_id = '$(eid 1)'")" \
+	close_to "$(q "SELECT engagement FROM content_metrics_hex WHERE event_id = '$(eid 1)'")" \
 	    "$(f '3.0*1 + 0.001*1000 + 2.0*2 + 2.5*1 + 1.0*2')"
-	close_to "$(q "SELECT virality FROM content_metrics WHERE event_id = '$(eid 1)'")" \
+	close_to "$(q "SELECT virality FROM content_metrics_hex WHERE event_id = '$(eid 1)'")" \
 	    "$(f '(3.0*1 + 0.001*1000 + 2.0*2 + 2.5*1 + 1.0*2) * exp(-0.1155*1)')"
-	close_to "$(q "SELECT virality FROM content_metrics WHERE event_id = '$(eid 2)'")" \
+	close_to "$(q "SELECT virality FROM content_metrics_hex WHERE event_id = '$(eid 2)'")" \
 	    "$(f '1.0*1 * exp(-0.1155*2)')"
 	# nothing for events outside the window or of other kinds
-	[ "$(q "SELECT count(*) FROM content_metrics WHERE event_id IN ('$(eid 0)', '$(eid 20)', '$(eid 30)')")" = 0 ]
+	[ "$(q "SELECT count(*) FROM content_metrics_hex WHERE event_id IN ('$(eid 0)', '$(eid 20)', '$(eid 30)')")" = 0 ]
 	[ "$(q "SELECT count(*) FROM content_metrics")" = 9 ]
 }
 
@@ -56,34 +56,34 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 
 @test "score: content quality per the documented rules" {
 	nostr-score -q -d "$DB" --now $N
-	words1=$(q "SELECT content FROM nostr_events WHERE id = '$(eid 1)'" | awk '{ n += NF } END { print n }')
+	words1=$(q "SELECT content FROM nostr_events_hex WHERE id = '$(eid 1)'" | awk '{ n += NF } END { print n }')
 	[ "$words1" = 13 ]
-	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 1)'")" \
+	close_to "$(q "SELECT quality FROM content_metrics_hex WHERE event_id = '$(eid 1)'")" \
 	    "$(f "0.2 + 0.5*$words1/30 + 0.15")"
 	# all capitals, unknown language: times 0.5
-	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 2)'")" \
+	close_to "$(q "SELECT quality FROM content_metrics_hex WHERE event_id = '$(eid 2)'")" \
 	    "$(f '(0.2 + 0.5*7/30) * 0.5')"
 	# a link only, with media: times 0.3
-	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 3)'")" \
+	close_to "$(q "SELECT quality FROM content_metrics_hex WHERE event_id = '$(eid 3)'")" \
 	    "$(f '(0.2 + 0.5*1/30 + 0.15) * 0.3')"
 	# six '!' in a row: times 0.6
-	close_to "$(q "SELECT quality FROM content_metrics WHERE event_id = '$(eid 6)'")" \
+	close_to "$(q "SELECT quality FROM content_metrics_hex WHERE event_id = '$(eid 6)'")" \
 	    "$(f '(0.2 + 0.5*9/30 + 0.15) * 0.6')"
 }
 
 @test "score: spam signals: duplicates, bursts, mentions, no profile, no followers" {
 	nostr-score -q -d "$DB" --now $N
 	# A: profile, followers, one post: nothing
-	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 1)'")" 0
+	close_to "$(q "SELECT spam_score FROM content_metrics_hex WHERE event_id = '$(eid 1)'")" 0
 	# C's link: no followers; C posted 3 times in 300 s (e11, e7, e3)
-	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 3)'")" \
+	close_to "$(q "SELECT spam_score FROM content_metrics_hex WHERE event_id = '$(eid 3)'")" \
 	    "$(f '0.20*(3-1)/10 + 0.15')"
 	# D's e6: same text as C's e7 (2 authors), third post in 100 s, no
 	# profile, no followers
-	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 6)'")" \
+	close_to "$(q "SELECT spam_score FROM content_metrics_hex WHERE event_id = '$(eid 6)'")" \
 	    "$(f '0.30*(2-1)/4 + 0.20*(3-1)/10 + 0.15 + 0.15')"
 	# D's e4: first of the burst, but 7 mentions
-	close_to "$(q "SELECT spam_score FROM content_metrics WHERE event_id = '$(eid 4)'")" \
+	close_to "$(q "SELECT spam_score FROM content_metrics_hex WHERE event_id = '$(eid 4)'")" \
 	    "$(f '0.30*(2-1)/4 + 0.20*(7-5)/10 + 0.15 + 0.15')"
 }
 
@@ -124,7 +124,7 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 			for (v = 1; v <= n; v++) r[v] = nr[v]
 		}
 		for (v = 1; v <= n; v++) printf "%.12f\n", r[v] }')
-	got=($(q "SELECT printf('%.12f', pagerank) FROM user_influence ORDER BY pubkey"))
+	got=($(q "SELECT printf('%.12f', pagerank) FROM user_influence_hex ORDER BY pubkey"))
 	want=($expected)
 	[ "${#got[@]}" -eq 5 ]
 	for i in 0 1 2 3 4; do close_to "${got[$i]}" "${want[$i]}"; done
@@ -132,12 +132,12 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 	# influence = 100*(0.4 P + 0.2 F + 0.2 Z + 0.2 E), parts ln(1+x)/ln(1+max)
 	pr=($expected); maxpr=$(printf '%s\n' "${pr[@]}" | sort -g | tail -1)
 	# B: PageRank, 1 follower of max 3, 0 sats of 1000, 1 reaction of 6 engagements
-	close_to "$(q "SELECT influence FROM user_metrics WHERE pubkey = '$B'")" \
+	close_to "$(q "SELECT influence FROM user_metrics_hex WHERE pubkey = '$B'")" \
 	    "$(f "100*(0.4*log(1+${pr[1]}*5)/log(1+$maxpr*5) + 0.2*log(1+1)/log(1+3) + 0.2*log(1+1)/log(1+6))")"
-	close_to "$(q "SELECT influence FROM user_metrics WHERE pubkey = '$A'")" \
+	close_to "$(q "SELECT influence FROM user_metrics_hex WHERE pubkey = '$A'")" \
 	    "$(f "100*(0.4*log(1+${pr[0]}*5)/log(1+$maxpr*5) + 0.2 + 0.2 + 0.2)")"
-	[ "$(q "SELECT followers, following, zaps_received, zap_sats_received, replies_received, reactions_received, reposts_received FROM user_metrics WHERE pubkey = '$A'")" = "3|2|1|1000|2|2|1" ]
-	[ "$(q "SELECT rank FROM user_influence WHERE pubkey = '$A'")" = 1 ]
+	[ "$(q "SELECT followers, following, zaps_received, zap_sats_received, replies_received, reactions_received, reposts_received FROM user_metrics_hex WHERE pubkey = '$A'")" = "3|2|1|1000|2|2|1" ]
+	[ "$(q "SELECT rank FROM user_influence_hex WHERE pubkey = '$A'")" = 1 ]
 	[ "$(q "SELECT count(*) FROM user_metrics")" = 5 ]
 }
 

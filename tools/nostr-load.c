@@ -289,7 +289,7 @@ main(int argc, char *argv[])
 	struct rejects rej;
 	const char *why = NULL, *db_option = NULL;
 	struct db_path where;
-	char errbuf[512];
+	char errbuf[1024];
 	const char *bad;
 	int ch, known, status, print_db = 0;
 

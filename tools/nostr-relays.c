@@ -382,7 +382,7 @@ read_database(struct run *run)
 	const struct export_filter f = { 0, 0, kinds, sizeof kinds / sizeof kinds[0], 1 };
 	const struct db_options dbo = { .cache_mb = 16, .must_exist = 1 };
 	struct db_path where;
-	char err[512];
+	char err[1024];
 	sqlite3 *db;
 
 	if (db_path_resolve(run->opt->db, &where, err, sizeof err) < 0)

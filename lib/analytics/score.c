@@ -238,6 +238,7 @@ keymap_free(struct keymap *m)
 
 struct scored {
 	uint8_t id[32];
+	int64_t eid, aid;
 	uint32_t author;
 	uint32_t kind;
 	int64_t created_at;
@@ -347,8 +348,10 @@ spam_groups(struct scored *ev, size_t n)
  * by engagement_sql beforehand into hash maps: one pass over each table beats
  * several index probes per event (a million events score in seconds). */
 static const char content_sql[] =
-    "SELECT e.id, e.pubkey, e.kind, e.created_at, e.content, e.lang, e.meta"
-    " FROM nostr_events e"
+    "SELECT e.id, k.pubkey, e.kind, e.created_at, e.content, e.lang, e.meta, e.eid, e.aid,"
+    " (SELECT count(*) FROM hashtags h WHERE h.created_at = e.created_at AND h.eid = e.eid),"
+    " (SELECT count(*) FROM mentions m WHERE m.created_at = e.created_at AND m.eid = e.eid)"
+    " FROM nostr_events e JOIN pubkeys k ON k.aid = e.aid"
     " WHERE e.created_at > ?2 AND e.created_at <= ?1"
     " AND e.kind IN (" SCORE_CONTENT_KINDS ")";
 
@@ -476,8 +479,13 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	e->author = keymap_get(&in->authors, pk, 1);
 	e->kind = (uint32_t)sqlite3_column_int64(st, 2);
 	e->created_at = sqlite3_column_int64(st, 3);
+	/* The lists are in their tables; media, having none, in what is left of meta. */
 	meta_counts(meta, meta ? (size_t)sqlite3_column_bytes(st, 6) : 0,
 	    &hashtags, &mentions, &media);
+	e->eid = sqlite3_column_int64(st, 7);
+	e->aid = sqlite3_column_int64(st, 8);
+	hashtags = sqlite3_column_int64(st, 9);
+	mentions = sqlite3_column_int64(st, 10);
 	if ((t = keymap_get(&in->targets, e->id, 0)) != UINT32_MAX) {
 		e->replies = in->eng[t].count[ENG_REPLIES];
 		e->reposts = in->eng[t].count[ENG_REPOSTS];
@@ -507,8 +515,10 @@ content_read(sqlite3 *db, const struct score_options *o, struct content_input *i
 	int rc;
 
 	if (load_engagement(db, o->now, in) != 0 ||
-	    load_keys(db, "SELECT pubkey FROM user_profiles", NULL, &in->profiles) != 0 ||
-	    load_keys(db, "SELECT DISTINCT followed FROM follows", NULL, &in->followed) != 0 ||
+	    load_keys(db, "SELECT k.pubkey FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid",
+	    NULL, &in->profiles) != 0 ||
+	    load_keys(db, "SELECT k.pubkey FROM (SELECT DISTINCT followed FROM follows) f"
+	    " JOIN pubkeys k ON k.aid = f.followed", NULL, &in->followed) != 0 ||
 	    (st = query_prepare(db, content_sql, window)) == NULL)
 		return -1;
 	while ((rc = query_step_row(st)) == 1)
@@ -518,7 +528,7 @@ content_read(sqlite3 *db, const struct score_options *o, struct content_input *i
 }
 
 static const char content_insert_sql[] =
-    "INSERT OR REPLACE INTO content_metrics (event_id, pubkey, kind, created_at,"
+    "INSERT OR REPLACE INTO content_metrics (eid, aid, kind, created_at,"
     " computed_at, replies, reposts, reactions, zaps, zap_sats, engagement, virality,"
     " quality, spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -531,13 +541,10 @@ content_insert(sqlite3_stmt *st, const struct content_input *in, const struct sc
 		e->duplicate_authors, e->burst_posts, e->mentions,
 		e->no_profile, e->no_followers, e->long_enough,
 	};
-	char id[65], pk[65];
-
-	hex_encode(e->id, 32, id);
-	hex_encode(in->authors.keys[e->author], 32, pk);
+	(void)in;
 	{
 		struct query_arg row[] = {
-			Q_TEXT(id), Q_TEXT(pk), Q_INT(e->kind), Q_INT(e->created_at), Q_INT(now),
+			Q_INT(e->eid), Q_INT(e->aid), Q_INT(e->kind), Q_INT(e->created_at), Q_INT(now),
 			Q_INT(e->replies), Q_INT(e->reposts), Q_INT(e->reactions), Q_INT(e->zaps),
 			Q_INT(e->zap_sats),
 			Q_REAL(score_engagement(e->zaps, e->zap_sats, e->replies, e->reposts,
@@ -596,8 +603,9 @@ score_content(sqlite3 *db, const struct score_options *o, struct score_summary *
  * this one starts. */
 static const char trending_sql[] =
     "WITH cur AS (SELECT h.hashtag AS hashtag, count(*) AS n,"
-    "   count(DISTINCT h.pubkey) AS authors,"
-    "   sum((SELECT count(*) FROM zaps z WHERE z.event_id = h.event_id"
+    "   count(DISTINCT h.aid) AS authors,"
+    "   sum((SELECT count(*) FROM zaps z"
+    "        WHERE z.event_id = (SELECT e.id FROM nostr_events e WHERE e.eid = h.eid)"
     "        AND z.valid = 1 AND z.created_at <= ?1)) AS zaps"
     "  FROM hashtags h WHERE h.created_at > ?2 AND h.created_at <= ?1"
     "  GROUP BY h.hashtag),"
@@ -793,10 +801,11 @@ engagement_received(const struct user *u)
 /* Every pubkey the graph or the zaps know, in a fixed order (sorted), so
  * ties in rank break the same way on every run. */
 static const char nodes_sql[] =
-    "SELECT pubkey FROM users WHERE first_seen <= ?1"
-    " UNION SELECT follower FROM follows UNION SELECT followed FROM follows"
-    " UNION SELECT recipient FROM zaps WHERE valid = 1 AND recipient IS NOT NULL"
-    " AND created_at <= ?1 ORDER BY 1";
+    "SELECT k.pubkey FROM pubkeys k WHERE k.aid IN"
+    " (SELECT aid FROM users WHERE first_seen <= ?1"
+    "  UNION SELECT follower FROM follows UNION SELECT followed FROM follows"
+    "  UNION SELECT recipient FROM zaps WHERE valid = 1 AND recipient IS NOT NULL"
+    "  AND created_at <= ?1) ORDER BY 1";
 
 /* users_gather_nodes: every pubkey into g->m, and g->u for them. */
 static int
@@ -831,26 +840,35 @@ set_quality(struct user *u, sqlite3_stmt *st)
 	u->spam = sqlite3_column_double(st, 2);
 }
 
-/* Per-user figures: rows (pubkey, a, b) and what each sets (?1 = now). */
+/* Per-user figures: rows (pubkey, a, b) and what each sets (?1 = now), each
+ * grouped by aid (inner query: columns aid, a, b), then its pubkey looked up. */
+#define BY_AID(inner) \
+	"SELECT k.pubkey, f.a, f.b FROM (" inner ") f JOIN pubkeys k ON k.aid = f.aid"
 static const struct {
 	const char *sql;
 	void (*set)(struct user *, sqlite3_stmt *);
 } figures[] = {
-	{ "SELECT followed, count(*) FROM follows GROUP BY followed", set_followers },
-	{ "SELECT follower, count(*) FROM follows GROUP BY follower", set_following },
-	{ "SELECT pubkey, count(*) FROM nostr_events WHERE kind = 1"
-	  " AND created_at <= ?1 GROUP BY pubkey", set_posts },
-	{ "SELECT e.pubkey, count(*) FROM replies r CROSS JOIN nostr_events e"
-	  " ON e.id = r.reply_to WHERE r.created_at <= ?1 GROUP BY e.pubkey", set_replies },
-	{ "SELECT e.pubkey, count(*) FROM reactions x CROSS JOIN nostr_events e"
-	  " ON e.id = x.target_id WHERE x.created_at <= ?1 GROUP BY e.pubkey", set_reactions },
-	{ "SELECT e.pubkey, count(*) FROM reposts p CROSS JOIN nostr_events e"
-	  " ON e.id = p.target_id WHERE p.created_at <= ?1 GROUP BY e.pubkey", set_reposts },
-	{ "SELECT recipient, count(*), coalesce(sum(sats), 0) FROM zaps"
-	  " WHERE valid = 1 AND created_at <= ?1 GROUP BY recipient", set_zaps },
-	{ "SELECT pubkey, avg(quality), avg(spam_score) FROM content_metrics"
-	  " WHERE computed_at = ?1 GROUP BY pubkey", set_quality },
+	{ BY_AID("SELECT followed AS aid, count(*) AS a, 0 AS b FROM follows GROUP BY followed"),
+	  set_followers },
+	{ BY_AID("SELECT follower AS aid, count(*) AS a, 0 AS b FROM follows GROUP BY follower"),
+	  set_following },
+	{ BY_AID("SELECT aid, count(*) AS a, 0 AS b FROM nostr_events WHERE kind = 1"
+	  " AND created_at <= ?1 GROUP BY aid"), set_posts },
+	{ BY_AID("SELECT e.aid AS aid, count(*) AS a, 0 AS b FROM replies r"
+	  " CROSS JOIN nostr_events e ON e.id = r.reply_to WHERE r.created_at <= ?1"
+	  " GROUP BY e.aid"), set_replies },
+	{ BY_AID("SELECT e.aid AS aid, count(*) AS a, 0 AS b FROM reactions x"
+	  " CROSS JOIN nostr_events e ON e.id = x.target_id WHERE x.created_at <= ?1"
+	  " GROUP BY e.aid"), set_reactions },
+	{ BY_AID("SELECT e.aid AS aid, count(*) AS a, 0 AS b FROM reposts p"
+	  " CROSS JOIN nostr_events e ON e.id = p.target_id WHERE p.created_at <= ?1"
+	  " GROUP BY e.aid"), set_reposts },
+	{ BY_AID("SELECT recipient AS aid, count(*) AS a, coalesce(sum(sats), 0) AS b FROM zaps"
+	  " WHERE valid = 1 AND created_at <= ?1 GROUP BY recipient"), set_zaps },
+	{ BY_AID("SELECT aid, avg(quality) AS a, avg(spam_score) AS b FROM content_metrics"
+	  " WHERE computed_at = ?1 GROUP BY aid"), set_quality },
 };
+#undef BY_AID
 
 /* fill: runs sql (?1 = now) and calls set for each row whose pubkey is in g. */
 static int
@@ -888,7 +906,8 @@ users_gather_figures(sqlite3 *db, int64_t now, struct graph *g)
 static int
 users_gather_edges(sqlite3 *db, struct graph *g)
 {
-	sqlite3_stmt *st = query_prepare(db, "SELECT follower, followed FROM follows", NULL);
+	sqlite3_stmt *st = query_prepare(db, "SELECT a.pubkey, b.pubkey FROM follows f"
+	    " JOIN pubkeys a ON a.aid = f.follower JOIN pubkeys b ON b.aid = f.followed", NULL);
 	uint8_t k[32], k2[32];
 	int rc;
 
@@ -988,18 +1007,16 @@ user_insert(sqlite3_stmt *ins, sqlite3_stmt *inf, const struct graph *g, size_t 
     int64_t now)
 {
 	const struct user *u = &g->u[i];
-	char pk[65];
 
-	hex_encode(g->m.keys[i], 32, pk);
 	{
 		struct query_arg metrics[] = {
-			Q_TEXT(pk), Q_INT(now), Q_INT(u->followers), Q_INT(u->following),
+			Q_BLOB(g->m.keys[i], 32), Q_INT(now), Q_INT(u->followers), Q_INT(u->following),
 			Q_INT(u->posts), Q_INT(u->replies), Q_INT(u->reactions), Q_INT(u->reposts),
 			Q_INT(u->zaps), Q_INT(u->sats), Q_REAL(u->influence), Q_REAL(u->quality),
 			Q_REAL(u->spam), Q_END,
 		};
 		struct query_arg influence[] = {
-			Q_TEXT(pk), Q_INT(now), Q_REAL(u->pagerank), Q_INT(engagement_received(u)),
+			Q_BLOB(g->m.keys[i], 32), Q_INT(now), Q_REAL(u->pagerank), Q_INT(engagement_received(u)),
 			Q_INT(u->rank), Q_END,
 		};
 
@@ -1021,12 +1038,14 @@ users_write(sqlite3 *db, const struct graph *g, int64_t now)
 	int rc = -1;
 
 	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
-	    (ins = query_prepare(db, "INSERT OR REPLACE INTO user_metrics (pubkey, computed_at,"
+	    (ins = query_prepare(db, "INSERT OR REPLACE INTO user_metrics (aid, computed_at,"
 	    " followers, following, posts, replies_received, reactions_received,"
 	    " reposts_received, zaps_received, zap_sats_received, influence, quality,"
-	    " spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
-	    (inf = query_prepare(db, "INSERT OR REPLACE INTO user_influence (pubkey,"
-	    " computed_at, pagerank, engagement, rank) VALUES (?, ?, ?, ?, ?)", NULL)) == NULL)
+	    " spam_score) VALUES ((SELECT aid FROM pubkeys WHERE pubkey = ?),"
+	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
+	    (inf = query_prepare(db, "INSERT OR REPLACE INTO user_influence (aid,"
+	    " computed_at, pagerank, engagement, rank) VALUES"
+	    " ((SELECT aid FROM pubkeys WHERE pubkey = ?), ?, ?, ?, ?)", NULL)) == NULL)
 		goto out;
 	for (i = 0; i < g->m.n; i++)
 		if (user_insert(ins, inf, g, i, now) != 0)
@@ -1080,7 +1099,7 @@ window_figures(sqlite3 *db, struct window *w, double hours)
 {
 	static const char *const sql[] = {
 		"SELECT count(*), coalesce(sum(kind = 1), 0), coalesce(sum(kind = 7), 0),"
-		" coalesce(sum(kind IN (6, 16)), 0), count(DISTINCT pubkey)"
+		" coalesce(sum(kind IN (6, 16)), 0), count(DISTINCT aid)"
 		" FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2",
 		"SELECT count(*), coalesce(sum(sats), 0) FROM zaps"
 		" WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2",

@@ -58,7 +58,7 @@ struct score_summary {
 	size_t users;       /* user rows written */
 	int pagerank_steps; /* iterations until PageRank converged */
 	size_t windows;     /* network_stats rows written */
-	char error[256];    /* after a failure: SQLite's message */
+	char error[768];    /* after a failure: SQLite's message */
 };
 
 /* One trending hashtag.  velocity is NAN when previous_count is 0. */

@@ -41,6 +41,7 @@ struct member {
 	int64_t max;         /* T_UINT */
 	size_t count;        /* T_LIST: its length in struct meta_counts */
 	int slot;            /* T_TEXT: the struct meta_reader text buffer */
+	int rest;            /* no column or table holds it: meta_rest keeps it */
 };
 
 /* NAME(n): the name and its written key. */
@@ -65,8 +66,10 @@ static const struct member members[] = {
 	ID("repost_of", repost_of, has_repost_of),
 	ID("reaction_to", reaction_to, has_reaction_to),
 	TEXT("reaction", reaction, FIELD(has_reaction), 0),
-	LIST("urls", urls, F_URL),
-	LIST("media", media, F_URL),
+	{ NAME("urls"), .type = T_LIST, .form = F_URL, .field = FIELD(urls), .has = NONE,
+	  .count = offsetof(struct meta_counts, urls), .rest = 1 },
+	{ NAME("media"), .type = T_LIST, .form = F_URL, .field = FIELD(media), .has = NONE,
+	  .count = offsetof(struct meta_counts, media), .rest = 1 },
 	UINT("words", words, INT64_MAX),
 	UINT("pow", pow, 256),
 	TEXT("client", client, NONE, 1),
@@ -411,6 +414,52 @@ meta_write(const struct enrich_meta *m, const char *prev, size_t prev_len,
 		put_value(out, m, d);
 	}
 	buf_putc(out, '}');
+}
+
+/* empty_array: the JSON value v[0..n) is [] (white space aside). */
+static int
+empty_array(const char *v, size_t n)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r')
+			continue;
+		if ((seen == 0 && v[i] != '[') || (seen == 1 && v[i] != ']') || seen > 1)
+			return 0;
+		seen++;
+	}
+	return seen == 2;
+}
+
+void
+meta_rest(const char *json, size_t len, struct buf *key, struct buf *out)
+{
+	size_t start = out->len;
+	struct jsonobj o;
+	const char *member, *value;
+	int k;
+
+	buf_putc(out, '{');
+	jsonobj_begin(&o, json, len);
+	while (jsonobj_next(&o, key) == 1) {
+		member = o.member;
+		value = o.c.p;
+		if (jsonobj_skip(&o) != JSON_OK)
+			break;
+		k = member_index(key);
+		if (k >= 0 && (members[k].origin || !members[k].rest ||
+		    empty_array(value, (size_t)(o.c.p - value))))
+			continue;
+		buf_append(out, member, (size_t)(o.c.p - member));
+		buf_putc(out, ',');
+	}
+	if (out->len == start + 1) {
+		out->len = start;  /* nothing left */
+		out->data[start] = '\0';
+		return;
+	}
+	out->data[out->len - 1] = '}';
 }
 
 /* ---- reading ---- */

@@ -97,6 +97,16 @@ int meta_is_address(const char *s, size_t len);
 void meta_write(const struct enrich_meta *m, const char *prev, size_t prev_len,
     struct buf *key, struct buf *out);
 
+/*
+ * meta_rest: appends to out what a store keeps of the meta json[0..len)
+ * beside its columns and tables (schema.sql: nostr_events.meta), as a JSON
+ * object: the members this module does not own, except nostr-fetch's relay
+ * and received_at, and urls and media when they are not empty, each as it
+ * came.  Appends nothing when nothing is left.  A malformed meta is kept up
+ * to where it breaks.  key is scratch.
+ */
+void meta_rest(const char *json, size_t len, struct buf *key, struct buf *out);
+
 /* Buffers that the strings of what meta_read fills point into. */
 struct meta_reader {
 	struct buf key, item;

@@ -82,7 +82,7 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	    " (SELECT count(*) FROM users),"
 	    " (SELECT count(*) FROM user_profiles),"
 	    " (SELECT count(*) FROM users u WHERE u.last_seen > ?1 AND +u.first_seen <= ?2"
-	    "   AND EXISTS (SELECT 1 FROM nostr_events e WHERE e.pubkey = u.pubkey"
+	    "   AND EXISTS (SELECT 1 FROM nostr_events e WHERE e.aid = u.aid"
 	    "   AND e.created_at > ?1 AND e.created_at <= ?2)),"
 	    " (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
 	    " (SELECT count(*) FROM follows),"
@@ -198,7 +198,7 @@ report_hashtag_counts(sqlite3 *db, const struct report_options *o)
 		{ "unique_authors", CELL_INT, 0, 0, 0 },
 	};
 	static const char sql[] =
-	    "SELECT hashtag, count(*), count(DISTINCT pubkey) FROM hashtags"
+	    "SELECT hashtag, count(*), count(DISTINCT aid) FROM hashtags"
 	    " WHERE created_at > ?1 AND created_at <= ?2"
 	    " GROUP BY hashtag ORDER BY 2 DESC, 3 DESC, hashtag LIMIT ?3";
 	struct query_arg b[] = { Q_INT(since(o, trending_hours(o))), Q_INT(o->now),
@@ -220,13 +220,14 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	/* Group in zaps_valid_event's order, then fetch only the winners' rows
 	 * of nostr_events (content is the bulk of that table). */
 	static const char sql[] =
-	    "SELECT z.event_id, e.pubkey, z.n, z.sats, e.content FROM"
+	    "SELECT z.event_id, k.pubkey, z.n, z.sats, e.content FROM"
 	    " (SELECT event_id, count(*) AS n, coalesce(sum(sats), 0) AS sats"
 	    "  FROM zaps INDEXED BY zaps_valid_event"
 	    "  WHERE valid = 1 AND event_id IS NOT NULL"
 	    "  AND created_at > ?1 AND created_at <= ?2"
 	    "  GROUP BY event_id ORDER BY sats DESC, n DESC, event_id LIMIT ?3) z"
 	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
+	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
 	    " ORDER BY z.sats DESC, z.n DESC, z.event_id";
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
@@ -255,13 +256,14 @@ report_viral(sqlite3 *db, const struct report_options *o)
 	/* Viral: notes of the latest run with some engagement (virality > 0)
 	 * that are still stored (not deleted or replaced since). */
 	static const char sql[] =
-	    "SELECT c.event_id, c.pubkey, c.created_at, c.replies, c.reposts, c.reactions,"
+	    "SELECT e.id, k.pubkey, c.created_at, c.replies, c.reposts, c.reactions,"
 	    " c.zaps, c.zap_sats, c.virality, c.quality, c.spam_score, e.content,"
-	    " (SELECT " PROFILE_NAME("p") " FROM user_profiles p WHERE p.pubkey = c.pubkey)"
-	    " FROM content_metrics c JOIN nostr_events e ON e.id = c.event_id"
+	    " (SELECT " PROFILE_NAME("p") " FROM user_profiles p WHERE p.aid = c.aid)"
+	    " FROM content_metrics c JOIN nostr_events e ON e.eid = c.eid"
+	    " JOIN pubkeys k ON k.aid = c.aid"
 	    " WHERE c.computed_at = (SELECT max(computed_at) FROM content_metrics)"
 	    " AND c.virality > 0"
-	    " ORDER BY c.virality DESC, c.event_id LIMIT ?1";
+	    " ORDER BY c.virality DESC, e.id LIMIT ?1";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
@@ -287,11 +289,12 @@ report_users(sqlite3 *db, const struct report_options *o)
 		{ "posts", CELL_INT, 0, 0, 0 },
 	};
 	static const char sql[] =
-	    "SELECT i.rank, m.pubkey, " PROFILE_NAME("p") ", m.followers,"
+	    "SELECT i.rank, k.pubkey, " PROFILE_NAME("p") ", m.followers,"
 	    " m.zap_sats_received, i.engagement, i.pagerank, m.influence, m.quality,"
 	    " m.spam_score, p.nip05, p.website, m.posts"
-	    " FROM user_influence i JOIN user_metrics m ON m.pubkey = i.pubkey"
-	    " LEFT JOIN user_profiles p ON p.pubkey = i.pubkey"
+	    " FROM user_influence i JOIN user_metrics m ON m.aid = i.aid"
+	    " JOIN pubkeys k ON k.aid = i.aid"
+	    " LEFT JOIN user_profiles p ON p.aid = i.aid"
 	    " ORDER BY i.rank LIMIT ?1";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
@@ -310,10 +313,11 @@ report_users_by_followers(sqlite3 *db, const struct report_options *o)
 		{ "website", CELL_TEXT, 40, 0, 0 },
 	};
 	static const char sql[] =
-	    "SELECT row_number() OVER (ORDER BY f.followers DESC, f.pubkey), f.pubkey, "
-	    PROFILE_NAME("p") ", f.followers, p.nip05, p.website FROM follower_counts f"
-	    " LEFT JOIN user_profiles p ON p.pubkey = f.pubkey WHERE f.followers > 0"
-	    " ORDER BY f.followers DESC, f.pubkey LIMIT ?1";
+	    "SELECT row_number() OVER (ORDER BY f.n DESC, k.pubkey), k.pubkey, "
+	    PROFILE_NAME("p") ", f.n, p.nip05, p.website FROM"
+	    " (SELECT followed AS aid, count(*) AS n FROM follows GROUP BY followed) f"
+	    " JOIN pubkeys k ON k.aid = f.aid LEFT JOIN user_profiles p ON p.aid = f.aid"
+	    " ORDER BY f.n DESC, k.pubkey LIMIT ?1";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
@@ -344,38 +348,42 @@ report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
 		{ "influence.rank", CELL_INT, 0, 0, 0 },
 		{ "influence.pagerank", CELL_REAL, 0, 6, 0 },
 	};
-	/* +kind: the author's few events by nostr_events_pubkey, not every
+	/* +kind: the author's few events by nostr_events_author, not every
 	 * kind-1 event by nostr_events_kind (without ANALYZE SQLite prefers the
 	 * latter). */
+	/* ?3: the pubkey's bytes, found in pubkeys' index; no aid, no row. */
 	static const char sql[] =
 	    "SELECT ?1, ?2, p.name, p.display_name, p.nip05, p.lud16, p.about,"
-	    " (SELECT count(*) FROM nostr_events WHERE pubkey = ?1),"
-	    " (SELECT count(*) FROM nostr_events WHERE pubkey = ?1 AND +kind = 1),"
+	    " (SELECT count(*) FROM nostr_events WHERE aid = k.aid),"
+	    " (SELECT count(*) FROM nostr_events WHERE aid = k.aid AND +kind = 1),"
 	    " u.first_seen, u.last_seen,"
-	    " (SELECT count(*) FROM follows WHERE followed = ?1),"
-	    " (SELECT count(*) FROM follows WHERE follower = ?1),"
-	    " (SELECT count(*) FROM zaps WHERE recipient = ?1 AND valid = 1),"
-	    " (SELECT coalesce(sum(sats), 0) FROM zaps WHERE recipient = ?1 AND valid = 1),"
-	    " (SELECT count(*) FROM zaps WHERE sender = ?1 AND valid = 1),"
-	    " (SELECT coalesce(sum(sats), 0) FROM zaps WHERE sender = ?1 AND valid = 1),"
+	    " (SELECT count(*) FROM follows WHERE followed = k.aid),"
+	    " (SELECT count(*) FROM follows WHERE follower = k.aid),"
+	    " (SELECT count(*) FROM zaps WHERE recipient = k.aid AND valid = 1),"
+	    " (SELECT coalesce(sum(sats), 0) FROM zaps WHERE recipient = k.aid AND valid = 1),"
+	    " (SELECT count(*) FROM zaps WHERE sender = k.aid AND valid = 1),"
+	    " (SELECT coalesce(sum(sats), 0) FROM zaps WHERE sender = k.aid AND valid = 1),"
 	    " m.influence, i.rank, i.pagerank"
-	    " FROM (SELECT ?1 AS pubkey) k"
-	    " LEFT JOIN users u ON u.pubkey = k.pubkey"
-	    " LEFT JOIN user_profiles p ON p.pubkey = k.pubkey"
-	    " LEFT JOIN user_metrics m ON m.pubkey = k.pubkey"
-	    " LEFT JOIN user_influence i ON i.pubkey = k.pubkey"
-	    " WHERE u.pubkey IS NOT NULL OR m.pubkey IS NOT NULL"
-	    " OR EXISTS (SELECT 1 FROM follows WHERE followed = ?1)"
-	    " OR EXISTS (SELECT 1 FROM zaps WHERE recipient = ?1)";
+	    " FROM (SELECT aid FROM pubkeys WHERE pubkey = ?3) k"
+	    " LEFT JOIN users u ON u.aid = k.aid"
+	    " LEFT JOIN user_profiles p ON p.aid = k.aid"
+	    " LEFT JOIN user_metrics m ON m.aid = k.aid"
+	    " LEFT JOIN user_influence i ON i.aid = k.aid"
+	    " WHERE u.aid IS NOT NULL OR m.aid IS NOT NULL"
+	    " OR EXISTS (SELECT 1 FROM follows WHERE followed = k.aid)"
+	    " OR EXISTS (SELECT 1 FROM zaps WHERE recipient = k.aid)";
 	char npub[NIP19_KEY_BUFSIZE] = "";
 	uint8_t key[32];
 	struct table *t;
+	int is_key;
 
 	(void)o;
-	if (strlen(pubkey) == 64 && hex_decode(pubkey, key, 32) == 0)
+	is_key = strlen(pubkey) == 64 && hex_decode(pubkey, key, 32) == 0;
+	if (is_key)
 		nip19_encode_key(NIP19_NPUB, key, npub, sizeof(npub));
 	{
-		struct query_arg b[] = { Q_TEXT(pubkey), Q_TEXT(npub), Q_END };
+		struct query_arg b[] = { Q_TEXT(pubkey), Q_TEXT(npub),
+		    is_key ? (struct query_arg)Q_BLOB(key, 32) : (struct query_arg)Q_NULL, Q_END };
 
 		t = query_table(db, cols, NCOLS(cols), sql, b);
 	}
@@ -457,14 +465,15 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 	};
 	/* Grouped in the index's order; names looked up for the winners only. */
 #define ZAP_PARTIES_SQL(party) \
-	    "SELECT z.p, (SELECT " PROFILE_NAME("u") " FROM user_profiles u" \
-	    " WHERE u.pubkey = z.p), z.n, z.s FROM" \
+	    "SELECT k.pubkey, (SELECT " PROFILE_NAME("u") " FROM user_profiles u" \
+	    " WHERE u.aid = z.p), z.n, z.s FROM" \
 	    " (SELECT " party " AS p, count(*) AS n, coalesce(sum(sats), 0) AS s" \
 	    "  FROM zaps INDEXED BY zaps_valid_" party \
 	    "  WHERE valid = 1 AND " party " IS NOT NULL" \
 	    "  AND created_at > ?1 AND created_at <= ?2" \
-	    "  GROUP BY " party " ORDER BY s DESC, n DESC, " party " LIMIT ?3) z" \
-	    " ORDER BY z.s DESC, z.n DESC, z.p"
+	    "  GROUP BY " party " ORDER BY s DESC, n DESC," \
+	    "  (SELECT pubkey FROM pubkeys WHERE aid = " party ") LIMIT ?3) z" \
+	    " JOIN pubkeys k ON k.aid = z.p ORDER BY z.s DESC, z.n DESC, k.pubkey"
 	static const char sender_sql[] = ZAP_PARTIES_SQL("sender");
 	static const char recipient_sql[] = ZAP_PARTIES_SQL("recipient");
 #undef ZAP_PARTIES_SQL
@@ -574,7 +583,7 @@ static const char *const series_sql[] = {
 	    "SELECT (created_at - ?1 - 1) / ?2, count(*) FROM nostr_events"
 	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
 	[REPORT_SERIES_AUTHORS] =
-	    "SELECT (created_at - ?1 - 1) / ?2, count(DISTINCT pubkey) FROM nostr_events"
+	    "SELECT (created_at - ?1 - 1) / ?2, count(DISTINCT aid) FROM nostr_events"
 	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
 	[REPORT_SERIES_NEW_USERS] =
 	    "SELECT (first_seen - ?1 - 1) / ?2, count(*) FROM users"

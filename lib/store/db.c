@@ -12,60 +12,63 @@
 #include "base/hex.h"
 #include "base/json.h"
 #include "base/jsonobj.h"
+#include "enrich/meta.h"
+#include "store/migrate.h"
 
 enum stmt {
 	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_HEAD, S_REMOVE, S_EVENT,
 	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
-	S_BEGIN, S_COMMIT, S_COUNT
+	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_BEGIN, S_COMMIT, S_COUNT
 };
 
+/*
+ * Keys are bound as BLOBs (ids, pubkeys of references, signatures) or as the
+ * integer surrogates eid and aid (schema.sql's conventions).
+ */
 static const char *const stmt_sql[S_COUNT] = {
 	[S_USER] =
-	    "INSERT INTO users(pubkey, first_seen, last_seen) VALUES (?1, ?2, ?3)"
-	    " ON CONFLICT(pubkey) DO UPDATE SET"
+	    "INSERT INTO users(aid, first_seen, last_seen) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(aid) DO UPDATE SET"
 	    " first_seen = min(first_seen, excluded.first_seen),"
 	    " last_seen = max(last_seen, excluded.last_seen)"
 	    " WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen",
 	[S_DELETED_ID] =
-	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 LIMIT 1",
+	    "SELECT 1 FROM deletions WHERE target = ?1 AND aid = ?2 LIMIT 1",
 	[S_DELETED_ADDR] =
-	    "SELECT 1 FROM deletions WHERE target = ?1 AND pubkey = ?2 AND created_at >= ?3"
+	    "SELECT 1 FROM deletions WHERE target = ?1 AND aid = ?2 AND created_at >= ?3"
 	    " LIMIT 1",
 	[S_CURRENT] =
 	    "SELECT event_id, created_at FROM replaceable_heads"
-	    " WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3",
+	    " WHERE aid = ?1 AND kind = ?2 AND d_tag = ?3",
 	[S_HEAD] =
 	    "INSERT OR REPLACE INTO replaceable_heads VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REMOVE] = "DELETE FROM nostr_events WHERE id = ?1",
 	[S_EVENT] =
-	    "INSERT OR IGNORE INTO nostr_events(id, pubkey, created_at, kind, content, tags,"
-	    " sig, d_tag, lang, words, pow, client, reply_to, root, relay, received_at, meta)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-	/*
-	 * Columns named: their order differs between user_version 1 and 2.  OR
-	 * IGNORE: a list that names a value twice gives one row (its key).
-	 */
+	    "INSERT OR IGNORE INTO nostr_events(eid, id, aid, created_at, kind, content, tags,"
+	    " sig, d_tag, lang, words, pow, client, relay, received_at, meta)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	/* OR IGNORE: a list that names a value twice gives one row (its key). */
 	[S_HASHTAG] =
-	    "INSERT OR IGNORE INTO hashtags(event_id, hashtag, pubkey, created_at, kind)"
+	    "INSERT OR IGNORE INTO hashtags(eid, hashtag, aid, created_at, kind)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_MENTION] =
-	    "INSERT OR IGNORE INTO mentions(event_id, mentioned, pubkey, created_at, kind)"
+	    "INSERT OR IGNORE INTO mentions(eid, mentioned, aid, created_at, kind)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REF] =
-	    "INSERT OR IGNORE INTO refs(event_id, ref, pubkey, created_at, kind)"
+	    "INSERT OR IGNORE INTO refs(eid, ref, aid, created_at, kind)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REPLY] =
-	    "INSERT INTO replies(event_id, reply_to, root, pubkey, created_at)"
+	    "INSERT INTO replies(eid, reply_to, root, aid, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_REACTION] =
-	    "INSERT INTO reactions(event_id, target_id, target_pubkey, reaction, pubkey,"
+	    "INSERT INTO reactions(eid, target_id, target_pubkey, reaction, aid,"
 	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_REPOST] =
-	    "INSERT INTO reposts(event_id, target_id, target_pubkey, kind, pubkey, created_at)"
+	    "INSERT INTO reposts(eid, target_id, target_pubkey, kind, aid, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_ZAP] =
-	    "INSERT OR IGNORE INTO zaps(receipt_id, provider, sender, recipient, event_id,"
+	    "INSERT OR IGNORE INTO zaps(eid, provider, sender, recipient, event_id,"
 	    " address, msat, sats, comment, valid, problems, created_at)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
 	/*
@@ -74,25 +77,35 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * its first row.
 	 */
 	[S_FOLLOW] =
-	    "INSERT INTO follows(follower, followed, event_id, created_at, relay, petname)"
+	    "INSERT INTO follows(follower, followed, eid, created_at, relay, petname)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (follower, followed) DO UPDATE"
-	    " SET event_id = excluded.event_id, created_at = excluded.created_at,"
+	    " SET eid = excluded.eid, created_at = excluded.created_at,"
 	    " relay = excluded.relay, petname = excluded.petname"
-	    " WHERE event_id <> excluded.event_id",
+	    " WHERE eid <> excluded.eid",
 	[S_PROFILE] =
-	    "INSERT OR REPLACE INTO user_profiles(pubkey, event_id, created_at, name,"
-	    " display_name, about, picture, banner, nip05, lud16, lud06, website, json_ok,"
-	    " content) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	    "INSERT OR REPLACE INTO user_profiles(aid, eid, created_at, name,"
+	    " display_name, about, picture, banner, nip05, lud16, lud06, website, json_ok)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[S_DELETION] = "INSERT OR IGNORE INTO deletions VALUES (?1, ?2, ?3, ?4, ?5)",
 	/* NIP-09: deleting a deletion has no effect; only the author can delete. */
-	[S_DELETE_ID] = "DELETE FROM nostr_events WHERE id = ?1 AND pubkey = ?2 AND kind != 5",
+	[S_DELETE_ID] = "DELETE FROM nostr_events WHERE id = ?1 AND aid = ?2 AND kind != 5",
 	[S_DELETE_ADDR] =
-	    "DELETE FROM nostr_events WHERE pubkey = ?1 AND kind = ?2 AND d_tag = ?3"
+	    "DELETE FROM nostr_events WHERE aid = ?1 AND kind = ?2 AND d_tag = ?3"
 	    " AND created_at <= ?4",
 	[S_RELAY] =
 	    "INSERT OR IGNORE INTO relay_metrics(relay, time, state, connect_ms, eose_ms,"
 	    " events, duplicates, invalid, reconnects, notices, notice, error, nip11, record)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+	[S_PUBKEY_FIND] = "SELECT aid FROM pubkeys WHERE pubkey = ?1",
+	[S_PUBKEY_ADD] = "INSERT INTO pubkeys(pubkey) VALUES (?1)",
+	/*
+	 * The eid of the next stored event, as a rowid would be (so the eid of
+	 * an event removed from the end may be given again by a later batch:
+	 * its rows went with it).  Not AUTOINCREMENT: SQLite counts an
+	 * insert that OR IGNORE drops, so loading a stream twice would change
+	 * the database.
+	 */
+	[S_NEXT_EID] = "SELECT coalesce(max(eid), 0) + 1 FROM nostr_events",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 };
@@ -111,10 +124,13 @@ struct db {
 	struct db_stats stats;
 	struct buf tags;                 /* tags as JSON */
 	struct buf key;
+	struct buf meta;                 /* what is left of the meta (meta_rest) */
 	struct buf field[P_COUNT + 1];   /* the last: displayName */
 	int has_field[P_COUNT + 1];
 	struct buf text[4];              /* relay record strings */
-	char id[65], pubkey[65];         /* hex of the event in hand */
+	char pubkey[65];                 /* hex of the event in hand's author */
+	int64_t aid, eid;                /* its author's and (once stored) its surrogate */
+	int64_t next_eid;                /* the eid the next stored event gets */
 	int in_transaction;
 	/*
 	 * Work saved per event, in fixed memory: a direct-mapped cache of pubkeys
@@ -122,39 +138,48 @@ struct db {
 	 * widening it marks it pending, and pending entries are written when
 	 * evicted and before each commit, so an author's row is upserted once
 	 * per batch, not once per event (time-ordered input widens it with
-	 * every event); and a Bloom filter of deletion targets (no lookup for the
-	 * events no deletion can name).  Both only ever skip or merge work, so
-	 * the database is the same with or without them.
+	 * every event); a direct-mapped cache of pubkeys' aids (authors and
+	 * the pubkeys events name come back often); and a Bloom filter of
+	 * deletion targets (no lookup for the events no deletion can name).  All
+	 * only ever skip or merge work, so the database is the same with or
+	 * without them.
 	 */
 	struct user_seen {
 		uint8_t pubkey[32];
+		int64_t aid;
 		int64_t first, last;
 		int used, pending, listed;
 	} *users_seen;
 	uint32_t *users_pending;         /* slots with listed set (once each) */
 	size_t npending;
+	struct aid_seen {
+		uint8_t pubkey[32];
+		int64_t aid;                 /* 0: the slot is empty */
+	} *aids;
 	uint64_t *deleted_bloom;
 };
 
-#define USERS_SEEN 65536              /* entries (about 3 MiB) */
+#define USERS_SEEN 65536              /* entries (about 3.5 MiB) */
+#define AIDS_SEEN (1u << 18)          /* entries (10 MiB) */
 #define BLOOM_BITS (1u << 23)         /* 1 MiB: under 1% false hits at 800k targets */
 
-/* bloom_hashes: three bit positions for a deletion target string. */
+/* bloom_hashes: three bit positions for a deletion target (id bytes or address). */
 static void
-bloom_hashes(const char *s, size_t len, uint32_t h[3])
+bloom_hashes(const void *p, size_t len, uint32_t h[3])
 {
+	const unsigned char *s = p;
 	uint64_t a = 14695981039346656037ull, b;
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		a = (a ^ (unsigned char)s[i]) * 1099511628211ull;
+		a = (a ^ s[i]) * 1099511628211ull;
 	b = (a >> 33) | 1;
 	for (i = 0; i < 3; i++)
 		h[i] = (uint32_t)((a + i * b) % BLOOM_BITS);
 }
 
 static void
-bloom_add(struct db *db, const char *s, size_t len)
+bloom_add(struct db *db, const void *s, size_t len)
 {
 	uint32_t h[3];
 	int i;
@@ -165,7 +190,7 @@ bloom_add(struct db *db, const char *s, size_t len)
 }
 
 static int
-bloom_may_hold(const struct db *db, const char *s, size_t len)
+bloom_may_hold(const struct db *db, const void *s, size_t len)
 {
 	uint32_t h[3];
 	int i;
@@ -203,12 +228,14 @@ db_close(struct db *db)
 	sqlite3_close(db->sql);
 	buf_free(&db->tags);
 	buf_free(&db->key);
+	buf_free(&db->meta);
 	for (i = 0; i < P_COUNT + 1; i++)
 		buf_free(&db->field[i]);
 	for (i = 0; i < 4; i++)
 		buf_free(&db->text[i]);
 	free(db->users_seen);
 	free(db->users_pending);
+	free(db->aids);
 	free(db->deleted_bloom);
 	free(db);
 }
@@ -317,6 +344,14 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 		goto fail;
 	if (schema_is_current(sql))
 		return sql;
+	/* Versions 1 and 2 (hex keys) are upgraded in place, the schema with them. */
+	if (migrate_is_old(sql)) {
+		if (migrate_upgrade(sql, np_schema_sql, err, errlen) != 0) {
+			sqlite3_close(sql);
+			return NULL;
+		}
+		return sql;
+	}
 	/* The schema is all IF NOT EXISTS: complete after this, whatever was there. */
 	if (sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
@@ -339,7 +374,7 @@ struct db *
 db_open(const char *path, const struct db_options *opt, char *err, size_t errlen)
 {
 	struct db *db = xcalloc(1, sizeof *db);
-	char msg[256];
+	char msg[768];
 	sqlite3_stmt *targets = NULL;
 	size_t i;
 	int rc;
@@ -355,12 +390,13 @@ db_open(const char *path, const struct db_options *opt, char *err, size_t errlen
 			goto fail;
 	db->users_seen = xcalloc(USERS_SEEN, sizeof *db->users_seen);
 	db->users_pending = xcalloc(USERS_SEEN, sizeof *db->users_pending);
+	db->aids = xcalloc(AIDS_SEEN, sizeof *db->aids);
 	db->deleted_bloom = xcalloc(BLOOM_BITS / 64, sizeof *db->deleted_bloom);
 	if (sqlite3_prepare_v2(db->sql, "SELECT target FROM deletions", -1, &targets,
 	    NULL) != SQLITE_OK)
 		goto fail;
 	while ((rc = sqlite3_step(targets)) == SQLITE_ROW)
-		bloom_add(db, (const char *)sqlite3_column_text(targets, 0),
+		bloom_add(db, sqlite3_column_blob(targets, 0),
 		    (size_t)sqlite3_column_bytes(targets, 0));
 	sqlite3_finalize(targets);
 	if (rc != SQLITE_DONE)
@@ -390,9 +426,17 @@ static int flush_users(struct db *db);
 int
 db_begin(struct db *db)
 {
+	sqlite3_stmt *st = db->stmt[S_NEXT_EID];
+
 	if (run(db, S_BEGIN) < 0)
 		return -1;
 	db->in_transaction = 1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	db->next_eid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
 	return 0;
 }
 
@@ -420,15 +464,80 @@ bind_str(sqlite3_stmt *st, int i, const char *s)
 	bind_text(st, i, s, s ? strlen(s) : 0);
 }
 
+static void
+bind_blob(sqlite3_stmt *st, int i, const void *p, size_t len)
+{
+	sqlite3_bind_blob64(st, i, p, len, SQLITE_STATIC);
+}
+
+/* bind_hex_key: binds the 64 hex digits at hex as the 32-byte BLOB they spell. */
+static void
+bind_hex_key(sqlite3_stmt *st, int i, const char *hex)
+{
+	uint8_t k[32];
+
+	if (hex_decode(hex, k, 32) != 0) {
+		sqlite3_bind_null(st, i);  /* not a key: enrich gives only keys */
+		return;
+	}
+	sqlite3_bind_blob64(st, i, k, 32, SQLITE_TRANSIENT);
+}
+
+/*
+ * pubkey_aid: the aid of the 32-byte pubkey in *aid, its pubkeys row made
+ * when it has none.  Returns 0 or -1.
+ */
+static int
+pubkey_aid(struct db *db, const uint8_t pubkey[32], int64_t *aid)
+{
+	sqlite3_stmt *st = db->stmt[S_PUBKEY_FIND];
+	struct aid_seen *a;
+	uint32_t slot;
+	int rc;
+
+	memcpy(&slot, pubkey + 4, sizeof slot);  /* pubkeys are uniformly random */
+	a = &db->aids[slot % AIDS_SEEN];
+	if (a->aid != 0 && memcmp(a->pubkey, pubkey, 32) == 0) {
+		*aid = a->aid;
+		return 0;
+	}
+	bind_blob(st, 1, pubkey, 32);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*aid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE) {
+		bind_blob(db->stmt[S_PUBKEY_ADD], 1, pubkey, 32);
+		if (run(db, S_PUBKEY_ADD) < 0)
+			return -1;
+		*aid = sqlite3_last_insert_rowid(db->sql);
+	} else if (rc != SQLITE_ROW) {
+		return -1;
+	}
+	memcpy(a->pubkey, pubkey, 32);
+	a->aid = *aid;
+	return 0;
+}
+
+/* hex_aid: pubkey_aid of a pubkey given as 64 hex digits; 1 when it is not one. */
+static int
+hex_aid(struct db *db, const char *hex, int64_t *aid)
+{
+	uint8_t k[32];
+
+	if (hex_decode(hex, k, 32) != 0)
+		return 1;
+	return pubkey_aid(db, k, aid);
+}
+
 /* write_user: upserts a cache entry's range into its users row. */
 static int
 write_user(struct db *db, struct user_seen *u)
 {
 	sqlite3_stmt *st = db->stmt[S_USER];
-	char hex[65];
 
-	hex_encode(u->pubkey, 32, hex);
-	bind_text(st, 1, hex, 64);
+	sqlite3_bind_int64(st, 1, u->aid);
 	sqlite3_bind_int64(st, 2, u->first);
 	sqlite3_bind_int64(st, 3, u->last);
 	return run(db, S_USER);
@@ -519,16 +628,16 @@ is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
 		buf_printf(addr, "%u:%s:", (unsigned)ev->kind, db->pubkey);
 		buf_append(addr, d->s, d->len);
 	}
-	if (!bloom_may_hold(db, db->id, 64) &&
+	if (!bloom_may_hold(db, ev->id, 32) &&
 	    (d == NULL || !bloom_may_hold(db, addr->data, addr->len)))
 		return 0;
-	bind_text(st, 1, db->id, 64);
-	bind_text(st, 2, db->pubkey, 64);
+	bind_blob(st, 1, ev->id, 32);
+	sqlite3_bind_int64(st, 2, db->aid);
 	if ((r = exists(db, S_DELETED_ID)) != 0 || d == NULL)
 		return r;
 	st = db->stmt[S_DELETED_ADDR];
 	bind_text(st, 1, addr->data, addr->len);
-	bind_text(st, 2, db->pubkey, 64);
+	sqlite3_bind_int64(st, 2, db->aid);
 	sqlite3_bind_int64(st, 3, ev->created_at);
 	return exists(db, S_DELETED_ADDR);
 }
@@ -539,33 +648,33 @@ is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
  * head, -1 on error.  The head is remembered even when it is deleted or
  * refused, so that the outcome does not depend on the order in which
  * versions and deletions arrive.  The id of the head ev replaces is left in
- * old_id ("" when there was none), for remove_replaced.
+ * old_id and *has_old set (0 when there was none), for remove_replaced.
  */
 static int
 replaceable_check(struct db *db, const struct event *ev, const struct event_str *d,
-    char old_id[65])
+    uint8_t old_id[32], int *has_old)
 {
 	sqlite3_stmt *st = db->stmt[S_CURRENT];
 	int64_t old_at = 0;
 	int rc, cmp;
 
-	old_id[0] = '\0';
-	bind_text(st, 1, db->pubkey, 64);
+	*has_old = 0;
+	sqlite3_bind_int64(st, 1, db->aid);
 	sqlite3_bind_int64(st, 2, ev->kind);
 	bind_text(st, 3, d->s, d->len);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *t = sqlite3_column_text(st, 0);
-
-		snprintf(old_id, 65, "%s", t ? (const char *)t : "");
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+		memcpy(old_id, sqlite3_column_blob(st, 0), 32);
 		old_at = sqlite3_column_int64(st, 1);
+		*has_old = 1;
 	}
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
-	if (rc == SQLITE_ROW) {
-		cmp = strcmp(old_id, db->id);
+	if (*has_old) {
+		/* Bytes compare as their hex does. */
+		cmp = memcmp(old_id, ev->id, 32);
 		if (cmp == 0) {
 			db->stats.duplicates++;
 			return 1;
@@ -577,21 +686,21 @@ replaceable_check(struct db *db, const struct event *ev, const struct event_str 
 		}
 	}
 	st = db->stmt[S_HEAD];
-	bind_text(st, 1, db->pubkey, 64);
+	sqlite3_bind_int64(st, 1, db->aid);
 	sqlite3_bind_int64(st, 2, ev->kind);
 	bind_text(st, 3, d->s, d->len);
-	bind_text(st, 4, db->id, 64);
+	bind_blob(st, 4, ev->id, 32);
 	sqlite3_bind_int64(st, 5, ev->created_at);
 	return run(db, S_HEAD) < 0 ? -1 : 0;
 }
 
 /* remove_replaced: removes the stored version old_id (if any) that ev replaced. */
 static int
-remove_replaced(struct db *db, const char *old_id)
+remove_replaced(struct db *db, const uint8_t old_id[32], int has_old)
 {
-	if (old_id[0] == '\0')
+	if (!has_old)
 		return 0;
-	bind_text(db->stmt[S_REMOVE], 1, old_id, 64);
+	bind_blob(db->stmt[S_REMOVE], 1, old_id, 32);
 	if (run(db, S_REMOVE) < 0)
 		return -1;
 	if (sqlite3_changes(db->sql) > 0)
@@ -599,18 +708,37 @@ remove_replaced(struct db *db, const char *old_id)
 	return 0;
 }
 
+/* What the values of a meta list become in its table. */
+enum list_value { LV_TEXT, LV_PUBKEY, LV_REF };
+
 static int
-add_list(struct db *db, enum stmt s, const struct strlist *l, const struct event *ev)
+add_list(struct db *db, enum stmt s, const struct strlist *l, enum list_value how,
+    const struct event *ev)
 {
 	sqlite3_stmt *st = db->stmt[s];
 	const char *v;
+	int64_t aid;
 	size_t i, n;
+	int r;
 
 	for (i = 0; i < l->n; i++) {
 		v = strlist_get(l, i, &n);
-		bind_text(st, 1, db->id, 64);
-		bind_text(st, 2, v, n);
-		bind_text(st, 3, db->pubkey, 64);
+		sqlite3_bind_int64(st, 1, db->eid);
+		if (how == LV_PUBKEY) {
+			r = n == 64 ? hex_aid(db, v, &aid) : 1;
+			if (r != 0) {
+				sqlite3_clear_bindings(st);
+				if (r < 0)
+					return -1;
+				continue;  /* not a key: enrich gives only keys */
+			}
+			sqlite3_bind_int64(st, 2, aid);
+		} else if (how == LV_REF && hex_is_key(v, n)) {
+			bind_hex_key(st, 2, v);   /* an event id; else an address */
+		} else {
+			bind_text(st, 2, v, n);
+		}
+		sqlite3_bind_int64(st, 3, db->aid);
 		sqlite3_bind_int64(st, 4, ev->created_at);
 		sqlite3_bind_int64(st, 5, ev->kind);
 		if (run(db, s) < 0)
@@ -624,6 +752,7 @@ static int
 add_follows(struct db *db, const struct event *ev)
 {
 	sqlite3_stmt *st = db->stmt[S_FOLLOW];
+	int64_t followed;
 	size_t i;
 
 	for (i = 0; i < ev->ntags; i++) {
@@ -631,9 +760,11 @@ add_follows(struct db *db, const struct event *ev)
 
 		if (!tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
 			continue;
-		bind_text(st, 1, db->pubkey, 64);
-		bind_text(st, 2, t->items[1].s, 64);
-		bind_text(st, 3, db->id, 64);
+		if (hex_aid(db, t->items[1].s, &followed) != 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, db->aid);
+		sqlite3_bind_int64(st, 2, followed);
+		sqlite3_bind_int64(st, 3, db->eid);
 		sqlite3_bind_int64(st, 4, ev->created_at);
 		if (t->count >= 3 && t->items[2].len > 0)
 			bind_text(st, 5, t->items[2].s, t->items[2].len);
@@ -682,8 +813,8 @@ add_profile(struct db *db, const struct event *ev)
 		json_skip_ws(&o.c);
 		ok = o.c.p == o.c.end;
 	}
-	bind_text(st, 1, db->pubkey, 64);
-	bind_text(st, 2, db->id, 64);
+	sqlite3_bind_int64(st, 1, db->aid);
+	sqlite3_bind_int64(st, 2, db->eid);
 	sqlite3_bind_int64(st, 3, ev->created_at);
 	for (k = 0; k < P_COUNT; k++) {
 		/* Older clients wrote displayName. */
@@ -692,7 +823,6 @@ add_profile(struct db *db, const struct event *ev)
 			bind_text(st, 4 + (int)k, db->field[target].data, db->field[target].len);
 	}
 	sqlite3_bind_int(st, 13, ok);
-	bind_text(st, 14, ev->content.s, ev->content.len);
 	return run(db, S_PROFILE);
 }
 
@@ -701,8 +831,9 @@ static int
 add_deletion(struct db *db, const struct event *ev)
 {
 	sqlite3_stmt *st;
+	uint8_t id[32];
 	size_t i;
-	int changes;
+	int changes, by_id;
 
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
@@ -710,10 +841,12 @@ add_deletion(struct db *db, const struct event *ev)
 		unsigned kind = 0;
 		size_t j = 0;
 
-		if (tag_is(t, "e") && hex_is_key(v->s, v->len)) {
+		by_id = tag_is(t, "e") && hex_is_key(v->s, v->len) &&
+		    hex_decode(v->s, id, 32) == 0;
+		if (by_id) {
 			st = db->stmt[S_DELETE_ID];
-			bind_text(st, 1, v->s, 64);
-			bind_text(st, 2, db->pubkey, 64);
+			bind_blob(st, 1, id, 32);
+			sqlite3_bind_int64(st, 2, db->aid);
 		} else if (tag_is(t, "a")) {
 			/* KIND:PUBKEY:D, and only the deleter's own addresses. */
 			while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
@@ -723,7 +856,7 @@ add_deletion(struct db *db, const struct event *ev)
 			    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
 				continue;
 			st = db->stmt[S_DELETE_ADDR];
-			bind_text(st, 1, db->pubkey, 64);
+			sqlite3_bind_int64(st, 1, db->aid);
 			sqlite3_bind_int64(st, 2, kind);
 			bind_text(st, 3, v->s + j + 66, v->len - j - 66);
 			sqlite3_bind_int64(st, 4, ev->created_at);
@@ -731,16 +864,21 @@ add_deletion(struct db *db, const struct event *ev)
 			continue;
 		}
 		changes = sqlite3_total_changes(db->sql);
-		if (run(db, st == db->stmt[S_DELETE_ID] ? S_DELETE_ID : S_DELETE_ADDR) < 0)
+		if (run(db, by_id ? S_DELETE_ID : S_DELETE_ADDR) < 0)
 			return -1;
 		/* total_changes counts trigger rows too: only note that rows went. */
 		if (sqlite3_total_changes(db->sql) != changes)
 			db->stats.deleted++;
-		bloom_add(db, v->s, v->len);
 		st = db->stmt[S_DELETION];
-		bind_text(st, 1, db->id, 64);
-		bind_text(st, 2, v->s, v->len);
-		bind_text(st, 3, db->pubkey, 64);
+		sqlite3_bind_int64(st, 1, db->eid);
+		if (by_id) {
+			bloom_add(db, id, 32);
+			bind_blob(st, 2, id, 32);
+		} else {
+			bloom_add(db, v->s, v->len);
+			bind_text(st, 2, v->s, v->len);
+		}
+		sqlite3_bind_int64(st, 3, db->aid);
 		sqlite3_bind_int64(st, 4, ev->created_at);
 		bind_text(st, 5, ev->content.s, ev->content.len);
 		if (run(db, S_DELETION) < 0)
@@ -753,10 +891,13 @@ static int
 add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *tmp)
 {
 	sqlite3_stmt *st = db->stmt[S_ZAP];
-	char sender[65], recipient[65], event[65];
+	int64_t sender = 0, recipient = 0;
 	unsigned i;
 	int first = 1;
 
+	if ((z->has_sender && pubkey_aid(db, z->sender, &sender) < 0) ||
+	    (z->has_recipient && pubkey_aid(db, z->recipient, &recipient) < 0))
+		return -1;
 	buf_reset(tmp);
 	buf_putc(tmp, '[');
 	for (i = 0; i < ZAP_NPROBLEMS; i++)
@@ -765,20 +906,14 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 			first = 0;
 		}
 	buf_putc(tmp, ']');
-	bind_text(st, 1, db->id, 64);
-	bind_text(st, 2, db->pubkey, 64);
-	if (z->has_sender) {
-		hex_encode(z->sender, 32, sender);
-		bind_text(st, 3, sender, 64);
-	}
-	if (z->has_recipient) {
-		hex_encode(z->recipient, 32, recipient);
-		bind_text(st, 4, recipient, 64);
-	}
-	if (z->has_event) {
-		hex_encode(z->event, 32, event);
-		bind_text(st, 5, event, 64);
-	}
+	sqlite3_bind_int64(st, 1, db->eid);
+	sqlite3_bind_int64(st, 2, db->aid);
+	if (z->has_sender)
+		sqlite3_bind_int64(st, 3, sender);
+	if (z->has_recipient)
+		sqlite3_bind_int64(st, 4, recipient);
+	if (z->has_event)
+		bind_blob(st, 5, z->event, 32);
 	bind_text(st, 6, z->address, z->address_len);
 	if (z->has_msat) {
 		sqlite3_bind_int64(st, 7, (sqlite3_int64)z->msat);
@@ -808,53 +943,59 @@ target_pubkey(const struct event *ev)
 	return p;
 }
 
+/*
+ * add_target: a reaction's or repost's row through s: ?1 eid, ?2 target id,
+ * ?3 its author's aid (or NULL), ?5 the author, ?6 created_at; the caller
+ * binds ?4.
+ */
+static int
+add_target(struct db *db, enum stmt s, const struct event *ev, const char *target)
+{
+	sqlite3_stmt *st = db->stmt[s];
+	const struct event_str *tp = target_pubkey(ev);
+	int64_t aid;
+
+	if (tp != NULL && hex_aid(db, tp->s, &aid) != 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, db->eid);
+	bind_hex_key(st, 2, target);
+	if (tp != NULL)
+		sqlite3_bind_int64(st, 3, aid);
+	sqlite3_bind_int64(st, 5, db->aid);
+	sqlite3_bind_int64(st, 6, ev->created_at);
+	return run(db, s);
+}
+
 static int
 add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 {
 	sqlite3_stmt *st;
-	const struct event_str *tp;
 
-	if (add_list(db, S_HASHTAG, &m->hashtags, ev) < 0 ||
-	    add_list(db, S_REF, &m->refs, ev) < 0)
+	if (add_list(db, S_HASHTAG, &m->hashtags, LV_TEXT, ev) < 0 ||
+	    add_list(db, S_REF, &m->refs, LV_REF, ev) < 0)
 		return -1;
 	/* A contact list's p tags are follows, not mentions. */
-	if (ev->kind != 3 && add_list(db, S_MENTION, &m->mentions, ev) < 0)
+	if (ev->kind != 3 && add_list(db, S_MENTION, &m->mentions, LV_PUBKEY, ev) < 0)
 		return -1;
 	if (m->has_reply_to) {
 		st = db->stmt[S_REPLY];
-		bind_text(st, 1, db->id, 64);
-		bind_text(st, 2, m->reply_to, 64);
+		sqlite3_bind_int64(st, 1, db->eid);
+		bind_hex_key(st, 2, m->reply_to);
 		if (m->has_root)
-			bind_text(st, 3, m->root, 64);
-		bind_text(st, 4, db->pubkey, 64);
+			bind_hex_key(st, 3, m->root);
+		sqlite3_bind_int64(st, 4, db->aid);
 		sqlite3_bind_int64(st, 5, ev->created_at);
 		if (run(db, S_REPLY) < 0)
 			return -1;
 	}
 	if (m->has_reaction_to) {
-		st = db->stmt[S_REACTION];
-		tp = target_pubkey(ev);
-		bind_text(st, 1, db->id, 64);
-		bind_text(st, 2, m->reaction_to, 64);
-		if (tp != NULL)
-			bind_text(st, 3, tp->s, 64);
-		bind_text(st, 4, m->reaction, m->reaction_len);
-		bind_text(st, 5, db->pubkey, 64);
-		sqlite3_bind_int64(st, 6, ev->created_at);
-		if (run(db, S_REACTION) < 0)
+		bind_text(db->stmt[S_REACTION], 4, m->reaction, m->reaction_len);
+		if (add_target(db, S_REACTION, ev, m->reaction_to) < 0)
 			return -1;
 	}
 	if (m->has_repost_of) {
-		st = db->stmt[S_REPOST];
-		tp = target_pubkey(ev);
-		bind_text(st, 1, db->id, 64);
-		bind_text(st, 2, m->repost_of, 64);
-		if (tp != NULL)
-			bind_text(st, 3, tp->s, 64);
-		sqlite3_bind_int64(st, 4, ev->kind);
-		bind_text(st, 5, db->pubkey, 64);
-		sqlite3_bind_int64(st, 6, ev->created_at);
-		if (run(db, S_REPOST) < 0)
+		sqlite3_bind_int64(db->stmt[S_REPOST], 4, ev->kind);
+		if (add_target(db, S_REPOST, ev, m->repost_of) < 0)
 			return -1;
 	}
 	if (m->has_zap && add_zap(db, ev, &m->zap, &db->key) < 0)
@@ -867,9 +1008,9 @@ add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 }
 
 /*
- * note_user: widens the author's users range to cover ev->created_at.  A
- * widening of a cached range is written by flush_users before the commit (or
- * when another pubkey takes the slot).
+ * note_user: finds the author's aid (db->aid) and widens its users range to
+ * cover ev->created_at.  A widening of a cached range is written by
+ * flush_users before the commit (or when another pubkey takes the slot).
  */
 static int
 note_user(struct db *db, const struct event *ev)
@@ -881,6 +1022,7 @@ note_user(struct db *db, const struct event *ev)
 	slot %= USERS_SEEN;
 	u = &db->users_seen[slot];
 	if (u->used && memcmp(u->pubkey, ev->pubkey, 32) == 0) {
+		db->aid = u->aid;
 		if (u->first <= ev->created_at && ev->created_at <= u->last)
 			return 0;
 		if (ev->created_at < u->first)
@@ -895,7 +1037,10 @@ note_user(struct db *db, const struct event *ev)
 		 */
 		if (u->pending && write_user(db, u) < 0)
 			return -1;
+		if (pubkey_aid(db, ev->pubkey, &db->aid) < 0)
+			return -1;
 		memcpy(u->pubkey, ev->pubkey, 32);
+		u->aid = db->aid;
 		u->first = u->last = ev->created_at;
 		u->used = 1;
 		u->pending = 0;
@@ -915,14 +1060,13 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 {
 	sqlite3_stmt *st;
 	const struct event_str *d;
-	char sig[129], old_id[65] = "";
-	int r;
+	uint8_t old_id[32];
+	int r, has_old = 0;
 
 	if (event_kind_is_ephemeral(ev->kind)) {
 		db->stats.ephemeral++;
 		return 0;
 	}
-	hex_encode(ev->id, 32, db->id);
 	hex_encode(ev->pubkey, 32, db->pubkey);
 
 	if (note_user(db, ev) < 0)
@@ -930,7 +1074,7 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 
 	d = d_tag(ev);
 	/* The head first: a deleted newest version still outranks older ones. */
-	if (d != NULL && (r = replaceable_check(db, ev, d, old_id)) != 0)
+	if (d != NULL && (r = replaceable_check(db, ev, d, old_id, &has_old)) != 0)
 		return r < 0 ? -1 : 0;
 	/* NIP-09: a deletion cannot be deleted, so kind 5 skips the check. */
 	if (ev->kind != 5) {
@@ -938,50 +1082,52 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 			return -1;
 		if (r == 1) {
 			db->stats.refused++;
-			return remove_replaced(db, old_id);
+			return remove_replaced(db, old_id, has_old);
 		}
 	}
 	/*
 	 * A contact list is written over the one it replaces before that one
 	 * goes: the follows both lists hold keep their rows and index entries
 	 * (the cleanup trigger removes only rows still naming the old list),
-	 * and lists mostly change by a follow or two.
+	 * and lists mostly change by a follow or two.  So the new event's eid
+	 * is known before it is stored: the next one (db_begin reads it).
 	 */
+	db->eid = db->next_eid;
 	if (ev->kind == 3 && add_follows(db, ev) < 0)
 		return -1;
-	if (remove_replaced(db, old_id) < 0)
+	if (remove_replaced(db, old_id, has_old) < 0)
 		return -1;
 
 	tags_json(&db->tags, ev);
-	hex_encode(ev->sig, 64, sig);
+	buf_reset(&db->meta);
+	meta_rest(meta_json, meta_len, &db->key, &db->meta);
 	st = db->stmt[S_EVENT];
-	bind_text(st, 1, db->id, 64);
-	bind_text(st, 2, db->pubkey, 64);
-	sqlite3_bind_int64(st, 3, ev->created_at);
-	sqlite3_bind_int64(st, 4, ev->kind);
-	bind_text(st, 5, ev->content.s, ev->content.len);
-	bind_text(st, 6, db->tags.data, db->tags.len);
-	bind_text(st, 7, sig, 128);
+	sqlite3_bind_int64(st, 1, db->eid);
+	bind_blob(st, 2, ev->id, 32);
+	sqlite3_bind_int64(st, 3, db->aid);
+	sqlite3_bind_int64(st, 4, ev->created_at);
+	sqlite3_bind_int64(st, 5, ev->kind);
+	bind_text(st, 6, ev->content.s, ev->content.len);
+	bind_text(st, 7, db->tags.data, db->tags.len);
+	bind_blob(st, 8, ev->sig, 64);
 	if (d != NULL)
-		bind_text(st, 8, d->s, d->len);
-	bind_str(st, 9, m->lang);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)m->words);
-	sqlite3_bind_int(st, 11, (int)m->pow);
-	bind_text(st, 12, m->client, m->client_len);
-	if (m->has_reply_to)
-		bind_text(st, 13, m->reply_to, 64);
-	if (m->has_root)
-		bind_text(st, 14, m->root, 64);
-	bind_text(st, 15, m->relay, m->relay_len);
+		bind_text(st, 9, d->s, d->len);
+	bind_str(st, 10, m->lang);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)m->words);
+	sqlite3_bind_int(st, 12, (int)m->pow);
+	bind_text(st, 13, m->client, m->client_len);
+	bind_text(st, 14, m->relay, m->relay_len);
 	if (m->has_received_at)
-		sqlite3_bind_double(st, 16, m->received_at);
-	bind_text(st, 17, meta_json, meta_len);
+		sqlite3_bind_double(st, 15, m->received_at);
+	if (db->meta.len > 0)
+		bind_text(st, 16, db->meta.data, db->meta.len);
 	if (run(db, S_EVENT) < 0)
 		return -1;
 	if (sqlite3_changes(db->sql) == 0) {
 		db->stats.duplicates++;
 		return 0;
 	}
+	db->next_eid++;
 	db->stats.stored++;
 	return add_derived(db, ev, m);
 }

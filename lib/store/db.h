@@ -75,7 +75,8 @@ struct db *db_open(const char *path, const struct db_options *opt, char *err,
  * for the tools that run their own queries (nostr-score, nostr-report);
  * opt may be NULL for the defaults.  With opt->must_exist (the readers), a
  * database that is not there is not created: the call fails with
- * DB_NO_SUCH_DATABASE in err, and leaves no file behind.  The schema runs only when an object of
+ * DB_NO_SUCH_DATABASE in err, and leaves no file behind.  A database of
+ * schema version 1 or 2 is upgraded in place first (store/migrate.h).  The schema runs only when an object of
  * it is missing (or user_version is behind), so opening an up-to-date
  * database writes nothing.  The caller owns the handle (sqlite3_close).
  * Returns NULL with the reason in err (errlen bytes).

@@ -7,13 +7,14 @@
 
 /* ?1..?2 the created_at bounds, ?3 the kinds as a JSON array (or NULL), ?4 naming_relays. */
 static const char EXPORT_SQL[] =
-    "SELECT json_object('id', id, 'pubkey', pubkey, 'created_at', created_at,"
-    " 'kind', kind, 'tags', json(tags), 'content', content, 'sig', sig)"
-    " FROM nostr_events"
-    " WHERE created_at BETWEEN ?1 AND ?2"
-    "   AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3))"
-    "        OR (?4 AND (tags LIKE '%\"ws://%' OR tags LIKE '%\"wss://%')))"
-    " ORDER BY created_at, id";
+    "SELECT json_object('id', lower(hex(e.id)), 'pubkey', lower(hex(k.pubkey)),"
+    " 'created_at', e.created_at, 'kind', e.kind, 'tags', json(e.tags),"
+    " 'content', e.content, 'sig', lower(hex(e.sig)))"
+    " FROM nostr_events e JOIN pubkeys k ON k.aid = e.aid"
+    " WHERE e.created_at BETWEEN ?1 AND ?2"
+    "   AND (?3 IS NULL OR e.kind IN (SELECT value FROM json_each(?3))"
+    "        OR (?4 AND (e.tags LIKE '%\"ws://%' OR e.tags LIKE '%\"wss://%')))"
+    " ORDER BY e.created_at, e.id";
 
 /* kinds_json: the filter's kinds as a JSON array into b, or NULL for every kind. */
 static const char *

@@ -1,5 +1,7 @@
 #include "store/query.h"
 
+#include <string.h>
+
 #include "base/hex.h"
 
 int
@@ -19,6 +21,10 @@ query_bind(sqlite3_stmt *st, const struct query_arg *args)
 		case QUERY_TEXT:
 			rc = args[i].s == NULL ? sqlite3_bind_null(st, i + 1) :
 			    sqlite3_bind_text(st, i + 1, args[i].s, -1, SQLITE_TRANSIENT);
+			break;
+		case QUERY_BLOB:
+			rc = sqlite3_bind_blob64(st, i + 1, args[i].s, (sqlite3_uint64)args[i].i,
+			    SQLITE_TRANSIENT);
 			break;
 		default:
 			rc = sqlite3_bind_null(st, i + 1);
@@ -93,6 +99,22 @@ query_int(sqlite3 *db, const char *sql, const struct query_arg *args, int64_t *o
 	return rc < 0 ? -1 : 0;
 }
 
+/* blob_into: a BLOB (a stored id, pubkey or signature) as its lower-case hex. */
+static void
+blob_into(struct table *t, size_t r, size_t c, sqlite3_stmt *st)
+{
+	const uint8_t *p = sqlite3_column_blob(st, (int)c);
+	size_t n = (size_t)sqlite3_column_bytes(st, (int)c);
+	char hex[129];
+
+	if (n > 64) {
+		table_set_null(t, r, c);  /* no key is longer: not one of ours */
+		return;
+	}
+	hex_encode(p, n, hex);
+	table_set_text(t, r, c, hex, 2 * n);
+}
+
 /* row_into: st's current row as a new row of t, column by column. */
 static void
 row_into(struct table *t, sqlite3_stmt *st)
@@ -108,6 +130,9 @@ row_into(struct table *t, sqlite3_stmt *st)
 			table_set_real(t, r, c, sqlite3_column_double(st, (int)c));
 			break;
 		case SQLITE_NULL:
+			break;
+		case SQLITE_BLOB:
+			blob_into(t, r, c, st);
 			break;
 		default:
 			table_set_text(t, r, c, (const char *)sqlite3_column_text(st, (int)c),
@@ -141,8 +166,15 @@ query_table(sqlite3 *db, const struct column *cols, size_t ncols, const char *sq
 int
 query_key(sqlite3_stmt *st, int col, uint8_t key[32])
 {
-	const char *s = (const char *)sqlite3_column_text(st, col);
+	const char *s;
 
+	if (sqlite3_column_type(st, col) == SQLITE_BLOB) {
+		if (sqlite3_column_bytes(st, col) != 32)
+			return -1;
+		memcpy(key, sqlite3_column_blob(st, col), 32);
+		return 0;
+	}
+	s = (const char *)sqlite3_column_text(st, col);
 	if (s == NULL || sqlite3_column_bytes(st, col) != 64)
 		return -1;
 	return hex_decode(s, key, 32);

@@ -29,16 +29,17 @@
 
 /* A value bound to a statement parameter. */
 struct query_arg {
-	enum { QUERY_END, QUERY_INT, QUERY_REAL, QUERY_TEXT, QUERY_NULL } type;
-	int64_t i;
+	enum { QUERY_END, QUERY_INT, QUERY_REAL, QUERY_TEXT, QUERY_NULL, QUERY_BLOB } type;
+	int64_t i;       /* QUERY_INT: the value; QUERY_BLOB: the length */
 	double r;
-	const char *s;   /* NUL-terminated */
+	const char *s;   /* QUERY_TEXT: NUL-terminated; QUERY_BLOB: the bytes */
 };
 
 #define Q_INT(v) { QUERY_INT, (v), 0, NULL }
 #define Q_REAL(v) { QUERY_REAL, 0, (v), NULL }
 #define Q_TEXT(v) { QUERY_TEXT, 0, 0, (v) }
 #define Q_NULL { QUERY_NULL, 0, 0, NULL }
+#define Q_BLOB(p, n) { QUERY_BLOB, (n), 0, (const char *)(p) }
 #define Q_END { QUERY_END, 0, 0, NULL }
 
 /*
@@ -80,14 +81,16 @@ int query_int(sqlite3 *db, const char *sql, const struct query_arg *args, int64_
  * query_table: runs sql with args and appends each result row to a new table
  * of the ncols columns cols, result column i filling table column i and
  * keeping SQLite's type of each value (INTEGER, REAL, TEXT with its bytes,
- * NULL).  Result columns past ncols are not read.  Returns the table (free
- * with table_free), or NULL after an error.
+ * NULL), except that a BLOB (a stored id, pubkey or signature) becomes its
+ * lower-case hex as TEXT: every output speaks hex.  Result columns past
+ * ncols are not read.  Returns the table (free with table_free), or NULL
+ * after an error.
  */
 struct table *query_table(sqlite3 *db, const struct column *cols, size_t ncols,
     const char *sql, const struct query_arg *args);
 
-/* query_key: column col of st's row decoded from 64 hex digits into key.
- * Returns 0, or -1 when it is not 64 hex digits. */
+/* query_key: column col of st's row into key: a 32-byte BLOB as it is, or
+ * text decoded from 64 hex digits.  Returns 0, or -1 when it is neither. */
 int query_key(sqlite3_stmt *st, int col, uint8_t key[32]);
 
 #endif

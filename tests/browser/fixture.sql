@@ -1,5 +1,6 @@
 -- fixture.sql: a small database for the dashboard tests, loaded after
--- schema.sql with sqlite3(1).  30 users, 600 events over the three days up to
+-- tests/data/schema-v2.sql with sqlite3(1) (version 2's hex keys; the tools
+-- upgrade it to version 3 when they open it).  30 users, 600 events over the three days up to
 -- 1700006400 (2023-11-15 00:00 UTC), follows, reactions, replies, zaps of
 -- every size, relay status, and hostile text in every place the page shows
 -- network text: note content, profile names and websites, hashtags, relay

@@ -38,7 +38,7 @@ test_creates_schema(void)
 	CHECK(db != NULL);
 	if (db == NULL)
 		return;
-	CHECK_EQ_INT(query_int(db, "PRAGMA user_version"), 2);
+	CHECK_EQ_INT(query_int(db, "PRAGMA user_version"), 3);
 	CHECK_EQ_INT(query_int(db, "SELECT count(*) FROM sqlite_schema"
 	    " WHERE name IN ('nostr_events', 'zaps_valid_event', 'user_influence')"), 3);
 	CHECK_EQ_INT(query_int(db, "PRAGMA journal_mode = WAL") >= 0, 1);
@@ -87,7 +87,7 @@ test_missing_object_is_made(void)
 	sqlite3_close(db);
 	db = db_open_sqlite(path, NULL, err, sizeof err);
 	CHECK(db != NULL);
-	CHECK_EQ_INT(query_int(db, "PRAGMA user_version"), 2);
+	CHECK_EQ_INT(query_int(db, "PRAGMA user_version"), 3);
 	sqlite3_close(db);
 }
 

@@ -63,9 +63,9 @@ test_reference_time(void)
 	CHECK_EQ_INT(render(db, 0, 0, &page, &err), 0);
 	CHECK(!has(&page, "Data up to 1970"));
 	/* Events: the newest created_at. */
-	exec(db, "INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig)"
-	    " VALUES (printf('%064x', 1), printf('%064x', 2), 1700000000, 1, 'hi', '[]',"
-	    " printf('%0128x', 3))");
+	exec(db, "INSERT INTO pubkeys VALUES (2, zeroblob(32))");
+	exec(db, "INSERT INTO nostr_events (eid, id, aid, created_at, kind, content, tags, sig)"
+	    " VALUES (1, CAST(printf('%032d', 1) AS BLOB), 2, 1700000000, 1, 'hi', '[]', zeroblob(64))");
 	CHECK_EQ_INT(render(db, 0, 0, &page, &err), 0);
 	CHECK(has(&page, "Data up to 2023-11-14 22:13 UTC \xc2\xb7 window 24 h"));
 	/* A scoring run: its window_end, even if events are newer. */
@@ -89,12 +89,11 @@ test_scored_and_raw(void)
 	struct buf page = BUF_INIT, err = BUF_INIT;
 	sqlite3 *db = fresh_db();
 
-	exec(db, "INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig)"
-	    " VALUES (printf('%064x', 1), printf('%064x', 2), 1700000000, 1, '#<b>', '[]',"
-	    " printf('%0128x', 3))");
-	exec(db, "INSERT INTO hashtags (event_id, hashtag, pubkey, created_at, kind)"
-	    " VALUES (printf('%064x', 1), '<b>', printf('%064x', 2),"
-	    " 1700000000, 1)");
+	exec(db, "INSERT INTO pubkeys VALUES (2, zeroblob(32))");
+	exec(db, "INSERT INTO nostr_events (eid, id, aid, created_at, kind, content, tags, sig)"
+	    " VALUES (1, CAST(printf('%032d', 1) AS BLOB), 2, 1700000000, 1, '#<b>', '[]', zeroblob(64))");
+	exec(db, "INSERT INTO hashtags (eid, hashtag, aid, created_at, kind)"
+	    " VALUES (1, '<b>', 2, 1700000000, 1)");
 	CHECK_EQ_INT(render(db, 1700003600, 0, &page, &err), 0);
 	CHECK(has(&page, "Not scored yet (run nostr-score): events per hashtag in the last 24 h."));
 	CHECK(has(&page, "<bdi>#&lt;b&gt;</bdi>"));
@@ -106,12 +105,11 @@ test_scored_and_raw(void)
 	/* No velocity row: the hashtag is new in its window. */
 	CHECK(has(&page, "<span class=\"badge\">new</span>"));
 	/* Viral notes: content is shown by its length, U+0000 and all. */
-	exec(db, "INSERT INTO nostr_events (id, pubkey, created_at, kind, content, tags, sig)"
-	    " VALUES (printf('%064x', 5), printf('%064x', 2), 1700000000, 1,"
-	    " 'a' || char(0) || '<i>z', '[]', printf('%0128x', 3))");
-	exec(db, "INSERT INTO content_metrics (event_id, pubkey, kind, created_at, computed_at,"
-	    " virality) VALUES (printf('%064x', 5), printf('%064x', 2), 1, 1700000000,"
-	    " 1700003600, 2.5)");
+	exec(db, "INSERT INTO nostr_events (eid, id, aid, created_at, kind, content, tags, sig)"
+	    " VALUES (5, CAST(printf('%032d', 5) AS BLOB), 2, 1700000000, 1,"
+	    " 'a' || char(0) || '<i>z', '[]', zeroblob(64))");
+	exec(db, "INSERT INTO content_metrics (eid, aid, kind, created_at, computed_at,"
+	    " virality) VALUES (5, 2, 1, 1700000000, 1700003600, 2.5)");
 	CHECK_EQ_INT(render(db, 1700003600, 0, &page, &err), 0);
 	CHECK(has(&page, "<bdi>a\xef\xbf\xbd&lt;i&gt;z</bdi>"));
 	CHECK(has(&page, "virality 2.5 \xc2\xb7 0 replies"));

@@ -1,0 +1,33 @@
+/*
+ * migrate.h: upgrading a database of schema version 1 or 2 (ids, pubkeys
+ * and signatures as hex text, the whole meta beside its columns) to version
+ * 3 (schema.sql: BLOB keys, integer surrogates, meta only for what is left).
+ *
+ * The upgrade is made in place, in one transaction: the old tables are
+ * renamed, the schema is created, their rows are copied over (hex decoded
+ * by SQL functions this module registers: SQLite 3.40 has no unhex), and the
+ * old tables dropped.  Events keep their rowid as eid; a derived row whose
+ * event is not stored (only in databases written by hand) gets a negative
+ * eid of its own.  A reader that opens such a database upgrades it too.
+ */
+#ifndef NP_MIGRATE_H
+#define NP_MIGRATE_H
+
+#include <stddef.h>
+
+#include <sqlite3.h>
+
+/*
+ * migrate_is_old: the database says it is of schema version 1 or 2 and has
+ * that layout (nostr_events.pubkey or hashtags.event_id).
+ */
+int migrate_is_old(sqlite3 *sql);
+
+/*
+ * migrate_upgrade: upgrades the database in place, running schema (the text
+ * of schema.sql) in the transaction.  Returns 0, or -1 with the reason in err
+ * (errlen bytes); the database is then unchanged.
+ */
+int migrate_upgrade(sqlite3 *sql, const char *schema, char *err, size_t errlen);
+
+#endif
