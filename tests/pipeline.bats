@@ -216,7 +216,7 @@ reqs() {
 	[ "$(reqs 0)" -ge 1 ]
 	[ "$(reqs 1)" -eq 0 ]
 	diff <(cat "$T/lists" "$T/good.ndjson" | jq -r .id | sort) \
-	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events ORDER BY id")
+	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events_hex ORDER BY id")
 }
 
 @test "pipeline: run with NOSTR_RELAYS=auto follows the discovered relays" {
@@ -246,7 +246,7 @@ reqs() {
 	[ "$status" -eq 0 ]
 	[[ $stderr == *"fetched 35 events, 35 new, 36 in "* ]]
 	diff <(cat "$T/lists" "$T/good.ndjson" "$T/typed.ndjson" | jq -r .id | sort) \
-	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events ORDER BY id")
+	    <(sqlite3 "$T/d.db" "SELECT id FROM nostr_events_hex ORDER BY id")
 }
 
 @test "pipeline: without DISCOVER_ALLOW_PRIVATE, loopback relays from events are neither probed nor fetched" {
