@@ -19,6 +19,7 @@
 #include "base/hex.h"
 #include "nostr/nip19.h"
 #include "render/report.h"
+#include "store/export.h"
 
 static void
 usage(void)
@@ -40,6 +41,7 @@ struct run {
 	unsigned refresh;      /* --refresh */
 	const char *output;    /* --output */
 	int limit_given;       /* --limit was given */
+	struct export_filter have; /* have: --since, --until, --kinds */
 	char key[65];          /* user: the pubkey */
 	struct section {
 		const char *name;
@@ -72,6 +74,7 @@ static int run_zaps(struct run *r);
 static int run_languages(struct run *r);
 static int run_growth(struct run *r);
 static int run_html(struct run *r);
+static int run_have(struct run *r);
 
 static const struct command commands[] = {
 	{ "stats", NULL, run_stats, 0, "totals: events, users, zaps, relays" },
@@ -89,6 +92,8 @@ static const struct command commands[] = {
 	    "network statistics per day (--period hour: per hour)" },
 	{ "html", NULL, run_html, 0,
 	    "the dashboard page (nostr-report html -o dashboard.html)" },
+	{ "have", NULL, run_have, 0,
+	    "\"created_at id\" of each stored event (nostr-fetch --have)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -130,6 +135,9 @@ help(void)
 	    "      --section S       zaps: sizes, zappers or recipients only\n"
 	    "      --refresh SECS    html: the page reloads itself every SECS seconds\n"
 	    "  -o, --output FILE     html: write FILE (replaced atomically), not stdout\n"
+	    "      --since TIME      have: events at or after TIME (unix, ISO 8601, 2h)\n"
+	    "      --until TIME      have: events at or before TIME\n"
+	    "      --kinds LIST      have: these kinds only, e.g. 1,7\n"
 	    "  -h, --help            this help\n"
 	    "  -V, --version         the version\n");
 	exit(0);
@@ -169,6 +177,34 @@ run_html(struct run *r)
 	buf_free(&page);
 	buf_free(&error);
 	return rc;
+}
+
+/* run_have: the lines of export_have, for --since, --until and --kinds. */
+static int
+run_have(struct run *r)
+{
+	int rc = export_have(r->db, &r->have, stdout);
+
+	if (rc < 0)
+		warnx("%s: %s", r->path, sqlite3_errmsg(r->db));
+	else if (rc > 0 || fflush(stdout) != 0)
+		warn("stdout");
+	return rc != 0 || ferror(stdout) ? 1 : 0;
+}
+
+/* have_kinds: --kinds LIST into f (a list of numbers 0..65535). */
+static void
+have_kinds(const char *list, struct export_filter *f)
+{
+	uint32_t *kinds = (uint32_t *)f->kinds;  /* the one list, grown here */
+	char *copy = xstrdup(list), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		kinds = xrealloc(kinds, (f->nkinds + 1) * sizeof(*kinds));
+		kinds[f->nkinds++] = (uint32_t)cli_number(tok, 0, 65535, "--kinds");
+	}
+	free(copy);
+	f->kinds = kinds;
 }
 
 /* user_key: the pubkey argument as 64 lower-case hex, from hex or npub/nprofile. */
@@ -336,6 +372,9 @@ main(int argc, char *argv[])
 		{ "section", required_argument, NULL, 's' },
 		{ "refresh", required_argument, NULL, 'R' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'U' },
+		{ "kinds", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -347,7 +386,8 @@ main(int argc, char *argv[])
 	const char *path = NULL, *cmd, *env, *section = NULL, *output = NULL;
 	unsigned refresh = 0;
 	double period = 24;
-	int ch, limit_given = 0, rc = 0;
+	int ch, limit_given = 0, rc = 0, have_given = 0;
+	struct export_filter have = { 0 };
 	struct run r = { 0 };
 	const struct command *c;
 	size_t i;
@@ -404,6 +444,19 @@ main(int argc, char *argv[])
 		case 'o':
 			output = optarg;
 			break;
+		case 'S':
+		case 'U':
+			if (cli_parse_time(optarg, (int64_t)time(NULL),
+			    ch == 'S' ? &have.since : &have.until) != 0) {
+				warnx("invalid time: %s", optarg);
+				exit(2);
+			}
+			have_given = 1;
+			break;
+		case 'K':
+			have_kinds(optarg, &have);
+			have_given = 1;
+			break;
 		case 'h':
 			help();
 			break;
@@ -430,6 +483,8 @@ main(int argc, char *argv[])
 	/* -f html means the dashboard, whatever the command: one HTML renderer. */
 	if (f == FORMAT_HTML && c->run != run_html)
 		errx(2, "-f html: use the html command (the dashboard)");
+	if (have_given && c->run != run_have)
+		errx(2, "--since, --until and --kinds are for the have command");
 	if ((output != NULL || refresh) && c->run != run_html)
 		errx(2, "--output and --refresh are for the html command");
 	if (!limit_given && c->default_limit > 0)
@@ -451,6 +506,7 @@ main(int argc, char *argv[])
 	r.limit_given = limit_given;
 	r.refresh = refresh;
 	r.output = output;
+	r.have = have;
 	rc = c->run(&r);
 	for (i = 0; rc == 0 && i < r.ns; i++)
 		if (r.s[i].table == NULL) {
@@ -463,6 +519,7 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < r.ns; i++)
 		table_free(r.s[i].table);
+	free((void *)have.kinds);
 	sqlite3_close(db);
 	return rc;
 }
