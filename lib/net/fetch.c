@@ -705,13 +705,15 @@ on_neg_msg(struct fetch *f, struct relay *r, struct sub *s, const char *hex, siz
 
 /*
  * neg_unknown: whether a NOTICE says the relay does not know NIP-77's
- * messages (the words relays use for a command they do not take).
+ * messages (the words relays use for a command they do not take; asked only
+ * while a NEG-OPEN waits for its first answer, so "invalid" or "error" is
+ * taken to be about it).
  */
 static int
 neg_unknown(const char *notice)
 {
 	static const char *const words[] = { "neg-", "negentropy", "unknown", "unsupported",
-		"not supported", "bad msg", "invalid message", "could not parse" };
+		"not supported", "bad msg", "invalid", "error", "could not parse" };
 	size_t i;
 
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
