@@ -50,7 +50,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-fpqvV] [-k KINDS] [-a AUTHORS] [-i IDS] [-s TIME] "
-	    "[-u TIME] [-l N] [-t NAME=VALUE] [--filter JSON] [--state FILE] "
+	    "[-u TIME] [-l N] [-t NAME=VALUE] [--filter JSON] [--negentropy [--have FILE]] "
+	    "[--state FILE] "
 	    "[--stats FILE] [--discovered FILE] [options] [RELAY_URL ...]\n", getprogname());
 	exit(2);
 }
