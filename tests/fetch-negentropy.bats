@@ -245,3 +245,16 @@ plain_reqs() {
 	[ ! -s "$T/out" ]
 	[ "$(id_reqs 0)" -eq 0 ]
 }
+
+@test "nostr-report have: --since, --until and --kinds select, oldest first; refused with other commands" {
+	export NOSTR_DB=$T/db
+	nostr-gen -n 40 -s 54 -t 1700000000 --span 40 --kinds 1,7 >"$T/ev"
+	nostr-load -q <"$T/ev"
+	jq -r --slurp 'map(select(.created_at >= 1700000010 and .created_at <= 1700000030 and
+		.kind == 7)) | sort_by(.created_at, .id) | .[] | "\(.created_at) \(.id)"' "$T/ev" >"$T/expected"
+	[ -s "$T/expected" ]
+	nostr-report have --since 1700000010 --until 1700000030 --kinds 7 >"$T/have"
+	cmp "$T/expected" "$T/have"
+	run -2 nostr-report --since 1h stats
+	[ "$output" = "nostr-report: --since, --until and --kinds are for the have command" ]
+}
