@@ -258,3 +258,26 @@ plain_reqs() {
 	run -2 nostr-report --since 1h stats
 	[ "$output" = "nostr-report: --since, --until and --kinds are for the have command" ]
 }
+
+@test "negentropy --follow: the missing ones, then live from now (less the overlap), not from the newest fetched" {
+	awk 'NR % 100 != 37' "$D/all" >"$T/held"
+	awk 'NR % 100 == 37' "$D/all" >"$T/missing"
+	have_of "$T/held"
+	expect "$T/missing"
+	BG_OUT=$T/out BG_ERR=$T/err background --follow --negentropy --have "$T/have" "$neg"
+	pid=$BG_PID
+	# NEG-OPEN, NEG-MSGs, NEG-CLOSE, the REQ of ids, its CLOSE, the live REQ.
+	for _ in $(seq 100); do
+		[ "$(plain_reqs 0)" -ge 1 ] && break
+		sleep 0.1
+	done
+	[ "$(plain_reqs 0)" -eq 1 ]
+	since=$(jq -r 'select(.relay == 0 and .type == "REQ" and .filters[0].ids == null) |
+		.filters[0].since' "$D/relay.log")
+	[ "$since" -ge $(($(date +%s) - 120)) ]
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 0 ]
+	exact_union "$T/out"
+}

@@ -557,6 +557,9 @@ sub_complete(struct fetch *f, struct relay *r, struct sub *s, int req_live)
 	if (f->o->follow) {
 		s->phase = SUB_LIVE;
 		s->live_since = (s->newest >= 0 ? s->newest : (int64_t)wall_time()) - f->o->overlap;
+		/* Reconciled up to now: the newest fetched may be a late arrival. */
+		if (s->neg == NEGS_DONE)
+			s->live_since = (int64_t)wall_time() - f->o->overlap;
 		if (s->user_until >= 0) {
 			/* Nothing new can match an until in the past. */
 			send_close_sub(r, s);
