@@ -281,3 +281,25 @@ plain_reqs() {
 	[ "$rc" -eq 0 ]
 	exact_union "$T/out"
 }
+
+@test "negentropy: nostr-pipeline update fetches only what the database lacks, then nothing" {
+	export HOME=$T/home
+	mkdir -p "$HOME"
+	unset NOSTR_RELAYS NOSTR_DB DATABASE_URL NOSTR_PIPELINE_CONFIG
+	printf 'NOSTR_RELAYS=%s\nNOSTR_DB=%s\n' "$neg" "$T/db" >"$T/cfg"
+	awk 'NR % 100 != 37' "$D/all" | nostr-load -q -d "$T/db"
+	run --separate-stderr nostr-pipeline --config "$T/cfg" update --since 1699999999
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"fetched 30 events, 30 new, 3000 in "* ]]
+	[ "$(id_reqs 0)" -eq 1 ]
+	[ "$(plain_reqs 0)" -eq 0 ]
+	: >"$D/relay.log"
+	run --separate-stderr nostr-pipeline --config "$T/cfg" update --since 1699999999
+	[ "$status" -eq 0 ]
+	[[ $stderr == *"fetched 0 events, 0 new, 3000 in "* ]]
+	[ "$(id_reqs 0)" -eq 0 ]
+	expect "$D/all"
+	nostr-report -d "$T/db" have | cut -d' ' -f2 >"$T/stored"
+	LC_ALL=C sort "$T/stored" | LC_ALL=C comm -3 "$T/expected" - >"$T/diff"
+	[ ! -s "$T/diff" ]
+}
