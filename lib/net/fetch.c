@@ -591,11 +591,10 @@ sub_complete(struct fetch *f, struct relay *r, struct sub *s, int req_live)
  * every id was asked for (the reconciliation of s is then done).
  */
 static int
-neg_next_batch(struct fetch *f, struct relay *r, struct sub *s)
+neg_next_batch(struct relay *r, struct sub *s)
 {
 	struct buf filter = BUF_INIT, msg = BUF_INIT;
 
-	(void)f;
 	if ((s->batch = nip77_batch(&s->x, NEG_BATCH, &filter)) == 0) {
 		s->neg = NEGS_DONE;
 		buf_free(&filter);
@@ -702,7 +701,7 @@ on_neg_msg(struct fetch *f, struct relay *r, struct sub *s, const char *hex, siz
 		return;
 	s->id[0] = '\0';
 	s->neg = NEGS_FETCH;
-	if (!neg_next_batch(f, r, s))
+	if (!neg_next_batch(r, s))
 		sub_complete(f, r, s, 0);
 }
 
@@ -765,7 +764,7 @@ on_eose(struct fetch *f, struct relay *r, struct sub *s)
 		return;
 	if (s->neg == NEGS_FETCH) {
 		send_close_sub(r, s);
-		if (!neg_next_batch(f, r, s))
+		if (!neg_next_batch(r, s))
 			sub_complete(f, r, s, 0);
 		return;
 	}
@@ -1140,7 +1139,7 @@ relay_opened(struct fetch *f, struct relay *r)
 		} else if (s->phase == SUB_BACKFILL && s->neg == NEGS_FETCH) {
 			/* The batch in flight is asked again. */
 			nip77_rewind(&s->x, s->batch);
-			if (!neg_next_batch(f, r, s))
+			if (!neg_next_batch(r, s))
 				sub_complete(f, r, s, 0);
 		} else {
 			send_req(f, r, s);
