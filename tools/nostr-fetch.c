@@ -197,8 +197,10 @@ auth_key_make(const char *file, struct sign_key *key)
 	if (file != NULL) {
 		if (prctl(PR_SET_DUMPABLE, 0) != 0)
 			err(1, "prctl");
-		if (auth_key_load(s, file, key, &why) < 0)
+		if (auth_key_load(s, file, key, &why) < 0) {
+			schnorr_free(s);  /* no leak at exit under LeakSanitizer */
 			errx(1, "%s: %s", file, why);
+		}
 	} else if (auth_key_ephemeral(s, key) < 0) {
 		warnx("no randomness for an AUTH key: AUTH will not be answered");
 		rc = -1;
@@ -492,8 +494,10 @@ main(int argc, char *argv[])
 
 		if (fp == NULL)
 			err(2, "%s", have_file);
-		if (nip77_have_load(fp, &have, why, sizeof(why)) < 0)
+		if (nip77_have_load(fp, &have, why, sizeof(why)) < 0) {
+			neg_storage_free(&have);
 			errx(2, "%s: %s", have_file, why);
+		}
 		if (fp != stdin)
 			fclose(fp);
 		neg_storage_seal(&have);
