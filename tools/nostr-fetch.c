@@ -26,6 +26,7 @@
 #include "base/hex.h"
 #include "base/json.h"
 #include "nostr/nip19.h"
+#include "nostr/nip77.h"
 #include "nostr/relayurl.h"
 #include "net/hostcheck.h"
 #include "net/ws.h"
@@ -49,7 +50,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-fpqvV] [-k KINDS] [-a AUTHORS] [-i IDS] [-s TIME] "
-	    "[-u TIME] [-l N] [-t NAME=VALUE] [--filter JSON] [--state FILE] "
+	    "[-u TIME] [-l N] [-t NAME=VALUE] [--filter JSON] [--negentropy [--have FILE]] "
+	    "[--state FILE] "
 	    "[--stats FILE] [--discovered FILE] [options] [RELAY_URL ...]\n", getprogname());
 	exit(2);
 }
@@ -74,6 +76,11 @@ help(void)
 	    "  -f, --follow            stay subscribed and stream live events\n"
 	    "  -p, --paginate          walk until backwards past relays' result caps, each\n"
 	    "                          relay to its end\n"
+	    "      --negentropy        reconcile with each relay first (NIP-77) and fetch\n"
+	    "                          only the ids it finds missing; relays that do not\n"
+	    "                          take it get the ordinary REQ (or -p's walk)\n"
+	    "      --have FILE         with --negentropy: what we hold, lines of\n"
+	    "                          \"created_at id\" (nostr-report have); default: nothing\n"
 	    "      --state FILE        resume from where the last run stopped\n"
 	    "      --stats FILE        append relay-status NDJSON records to FILE\n"
 	    "      --stats-interval S  a status record per relay every S seconds (60)\n"
@@ -190,8 +197,10 @@ auth_key_make(const char *file, struct sign_key *key)
 	if (file != NULL) {
 		if (prctl(PR_SET_DUMPABLE, 0) != 0)
 			err(1, "prctl");
-		if (auth_key_load(s, file, key, &why) < 0)
+		if (auth_key_load(s, file, key, &why) < 0) {
+			schnorr_free(s);  /* no leak at exit under LeakSanitizer */
 			errx(1, "%s: %s", file, why);
+		}
 	} else if (auth_key_ephemeral(s, key) < 0) {
 		warnx("no randomness for an AUTH key: AUTH will not be answered");
 		rc = -1;
@@ -310,6 +319,8 @@ main(int argc, char *argv[])
 		{ "follow", no_argument, NULL, 'f' },
 		{ "paginate", no_argument, NULL, 'p' },
 		{ "state", required_argument, NULL, 'S' },
+		{ "negentropy", no_argument, NULL, 'G' },
+		{ "have", required_argument, NULL, 'H' },
 		{ "stats", required_argument, NULL, 'T' },
 		{ "stats-interval", required_argument, NULL, 'I' },
 		{ "nip11", no_argument, NULL, 'N' },
@@ -344,6 +355,8 @@ main(int argc, char *argv[])
 	const char *auth_file = NULL;
 	int no_auth = 0;
 	struct sign_key auth_key;
+	const char *have_file = NULL;
+	struct neg_storage have = NEG_STORAGE_INIT;
 
 	memset(&o, 0, sizeof(o));
 	o.meta = 1;
@@ -383,6 +396,8 @@ main(int argc, char *argv[])
 		case 'f': o.follow = 1; break;
 		case 'p': o.paginate = 1; break;
 		case 'S': o.state_file = optarg; break;
+		case 'G': o.negentropy = 1; break;
+		case 'H': have_file = optarg; break;
 		case 'T': o.stats_file = optarg; break;
 		case 'I': o.stats_interval_ms = cli_number(optarg, 1, 86400, "--stats-interval") * 1000;
 			break;
@@ -472,6 +487,22 @@ main(int argc, char *argv[])
 	o.filters = (const char *const *)filters;
 	o.nfilters = nfilters;
 
+	if (have_file != NULL && !o.negentropy)
+		errx(2, "--have needs --negentropy");
+	if (have_file != NULL) {
+		FILE *fp = strcmp(have_file, "-") == 0 ? stdin : fopen(have_file, "r");
+
+		if (fp == NULL)
+			err(2, "%s", have_file);
+		if (nip77_have_load(fp, &have, why, sizeof(why)) < 0) {
+			neg_storage_free(&have);
+			errx(2, "%s: %s", have_file, why);
+		}
+		if (fp != stdin)
+			fclose(fp);
+		neg_storage_seal(&have);
+		o.have = &have;
+	}
 	if (auth_file != NULL && no_auth)
 		errx(2, "--auth-key and --no-auth exclude each other");
 	if (!no_auth && auth_key_make(auth_file, &auth_key) == 0)
@@ -494,5 +525,6 @@ main(int argc, char *argv[])
 	free(raw_filters);
 	relay_list_free(&rl);
 	free(env_copy);
+	neg_storage_free(&have);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "base/hex.h"
 #include "nostr/nip19.h"
 #include "render/report.h"
+#include "store/export.h"
 
 static void
 usage(void)
@@ -42,7 +43,7 @@ struct run {
 	const char *output;    /* --output */
 	int limit_given;       /* --limit was given */
 	char key[65];          /* user: the pubkey */
-	struct export_filter ex;  /* export: --since, --until, --kinds */
+	struct export_filter ex;  /* export, have: --since, --until, --kinds */
 	struct section {
 		const char *name;
 		struct table *table;
@@ -75,6 +76,7 @@ static int run_languages(struct run *r);
 static int run_growth(struct run *r);
 static int run_html(struct run *r);
 static int run_export(struct run *r);
+static int run_have(struct run *r);
 
 static const struct command commands[] = {
 	{ "stats", NULL, run_stats, 0, "totals: events, users, zaps, relays" },
@@ -94,6 +96,8 @@ static const struct command commands[] = {
 	  "every stored event as NIP-01 NDJSON (--since, --until, --kinds)" },
 	{ "html", NULL, run_html, 0,
 	    "the dashboard page (nostr-report html -o dashboard.html)" },
+	{ "have", NULL, run_have, 0,
+	    "\"created_at id\" of each stored event (nostr-fetch --have)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -133,8 +137,8 @@ help(void)
 	    "      --now TIME        end of windows: unix, ISO 8601, 2h (default now)\n"
 	    "      --period P        growth: hour or day\n"
 	    "      --section S       zaps: sizes, zappers or recipients only\n"
-	    "      --since T, --until T  export: created_at from/up to T (inclusive)\n"
-	    "      --kinds LIST      export: these kinds only (comma-separated)\n"
+	    "      --since T, --until T  export, have: created_at from/up to T (inclusive)\n"
+	    "      --kinds LIST      export, have: these kinds only (comma-separated)\n"
 	    "      --refresh SECS    html: the page reloads itself every SECS seconds\n"
 	    "  -o, --output FILE     html: write FILE (replaced atomically), not stdout\n"
 	    "  -h, --help            this help\n"
@@ -176,6 +180,19 @@ run_html(struct run *r)
 	buf_free(&page);
 	buf_free(&error);
 	return rc;
+}
+
+/* run_have: the lines of export_have, for --since, --until and --kinds. */
+static int
+run_have(struct run *r)
+{
+	int rc = export_have(r->db, &r->ex, stdout);
+
+	if (rc < 0)
+		warnx("%s: %s", r->path, sqlite3_errmsg(r->db));
+	else if (rc > 0 || fflush(stdout) != 0)
+		warn("stdout");
+	return rc != 0 || ferror(stdout) ? 1 : 0;
 }
 
 /* user_key: the pubkey argument as 64 lower-case hex, from hex or npub/nprofile. */
@@ -510,8 +527,8 @@ main(int argc, char *argv[])
 		errx(2, "-f html: use the html command (the dashboard)");
 	if ((output != NULL || refresh) && c->run != run_html)
 		errx(2, "--output and --refresh are for the html command");
-	if (filtered && c->run != run_export)
-		errx(2, "--since, --until and --kinds are for the export command");
+	if (filtered && c->run != run_export && c->run != run_have)
+		errx(2, "--since, --until and --kinds are for the export and have commands");
 	if (!limit_given && c->default_limit > 0)
 		o.limit = c->default_limit;
 	if (db_path_resolve(path, &where, err, sizeof(err)) < 0)
@@ -544,6 +561,7 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < r.ns; i++)
 		table_free(r.s[i].table);
+	free((void *)have.kinds);
 	sqlite3_close(db);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "base/json.h"
 #include "net/hostcheck.h"
 #include "nostr/nip11.h"
+#include "nostr/nip77.h"
 #include "nostr/relay.h"
 #include "base/sha256.h"
 #include "net/pagewalk.h"
@@ -47,6 +48,8 @@
 #define FD_SPARE 64
 /* NIP-11 documents are small; a bigger answer is not one. */
 #define NIP11_MAX (256 * 1024)
+/* NIP-77: needed ids asked for in one REQ (under the usual result caps). */
+#define NEG_BATCH 500
 
 enum sub_phase { SUB_BACKFILL, SUB_LIVE, SUB_DONE };
 
@@ -72,6 +75,13 @@ struct sub {
 	int64_t state_newest;     /* from the state file, -1 */
 	struct recent *recent;    /* --state: ids within the overlap of newest */
 	size_t nrecent;
+	/* NIP-77: not used, to be opened, reconciling, fetching the ids it
+	 * found, done, or fallen back to the ordinary REQ */
+	enum { NEGS_OFF, NEGS_START, NEGS_RECONCILE, NEGS_FETCH, NEGS_DONE,
+	       NEGS_FALLBACK } neg;
+	struct nip77 x;
+	double neg_since;         /* monotonic ms of the last NEG-* sent */
+	size_t batch;             /* ids in the REQ in flight */
 };
 
 enum relay_status { R_WAIT, R_CONNECTING, R_OPEN, R_CLOSING, R_DONE, R_FAILED };
@@ -98,6 +108,10 @@ struct relay {
 	uint64_t events, duplicates, invalid, reconnects, notices, shown;
 	uint64_t given;           /* valid events, less its repeats at page boundaries */
 	uint64_t incomplete;      /* seconds it holds more of than it sends at once */
+	uint64_t bytes_sent, bytes_received;   /* WebSocket messages, payload bytes */
+	/* NIP-77, summed over its filters */
+	uint64_t neg_rounds, neg_sent, neg_received, neg_needed, neg_fetched;
+	char neg_fallback[200];   /* why it fell back, "" when it did not */
 	char last_notice[256];
 	char last_error[160];
 	int more;                 /* budget ran out with messages maybe pending */
@@ -131,6 +145,8 @@ struct fetch {
 	FILE *stats;
 	struct state_entry *state;
 	size_t nstate;
+	struct neg_storage empty; /* the have set when none is given */
+	const struct neg_storage *have;
 	struct curl_waitfd *wfds; /* curl_multi_poll's, one per relay and the wake fd */
 	double start_ms, last_stats;
 	size_t turn;              /* the relay that goes first this round */
@@ -172,6 +188,14 @@ printable(char *dst, size_t cap, const char *s, size_t len)
 	for (i = 0; i < len; i++)
 		dst[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
 	dst[len] = '\0';
+}
+
+/* relay_send: a text message to relay r, counted. */
+static void
+relay_send(struct relay *r, const char *msg, size_t len)
+{
+	r->bytes_sent += len;
+	(void)ws_conn_send_text(&r->ws, msg, len);
 }
 
 /* report: a problem with relay r, shown while fewer than max_shown were. */
@@ -250,7 +274,7 @@ status_name(enum relay_status s)
 
 /* stats_fields: what every status record of relay r says, without its end. */
 static void
-stats_fields(struct buf *b, struct relay *r, const char *state)
+stats_fields(const struct fetch *f, struct buf *b, struct relay *r, const char *state)
 {
 	buf_puts(b, "{\"type\":\"relay_status\",\"relay\":");
 	json_quote(b, r->url, strlen(r->url));
@@ -270,6 +294,19 @@ stats_fields(struct buf *b, struct relay *r, const char *state)
 	if (r->last_error[0]) {
 		buf_puts(b, ",\"error\":");
 		json_quote(b, r->last_error, strlen(r->last_error));
+	}
+	buf_printf(b, ",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64,
+	    r->bytes_sent, r->bytes_received);
+	if (f->o->negentropy) {
+		buf_printf(b, ",\"negentropy\":{\"items\":%zu,\"rounds\":%" PRIu64
+		    ",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64 ",\"ids_needed\":%"
+		    PRIu64 ",\"ids_fetched\":%" PRIu64, f->have->n, r->neg_rounds, r->neg_sent,
+		    r->neg_received, r->neg_needed, r->neg_fetched);
+		if (r->neg_fallback[0]) {
+			buf_puts(b, ",\"fallback\":");
+			json_quote(b, r->neg_fallback, strlen(r->neg_fallback));
+		}
+		buf_putc(b, '}');
 	}
 	if (r->nip11_doc.len > 0) {
 		buf_puts(b, ",\"nip11\":");
@@ -293,7 +330,7 @@ stats_record(struct fetch *f, struct relay *r, const char *state)
 
 	if (f->stats == NULL)
 		return;
-	stats_fields(&b, r, state);
+	stats_fields(f, &b, r, state);
 	stats_write(f, &b);
 }
 
@@ -305,7 +342,7 @@ stats_incomplete(struct fetch *f, struct relay *r, const struct sub *s, int64_t 
 
 	if (f->stats == NULL)
 		return;
-	stats_fields(&b, r, "incomplete");
+	stats_fields(f, &b, r, "incomplete");
 	buf_printf(&b, ",\"second\":%" PRId64 ",\"filter\":\"%s\"", second, s->key);
 	stats_write(f, &b);
 }
@@ -321,7 +358,7 @@ send_close_sub(struct relay *r, struct sub *s)
 		return;
 	if (r->ws.state == WS_OPEN) {
 		snprintf(msg, sizeof(msg), "[\"CLOSE\",\"%s\"]", s->id);
-		(void)ws_conn_send_text(&r->ws, msg, strlen(msg));
+		relay_send(r, msg, strlen(msg));
 	}
 	s->id[0] = '\0';
 }
@@ -358,7 +395,7 @@ send_req(struct fetch *f, struct relay *r, struct sub *s)
 	snprintf(s->id, sizeof(s->id), "f%u.%u", s->index, ++s->seq);
 	buf_printf(&msg, "[\"REQ\",\"%s\",%s]", s->id, text);
 	free(text);
-	(void)ws_conn_send_text(&r->ws, msg.data, msg.len);
+	relay_send(r, msg.data, msg.len);
 	buf_free(&msg);
 }
 
@@ -506,26 +543,30 @@ page_next(struct fetch *f, struct relay *r, struct sub *s)
 	return 1;
 }
 
+/*
+ * sub_complete: the backfill of s is over: it goes live (follow) or is done.
+ * req_live: the REQ now open is the one to keep live (it has no until).
+ */
 static void
-on_eose(struct fetch *f, struct relay *r, struct sub *s)
+sub_complete(struct fetch *f, struct relay *r, struct sub *s, int req_live)
 {
 	double now = mono_ms();
 
-	if (s->phase != SUB_BACKFILL)
-		return;
-	if (f->o->paginate && page_next(f, r, s))
-		return;
 	s->complete = 1;
 	r->attempts = 0;
 	if (f->o->follow) {
 		s->phase = SUB_LIVE;
 		s->live_since = (s->newest >= 0 ? s->newest : (int64_t)wall_time()) - f->o->overlap;
+		/* Reconciled up to now: the newest fetched may be a late arrival. */
+		if (s->neg == NEGS_DONE)
+			s->live_since = (int64_t)wall_time() - f->o->overlap;
 		if (s->user_until >= 0) {
 			/* Nothing new can match an until in the past. */
 			send_close_sub(r, s);
 			s->phase = SUB_DONE;
-		} else if (f->o->paginate && s->cursor >= 0) {
-			/* A page has an until; the live subscription must not. */
+		} else if (!req_live) {
+			/* A page has an until, a batch its ids; the live
+			 * subscription must have neither. */
 			send_close_sub(r, s);
 			send_req(f, r, s);
 		}
@@ -541,6 +582,195 @@ on_eose(struct fetch *f, struct relay *r, struct sub *s)
 	}
 	if (!f->o->follow && relay_all_done(f, r))
 		relay_close(f, r);
+}
+
+/* NIP-77 */
+
+/*
+ * neg_next_batch: the REQ of the next needed ids of s; returns 1, or 0 when
+ * every id was asked for (the reconciliation of s is then done).
+ */
+static int
+neg_next_batch(struct relay *r, struct sub *s)
+{
+	struct buf filter = BUF_INIT, msg = BUF_INIT;
+
+	if ((s->batch = nip77_batch(&s->x, NEG_BATCH, &filter)) == 0) {
+		s->neg = NEGS_DONE;
+		buf_free(&filter);
+		return 0;
+	}
+	snprintf(s->id, sizeof(s->id), "f%u.%u", s->index, ++s->seq);
+	buf_printf(&msg, "[\"REQ\",\"%s\",%s]", s->id, filter.data);
+	relay_send(r, msg.data, msg.len);
+	buf_free(&filter);
+	buf_free(&msg);
+	return 1;
+}
+
+/* neg_send: a NEG-* message of s to r, counted as negentropy's. */
+static void
+neg_send(struct relay *r, struct sub *s, const struct buf *msg)
+{
+	r->neg_sent += msg->len;
+	s->neg_since = mono_ms();
+	relay_send(r, msg->data, msg->len);
+}
+
+/*
+ * neg_fallback: reconciling s with r did not work (why): the ordinary REQ,
+ * or the paginated walk, instead.  close: whether to send NEG-CLOSE first
+ * (the relay still has the reconciliation open).
+ */
+static void
+neg_fallback(struct fetch *f, struct relay *r, struct sub *s, const char *why, int close)
+{
+	struct buf msg = BUF_INIT;
+
+	if (close && s->id[0] != '\0' && r->ws.state == WS_OPEN) {
+		nip77_close(s->id, &msg);
+		neg_send(r, s, &msg);
+	}
+	buf_free(&msg);
+	s->id[0] = '\0';
+	s->neg = NEGS_FALLBACK;
+	r->neg_needed -= s->x.need.len / NEG_ID_SIZE;
+	nip77_free(&s->x);
+	snprintf(r->neg_fallback, sizeof(r->neg_fallback), "%s", why);
+	if (f->o->verbose)
+		report(f, r, "negentropy: %s; falling back to %s", why,
+		    f->o->paginate ? "the paginated walk" : "an ordinary REQ");
+	stats_record(f, r, "negentropy_fallback");
+	r->last_rx = mono_ms();   /* the REQ has its own timeout */
+	send_req(f, r, s);
+}
+
+/* neg_open: the NEG-OPEN of s (again, after a reconnection). */
+static void
+neg_open(struct fetch *f, struct relay *r, struct sub *s)
+{
+	cJSON *flt = cJSON_Duplicate(s->filter, 1);
+	struct buf msg = BUF_INIT;
+	const char *why;
+	char *text;
+
+	if (flt == NULL)
+		buf_out_of_memory();
+	/* The whole set that matches: limit is a REQ's business. */
+	cJSON_DeleteItemFromObjectCaseSensitive(flt, "limit");
+	if ((text = cJSON_PrintUnformatted(flt)) == NULL)
+		buf_out_of_memory();
+	cJSON_Delete(flt);
+	r->neg_needed -= s->x.need.len / NEG_ID_SIZE;
+	nip77_free(&s->x);
+	snprintf(s->id, sizeof(s->id), "f%u.%u", s->index, ++s->seq);
+	s->neg = NEGS_RECONCILE;
+	if ((why = nip77_open(&s->x, f->have, NEG_FRAME_NOSTR, s->id, text, &msg)) != NULL) {
+		s->id[0] = '\0';
+		neg_fallback(f, r, s, why, 0);
+	} else {
+		neg_send(r, s, &msg);
+	}
+	free(text);
+	buf_free(&msg);
+}
+
+/* on_neg_msg: the relay's NEG-MSG for s, payload hex[0..len). */
+static void
+on_neg_msg(struct fetch *f, struct relay *r, struct sub *s, const char *hex, size_t len)
+{
+	struct buf msg = BUF_INIT;
+	size_t before = s->x.need.len / NEG_ID_SIZE;
+	const char *why;
+	char reason[200];
+	int done = 0;
+
+	if ((why = nip77_step(&s->x, s->id, hex, len, &msg, &done)) != NULL) {
+		r->invalid++;
+		report(f, r, "malformed NEG-MSG: %s", why);
+		snprintf(reason, sizeof(reason), "malformed NEG-MSG: %s", why);
+		neg_fallback(f, r, s, reason, 1);
+		buf_free(&msg);
+		return;
+	}
+	r->neg_rounds++;
+	r->neg_needed += s->x.need.len / NEG_ID_SIZE - before;
+	neg_send(r, s, &msg);
+	buf_free(&msg);
+	if (!done)
+		return;
+	s->id[0] = '\0';
+	s->neg = NEGS_FETCH;
+	if (!neg_next_batch(r, s))
+		sub_complete(f, r, s, 0);
+}
+
+/*
+ * neg_unknown: whether a NOTICE says the relay does not know NIP-77's
+ * messages (the words relays use for a command they do not take; asked only
+ * while a NEG-OPEN waits for its first answer, so "invalid" or "error" is
+ * taken to be about it).
+ */
+static int
+neg_unknown(const char *notice)
+{
+	static const char *const words[] = { "neg-", "negentropy", "unknown", "unsupported",
+		"not supported", "bad msg", "invalid", "error", "could not parse" };
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(notice, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* neg_notice: a NOTICE while NEG-OPENs wait for their first answer. */
+static void
+neg_notice(struct fetch *f, struct relay *r)
+{
+	char why[300];
+	size_t i;
+
+	if (!neg_unknown(r->last_notice))
+		return;
+	snprintf(why, sizeof(why), "NOTICE: %s", r->last_notice);
+	for (i = 0; i < f->o->nfilters; i++)
+		if (r->subs[i].neg == NEGS_RECONCILE && r->subs[i].x.rounds == 0)
+			neg_fallback(f, r, &r->subs[i], why, 0);
+}
+
+/* neg_timers: reconciliations the relay has not answered within the timeout. */
+static void
+neg_timers(struct fetch *f, struct relay *r, double now)
+{
+	char why[100];
+	size_t i;
+
+	for (i = 0; i < f->o->nfilters; i++) {
+		struct sub *s = &r->subs[i];
+
+		if (s->neg != NEGS_RECONCILE || now - s->neg_since <= f->o->timeout_ms)
+			continue;
+		snprintf(why, sizeof(why), "no answer to %s within %ld ms",
+		    s->x.rounds ? "NEG-MSG" : "NEG-OPEN", f->o->timeout_ms);
+		neg_fallback(f, r, s, why, 1);
+	}
+}
+
+static void
+on_eose(struct fetch *f, struct relay *r, struct sub *s)
+{
+	if (s->phase != SUB_BACKFILL)
+		return;
+	if (s->neg == NEGS_FETCH) {
+		send_close_sub(r, s);
+		if (!neg_next_batch(r, s))
+			sub_complete(f, r, s, 0);
+		return;
+	}
+	if (f->o->paginate && page_next(f, r, s))
+		return;
+	sub_complete(f, r, s, !(f->o->paginate && s->cursor >= 0));
 }
 
 /* NIP-42 */
@@ -580,7 +810,7 @@ on_auth(struct fetch *f, struct relay *r, const char *challenge, size_t len)
 		report(f, r, "an AUTH challenge that cannot be answered (too long or not text)");
 		r->auth = AUTH_REFUSED;
 	} else {
-		(void)ws_conn_send_text(&r->ws, msg.data, msg.len);
+		relay_send(r, msg.data, msg.len);
 		r->auth = AUTH_SENT;
 		r->auth_sent_at = mono_ms();
 	}
@@ -690,11 +920,15 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 			s->newest = ev.created_at;
 		/* The page is judged on what this relay sent, the shared set
 		 * decides only what is written (net/pagewalk.h). */
-		if (s->phase == SUB_BACKFILL && f->o->paginate &&
-		    sub_by_id(f, r, m.sub, m.sub_len, 1) == s)
-			r->given += (uint64_t)pagewalk_event(&s->walk, ev.created_at, ev.id);
-		else
+		if (s->neg == NEGS_FETCH && sub_by_id(f, r, m.sub, m.sub_len, 1) == s) {
+			r->neg_fetched++;
 			r->given++;
+		} else if (s->phase == SUB_BACKFILL && f->o->paginate &&
+		    sub_by_id(f, r, m.sub, m.sub_len, 1) == s) {
+			r->given += (uint64_t)pagewalk_event(&s->walk, ev.created_at, ev.id);
+		} else {
+			r->given++;
+		}
 		if (idset_add(&f->seen, ev.id)) {
 			r->events++;
 			recent_add(f, s, ev.created_at, ev.id);
@@ -712,11 +946,20 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 		printable(r->last_notice, sizeof(r->last_notice), f->text.data, f->text.len);
 		report(f, r, "NOTICE: %s", r->last_notice);
 		stats_record(f, r, "notice");
+		neg_notice(f, r);
 		break;
 	case RELAY_MSG_CLOSED:
 		printable(r->last_notice, sizeof(r->last_notice), f->text.data, f->text.len);
 		if ((s = sub_by_id(f, r, m.sub, m.sub_len, 1)) == NULL)
 			break;
+		if (s->neg == NEGS_RECONCILE) {
+			char why[300];
+
+			snprintf(why, sizeof(why), "CLOSED: %s", r->last_notice);
+			s->id[0] = '\0';
+			neg_fallback(f, r, s, why, 0);
+			break;
+		}
 		/* NIP-01: the relay ended this subscription; asking again would get
 		 * the same answer, so it is done (and its state does not advance). */
 		report(f, r, "subscription closed by the relay: %s", r->last_notice);
@@ -740,6 +983,24 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 		break;
 	case RELAY_MSG_AUTH:
 		on_auth(f, r, f->text.data, f->text.len);
+		break;
+	case RELAY_MSG_NEG_MSG:
+		s = sub_by_id(f, r, m.sub, m.sub_len, 1);
+		r->neg_received += len;
+		if (s != NULL && s->neg == NEGS_RECONCILE)
+			on_neg_msg(f, r, s, m.event, m.event_len);
+		break;
+	case RELAY_MSG_NEG_ERR:
+		s = sub_by_id(f, r, m.sub, m.sub_len, 1);
+		r->neg_received += len;
+		if (s != NULL && s->neg == NEGS_RECONCILE) {
+			char why[300];
+
+			printable(r->last_notice, sizeof(r->last_notice), f->text.data, f->text.len);
+			snprintf(why, sizeof(why), "NEG-ERR: %s", r->last_notice);
+			s->id[0] = '\0';
+			neg_fallback(f, r, s, why, 0);
+		}
 		break;
 	case RELAY_MSG_UNKNOWN:
 		break;
@@ -868,9 +1129,21 @@ relay_opened(struct fetch *f, struct relay *r)
 	r->down = 0;
 	stats_record(f, r, "connected");
 	for (i = 0; i < f->o->nfilters; i++) {
-		r->subs[i].auth_wait = 0;
-		if (r->subs[i].phase != SUB_DONE)
-			send_req(f, r, &r->subs[i]);
+		struct sub *s = &r->subs[i];
+
+		s->auth_wait = 0;
+		if (s->phase == SUB_DONE)
+			continue;
+		if (s->phase == SUB_BACKFILL && (s->neg == NEGS_START || s->neg == NEGS_RECONCILE)) {
+			neg_open(f, r, s);
+		} else if (s->phase == SUB_BACKFILL && s->neg == NEGS_FETCH) {
+			/* The batch in flight is asked again. */
+			nip77_rewind(&s->x, s->batch);
+			if (!neg_next_batch(r, s))
+				sub_complete(f, r, s, 0);
+		} else {
+			send_req(f, r, s);
+		}
 	}
 }
 
@@ -901,6 +1174,7 @@ relay_io(struct fetch *f, struct relay *r)
 			continue;
 		}
 		bytes += m.len;
+		r->bytes_received += m.len;
 		if (m.opcode == WS_OP_BINARY) {
 			r->invalid++;
 			report(f, r, "binary message ignored");
@@ -946,6 +1220,9 @@ relay_timers(struct fetch *f, struct relay *r, double now)
 		break;
 	case R_OPEN:
 		if (auth_overdue(f, r, now))
+			break;
+		neg_timers(f, r, now);
+		if (r->status != R_OPEN)
 			break;
 		for (i = 0; i < f->o->nfilters; i++)
 			if (r->subs[i].phase == SUB_BACKFILL)
@@ -1262,6 +1539,14 @@ summary(struct fetch *f)
 		    r->reconnects, r->notices, r->incomplete,
 		    r->ever_open ? "" : ", never connected",
 		    r->status == R_FAILED ? ", gave up" : "");
+		if (!f->o->negentropy)
+			continue;
+		fprintf(stderr, "%s: %s: negentropy: %zu items, %" PRIu64 " rounds, %" PRIu64
+		    " bytes sent, %" PRIu64 " received; %" PRIu64 " ids needed, %" PRIu64
+		    " fetched%s%s; connection: %" PRIu64 " bytes sent, %" PRIu64 " received\n",
+		    getprogname(), r->url, f->have->n, r->neg_rounds, r->neg_sent, r->neg_received,
+		    r->neg_needed, r->neg_fetched, r->neg_fallback[0] ? "; fell back: " : "",
+		    r->neg_fallback, r->bytes_sent, r->bytes_received);
 	}
 }
 
@@ -1282,6 +1567,7 @@ sub_init(struct fetch *f, struct relay *r, size_t j, char *err, size_t errlen)
 	s->user_since = filter_time(s->filter, "since");
 	s->user_until = filter_time(s->filter, "until");
 	s->newest = s->cursor = s->state_newest = -1;
+	s->neg = f->o->negentropy ? NEGS_START : NEGS_OFF;
 	pagewalk_init(&s->walk, filter_time(s->filter, "limit"));
 	if ((e = state_find(f, r->url, s->key)) != NULL) {
 		s->state_newest = e->newest;
@@ -1339,6 +1625,9 @@ fetch_setup(struct fetch *f, const struct fetch_options *o, char *err, size_t er
 		return 1;
 	}
 	idset_init(&f->seen, o->dedup_size);
+	neg_storage_init(&f->empty);
+	neg_storage_seal(&f->empty);
+	f->have = o->have != NULL ? o->have : &f->empty;
 	event_parser_init(&f->parser);
 	f->stats = o->stats_stream;
 	if (o->stats_file != NULL && (f->stats = fopen(o->stats_file, "a")) == NULL) {
@@ -1570,6 +1859,7 @@ fetch_free(struct fetch *f)
 			cJSON_Delete(r->subs[j].filter);
 			free(r->subs[j].recent);
 			pagewalk_free(&r->subs[j].walk);
+			nip77_free(&r->subs[j].x);
 		}
 		free(r->subs);
 		buf_free(&r->nip11_doc);
@@ -1585,6 +1875,7 @@ fetch_free(struct fetch *f)
 	if (f->stats != NULL && f->stats != f->o->stats_stream && fclose(f->stats) != 0)
 		rc = 1;
 	idset_free(&f->seen);
+	neg_storage_free(&f->empty);
 	event_parser_free(&f->parser);
 	buf_free(&f->text);
 	buf_free(&f->line);

@@ -31,6 +31,16 @@
  * checked for NIP-01 structure only (nostr-verify checks ids and signatures);
  * anything else a relay sends that is malformed is counted and reported.
  *
+ * With negentropy, each filter starts instead with NEG-OPEN (NIP-77): the
+ * relay's set is reconciled with the have storage (one, shared by every
+ * relay and filter; frame limit NEG_FRAME_NOSTR), NEG-MSG after NEG-MSG,
+ * then NEG-CLOSE, and the ids it has and we lack are asked for with REQs of
+ * {"ids":[...]}, NEG_BATCH at a time, one batch in flight per filter.  A
+ * relay that answers NEG-ERR, CLOSED, a NOTICE that it does not know the
+ * message, or nothing within the timeout, or whose NEG-MSG is malformed,
+ * gets the ordinary REQ (or the paginated walk) instead: said with verbose,
+ * and in the status records.  Events fetched still go through the dedup set.
+ *
  * With a state file, a subscription that reached EOSE records the newest
  * created_at it saw and the ids within the overlap before it; the next run
  * starts from there and skips those ids, so a cron job writes only new events.
@@ -43,6 +53,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nostr/negentropy.h"
 #include "nostr/sign.h"
 
 struct fetch_options {
@@ -76,6 +87,8 @@ struct fetch_options {
 	volatile sig_atomic_t *stop;   /* set by the signal handler */
 	FILE *out;                     /* where events go */
 	const struct sign_key *auth_key; /* NIP-42: answer challenges with it, or NULL */
+	int negentropy;                /* NIP-77 first, REQ for the ids it finds */
+	const struct neg_storage *have; /* sealed: what we hold; NULL: nothing */
 };
 
 /*

@@ -12,7 +12,7 @@ const char *
 relay_msg_type_name(enum relay_msg_type t)
 {
 	static const char *const names[] = { "EVENT", "EOSE", "NOTICE", "CLOSED", "OK",
-		"AUTH", "unknown" };
+		"AUTH", "NEG-MSG", "NEG-ERR", "unknown" };
 
 	return (unsigned)t <= RELAY_MSG_UNKNOWN ? names[t] : "unknown";
 }
@@ -99,6 +99,23 @@ relay_msg_parse(const char *msg, size_t len, struct relay_msg *m, struct buf *te
 		m->type = RELAY_MSG_AUTH;
 		if (!next_element(&c) || json_string(&c, text, NULL) != JSON_OK)
 			return "AUTH without a challenge";
+	} else if (is(type, type_len, "NEG-MSG")) {
+		m->type = RELAY_MSG_NEG_MSG;
+		if (!next_element(&c) ||
+		    json_string_raw(&c, &m->sub, &m->sub_len, &m->sub_escaped) != JSON_OK)
+			return "NEG-MSG without a subscription id";
+		if (!next_element(&c) ||
+		    json_string_raw(&c, &m->event, &m->event_len, &escaped) != JSON_OK)
+			return "NEG-MSG without a message";
+	} else if (is(type, type_len, "NEG-ERR")) {
+		m->type = RELAY_MSG_NEG_ERR;
+		if (!next_element(&c) ||
+		    json_string_raw(&c, &m->sub, &m->sub_len, &m->sub_escaped) != JSON_OK)
+			return "NEG-ERR without a subscription id";
+		if (json_peek(&c) == ',') {
+			if (!next_element(&c) || json_string(&c, text, NULL) != JSON_OK)
+				return "NEG-ERR with a malformed reason";
+		}
 	} else {
 		m->type = RELAY_MSG_UNKNOWN;
 		while (json_peek(&c) == ',') {

@@ -8,6 +8,8 @@
  *   ["CLOSED", <subscription id>, <message>]
  *   ["OK", <event id>, <true|false>, <message>]
  *   ["AUTH", <challenge>]
+ *   ["NEG-MSG", <subscription id>, <hex message>]     (NIP-77)
+ *   ["NEG-ERR", <subscription id>, <reason>]          (NIP-77)
  *
  * relay_msg_parse() is the one function that reads these untrusted bytes; it is
  * fuzzed.  The whole message must be one valid JSON array (RFC 8259, UTF-8, no
@@ -30,19 +32,22 @@ enum relay_msg_type {
 	RELAY_MSG_CLOSED,
 	RELAY_MSG_OK,
 	RELAY_MSG_AUTH,
+	RELAY_MSG_NEG_MSG,
+	RELAY_MSG_NEG_ERR,
 	RELAY_MSG_UNKNOWN,
 };
 
 struct relay_msg {
 	enum relay_msg_type type;
-	const char *sub;        /* subscription id (EVENT, EOSE, CLOSED), or the
+	const char *sub;        /* subscription id (EVENT, EOSE, CLOSED, NEG-*), or the
 	                         * event id (OK): raw bytes */
 	size_t sub_len;         /* between the quotes, escapes not decoded */
 	int sub_escaped;        /* the raw id holds escapes (never one of ours) */
-	const char *event;      /* EVENT: the object's bytes, '{' to '}' */
+	const char *event;      /* EVENT: the object's bytes, '{' to '}'; NEG-MSG:
+	                         * the raw string, between the quotes */
 	size_t event_len;
 	int ok_accepted;        /* OK: the boolean */
-	/* NOTICE, CLOSED, OK: the message; AUTH: the challenge; decoded into the
+	/* NOTICE, CLOSED, OK, NEG-ERR: the message; AUTH: the challenge; decoded into the
 	 * caller's buffer `text` (NUL-terminated, may hold NUL bytes). */
 };
 

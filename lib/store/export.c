@@ -60,6 +60,43 @@ export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *ar
 	return rc;
 }
 
+/* ?1..?2 the created_at bounds, ?3 the kinds as a JSON array (or NULL).  The
+ * one statement that knows how ids are stored. */
+static const char HAVE_SQL[] =
+    "SELECT created_at || ' ' || lower(hex(id)) FROM nostr_events"
+    " WHERE created_at BETWEEN ?1 AND ?2"
+    "   AND (?3 IS NULL OR kind IN (SELECT value FROM json_each(?3)))"
+    " ORDER BY created_at, id";
+
+int
+export_have(sqlite3 *db, const struct export_filter *f, FILE *out)
+{
+	struct buf kinds = BUF_INIT;
+	const char *k = kinds_json(f, &kinds);
+	const struct query_arg args[] = {
+		Q_INT(f->since), Q_INT(f->until ? f->until : INT64_MAX),
+		k ? (struct query_arg)Q_TEXT(k) : (struct query_arg)Q_NULL, Q_END,
+	};
+	sqlite3_stmt *st = query_prepare(db, HAVE_SQL, args);  /* copies k */
+	int rc = -1, row;
+
+	buf_free(&kinds);
+	if (st == NULL)
+		return -1;
+	while ((row = query_step_row(st)) == 1) {
+		const unsigned char *line = sqlite3_column_text(st, 0);
+
+		if (line != NULL && fprintf(out, "%s\n", (const char *)line) < 0) {
+			rc = 1;
+			break;
+		}
+	}
+	if (row == 0)
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* The latest eose or failed record of each relay. */
 static const char OUTCOME_SQL[] =
     "SELECT relay, state = 'eose' FROM relay_metrics r"

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sqlite3.h>
 
 /* Which events; every event when zeroed, except that until 0 means no bound. */
@@ -32,6 +33,14 @@ typedef int (*export_fn)(void *arg, const char *json, size_t len);
  * error (SQLite's message in sqlite3_errmsg(db)).
  */
 int export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *arg);
+
+/*
+ * export_have: writes to out one line "created_at id" (decimal, 64 hex
+ * digits) for each stored event that f selects (naming_relays is not used),
+ * in created_at order, then id: the set nostr-fetch --have reconciles with.
+ * Returns 0, 1 when out could not be written, or -1 after a database error.
+ */
+int export_have(sqlite3 *db, const struct export_filter *f, FILE *out);
 
 /* export_outcome_fn: a relay (its URL as recorded) and whether its last
  * outcome was an answer; a non-zero return stops the export. */

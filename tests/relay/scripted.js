@@ -15,11 +15,20 @@
 //    "nip11": {...},         the NIP-11 document served for Accept:
 //                            application/nostr+json (none: 404)
 //    "silent": false,        true: REQs are logged and never answered
+//    "negentropy": false,    NIP-77: true answers NEG-OPEN and NEG-MSG with
+//                            nostr-tools' Negentropy; "err": NEG-ERR; "closed":
+//                            CLOSED; "unknown": a NOTICE that it does not know
+//                            the message; "silent": no answer; "garbage" and
+//                            "badhex": a malformed NEG-MSG (a truncated varint,
+//                            a payload that is not hex); "garbage_late": a true
+//                            first answer, then a malformed one; false (the
+//                            default): NEG-* are ignored, as by an old relay
 //    "port": 0}              0 picks a free port
 // Each relay listens on 127.0.0.1 only.  When all listen, the ready file gets
 // their ports, one a line, in the order of the config.  Every REQ, CLOSE and
 // AUTH a relay gets goes to the log as one JSON line with the relay's index,
-// so a test can check what the client asked.  A page is the newest events
+// so a test can check what the client asked (NEG-OPEN, NEG-MSG and NEG-CLOSE
+// too, with the bytes of each message).  A page is the newest events
 // that match (NIP-01), cut at the cap and the limit, sent in the relay's order.
 'use strict';
 const fs = require('fs');
@@ -46,7 +55,7 @@ function loadEvents(file) {
 }
 
 function matches(f, ev) {
-  if (f.ids && !f.ids.includes(ev.id)) return false;
+  if (f.ids && !(f._ids || (f._ids = new Set(f.ids))).has(ev.id)) return false;
   if (f.authors && !f.authors.includes(ev.pubkey)) return false;
   if (f.kinds && !f.kinds.includes(ev.kind)) return false;
   if (f.since !== undefined && ev.created_at < f.since) return false;
@@ -89,6 +98,103 @@ function authOk(url, challenge, ev) {
   return null;
 }
 
+// nostr-tools' Negentropy (lib/esm/nip77.js, not in the package's exports).
+let nip77 = null;
+async function loadNip77() {
+  const path = require('path');
+  nip77 = await import(path.join(__dirname, 'node_modules/nostr-tools/lib/esm/nip77.js'));
+}
+
+// fingerprintOf: nostr-tools' fingerprint of a list of 32-byte ids.
+function fingerprintOf(ids) {
+  const st = new nip77.NegentropyStorageVector();
+  for (let i = 0; i < ids.length; i += 32) st.insert(0, ids.subarray(i, i + 32).toString('hex'));
+  st.seal();
+  return Buffer.from(st.fingerprint(0, st.size()));
+}
+
+// asServer: nostr-tools' reconcile() settles a client's IdList range itself
+// (through its callbacks) instead of answering with its own ids, which
+// leaves a client without what it lacks.  So each IdList range of the
+// client's message is turned into the Fingerprint range of the same ids
+// before nostr-tools reads it: where the sets differ it answers with its
+// own ids (or buckets), as a server must.  The bounds are kept byte for byte.
+function asServer(hex) {
+  const b = Buffer.from(hex, 'hex');
+  if (b.length === 0 || b[0] !== 0x61) return hex;
+  const out = [b.subarray(0, 1)];
+  let p = 1;
+  const varint = () => {
+    let v = 0;
+    for (;;) {
+      if (p >= b.length) throw Error('truncated varint');
+      const c = b[p++];
+      v = v * 128 + (c & 127);
+      if (!(c & 128)) return v;
+    }
+  };
+  while (p < b.length) {
+    const start = p;
+    varint();
+    const len = varint();
+    p += len;
+    const boundEnd = p;
+    const mode = varint();
+    if (mode === 0) {
+      out.push(b.subarray(start, p));
+    } else if (mode === 1) {
+      p += 16;
+      out.push(b.subarray(start, p));
+    } else if (mode === 2) {
+      const n = varint();
+      if (p + 32 * n > b.length) throw Error('truncated id list');
+      const ids = b.subarray(p, p + 32 * n);
+      p += 32 * n;
+      out.push(b.subarray(start, boundEnd), Buffer.from([1]), fingerprintOf(ids));
+    } else {
+      throw Error('unexpected mode');
+    }
+  }
+  return Buffer.concat(out).toString('hex');
+}
+
+// negOpen: a server for one NEG-OPEN: the events of the filter, sealed.
+function negOpen(events, filter) {
+  const st = new nip77.NegentropyStorageVector();
+  for (const e of events) if (matches(filter, e.ev)) st.insert(e.ev.created_at, e.ev.id);
+  st.seal();
+  return new nip77.Negentropy(st, 60000);
+}
+
+function negAnswer(spec, ws, sessions, events, msg) {
+  const [type, sub] = msg;
+  const mode = spec.negentropy;
+  const send = (m) => ws.send(JSON.stringify(m));
+  if (type === 'NEG-CLOSE') { sessions.delete(sub); return; }
+  if (!mode || mode === 'silent') return;
+  if (mode === 'err') return send(['NEG-ERR', sub, 'blocked: negentropy disabled']);
+  if (mode === 'closed') return send(['CLOSED', sub, 'error: no negentropy here']);
+  if (mode === 'unknown') return send(['NOTICE', `ERROR: bad msg: unknown cmd ${type}`]);
+  if (mode === 'garbage') return send(['NEG-MSG', sub, '61ffffff']);
+  if (mode === 'badhex') return send(['NEG-MSG', sub, '61zz']);
+  let s = sessions.get(sub);
+  if (type === 'NEG-OPEN') {
+    s = { neg: negOpen(events, msg[2] || {}), rounds: 0 };
+    sessions.set(sub, s);
+  } else if (!s) {
+    return send(['NEG-ERR', sub, 'closed: no such negentropy subscription']);
+  }
+  s.rounds++;
+  if (mode === 'garbage_late' && s.rounds > 1) return send(['NEG-MSG', sub, '6100']);
+  try {
+    const reply = s.neg.reconcile(asServer(type === 'NEG-OPEN' ? msg[3] : msg[2]));
+    send(['NEG-MSG', sub, reply || '61']);
+  } catch (e) {
+    sessions.delete(sub);
+    send(['NEG-ERR', sub, 'error: ' + e.message]);
+  }
+}
+
 function serve(spec, index) {
   const events = loadEvents(spec.events);
   return new Promise((resolve) => {
@@ -108,6 +214,7 @@ function serve(spec, index) {
       const url = `ws://127.0.0.1:${server.address().port}`;
       const challenge = crypto.randomBytes(16).toString('hex');
       let authed = null;
+      const sessions = new Map();
       if (spec.auth) ws.send(JSON.stringify(['AUTH', challenge]));
       ws.on('message', (data) => {
         let msg;
@@ -128,6 +235,10 @@ function serve(spec, index) {
             ws.send(JSON.stringify(['EOSE', sub]));
           };
           if (spec.delay) setTimeout(answer, spec.delay); else answer();
+        } else if (/^NEG-(OPEN|MSG|CLOSE)$/.test(msg[0])) {
+          log({ relay: index, type: msg[0], sub: msg[1], bytes: data.length,
+            filter: msg[0] === 'NEG-OPEN' ? msg[2] : undefined });
+          negAnswer(spec, ws, sessions, events, msg);
         } else if (msg[0] === 'CLOSE') {
           log({ relay: index, type: 'CLOSE', sub: msg[1] });
         } else if (msg[0] === 'AUTH') {
@@ -145,6 +256,7 @@ function serve(spec, index) {
 }
 
 async function main() {
+  await loadNip77();
   const ports = [];
   for (let i = 0; i < config.relays.length; i++) ports.push(await serve(config.relays[i], i));
   if (readyFile) {

@@ -321,6 +321,17 @@ relay_messages(void)
 	CHECK(parse_msg("[\"AUTH\",\"challenge\"]", &m, &text) == NULL);
 	CHECK_EQ_INT(m.type, RELAY_MSG_AUTH);
 	CHECK_EQ_STR(text.data, "challenge");
+	CHECK(parse_msg("[\"NEG-MSG\",\"f0.3\",\"6100\"]", &m, &text) == NULL);
+	CHECK_EQ_INT(m.type, RELAY_MSG_NEG_MSG);
+	CHECK(m.sub_len == 4 && memcmp(m.sub, "f0.3", 4) == 0);
+	CHECK(m.event_len == 4 && memcmp(m.event, "6100", 4) == 0);
+	CHECK(parse_msg("[\"NEG-ERR\",\"f0.3\",\"blocked: no\"]", &m, &text) == NULL);
+	CHECK_EQ_INT(m.type, RELAY_MSG_NEG_ERR);
+	CHECK_EQ_STR(text.data, "blocked: no");
+	CHECK_EQ_STR(parse_msg("[\"NEG-MSG\",\"f0.3\"]", &m, &text), "NEG-MSG without a message");
+	CHECK_EQ_STR(parse_msg("[\"NEG-MSG\",\"f0.3\",61]", &m, &text),
+	    "NEG-MSG without a message");
+	CHECK_EQ_STR(parse_msg("[\"NEG-ERR\",1]", &m, &text), "NEG-ERR without a subscription id");
 	CHECK(parse_msg("[\"COUNT\",\"s\",{\"count\":3}]", &m, &text) == NULL);
 	CHECK_EQ_INT(m.type, RELAY_MSG_UNKNOWN);
 
