@@ -561,7 +561,6 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < r.ns; i++)
 		table_free(r.s[i].table);
-	free((void *)have.kinds);
 	sqlite3_close(db);
 	return rc;
 }
