@@ -256,7 +256,7 @@ plain_reqs() {
 	nostr-report have --since 1700000010 --until 1700000030 --kinds 7 >"$T/have"
 	cmp "$T/expected" "$T/have"
 	run -2 nostr-report --since 1h stats
-	[ "$output" = "nostr-report: --since, --until and --kinds are for the have command" ]
+	[ "$output" = "nostr-report: --since, --until and --kinds are for the export and have commands" ]
 }
 
 @test "negentropy --follow: the missing ones, then live from now (less the overlap), not from the newest fetched" {
