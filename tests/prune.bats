@@ -81,6 +81,11 @@ windowed() {
 	[ "$status" -eq 2 ]
 	run nostr-pipeline -d "$DB" prune --older-than
 	[ "$status" -eq 2 ]
+	run nostr-pipeline -d "$DB" prune --older-than soon
+	[ "$status" -eq 2 ]
+	[ ! -e "$DB.last-prune" ]
+	RETENTION_DAYS=1234567 run nostr-pipeline -d "$DB" prune
+	[ "$status" -eq 1 ]
 	RETENTION_DAYS=0 run nostr-pipeline -d "$DB" prune
 	[ "$status" -eq 1 ]
 	[[ $output == *"RETENTION_DAYS: not a positive number"* ]]
