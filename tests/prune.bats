@@ -147,9 +147,7 @@ windowed() {
 @test "prune: profiles, follow lists, heads, users, scores and summaries stay as they were" {
 	keep="user_profiles_hex follows_hex replaceable_heads_hex users_hex deletions_hex
 	    network_stats trending_topics trending_velocity user_metrics_hex user_influence_hex"
-	summaries=$(q "SELECT name FROM sqlite_master WHERE type = 'table' AND
-	    (name LIKE '%\_hourly' ESCAPE '\' OR name LIKE '%\_daily' ESCAPE '\'
-	     OR name LIKE '%\_totals' ESCAPE '\') ORDER BY name")
+	summaries=$(summaries)
 	for t in $keep $summaries; do q "SELECT * FROM $t ORDER BY 1, 2, 3" >"$T/$t.before"; done
 	[ -s "$T/user_profiles_hex.before" ]
 	[ -s "$T/follows_hex.before" ]
@@ -177,7 +175,15 @@ windowed() {
 	  "$(jq '.[0].events.total' "$T/before.stats.json")" ]
 }
 
-@test "prune: deleted events and older versions loaded again after the prune stay out" {
+# summaries: the per-hour, per-day and total tables (names ending in
+# _hourly, _daily, _totals), whatever there are of them.
+summaries() {
+	q "SELECT name FROM sqlite_master WHERE type = 'table' AND
+	    (name LIKE '%\_hourly' ESCAPE '\' OR name LIKE '%\_daily' ESCAPE '\'
+	     OR name LIKE '%\_totals' ESCAPE '\') ORDER BY name"
+}
+
+@test "prune: what was pruned, deleted or replaced stays out when it comes again" {
 	# the generated events that their own author's deletions name
 	jq -rs '(map({(.id): .pubkey}) | add) as $author | .[] | select(.kind == 5) |
 	    .pubkey as $a | .tags[] | select(.[0] == "e" and $author[.[1]] == $a) | .[1]' \
@@ -187,7 +193,21 @@ windowed() {
 	[ "$(comm -12 "$T/targets" "$T/old" | wc -l)" -gt 5 ]
 	q "SELECT * FROM user_profiles_hex ORDER BY 1" >"$T/profiles.before"
 	nostr-load -q -d "$DB" --prune 90d
+	q "SELECT lower(hex(id)) FROM nostr_events ORDER BY 1" >"$T/pruned"
+	for t in $(summaries); do q "SELECT * FROM $t ORDER BY 1, 2, 3" >"$T/$t.before"; done
+	run nostr-load -v -d "$DB" "$D/events"
+	[ "$status" -eq 0 ]
+	expired=$(awk '$1 " " $2 " " $3 " " $4 " " $5 == "older than the last prune" { print $6 }' <<<"$output")
+	[ "$expired" -gt 500 ]
+	# the pruned events did not come back, nor did anything else
+	q "SELECT lower(hex(id)) FROM nostr_events ORDER BY 1" | diff "$T/pruned" -
+	for t in $(summaries); do
+		q "SELECT * FROM $t ORDER BY 1, 2, 3" | diff "$T/$t.before" -
+	done
+	# with the cutoff lifted (nostr-pipeline(7), RETENTION), they do
+	q "DELETE FROM retention"
 	nostr-load -q -d "$DB" "$D/events"
+	[ "$(q "SELECT count(*) FROM nostr_events WHERE created_at < $CUT")" -gt 500 ]
 	# no stored event is the target of its author's deletion
 	[ "$(q 'SELECT count(*) FROM nostr_events e JOIN deletions d
 	        ON d.target = e.id AND d.aid = e.aid')" = 0 ]
@@ -254,7 +274,8 @@ CFG
 	[ "$(old)" -gt 500 ]
 	run_until '[ -s "$DB.last-prune" ] && [ "$(old)" = 0 ]'
 	stamp=$(cat "$DB.last-prune")
-	# the old events again; a run the same day leaves them
+	# the old events again (the cutoff lifted); a run the same day leaves them
+	q "DELETE FROM retention"
 	nostr-load -q -d "$DB" "$D/events"
 	[ "$(old)" -gt 500 ]
 	started=$(date +%s)

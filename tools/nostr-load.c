@@ -279,6 +279,7 @@ summary(const struct loader *l, const struct rejects *rej)
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "refused (deleted before)", s->refused);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "removed by deletions", s->deleted);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "ephemeral (not stored)", s->ephemeral);
+	fprintf(stderr, "  %-28s %" PRIu64 "\n", "older than the last prune", s->expired);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records", s->relay_records);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records (duplicate)",
 	    s->relay_duplicates);

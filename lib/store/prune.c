@@ -18,12 +18,17 @@ static const char BATCH_SQL[] =
     " WHERE created_at >= ?1 AND created_at < ?2 AND d_tag IS NULL AND kind <> 5"
     " ORDER BY created_at LIMIT ?3";
 
+/* The cutoff, which nostr-load then applies to what comes in (store/db.h). */
+static const char CUTOFF_SQL[] =
+    "INSERT INTO retention(id, pruned_before) VALUES (1, ?1) ON CONFLICT(id)"
+    " DO UPDATE SET pruned_before = max(pruned_before, excluded.pruned_before)";
+
 /* One event, and through the trigger nostr_events_cleanup its derived rows. */
 static const char DELETE_SQL[] = "DELETE FROM nostr_events WHERE eid = ?1";
 
 struct pruner {
 	sqlite3 *db;
-	sqlite3_stmt *batch, *del;
+	sqlite3_stmt *batch, *del, *cutoff;  /* cutoff: until the first batch wrote it */
 	int64_t *eids;          /* the batch in hand */
 	long n, cap;
 	int64_t cursor;
@@ -90,6 +95,17 @@ one_batch(struct pruner *p, int64_t before, long batch, char *err, size_t errlen
 		snprintf(err, errlen, "%s", sqlite3_errmsg(p->db));
 		return -1;
 	}
+	if (p->cutoff != NULL) {
+		/* With the first batch: a loader sees it once events go. */
+		sqlite3_bind_int64(p->cutoff, 1, before);
+		if (sqlite3_step(p->cutoff) != SQLITE_DONE) {
+			snprintf(err, errlen, "%s", sqlite3_errmsg(p->db));
+			sqlite3_exec(p->db, "ROLLBACK", NULL, NULL, NULL);
+			return -1;
+		}
+		sqlite3_finalize(p->cutoff);
+		p->cutoff = NULL;
+	}
 	if (collect(p, before, batch) < 0 || remove_batch(p) < 0 ||
 	    sqlite3_exec(p->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		/* Read before ROLLBACK, which would replace it. */
@@ -110,7 +126,8 @@ prune_events(sqlite3 *db, int64_t before, long batch,
 
 	st->events = st->batches = 0;
 	if (sqlite3_prepare_v2(db, BATCH_SQL, -1, &p.batch, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, DELETE_SQL, -1, &p.del, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(db, DELETE_SQL, -1, &p.del, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, CUTOFF_SQL, -1, &p.cutoff, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		r = -1;
 		goto done;
@@ -122,6 +139,7 @@ prune_events(sqlite3 *db, int64_t before, long batch,
 done:
 	sqlite3_finalize(p.batch);
 	sqlite3_finalize(p.del);
+	sqlite3_finalize(p.cutoff);
 	free(p.eids);
 	st->free_pages = pragma_int(db, "PRAGMA freelist_count");
 	st->pages = pragma_int(db, "PRAGMA page_count");

@@ -16,6 +16,11 @@
  * trending_topics, user_metrics, ...), relay_metrics, and any summary table
  * stay as they are, so the statistics of past windows survive their events.
  *
+ * The cutoff is recorded (table retention), and nostr-load refuses from then
+ * on the events older than it that a prune would remove: what was pruned
+ * stays pruned, and whatever counts events as they are stored (summary
+ * tables) does not count them twice.
+ *
  * The deletion runs in transactions of at most batch events, oldest first,
  * so that a large prune never holds the write lock for long: a loader
  * running beside it (nostr-pipeline run) waits for one batch at most, and
