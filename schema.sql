@@ -258,6 +258,16 @@ CREATE TABLE IF NOT EXISTS deletions (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS deletions_target ON deletions(target);
 
+-- retention: the cutoff of the latest prune (nostr-load --prune): the
+-- events created before it that a prune removes (all but replaceable and
+-- addressable heads and deletions) are not stored when they come again, so
+-- what was pruned stays pruned.  No row until the first prune; deleting it
+-- lets such events in again.
+CREATE TABLE IF NOT EXISTS retention (
+	id            INTEGER PRIMARY KEY CHECK (id = 1), -- one row
+	pruned_before INTEGER NOT NULL             -- the latest cutoff (unix seconds)
+) STRICT;
+
 -- relay_metrics: relay-status records written by `nostr-fetch --stats`
 -- (one per relay per state change and per interval).  Columns hold the usual
 -- fields; record keeps the whole line as JSON for anything else.

@@ -19,7 +19,7 @@ enum stmt {
 	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_HEAD, S_REMOVE, S_EVENT,
 	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
-	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_BEGIN, S_COMMIT, S_COUNT
+	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_PRUNED_BEFORE, S_BEGIN, S_COMMIT, S_COUNT
 };
 
 /*
@@ -106,6 +106,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	 * the database.
 	 */
 	[S_NEXT_EID] = "SELECT coalesce(max(eid), 0) + 1 FROM nostr_events",
+	[S_PRUNED_BEFORE] = "SELECT coalesce(max(pruned_before), 0) FROM retention",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 };
@@ -131,6 +132,7 @@ struct db {
 	char pubkey[65];                 /* hex of the event in hand's author */
 	int64_t aid, eid;                /* its author's and (once stored) its surrogate */
 	int64_t next_eid;                /* the eid the next stored event gets */
+	int64_t pruned_before;           /* retention's cutoff (db_begin reads it), or 0 */
 	int in_transaction;
 	/*
 	 * Work saved per event, in fixed memory: a direct-mapped cache of pubkeys
@@ -436,6 +438,14 @@ db_begin(struct db *db)
 		return -1;
 	}
 	db->next_eid = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	/* Read each time: a prune beside this loader may have moved it. */
+	st = db->stmt[S_PRUNED_BEFORE];
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	db->pruned_before = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -1067,12 +1077,21 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 		db->stats.ephemeral++;
 		return 0;
 	}
+	d = d_tag(ev);
+	/*
+	 * What a prune removed is not taken back (store/prune.h): stored again,
+	 * it would be counted again by whatever counts insertions, and only
+	 * until the next prune.  Heads and deletions a prune keeps come in.
+	 */
+	if (ev->created_at < db->pruned_before && d == NULL && ev->kind != 5) {
+		db->stats.expired++;
+		return 0;
+	}
 	hex_encode(ev->pubkey, 32, db->pubkey);
 
 	if (note_user(db, ev) < 0)
 		return -1;
 
-	d = d_tag(ev);
 	/* The head first: a deleted newest version still outranks older ones. */
 	if (d != NULL && (r = replaceable_check(db, ev, d, old_id, &has_old)) != 0)
 		return r < 0 ? -1 : 0;

@@ -20,7 +20,9 @@
  *   - ephemeral kinds (20000-29999) are only counted;
  *   - NIP-09: a kind-5 event removes its author's own events named by `e`
  *     tags, and the versions of its `a` addresses up to its created_at; the
- *     deletion is kept, so targets that arrive later are refused too.
+ *     deletion is kept, so targets that arrive later are refused too;
+ *   - after a prune (store/prune.h), the events it would remove that are
+ *     older than its cutoff are refused (counted as expired).
  * All SQL runs through prepared statements with bound parameters.
  */
 #ifndef NP_DB_H
@@ -51,6 +53,7 @@ struct db_stats {
 	uint64_t refused;       /* arrived after their deletion: not stored */
 	uint64_t deleted;       /* stored events removed by a deletion */
 	uint64_t ephemeral;     /* kinds 20000-29999: not stored */
+	uint64_t expired;       /* older than the last prune's cutoff: not stored */
 	uint64_t relay_records; /* relay-status records stored */
 	uint64_t relay_duplicates;
 };
