@@ -359,6 +359,23 @@ CREATE TABLE IF NOT EXISTS network_stats (
 	PRIMARY KEY (window_end, window_hours)
 ) STRICT;
 
+-- score_runs: what nostr-score's last run covered, so that the next one
+-- scores only what changed since (one row, replaced by each run).  The
+-- high-water mark is the newest eid then stored together with that event's
+-- id: eids are max + 1, so while that event is still there every event
+-- stored since has a larger eid; when it is gone (replaced or deleted) an
+-- eid may have been given again, and the next run recomputes everything.
+CREATE TABLE IF NOT EXISTS score_runs (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	now         INTEGER NOT NULL,              -- the run's --now
+	hours       REAL    NOT NULL,              -- its --hours
+	min_zaps    INTEGER NOT NULL,              -- its --min-zaps
+	last_eid    INTEGER NOT NULL,              -- max(nostr_events.eid) then, 0 if none
+	last_id     BLOB,                          -- that event's id, NULL if none
+	events      INTEGER NOT NULL,              -- stored events then
+	contacts    INTEGER NOT NULL               -- stored kind-3 events then (the follow graph)
+) STRICT;
+
 -- Indexes of earlier versions that no query of nostr-score, nostr-report or
 -- the views needs, each of them paid for by every event loaded.  The target
 -- indexes of replies, reactions and reposts are among them: nostr-score

@@ -172,3 +172,97 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 	[ "$(q 'SELECT count(*) FROM event_engagement')" = "$(q 'SELECT count(*) FROM nostr_events')" ]
 	[ "$(q "SELECT zap_count, zap_total_sats FROM zap_totals WHERE event_id = '$(eid 1)'")" = "2|8000" ]
 }
+
+# metric_rows DB: every metric table, ordered, floats at fixed precision.
+metric_rows() {
+	sqlite3 -batch -noheader "$1" <<'SQL'
+SELECT 'c', event_id, pubkey, kind, created_at, computed_at, replies, reposts, reactions,
+  zaps, zap_sats, printf('%.12e', engagement), printf('%.12e', virality),
+  printf('%.12e', quality), printf('%.12e', spam_score)
+FROM content_metrics_hex ORDER BY event_id;
+SELECT 'u', pubkey, computed_at, followers, following, posts, replies_received,
+  reactions_received, reposts_received, zaps_received, zap_sats_received,
+  printf('%.12e', influence), printf('%.12e', quality), printf('%.12e', spam_score)
+FROM user_metrics_hex ORDER BY pubkey;
+SELECT 'i', pubkey, computed_at, printf('%.12e', pagerank), engagement, rank
+FROM user_influence_hex ORDER BY pubkey;
+SELECT 't', window_end, window_hours, hashtag, mention_count, unique_authors, zaps,
+  printf('%.12e', trend_score), rank FROM trending_topics ORDER BY 2, 3, 4;
+SELECT 'v', window_end, window_hours, hashtag, previous_count, printf('%.12e', velocity)
+FROM trending_velocity ORDER BY 2, 3, 4;
+SELECT 'n', window_end, window_hours, events, posts, reactions, reposts, zaps, zap_sats,
+  active_users, new_users, total_users, printf('%.12e', events_growth),
+  printf('%.12e', users_growth) FROM network_stats ORDER BY 2, 3;
+SQL
+}
+
+# same_as_full DB NOW [ARG...]: DB's metric rows are those of a --full run
+# (with --now NOW and the ARGs) on a copy of it.
+same_as_full() {
+	local db=$1 now=$2
+	shift 2
+	cp "$db" "$db.full"
+	nostr-score -q --full -d "$db.full" --now "$now" "$@"
+	set -- "$db"
+	metric_rows "$1" >"$1.inc.rows"
+	metric_rows "$1.full" >"$1.full.rows"
+	[ -s "$1.inc.rows" ]
+	diff "$1.inc.rows" "$1.full.rows"
+}
+
+@test "score: incremental runs after each part of a stream give --full's rows" {
+	T=$BATS_TEST_TMPDIR S=1700000000
+	D="$T/inc.db"
+	nostr-gen -n 3000 -s 21 -a 40 -t $S --span 86400 >"$T/gen"
+	nostr-enrich <"$T/gen" >"$T/all"
+	head -n 2000 "$T/all" >"$T/p1"
+	# Part 2 without contact lists and deletions: the follow graph stays
+	# (profiles are replaced).
+	sed -n '2001,2500p' "$T/all" | jq -c 'select(.kind != 3 and .kind != 5)' >"$T/p2"
+	# Part 3: the rest, with them (replaced contact lists and profiles, deletions).
+	{ sed -n '2001,2500p' "$T/all" | jq -c 'select(.kind == 3 or .kind == 5)'
+	  tail -n +2501 "$T/all"; } >"$T/p3"
+	[ "$(jq -s 'map(select(.kind == 5)) | length' "$T/p3")" -gt 0 ]
+	[ "$(jq -s 'map(select(.kind == 3)) | length' "$T/p3")" -gt 0 ]
+	nostr-load -q -d "$D" "$T/p1"
+	run nostr-score -v -d "$D" --now $((S + 60000))
+	[ "$status" -eq 0 ]
+	[[ $output == *"full run: no earlier run"* ]]
+	same_as_full "$D" $((S + 60000))
+	nostr-load -q -d "$D" "$T/p2"
+	run nostr-score -v -d "$D" --now $((S + 70000))
+	[ "$status" -eq 0 ]
+	[[ $output == *"since the last run: "*" events new, "* ]]
+	[[ $output == *"PageRank kept"* ]]
+	same_as_full "$D" $((S + 70000))
+	nostr-load -q -d "$D" "$T/p3"
+	run nostr-score -v -d "$D" --now $((S + 86401))
+	[ "$status" -eq 0 ]
+	[[ $output == *"since the last run: "* ]]
+	[[ $output != *"PageRank kept"* ]]
+	[[ $output != *" 0 removed"* ]]
+	same_as_full "$D" $((S + 86401))
+}
+
+@test "score: a run with nothing new keeps its rows; a gone mark, --full and other options run in full" {
+	T=$BATS_TEST_TMPDIR S=1700000000
+	D="$T/inc.db"
+	nostr-gen -n 500 -s 3 -a 20 -t $S --span 3600 | nostr-enrich >"$T/all"
+	nostr-load -q -d "$D" "$T/all"
+	nostr-score -q -d "$D" --now $((S + 3600))
+	run nostr-score -v -d "$D" --now $((S + 3600))
+	[ "$status" -eq 0 ]
+	[[ $output == *"0 events new, 0 removed, nothing to do"* ]]
+	run nostr-score -v -d "$D" --now $((S + 3600)) --hours 12
+	[[ $output == *"full run: other --hours or --min-zaps"* ]]
+	run nostr-score -v -d "$D" --now $((S + 3600)) --hours 12 --full
+	[[ $output == *"full run: --full"* ]]
+	run nostr-score -v -d "$D" --now $((S + 1800)) --hours 12
+	[[ $output == *"full run: --now before the last run's"* ]]
+	# The newest event removed: its eid can be given again, so nothing is new by eid.
+	sqlite3 "$D" 'DELETE FROM nostr_events WHERE eid = (SELECT max(eid) FROM nostr_events)'
+	run nostr-score -v -d "$D" --now $((S + 3600)) --hours 12
+	[ "$status" -eq 0 ]
+	[[ $output == *"full run: the last run's newest event is gone"* ]]
+	same_as_full "$D" $((S + 3600)) --hours 12
+}

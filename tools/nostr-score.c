@@ -22,15 +22,16 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N]\n"
-	    "       [--only content,trending,users,network]\n", getprogname());
+	    "       [--full] [--only content,trending,users,network]\n", getprogname());
 	exit(2);
 }
 
 static void
 help(void)
 {
-	printf("usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N]\n"
-	    "Computes scores and statistics into the database's metric tables.\n"
+	printf("usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N] [--full]\n"
+	    "Computes scores and statistics into the database's metric tables, from\n"
+	    "what changed since the last run (see nostr-score(1)).\n"
 	    "  -d, --db DB        database file, which must exist (default $NOSTR_DB, else\n"
 	    "                     DATABASE_URL=sqlite:///PATH, else\n"
 	    "                     $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
@@ -39,6 +40,7 @@ help(void)
 	    "                     (default $TRENDING_WINDOW_HOURS, else 24)\n"
 	    "      --min-zaps N   leave out hashtags with fewer zaps\n"
 	    "                     (default $MIN_ZAPS_FOR_TRENDING, else 0)\n"
+	    "      --full         recompute everything, whatever the last run covered\n"
 	    "      --only LIST    compute only these parts, comma-separated\n"
 	    "  -q, --quiet        no messages but errors\n"
 	    "  -v, --verbose      a summary on standard error at the end\n"
@@ -47,7 +49,9 @@ help(void)
 	exit(0);
 }
 
-enum part { PART_CONTENT = 1, PART_TRENDING = 2, PART_USERS = 4, PART_NETWORK = 8 };
+enum part {
+	PART_CONTENT = 1, PART_TRENDING = 2, PART_USERS = 4, PART_NETWORK = 8, PART_ALL = 15,
+};
 
 static unsigned
 parse_parts(const char *arg)
@@ -85,6 +89,7 @@ main(int argc, char *argv[])
 		{ "hours", required_argument, NULL, 'H' },
 		{ "min-zaps", required_argument, NULL, 'z' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "full", no_argument, NULL, 'F' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -96,8 +101,10 @@ main(int argc, char *argv[])
 	const char *path = NULL, *env;
 	struct db_options dbo = { .must_exist = 1 };
 	struct db_path where;
-	unsigned parts = PART_CONTENT | PART_TRENDING | PART_USERS | PART_NETWORK;
-	int ch, verbose = 0, quiet = 0, rc = 0;
+	unsigned parts = PART_ALL;
+	int ch, verbose = 0, quiet = 0, full = 0, rc = 0;
+	struct score_run cur;
+	struct score_changes changes;
 	struct timespec t0, t1;
 	sqlite3 *db;
 
@@ -127,6 +134,9 @@ main(int argc, char *argv[])
 		case 'o':
 			parts = parse_parts(optarg);
 			break;
+		case 'F':
+			full = 1;
+			break;
 		case 'q':
 			quiet = 1, verbose = 0;
 			break;
@@ -152,21 +162,45 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((db = db_open_sqlite(path, &dbo, sum.error, sizeof(sum.error))) == NULL)
 		errx(1, "%s: %s", path, sum.error);
+	/* The state is read before the scores: what is stored meanwhile is
+	 * past the recorded mark, and the next run takes it as new. */
+	if (score_run_state(db, o.now, o.hours, o.min_zaps, &cur) != 0 ||
+	    score_run_changes(db, &cur, &changes) != 0)
+		errx(1, "%s: %s", path, sqlite3_errmsg(db));
+	if (full) {
+		changes.incremental = 0;
+		changes.reason = "--full";
+	}
+	o.changes = &changes;
+	if (changes.incremental && changes.new_events == 0 && changes.removed == 0 &&
+	    changes.last.now == o.now && parts == PART_ALL)
+		parts = 0;  /* the stored rows are this run's already */
 	if (((parts & PART_CONTENT) && score_content(db, &o, &sum) != 0) ||
 	    ((parts & PART_TRENDING) && score_trending(db, &o, &sum) != 0) ||
 	    ((parts & PART_USERS) && score_users(db, &o, &sum) != 0) ||
 	    ((parts & PART_NETWORK) && score_network(db, &o, &sum) != 0)) {
 		warnx("%s: %s", path, sum.error);
 		rc = 1;
+	} else if (parts == PART_ALL && score_run_record(db, &cur) != 0) {
+		/* Only a whole run is a mark to score from. */
+		warnx("%s: %s", path, sqlite3_errmsg(db));
+		rc = 1;
 	}
 	sqlite3_close(db);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (verbose && rc == 0)
+	if (verbose && rc == 0) {
+		if (changes.incremental)
+			fprintf(stderr, "%s: since the last run: %lld events new, %lld removed%s\n",
+			    getprogname(), (long long)changes.new_events, (long long)changes.removed,
+			    parts == 0 ? ", nothing to do" : "");
+		else
+			fprintf(stderr, "%s: full run: %s\n", getprogname(), changes.reason);
 		fprintf(stderr, "%s: now %lld, window %gh: %zu events, %zu hashtags, %zu users"
-		    " (PageRank %d steps), %zu network windows in %.2fs\n", getprogname(),
+		    " (PageRank %s%d steps), %zu network windows in %.2fs\n", getprogname(),
 		    (long long)o.now, o.hours, sum.events, sum.hashtags, sum.users,
-		    sum.pagerank_steps, sum.windows,
+		    sum.pagerank_kept ? "kept, " : "", sum.pagerank_steps, sum.windows,
 		    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
 	(void)quiet;
 	return rc;
 }

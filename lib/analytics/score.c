@@ -1060,19 +1060,66 @@ out:
 	return rc == 0 ? query_exec(db, "COMMIT", NULL) : -1;
 }
 
+/* users_kept_pagerank: each user's stored PageRank into g, when the stored
+ * rows hold exactly g's users; *kept tells whether they did. */
+static int
+users_kept_pagerank(sqlite3 *db, struct graph *g, int *kept)
+{
+	sqlite3_stmt *st = query_prepare(db, "SELECT k.pubkey, i.pagerank FROM user_influence i"
+	    " JOIN pubkeys k ON k.aid = i.aid", NULL);
+	uint8_t k[32];
+	size_t found = 0;
+	uint32_t i;
+	int rc;
+
+	*kept = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		if (query_key(st, 0, k) != 0 || (i = keymap_get(&g->m, k, 0)) == UINT32_MAX)
+			break;  /* a user no longer in the graph: its ranks are not these */
+		g->u[i].pagerank = sqlite3_column_double(st, 1);
+		found++;
+	}
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return -1;
+	*kept = rc == 0 && found == g->m.n;
+	return 0;
+}
+
+/* users_gather_graph: the edges and PageRank, or the stored PageRank when
+ * the follow graph is the last run's; *steps the iterations (0 when kept). */
+static int
+users_gather_graph(sqlite3 *db, const struct score_options *o, struct graph *g, int *steps,
+    int *kept)
+{
+	const struct score_changes *ch = o->changes;
+
+	*steps = 0, *kept = 0;
+	if (ch != NULL && ch->incremental && !ch->follows_changed &&
+	    users_kept_pagerank(db, g, kept) != 0)
+		return -1;
+	if (*kept)
+		return 0;
+	if (users_gather_edges(db, g) != 0)
+		return -1;
+	*steps = users_pagerank(g);
+	return 0;
+}
+
 int
 score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct graph g = { 0 };
-	int steps;
+	int steps, kept;
 
 	if (users_gather_nodes(db, o->now, &g) != 0 ||
 	    users_gather_figures(db, o->now, &g) != 0 ||
-	    users_gather_edges(db, &g) != 0) {
+	    users_gather_graph(db, o, &g, &steps, &kept) != 0) {
 		graph_free(&g);
 		return rollback(db, sum);
 	}
-	steps = users_pagerank(&g);
 	users_influence(&g);
 	users_rank(&g);
 	if (users_write(db, &g, o->now) != 0) {
@@ -1081,6 +1128,7 @@ score_users(sqlite3 *db, const struct score_options *o, struct score_summary *su
 	}
 	sum->users = g.m.n;
 	sum->pagerank_steps = steps;
+	sum->pagerank_kept = kept;
 	graph_free(&g);
 	return 0;
 }

@@ -29,6 +29,8 @@
 
 #include <sqlite3.h>
 
+#include "analytics/scorerun.h"
+
 /* The kinds scored as content (notes, pictures, comments, long-form); the
  * partial index nostr_events_known_lang in schema.sql lists the same. */
 #define SCORE_CONTENT_KINDS "1, 20, 1111, 30023"
@@ -50,6 +52,8 @@ struct score_options {
 	int64_t now;        /* the reference time */
 	double hours;       /* trending and content window (> 0) */
 	int64_t min_zaps;   /* trending: drop hashtags with fewer zaps */
+	/* What changed since the last run (scorerun.h), or NULL: recompute all. */
+	const struct score_changes *changes;
 };
 
 struct score_summary {
@@ -57,6 +61,7 @@ struct score_summary {
 	size_t hashtags;    /* trending rows written */
 	size_t users;       /* user rows written */
 	int pagerank_steps; /* iterations until PageRank converged */
+	int pagerank_kept;  /* 1: the follow graph had not changed, ranks kept */
 	size_t windows;     /* network_stats rows written */
 	char error[768];    /* after a failure: SQLite's message */
 };
@@ -142,7 +147,9 @@ void score_trends_free(struct trend *t, size_t n);
 int score_trending(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_users: fills user_metrics and user_influence (run score_content first:
- * users' quality and spam are the means of their scored events). */
+ * users' quality and spam are the means of their scored events).  PageRank
+ * is kept from the stored rows when o->changes says the follow graph has not
+ * changed and the stored rows hold the same users. */
 int score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_network: fills network_stats for 24 hourly and 30 daily windows. */
