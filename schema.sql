@@ -649,3 +649,72 @@ CREATE INDEX IF NOT EXISTS nostr_events_known_lang
 -- rows with one computed_at, so they go in at the index's end.
 CREATE INDEX IF NOT EXISTS content_metrics_computed
 	ON content_metrics(computed_at, virality);
+
+-- ---------------------------------------------------------------------------
+-- Summaries: counters nostr-load keeps as it writes, so that a report costs
+-- what its window costs, not what the database holds.  Each row is a sum
+-- over the stored events of its key; together they equal what a scan of
+-- nostr_events, zaps and their indexes gives (tests/summaries.bats compares
+-- them).  nostr-load adds an event's counts in the transaction that stores
+-- it, and takes them back out in its own code for the events it removes (a
+-- replaced version, a NIP-09 deletion's target: lib/store/db.c), before the
+-- row goes.  This is deliberately not a trigger on nostr_events: removing
+-- old raw events on purpose (pruning) must leave the statistics of their
+-- windows as they were, so a DELETE made by anything but nostr-load's
+-- replacement and deletion code changes no summary.  After pruning, the
+-- summaries hold more than a scan would; that is their point.
+--
+-- hour is the start of a UTC hour in unix seconds (created_at rounded down
+-- to a multiple of 3600).  Hours and not days: the report windows end at any
+-- second (--now, --hours), so a window is read as the whole hours inside it
+-- from a summary plus the at most two partial hours at its ends from the
+-- raw rows (lib/render/report.c), and hourly rows keep those ends short.
+-- A count taken back to 0 may leave its row behind; readers ignore such rows.
+-- Distinct counts (active authors) are not sums, so none is kept here: stats'
+-- users.active probes each user of users whose [first_seen, last_seen]
+-- meets the window (users is one row per author, not per event).
+-- A database made before these tables existed (or upgraded from version 1
+-- or 2) gets them filled from its stored events when a tool opens it.
+
+-- events_hourly: stored events per hour and kind (stats' events.total,
+-- events.window and events.posts; the dashboard's events series and kinds).
+CREATE TABLE IF NOT EXISTS events_hourly (
+	hour   INTEGER NOT NULL,                   -- start of the hour (unix seconds)
+	kind   INTEGER NOT NULL,                   -- NIP-01 kind
+	events INTEGER NOT NULL,                   -- stored events of that kind in that hour
+	PRIMARY KEY (hour, kind)
+) STRICT, WITHOUT ROWID;
+
+-- languages_hourly: stored content events (kinds 1, 20, 1111, 30023, as
+-- score.h's SCORE_CONTENT_KINDS) per hour and language, 'und' for unknown
+-- or no language (languages; the dashboard's languages).
+CREATE TABLE IF NOT EXISTS languages_hourly (
+	hour   INTEGER NOT NULL,                   -- start of the hour (unix seconds)
+	lang   TEXT    NOT NULL,                   -- nostr_events.lang, 'und' when NULL
+	events INTEGER NOT NULL,                   -- content events in that language and hour
+	PRIMARY KEY (hour, lang)
+) STRICT, WITHOUT ROWID;
+
+-- zaps_hourly: zap receipts per hour, validity and size bucket (stats'
+-- zaps.total, zaps.sats, zaps.invalid, window_zap_sats; zaps' sizes; the
+-- dashboard's zap series and sizes).  bucket is the lowest sats of the
+-- receipt's size bucket (0, 1, 5, 10, 50, ..., 100000; report.c's zap
+-- sizes), -1 when the invoice gave no amount.
+CREATE TABLE IF NOT EXISTS zaps_hourly (
+	hour   INTEGER NOT NULL,                   -- start of the hour (unix seconds)
+	valid  INTEGER NOT NULL,                   -- zaps.valid
+	bucket INTEGER NOT NULL,                   -- size bucket, see above
+	zaps   INTEGER NOT NULL,                   -- receipts
+	sats   INTEGER NOT NULL,                   -- their sats (a receipt with none counts 0)
+	PRIMARY KEY (hour, valid, bucket)
+) STRICT, WITHOUT ROWID;
+
+-- event_zap_totals: valid zaps per zapped event, all time (top-zapped
+-- without --hours; a window reads zaps_valid_event instead).
+CREATE TABLE IF NOT EXISTS event_zap_totals (
+	event_id BLOB    PRIMARY KEY,              -- the zapped event's id (32 bytes)
+	zaps     INTEGER NOT NULL,                 -- valid receipts naming it
+	sats     INTEGER NOT NULL                  -- their sats
+) STRICT, WITHOUT ROWID;
+-- The top of event_zap_totals without reading it all.
+CREATE INDEX IF NOT EXISTS event_zap_totals_sats ON event_zap_totals(sats, zaps);
