@@ -669,7 +669,7 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 -- second (--now, --hours), so a window is read as the whole hours inside it
 -- from a summary plus the at most two partial hours at its ends from the
 -- raw rows (lib/render/report.c), and hourly rows keep those ends short.
--- A count taken back to 0 may leave its row behind; readers ignore such rows.
+-- A row whose counts are taken back to 0 is removed, as a fill would not make it.
 -- Distinct counts (active authors) are not sums, so none is kept here: stats'
 -- users.active probes each user of users whose [first_seen, last_seen]
 -- meets the window (users is one row per author, not per event).

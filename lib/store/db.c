@@ -21,7 +21,8 @@ enum stmt {
 	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
 	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_BEGIN, S_COMMIT,
-	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_COUNTED, S_REMOVE_EID, S_COUNT
+	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_ZERO_EVENT, S_ZERO_LANG, S_ZERO_ZAP,
+	S_ZERO_ZAPPED, S_COUNTED, S_REMOVE_EID, S_COUNT
 };
 
 /*
@@ -130,6 +131,14 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "INSERT INTO event_zap_totals(event_id, zaps, sats) VALUES (?1, ?2, ?3)"
 	    " ON CONFLICT(event_id) DO UPDATE"
 	    " SET zaps = zaps + excluded.zaps, sats = sats + excluded.sats",
+	/* A row taken back to 0 goes (the summaries hold what a fill would). */
+	[S_ZERO_EVENT] = "DELETE FROM events_hourly WHERE hour = ?1 AND kind = ?2 AND events = 0",
+	[S_ZERO_LANG] =
+	    "DELETE FROM languages_hourly WHERE hour = ?1 AND lang = coalesce(?2, 'und')"
+	    " AND events = 0",
+	[S_ZERO_ZAP] =
+	    "DELETE FROM zaps_hourly WHERE hour = ?1 AND valid = ?2 AND bucket = ?3 AND zaps = 0",
+	[S_ZERO_ZAPPED] = "DELETE FROM event_zap_totals WHERE event_id = ?1 AND zaps = 0",
 	[S_COUNTED] =
 	    "SELECT e.created_at, e.kind, e.lang, z.eid, z.valid, z.sats, z.event_id"
 	    " FROM nostr_events e LEFT JOIN zaps z ON z.eid = e.eid WHERE e.eid = ?1",
@@ -753,13 +762,25 @@ count_event(struct db *db, int64_t created_at, int64_t kind, const char *lang,
 	sqlite3_bind_int(st, 3, sign);
 	if (run(db, S_SUM_EVENT) < 0)
 		return -1;
+	if (sign < 0) {
+		sqlite3_bind_int64(db->stmt[S_ZERO_EVENT], 1, hour);
+		sqlite3_bind_int64(db->stmt[S_ZERO_EVENT], 2, kind);
+		if (run(db, S_ZERO_EVENT) < 0)
+			return -1;
+	}
 	if (!summary_is_content_kind(kind))
 		return 0;
 	st = db->stmt[S_SUM_LANG];
 	sqlite3_bind_int64(st, 1, hour);
 	bind_text(st, 2, lang, lang_len);
 	sqlite3_bind_int(st, 3, sign);
-	return run(db, S_SUM_LANG);
+	if (run(db, S_SUM_LANG) < 0)
+		return -1;
+	if (sign > 0)
+		return 0;
+	sqlite3_bind_int64(db->stmt[S_ZERO_LANG], 1, hour);
+	bind_text(db->stmt[S_ZERO_LANG], 2, lang, lang_len);
+	return run(db, S_ZERO_LANG);
 }
 
 /*
@@ -770,23 +791,36 @@ static int
 count_zap(struct db *db, int64_t created_at, int valid, int has_sats, int64_t sats,
     const void *event_id, int sign)
 {
-	sqlite3_stmt *st = db->stmt[S_SUM_ZAP];
-	int64_t s = has_sats ? sats : 0;
+	sqlite3_stmt *st = db->stmt[S_SUM_ZAP], *zero = db->stmt[S_ZERO_ZAP];
+	int64_t s = has_sats ? sats : 0, hour = summary_hour(created_at);
+	int64_t bucket = summary_zap_bucket(has_sats, sats);
 
-	sqlite3_bind_int64(st, 1, summary_hour(created_at));
+	sqlite3_bind_int64(st, 1, hour);
 	sqlite3_bind_int(st, 2, valid);
-	sqlite3_bind_int64(st, 3, summary_zap_bucket(has_sats, sats));
+	sqlite3_bind_int64(st, 3, bucket);
 	sqlite3_bind_int(st, 4, sign);
 	sqlite3_bind_int64(st, 5, sign * s);
 	if (run(db, S_SUM_ZAP) < 0)
 		return -1;
+	if (sign < 0) {
+		sqlite3_bind_int64(zero, 1, hour);
+		sqlite3_bind_int(zero, 2, valid);
+		sqlite3_bind_int64(zero, 3, bucket);
+		if (run(db, S_ZERO_ZAP) < 0)
+			return -1;
+	}
 	if (!valid || event_id == NULL)
 		return 0;
 	st = db->stmt[S_SUM_ZAPPED];
 	bind_blob(st, 1, event_id, 32);
 	sqlite3_bind_int(st, 2, sign);
 	sqlite3_bind_int64(st, 3, sign * s);
-	return run(db, S_SUM_ZAPPED);
+	if (run(db, S_SUM_ZAPPED) < 0)
+		return -1;
+	if (sign > 0)
+		return 0;
+	bind_blob(db->stmt[S_ZERO_ZAPPED], 1, event_id, 32);
+	return run(db, S_ZERO_ZAPPED);
 }
 
 /*
