@@ -651,18 +651,20 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 	ON content_metrics(computed_at, virality);
 
 -- ---------------------------------------------------------------------------
--- Summaries: counters nostr-load keeps as it writes, so that a report costs
+-- Summaries: counters kept as events are written, so that a report costs
 -- what its window costs, not what the database holds.  Each row is a sum
 -- over the stored events of its key; together they equal what a scan of
 -- nostr_events, zaps and their indexes gives (tests/summaries.bats compares
--- them).  nostr-load adds an event's counts in the transaction that stores
--- it, and takes them back out in its own code for the events it removes (a
--- replaced version, a NIP-09 deletion's target: lib/store/db.c), before the
--- row goes.  This is deliberately not a trigger on nostr_events: removing
--- old raw events on purpose (pruning) must leave the statistics of their
--- windows as they were, so a DELETE made by anything but nostr-load's
--- replacement and deletion code changes no summary.  After pruning, the
--- summaries hold more than a scan would; that is their point.
+-- them).  A stored event is counted by the triggers below as its row goes
+-- in (nothing is inserted twice: see the rows derived from an event), in
+-- the same transaction, whoever inserts it; a zap whose validity or amount
+-- is changed is counted again.  An event nostr-load removes (a replaced
+-- version, a NIP-09 deletion's target) is taken back out by nostr-load's
+-- own code before the row goes (lib/store/db.c).  This is deliberately not
+-- a DELETE trigger: removing old raw events on purpose (pruning) must leave
+-- the statistics of their windows as they were, so a DELETE made by
+-- anything but nostr-load's replacement and deletion code changes no
+-- summary, and after pruning the summaries hold more than a scan would.
 --
 -- hour is the start of a UTC hour in unix seconds (created_at rounded down
 -- to a multiple of 3600).  Hours and not days: the report windows end at any
@@ -718,3 +720,64 @@ CREATE TABLE IF NOT EXISTS event_zap_totals (
 ) STRICT, WITHOUT ROWID;
 -- The top of event_zap_totals without reading it all.
 CREATE INDEX IF NOT EXISTS event_zap_totals_sats ON event_zap_totals(sats, zaps);
+
+-- The counting (see Summaries above).  hour: created_at - created_at % 3600;
+-- bucket: the CASE of zaps_hourly.
+CREATE TRIGGER IF NOT EXISTS nostr_events_count AFTER INSERT ON nostr_events
+BEGIN
+	INSERT INTO events_hourly VALUES (NEW.created_at - NEW.created_at % 3600, NEW.kind, 1)
+		ON CONFLICT(hour, kind) DO UPDATE SET events = events + 1;
+	INSERT INTO languages_hourly
+		SELECT NEW.created_at - NEW.created_at % 3600, coalesce(NEW.lang, 'und'), 1
+		WHERE NEW.kind IN (1, 20, 1111, 30023)
+		ON CONFLICT(hour, lang) DO UPDATE SET events = events + 1;
+END;
+
+CREATE TRIGGER IF NOT EXISTS zaps_count AFTER INSERT ON zaps
+BEGIN
+	INSERT INTO zaps_hourly VALUES (NEW.created_at - NEW.created_at % 3600, NEW.valid,
+		CASE WHEN NEW.sats IS NULL THEN -1 WHEN NEW.sats >= 100000 THEN 100000
+		WHEN NEW.sats >= 50000 THEN 50000 WHEN NEW.sats >= 10000 THEN 10000
+		WHEN NEW.sats >= 5000 THEN 5000 WHEN NEW.sats >= 1000 THEN 1000
+		WHEN NEW.sats >= 500 THEN 500 WHEN NEW.sats >= 100 THEN 100
+		WHEN NEW.sats >= 50 THEN 50 WHEN NEW.sats >= 10 THEN 10
+		WHEN NEW.sats >= 5 THEN 5 WHEN NEW.sats >= 1 THEN 1 ELSE 0 END,
+		1, coalesce(NEW.sats, 0))
+		ON CONFLICT(hour, valid, bucket) DO UPDATE
+		SET zaps = zaps + 1, sats = sats + excluded.sats;
+	INSERT INTO event_zap_totals SELECT NEW.event_id, 1, coalesce(NEW.sats, 0)
+		WHERE NEW.valid = 1 AND NEW.event_id IS NOT NULL
+		ON CONFLICT(event_id) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
+END;
+
+-- A zap changed in place (by hand: no tool does) is taken out as it was and
+-- counted as it is.
+CREATE TRIGGER IF NOT EXISTS zaps_recount
+	AFTER UPDATE OF valid, sats, event_id, created_at ON zaps
+BEGIN
+	UPDATE zaps_hourly SET zaps = zaps - 1, sats = sats - coalesce(OLD.sats, 0)
+		WHERE hour = OLD.created_at - OLD.created_at % 3600 AND valid = OLD.valid
+		AND bucket = CASE WHEN OLD.sats IS NULL THEN -1 WHEN OLD.sats >= 100000 THEN 100000
+		WHEN OLD.sats >= 50000 THEN 50000 WHEN OLD.sats >= 10000 THEN 10000
+		WHEN OLD.sats >= 5000 THEN 5000 WHEN OLD.sats >= 1000 THEN 1000
+		WHEN OLD.sats >= 500 THEN 500 WHEN OLD.sats >= 100 THEN 100
+		WHEN OLD.sats >= 50 THEN 50 WHEN OLD.sats >= 10 THEN 10
+		WHEN OLD.sats >= 5 THEN 5 WHEN OLD.sats >= 1 THEN 1 ELSE 0 END;
+	UPDATE event_zap_totals SET zaps = zaps - 1, sats = sats - coalesce(OLD.sats, 0)
+		WHERE OLD.valid = 1 AND event_id = OLD.event_id;
+	DELETE FROM zaps_hourly WHERE zaps = 0 AND hour = OLD.created_at - OLD.created_at % 3600;
+	DELETE FROM event_zap_totals WHERE zaps = 0 AND event_id = OLD.event_id;
+	INSERT INTO zaps_hourly VALUES (NEW.created_at - NEW.created_at % 3600, NEW.valid,
+		CASE WHEN NEW.sats IS NULL THEN -1 WHEN NEW.sats >= 100000 THEN 100000
+		WHEN NEW.sats >= 50000 THEN 50000 WHEN NEW.sats >= 10000 THEN 10000
+		WHEN NEW.sats >= 5000 THEN 5000 WHEN NEW.sats >= 1000 THEN 1000
+		WHEN NEW.sats >= 500 THEN 500 WHEN NEW.sats >= 100 THEN 100
+		WHEN NEW.sats >= 50 THEN 50 WHEN NEW.sats >= 10 THEN 10
+		WHEN NEW.sats >= 5 THEN 5 WHEN NEW.sats >= 1 THEN 1 ELSE 0 END,
+		1, coalesce(NEW.sats, 0))
+		ON CONFLICT(hour, valid, bucket) DO UPDATE
+		SET zaps = zaps + 1, sats = sats + excluded.sats;
+	INSERT INTO event_zap_totals SELECT NEW.event_id, 1, coalesce(NEW.sats, 0)
+		WHERE NEW.valid = 1 AND NEW.event_id IS NOT NULL
+		ON CONFLICT(event_id) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
+END;

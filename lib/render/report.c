@@ -42,6 +42,31 @@ since(const struct report_options *o, double default_hours)
 	return o->now - (int64_t)llround(h * 3600.0);
 }
 
+/*
+ * A window (since, until] as the summaries read it (schema.sql): the whole
+ * hours [a, b) from an _hourly table, and the raw rows of the partial hours
+ * at its ends, created_at in (since, a) and [b, until].  A window inside
+ * one hour is all ends: a = b = until + 1.
+ */
+struct hours {
+	int64_t since, until, a, b;
+};
+
+static struct hours
+hours_of(int64_t since, int64_t until)
+{
+	struct hours w;
+
+	/* created_at is never negative: from -1 is from the beginning. */
+	w.since = since < -1 ? -1 : since;
+	w.until = until < w.since ? w.since : until;
+	w.a = (w.since + 3600) / 3600 * 3600;       /* the first hour starting after since */
+	w.b = (w.until + 1) / 3600 * 3600;          /* the end of the last whole hour */
+	if (w.a >= w.b)
+		w.a = w.b = w.until + 1;
+	return w;
+}
+
 struct table *
 report_stats(sqlite3 *db, const struct report_options *o)
 {
@@ -67,16 +92,25 @@ report_stats(sqlite3 *db, const struct report_options *o)
 		{ "window_zap_sats", CELL_INT, 0, 0, 0 },
 	};
 	/*
-	 * One pass per figure, each over an index or a small table.  Active users
-	 * are counted per user (users holds every author; first_seen and
+	 * Counts and sums from the summaries (events_hourly, zaps_hourly), a
+	 * window's from its whole hours there and its partial hours' raw rows
+	 * (?5, ?6: struct hours); the rest over an index or a small table.  Active
+	 * users are counted per user (users holds every author; first_seen and
 	 * last_seen bound their events) with one index probe each, not by
 	 * collecting the distinct authors of a million events.  Zaps are valid
-	 * (1) or not (0): the invalid ones are the rest of the table.
+	 * (1) or not (0).
 	 */
+#define IN_HOURS(table, what, cond) \
+	"(SELECT coalesce(sum(" what "), 0) FROM " table \
+	" WHERE " cond "hour >= ?5 AND hour < ?6)"
+#define AT_ENDS(what, from, cond) \
+	"(SELECT " what " FROM " from " WHERE " cond "created_at > ?1 AND created_at < ?5)" \
+	" + (SELECT " what " FROM " from " WHERE " cond "created_at >= ?6 AND created_at <= ?2)"
 	static const char sql[] =
-	    "SELECT (SELECT count(*) FROM nostr_events),"
-	    " (SELECT count(*) FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2),"
-	    " (SELECT count(*) FROM nostr_events WHERE kind = 1),"
+	    "SELECT (SELECT coalesce(sum(events), 0) FROM events_hourly),"
+	    " " IN_HOURS("events_hourly", "events", "") " + "
+	    AT_ENDS("count(*)", "nostr_events", "") ","
+	    " (SELECT coalesce(sum(events), 0) FROM events_hourly WHERE kind = 1),"
 	    " (SELECT min(created_at) FROM nostr_events),"
 	    " (SELECT max(created_at) FROM nostr_events),"
 	    " (SELECT count(*) FROM users),"
@@ -86,19 +120,20 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	    "   AND e.created_at > ?1 AND e.created_at <= ?2)),"
 	    " (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
 	    " (SELECT count(*) FROM follows),"
-	    " z.valid, z.sats, (SELECT count(*) FROM zaps) - z.valid,"
+	    " z.valid, z.sats, z.invalid,"
 	    " (SELECT count(DISTINCT relay) FROM relay_metrics),"
 	    " ?3, ?2,"
 	    " (SELECT max(computed_at) FROM content_metrics),"
-	    " CASE WHEN ?4 THEN (SELECT coalesce(sum(sats), 0)"
-	    "   FROM zaps INDEXED BY zaps_valid_event"
-	    "   WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2) END"
-	    " FROM (SELECT count(*) AS valid, coalesce(sum(sats), 0) AS sats"
-	    "  FROM zaps INDEXED BY zaps_valid_event WHERE valid = 1) z";
+	    " CASE WHEN ?4 THEN " IN_HOURS("zaps_hourly", "sats", "valid = 1 AND ") " + "
+	    AT_ENDS("coalesce(sum(sats), 0)", "zaps", "valid = 1 AND ") " END"
+	    " FROM (SELECT coalesce(sum(zaps) FILTER (WHERE valid = 1), 0) AS valid,"
+	    "  coalesce(sum(sats) FILTER (WHERE valid = 1), 0) AS sats,"
+	    "  coalesce(sum(zaps) FILTER (WHERE valid = 0), 0) AS invalid FROM zaps_hourly) z";
 	double hours = o->hours > 0 ? o->hours : 24;
+	struct hours w = hours_of(since(o, 24), o->now);
 	/* ?4: the wide column is computed only when it is shown. */
-	struct query_arg b[] = { Q_INT(since(o, 24)), Q_INT(o->now), Q_REAL(hours),
-	    Q_INT(o->wide), Q_END };
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_REAL(hours),
+	    Q_INT(o->wide), Q_INT(w.a), Q_INT(w.b), Q_END };
 	struct table *t = query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 
 	if (t != NULL)

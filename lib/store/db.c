@@ -113,9 +113,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	/*
-	 * The summaries (schema.sql): one event's counts added (?3 etc. 1) or
-	 * taken back out (-1).  S_COUNTED reads back what an event that goes
-	 * had counted; S_REMOVE_EID removes it (the cleanup trigger its rows).
+	 * The summaries (schema.sql): an event's counts taken back out (?3 etc.
+	 * -1) as it goes; the triggers added them.  S_COUNTED reads back what
+	 * it had counted; S_REMOVE_EID removes it (the cleanup trigger its rows).
 	 */
 	[S_SUM_EVENT] =
 	    "INSERT INTO events_hourly(hour, kind, events) VALUES (?1, ?2, ?3)"
@@ -1121,10 +1121,7 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 	sqlite3_bind_int(st, 10, z->problems == 0);
 	bind_text(st, 11, tmp->data, tmp->len);
 	sqlite3_bind_int64(st, 12, ev->created_at);
-	if (run(db, S_ZAP) < 0)
-		return -1;
-	return count_zap(db, ev->created_at, z->problems == 0, z->has_msat,
-	    (int64_t)(z->msat / 1000), z->has_event ? z->event : NULL, 1);
+	return run(db, S_ZAP);
 }
 
 /* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */
@@ -1330,9 +1327,6 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	}
 	db->next_eid++;
 	db->stats.stored++;
-	if (count_event(db, ev->created_at, ev->kind, m->lang,
-	    m->lang != NULL ? strlen(m->lang) : 0, 1) < 0)
-		return -1;
 	return add_derived(db, ev, m);
 }
 

@@ -6,7 +6,6 @@
 #include "base/buf.h"
 #include "base/hex.h"
 #include "enrich/meta.h"
-#include "store/summary.h"
 
 /* The tables whose layout version 3 changed, renamed to old_NAME while
  * their rows are copied. */
@@ -270,7 +269,6 @@ migrate_upgrade(sqlite3 *sql, const char *schema, char *err, size_t errlen)
 	if (set_aside(sql) != 0 ||
 	    sqlite3_exec(sql, schema, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sql, copy_sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    summary_fill(sql) != 0 ||
 	    drop_old(sql) != 0 ||
 	    sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "upgrading to schema version 3: %s", sqlite3_errmsg(sql));
