@@ -264,8 +264,20 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
 	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
 	    " ORDER BY z.sats DESC, z.n DESC, z.event_id";
+	/* All time up to now, when no zap is later: event_zap_totals' top. */
+	static const char totals_sql[] =
+	    "SELECT z.event_id, k.pubkey, z.zaps, z.sats, e.content FROM"
+	    " (SELECT event_id, zaps, sats FROM event_zap_totals"
+	    "  ORDER BY sats DESC, zaps DESC, event_id LIMIT ?3) z"
+	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
+	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
+	    " ORDER BY z.sats DESC, z.zaps DESC, z.event_id";
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+	int64_t last = INT64_MIN;
 
+	if (o->hours <= 0 && query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 &&
+	    last <= o->now)
+		return query_table(db, cols, NCOLS(cols), totals_sql, b);
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
 
@@ -467,8 +479,9 @@ report_zap_sizes(sqlite3 *db, const struct report_options *o)
 	/* Buckets by order of magnitude in halves (1, 5, 10, 50, ...), the way
 	 * people pick zap amounts; the last one is open-ended. */
 	/* The buckets cover 0 and up without gaps, so each zap falls in the one
-	 * with the greatest lo not above its sats (the CASE, with b's bounds):
-	 * one pass over zaps_valid_event, then the empty buckets filled in. */
+	 * with the greatest lo not above its sats (the CASE, with b's bounds, as
+	 * zaps_hourly.bucket): the window's whole hours from zaps_hourly, its
+	 * ends from zaps_created, then the empty buckets filled in. */
 	static const char sql[] =
 	    "WITH b(lo, hi) AS (VALUES (0, 0), (1, 4), (5, 9), (10, 49), (50, 99),"
 	    " (100, 499), (500, 999), (1000, 4999), (5000, 9999), (10000, 49999),"
@@ -479,12 +492,16 @@ report_zap_sizes(sqlite3 *db, const struct report_options *o)
 	    "  WHEN z.sats >= 500 THEN 500 WHEN z.sats >= 100 THEN 100"
 	    "  WHEN z.sats >= 50 THEN 50 WHEN z.sats >= 10 THEN 10"
 	    "  WHEN z.sats >= 5 THEN 5 WHEN z.sats >= 1 THEN 1 ELSE 0 END,"
-	    "  count(*), sum(z.sats) FROM zaps z INDEXED BY zaps_valid_event"
-	    "  WHERE z.valid = 1 AND z.sats >= 0"
-	    "  AND z.created_at > ?1 AND z.created_at <= ?2 GROUP BY 1)"
-	    " SELECT b.lo, b.hi, coalesce(s.n, 0), coalesce(s.sats, 0)"
-	    " FROM b LEFT JOIN s ON s.lo = b.lo ORDER BY b.lo";
-	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_END };
+	    "  1, z.sats FROM zaps z"
+	    "  WHERE z.valid = 1 AND z.sats >= 0 AND ((z.created_at > ?1 AND z.created_at < ?3)"
+	    "  OR (z.created_at >= ?4 AND z.created_at <= ?2))"
+	    "  UNION ALL SELECT bucket, zaps, sats FROM zaps_hourly"
+	    "  WHERE valid = 1 AND bucket >= 0 AND hour >= ?3 AND hour < ?4),"
+	    " t(lo, n, sats) AS (SELECT lo, sum(n), sum(sats) FROM s GROUP BY lo)"
+	    " SELECT b.lo, b.hi, coalesce(t.n, 0), coalesce(t.sats, 0)"
+	    " FROM b LEFT JOIN t ON t.lo = b.lo ORDER BY b.lo";
+	struct hours w = hours_of(since(o, 0), o->now);
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(w.a), Q_INT(w.b), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -537,23 +554,22 @@ report_languages(sqlite3 *db, const struct report_options *o)
 		{ "events", CELL_INT, 0, 0, 0 },
 		{ "share", CELL_REAL, 0, 3, 0 },
 	};
-	/* Known languages counted in nostr_events_known_lang's order, reading no
-	 * table row; 'und' (or no language) is the rest of the window's content
-	 * events, counted on nostr_events_kind.  A language with no event has no
-	 * row, 'und' included. */
+	/* Whole hours from languages_hourly ('und' there is no language too),
+	 * the partial hours at the window's ends from nostr_events_kind.  A
+	 * language with no event has no row, 'und' included. */
 	static const char sql[] =
-	    "WITH r AS (SELECT lang, count(*) AS n"
-	    "  FROM nostr_events INDEXED BY nostr_events_known_lang"
-	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND lang IS NOT NULL AND lang <> 'und'"
-	    "  AND created_at > ?1 AND created_at <= ?2 GROUP BY lang),"
-	    " t AS (SELECT count(*) AS n FROM nostr_events"
-	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at > ?1 AND created_at <= ?2),"
-	    " a AS (SELECT lang, n FROM r UNION ALL"
-	    "  SELECT 'und', t.n - (SELECT coalesce(sum(n), 0) FROM r) FROM t),"
-	    " l AS (SELECT lang, n FROM a WHERE n > 0)"
+	    "WITH c(lang, n) AS (SELECT lang, events FROM languages_hourly"
+	    "  WHERE hour >= ?4 AND hour < ?5"
+	    "  UNION ALL SELECT coalesce(lang, 'und'), 1 FROM nostr_events"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at > ?1 AND created_at < ?4"
+	    "  UNION ALL SELECT coalesce(lang, 'und'), 1 FROM nostr_events"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at >= ?5 AND created_at <= ?2),"
+	    " l AS (SELECT lang, sum(n) AS n FROM c GROUP BY lang HAVING sum(n) > 0)"
 	    " SELECT lang, n, CAST(n AS REAL) / (SELECT sum(n) FROM l) FROM l"
 	    " ORDER BY n DESC, lang LIMIT ?3";
-	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+	struct hours w = hours_of(since(o, 0), o->now);
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
+	    Q_INT(w.b), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -602,11 +618,16 @@ report_kinds(sqlite3 *db, const struct report_options *o)
 		{ "kind", CELL_INT, 0, 0, 0 },
 		{ "events", CELL_INT, 0, 0, 0 },
 	};
+	/* Whole hours from events_hourly, the window's ends from nostr_events. */
 	static const char sql[] =
-	    "SELECT kind, count(*) AS n FROM nostr_events"
-	    " WHERE created_at > ?1 AND created_at <= ?2"
-	    " GROUP BY kind ORDER BY n DESC, kind LIMIT ?3";
-	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+	    "SELECT kind, sum(n) AS n FROM (SELECT kind, events AS n FROM events_hourly"
+	    "  WHERE hour >= ?4 AND hour < ?5"
+	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at > ?1 AND created_at < ?4"
+	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at >= ?5 AND created_at <= ?2)"
+	    " GROUP BY kind HAVING sum(n) > 0 ORDER BY n DESC, kind LIMIT ?3";
+	struct hours w = hours_of(since(o, 0), o->now);
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
+	    Q_INT(w.b), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
