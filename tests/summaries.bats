@@ -115,3 +115,26 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM nostr_events WHERE created_at < 1700086400')" -eq 0 ]
 	sqlite3 "$DB" "$SUMMARIES" | cmp - "$T/before"
 }
+
+@test "summaries: windows that cut hours anywhere give a scan's figures" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	for w in "1700050001 1" "1700050001 0.5" "1700123456 7.3" "1700172799 48" "1700003599 0.01"; do
+		set -- $w
+		s=$(( $1 - $(awk -v h="$2" 'BEGIN { printf "%d", h * 3600 + 0.5 }') ))
+		run nostr-report -d "$DB" -f json --now "$1" --hours "$2" stats
+		[ "$status" -eq 0 ]
+		[ "$(jq '.[0].events.window' <<<"$output")" = "$(sqlite3 "$DB" "SELECT count(*)
+		      FROM nostr_events WHERE created_at > $s AND created_at <= $1")" ]
+		run nostr-report -d "$DB" -f tsv --now "$1" --hours "$2" --limit 100 languages
+		[ "$status" -eq 0 ]
+		[ "$(cut -f1,2 <<<"$output" | tail -n +2)" = "$(sqlite3 -separator $'\t' "$DB" "SELECT
+		      coalesce(lang, 'und') AS l, count(*) AS n FROM nostr_events
+		      WHERE kind IN (1, 20, 1111, 30023) AND created_at > $s AND created_at <= $1
+		      GROUP BY l ORDER BY n DESC, l")" ]
+		run nostr-report -d "$DB" -f tsv --now "$1" --hours "$2" zaps --section sizes
+		[ "$status" -eq 0 ]
+		[ "$(awk -F'\t' 'NR > 1 { n += $3; t += $4 } END { print n "|" t }' <<<"$output")" = \
+		    "$(sqlite3 "$DB" "SELECT count(*), coalesce(sum(sats), 0) FROM zaps WHERE valid = 1
+		      AND sats >= 0 AND created_at > $s AND created_at <= $1")" ]
+	done
+}
