@@ -98,7 +98,7 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 	gen | nostr-enrich | nostr-load -d "$DB"
 	sqlite3 "$DB" .dump | sort >"$T/before"
 	sqlite3 "$DB" 'DROP TABLE events_hourly; DROP TABLE languages_hourly;
-		DROP TABLE zaps_hourly; DROP TABLE event_zap_totals'
+		DROP TABLE zaps_hourly; DROP TABLE event_zap_totals; DROP TABLE summaries_state'
 	run nostr-report -d "$DB" -f json stats
 	[ "$status" -eq 0 ]
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM events_hourly')" -gt 0 ]

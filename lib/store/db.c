@@ -22,7 +22,7 @@ enum stmt {
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
 	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_BEGIN, S_COMMIT,
 	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_ZERO_EVENT, S_ZERO_LANG, S_ZERO_ZAP,
-	S_ZERO_ZAPPED, S_COUNTED, S_REMOVE_EID, S_COUNT
+	S_ZERO_ZAPPED, S_COUNTED, S_REMOVE_EID, S_SUM_STATE, S_COUNT
 };
 
 /*
@@ -113,9 +113,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
 	/*
-	 * The summaries (schema.sql): an event's counts taken back out (?3 etc.
-	 * -1) as it goes; the triggers added them.  S_COUNTED reads back what
-	 * it had counted; S_REMOVE_EID removes it (the cleanup trigger its rows).
+	 * The summaries (schema.sql): one event's counts added (?3 etc. 1) or
+	 * taken back out (-1).  S_COUNTED reads back what an event that goes
+	 * had counted; S_REMOVE_EID removes it (the cleanup trigger its rows);
+	 * S_SUM_STATE records, at each commit, that all rows are counted.
 	 */
 	[S_SUM_EVENT] =
 	    "INSERT INTO events_hourly(hour, kind, events) VALUES (?1, ?2, ?3)"
@@ -143,6 +144,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT e.created_at, e.kind, e.lang, z.eid, z.valid, z.sats, z.event_id"
 	    " FROM nostr_events e LEFT JOIN zaps z ON z.eid = e.eid WHERE e.eid = ?1",
 	[S_REMOVE_EID] = "DELETE FROM nostr_events WHERE eid = ?1",
+	[S_SUM_STATE] = SUMMARY_STATE_SQL,
 };
 
 /* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
@@ -332,20 +334,6 @@ schema_is_current(sqlite3 *sql)
 	return current;
 }
 
-/* has_summaries: whether the summaries' tables exist (they came together). */
-static int
-has_summaries(sqlite3 *sql)
-{
-	sqlite3_stmt *st = NULL;
-	int has;
-
-	has = sqlite3_prepare_v2(sql, "SELECT 1 FROM sqlite_schema WHERE type = 'table'"
-	    " AND name = 'events_hourly'", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return has;
-}
-
 sqlite3 *
 db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t errlen)
 {
@@ -353,7 +341,7 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	char pragma[128];
 	int busy = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 10000;
 	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 512;
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, had_summaries;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	struct stat st;
 
 	/*
@@ -392,28 +380,30 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	    sqlite3_exec(sql, pragma, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (schema_is_current(sql))
-		return sql;
+		goto summaries;
 	/* Versions 1 and 2 (hex keys) are upgraded in place, the schema with them. */
 	if (migrate_is_old(sql)) {
 		if (migrate_upgrade(sql, np_schema_sql, err, errlen) != 0) {
 			sqlite3_close(sql);
 			return NULL;
 		}
-		return sql;
+		goto summaries;
 	}
 	/* The schema is all IF NOT EXISTS: complete after this, whatever was there. */
 	if (sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	/* A database from before the summaries gets them from its events. */
-	had_summaries = has_summaries(sql);
-	if (sqlite3_exec(sql, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
-	    (!had_summaries && summary_fill(sql) != 0)) {
+	if (sqlite3_exec(sql, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "schema: %s", sqlite3_errmsg(sql));
 		sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(sql);
 		return NULL;
 	}
 	if (sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+summaries:
+	/* Rows the summaries have not counted (an upgrade's, a database from
+	 * before them, or written by other means) are counted now. */
+	if (summary_refresh(sql) != 0)
 		goto fail;
 	return sql;
 fail:
@@ -495,7 +485,7 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	if (flush_users(db) < 0 || run(db, S_COMMIT) < 0)
+	if (flush_users(db) < 0 || run(db, S_SUM_STATE) < 0 || run(db, S_COMMIT) < 0)
 		return -1;
 	db->in_transaction = 0;
 	return 0;
@@ -1121,7 +1111,10 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 	sqlite3_bind_int(st, 10, z->problems == 0);
 	bind_text(st, 11, tmp->data, tmp->len);
 	sqlite3_bind_int64(st, 12, ev->created_at);
-	return run(db, S_ZAP);
+	if (run(db, S_ZAP) < 0)
+		return -1;
+	return count_zap(db, ev->created_at, z->problems == 0, z->has_msat,
+	    (int64_t)(z->msat / 1000), z->has_event ? z->event : NULL, 1);
 }
 
 /* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */
@@ -1327,6 +1320,9 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	}
 	db->next_eid++;
 	db->stats.stored++;
+	if (count_event(db, ev->created_at, ev->kind, m->lang,
+	    m->lang != NULL ? strlen(m->lang) : 0, 1) < 0)
+		return -1;
 	return add_derived(db, ev, m);
 }
 

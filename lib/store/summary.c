@@ -30,7 +30,15 @@ static const char fill_sql[] =
     " FROM zaps GROUP BY 1, 2, 3;"
     "INSERT INTO event_zap_totals(event_id, zaps, sats)"
     " SELECT event_id, count(*), coalesce(sum(sats), 0) FROM zaps"
-    " WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id;";
+    " WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id;"
+    SUMMARY_STATE_SQL ";";
+
+/* Whether rows came that the summaries have not counted. */
+static const char stale_sql[] =
+    "SELECT coalesce((SELECT max(eid) FROM nostr_events), 0) >"
+    " coalesce((SELECT events_eid FROM summaries_state), 0)"
+    " OR coalesce((SELECT max(eid) FROM zaps), 0) >"
+    " coalesce((SELECT zaps_eid FROM summaries_state), 0)";
 
 int64_t
 summary_hour(int64_t created_at)
@@ -62,4 +70,34 @@ int
 summary_fill(sqlite3 *sql)
 {
 	return sqlite3_exec(sql, fill_sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+int
+summary_is_stale(sqlite3 *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int stale = -1;
+
+	if (sqlite3_prepare_v2(sql, stale_sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		stale = sqlite3_column_int(st, 0) != 0;
+	sqlite3_finalize(st);
+	return stale;
+}
+
+int
+summary_refresh(sqlite3 *sql)
+{
+	int stale = summary_is_stale(sql);
+
+	if (stale <= 0)
+		return stale;
+	if (sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return -1;
+	/* Another may have filled them while this one waited for the lock. */
+	if ((stale = summary_is_stale(sql)) != 0 && (stale < 0 || summary_fill(sql) != 0)) {
+		sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
