@@ -633,16 +633,10 @@ CREATE INDEX IF NOT EXISTS zaps_valid_sender
 CREATE INDEX IF NOT EXISTS zaps_valid_recipient
 	ON zaps(recipient, created_at, sats, valid) WHERE valid = 1;
 
--- Content events (the kinds of score.h's SCORE_CONTENT_KINDS: keep the two
--- lists equal) in a known language (languages): counted in lang order, no
--- table row; 'und' is the rest of the window's content events, counted on
--- nostr_events_kind.  Only known languages, because this is the one report
--- index on nostr_events and each entry costs every load (a partial index of
--- all content events cost nostr-load 5-7% at 100k events; this one, the
--- share of events whose language is known).
-CREATE INDEX IF NOT EXISTS nostr_events_known_lang
-	ON nostr_events(lang, kind, created_at)
-	WHERE kind IN (1, 20, 1111, 30023) AND lang IS NOT NULL AND lang <> 'und';
+-- nostr_events_known_lang (content events in a known language, for
+-- languages) is gone: languages reads languages_hourly (Summaries, below)
+-- and no longer pays an index entry per content event at every load.
+DROP INDEX IF EXISTS nostr_events_known_lang;
 
 -- The latest nostr-score run (stats' scores.computed_at, viral): its rows by
 -- virality, read from the end of this index.  nostr-score writes each run's
