@@ -76,7 +76,7 @@ main(int argc, char **argv)
 	last_rowid = sqlite3_column_int64(top, 0);
 	sqlite3_finalize(top);
 	if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &version, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT rowid, id FROM nostr_events WHERE rowid > ?1"
+	    sqlite3_prepare_v2(db, "SELECT rowid, lower(hex(id)) FROM nostr_events WHERE rowid > ?1"
 	    " ORDER BY rowid", -1, &rows, NULL) != SQLITE_OK)
 		errx(1, "%s", sqlite3_errmsg(db));
 	nap.tv_sec = interval_us / 1000000;

@@ -60,11 +60,11 @@ node bench/publish-paced.js "$url" "$d/warmup" 1 >/dev/null || fail "warm-up pub
 id=$(jq -r .id "$d/warmup")
 for _ in $(seq 300); do
 	[ -s "$d/live.db" ] &&
-		[ "$(sqlite3 "$d/live.db" "SELECT count(*) FROM nostr_events WHERE id = '$id'" 2>/dev/null)" = 1 ] &&
+		[ "$(sqlite3 "$d/live.db" "SELECT count(*) FROM nostr_events WHERE id = x'$id'" 2>/dev/null)" = 1 ] &&
 		break
 	sleep 0.1
 done
-[ "$(sqlite3 "$d/live.db" "SELECT count(*) FROM nostr_events WHERE id = '$id'" 2>/dev/null)" = 1 ] ||
+[ "$(sqlite3 "$d/live.db" "SELECT count(*) FROM nostr_events WHERE id = x'$id'" 2>/dev/null)" = 1 ] ||
 	fail "the warm-up event never reached the database"
 
 seconds=$(awk -v n="$count" -v r="$rate" 'BEGIN { printf "%d", n / r + 20 }')
@@ -82,7 +82,7 @@ join <(sort "$d/sent") <(sort "$d/seen") | awk '{ printf "%.3f\n", ($3 - $2) * 1
 	sort -g >"$d/lat"
 # Where the time goes: nostr-fetch stamps meta.received_at (stored as
 # received_at) when it reads an event off the socket.
-sqlite3 -separator ' ' "$d/live.db" "SELECT id, received_at FROM nostr_events
+sqlite3 -separator ' ' "$d/live.db" "SELECT lower(hex(id)), received_at FROM nostr_events
 	WHERE received_at IS NOT NULL" | sort >"$d/received"
 join <(sort "$d/sent") <(sort "$d/seen") | join - "$d/received" |
 	awk '{ printf "%.3f %.3f\n", ($4 - $2) * 1000, ($3 - $4) * 1000 }' >"$d/stages"

@@ -157,7 +157,7 @@ CFG
 	[ "$status" -eq 0 ]
 	[[ $output == *", 0 new, 85 in "* ]]
 	diff <(cat "$T/first" "$T/second" | jq -r .id | sort) \
-	    <(sqlite3 "$T/e2e.db" "SELECT id FROM nostr_events ORDER BY id")
+	    <(sqlite3 "$T/e2e.db" "SELECT id FROM nostr_events_hex ORDER BY id")
 	stop_relay e2e
 }
 

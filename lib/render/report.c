@@ -395,7 +395,7 @@ report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
 		{ "influence.rank", CELL_INT, 0, 0, 0 },
 		{ "influence.pagerank", CELL_REAL, 0, 6, 0 },
 	};
-	/* +kind: the author's few events by nostr_events_pubkey, not every
+	/* +kind: the author's few events by nostr_events_author, not every
 	 * kind-1 event by nostr_events_kind (without ANALYZE SQLite prefers the
 	 * latter). */
 	/* ?3: the pubkey's bytes, found in pubkeys' index; no aid, no row. */
