@@ -32,7 +32,7 @@
 #include "analytics/scorerun.h"
 
 /* The kinds scored as content (notes, pictures, comments, long-form); the
- * partial index nostr_events_known_lang in schema.sql lists the same. */
+ * summary languages_hourly (schema.sql, store/summary.h) counts the same. */
 #define SCORE_CONTENT_KINDS "1, 20, 1111, 30023"
 
 /* The virality weights and decay of nostr-score(1) (half-life ln 2 / 0.1155 = 6 h). */

@@ -42,6 +42,31 @@ since(const struct report_options *o, double default_hours)
 	return o->now - (int64_t)llround(h * 3600.0);
 }
 
+/*
+ * A window (since, until] as the summaries read it (schema.sql): the whole
+ * hours [a, b) from an _hourly table, and the raw rows of the partial hours
+ * at its ends, created_at in (since, a) and [b, until].  A window inside
+ * one hour is all ends: a = b = until + 1.
+ */
+struct hours {
+	int64_t since, until, a, b;
+};
+
+static struct hours
+hours_of(int64_t since, int64_t until)
+{
+	struct hours w;
+
+	/* created_at is never negative: from -1 is from the beginning. */
+	w.since = since < -1 ? -1 : since;
+	w.until = until < w.since ? w.since : until;
+	w.a = (w.since + 3600) / 3600 * 3600;       /* the first hour starting after since */
+	w.b = (w.until + 1) / 3600 * 3600;          /* the end of the last whole hour */
+	if (w.a >= w.b)
+		w.a = w.b = w.until + 1;
+	return w;
+}
+
 struct table *
 report_stats(sqlite3 *db, const struct report_options *o)
 {
@@ -67,16 +92,25 @@ report_stats(sqlite3 *db, const struct report_options *o)
 		{ "window_zap_sats", CELL_INT, 0, 0, 0 },
 	};
 	/*
-	 * One pass per figure, each over an index or a small table.  Active users
-	 * are counted per user (users holds every author; first_seen and
+	 * Counts and sums from the summaries (events_hourly, zaps_hourly), a
+	 * window's from its whole hours there and its partial hours' raw rows
+	 * (?5, ?6: struct hours); the rest over an index or a small table.  Active
+	 * users are counted per user (users holds every author; first_seen and
 	 * last_seen bound their events) with one index probe each, not by
 	 * collecting the distinct authors of a million events.  Zaps are valid
-	 * (1) or not (0): the invalid ones are the rest of the table.
+	 * (1) or not (0).
 	 */
+#define IN_HOURS(table, what, cond) \
+	"(SELECT coalesce(sum(" what "), 0) FROM " table \
+	" WHERE " cond "hour >= ?5 AND hour < ?6)"
+#define AT_ENDS(what, from, cond) \
+	"(SELECT " what " FROM " from " WHERE " cond "created_at > ?1 AND created_at < ?5)" \
+	" + (SELECT " what " FROM " from " WHERE " cond "created_at >= ?6 AND created_at <= ?2)"
 	static const char sql[] =
-	    "SELECT (SELECT count(*) FROM nostr_events),"
-	    " (SELECT count(*) FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2),"
-	    " (SELECT count(*) FROM nostr_events WHERE kind = 1),"
+	    "SELECT (SELECT coalesce(sum(events), 0) FROM events_hourly),"
+	    " " IN_HOURS("events_hourly", "events", "") " + "
+	    AT_ENDS("count(*)", "nostr_events", "") ","
+	    " (SELECT coalesce(sum(events), 0) FROM events_hourly WHERE kind = 1),"
 	    " (SELECT min(created_at) FROM nostr_events),"
 	    " (SELECT max(created_at) FROM nostr_events),"
 	    " (SELECT count(*) FROM users),"
@@ -86,19 +120,20 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	    "   AND e.created_at > ?1 AND e.created_at <= ?2)),"
 	    " (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
 	    " (SELECT count(*) FROM follows),"
-	    " z.valid, z.sats, (SELECT count(*) FROM zaps) - z.valid,"
+	    " z.valid, z.sats, z.invalid,"
 	    " (SELECT count(DISTINCT relay) FROM relay_metrics),"
 	    " ?3, ?2,"
 	    " (SELECT max(computed_at) FROM content_metrics),"
-	    " CASE WHEN ?4 THEN (SELECT coalesce(sum(sats), 0)"
-	    "   FROM zaps INDEXED BY zaps_valid_event"
-	    "   WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2) END"
-	    " FROM (SELECT count(*) AS valid, coalesce(sum(sats), 0) AS sats"
-	    "  FROM zaps INDEXED BY zaps_valid_event WHERE valid = 1) z";
+	    " CASE WHEN ?4 THEN " IN_HOURS("zaps_hourly", "sats", "valid = 1 AND ") " + "
+	    AT_ENDS("coalesce(sum(sats), 0)", "zaps", "valid = 1 AND ") " END"
+	    " FROM (SELECT coalesce(sum(zaps) FILTER (WHERE valid = 1), 0) AS valid,"
+	    "  coalesce(sum(sats) FILTER (WHERE valid = 1), 0) AS sats,"
+	    "  coalesce(sum(zaps) FILTER (WHERE valid = 0), 0) AS invalid FROM zaps_hourly) z";
 	double hours = o->hours > 0 ? o->hours : 24;
+	struct hours w = hours_of(since(o, 24), o->now);
 	/* ?4: the wide column is computed only when it is shown. */
-	struct query_arg b[] = { Q_INT(since(o, 24)), Q_INT(o->now), Q_REAL(hours),
-	    Q_INT(o->wide), Q_END };
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_REAL(hours),
+	    Q_INT(o->wide), Q_INT(w.a), Q_INT(w.b), Q_END };
 	struct table *t = query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 
 	if (t != NULL)
@@ -229,8 +264,20 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
 	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
 	    " ORDER BY z.sats DESC, z.n DESC, z.event_id";
+	/* All time up to now, when no zap is later: event_zap_totals' top. */
+	static const char totals_sql[] =
+	    "SELECT z.event_id, k.pubkey, z.zaps, z.sats, e.content FROM"
+	    " (SELECT event_id, zaps, sats FROM event_zap_totals"
+	    "  ORDER BY sats DESC, zaps DESC, event_id LIMIT ?3) z"
+	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
+	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
+	    " ORDER BY z.sats DESC, z.zaps DESC, z.event_id";
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+	int64_t last = INT64_MIN;
 
+	if (o->hours <= 0 && query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 &&
+	    last <= o->now)
+		return query_table(db, cols, NCOLS(cols), totals_sql, b);
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
 
@@ -432,8 +479,9 @@ report_zap_sizes(sqlite3 *db, const struct report_options *o)
 	/* Buckets by order of magnitude in halves (1, 5, 10, 50, ...), the way
 	 * people pick zap amounts; the last one is open-ended. */
 	/* The buckets cover 0 and up without gaps, so each zap falls in the one
-	 * with the greatest lo not above its sats (the CASE, with b's bounds):
-	 * one pass over zaps_valid_event, then the empty buckets filled in. */
+	 * with the greatest lo not above its sats (the CASE, with b's bounds, as
+	 * zaps_hourly.bucket): the window's whole hours from zaps_hourly, its
+	 * ends from zaps_created, then the empty buckets filled in. */
 	static const char sql[] =
 	    "WITH b(lo, hi) AS (VALUES (0, 0), (1, 4), (5, 9), (10, 49), (50, 99),"
 	    " (100, 499), (500, 999), (1000, 4999), (5000, 9999), (10000, 49999),"
@@ -444,12 +492,16 @@ report_zap_sizes(sqlite3 *db, const struct report_options *o)
 	    "  WHEN z.sats >= 500 THEN 500 WHEN z.sats >= 100 THEN 100"
 	    "  WHEN z.sats >= 50 THEN 50 WHEN z.sats >= 10 THEN 10"
 	    "  WHEN z.sats >= 5 THEN 5 WHEN z.sats >= 1 THEN 1 ELSE 0 END,"
-	    "  count(*), sum(z.sats) FROM zaps z INDEXED BY zaps_valid_event"
-	    "  WHERE z.valid = 1 AND z.sats >= 0"
-	    "  AND z.created_at > ?1 AND z.created_at <= ?2 GROUP BY 1)"
-	    " SELECT b.lo, b.hi, coalesce(s.n, 0), coalesce(s.sats, 0)"
-	    " FROM b LEFT JOIN s ON s.lo = b.lo ORDER BY b.lo";
-	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_END };
+	    "  1, z.sats FROM zaps z"
+	    "  WHERE z.valid = 1 AND z.sats >= 0 AND ((z.created_at > ?1 AND z.created_at < ?3)"
+	    "  OR (z.created_at >= ?4 AND z.created_at <= ?2))"
+	    "  UNION ALL SELECT bucket, zaps, sats FROM zaps_hourly"
+	    "  WHERE valid = 1 AND bucket >= 0 AND hour >= ?3 AND hour < ?4),"
+	    " t(lo, n, sats) AS (SELECT lo, sum(n), sum(sats) FROM s GROUP BY lo)"
+	    " SELECT b.lo, b.hi, coalesce(t.n, 0), coalesce(t.sats, 0)"
+	    " FROM b LEFT JOIN t ON t.lo = b.lo ORDER BY b.lo";
+	struct hours w = hours_of(since(o, 0), o->now);
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(w.a), Q_INT(w.b), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -502,23 +554,22 @@ report_languages(sqlite3 *db, const struct report_options *o)
 		{ "events", CELL_INT, 0, 0, 0 },
 		{ "share", CELL_REAL, 0, 3, 0 },
 	};
-	/* Known languages counted in nostr_events_known_lang's order, reading no
-	 * table row; 'und' (or no language) is the rest of the window's content
-	 * events, counted on nostr_events_kind.  A language with no event has no
-	 * row, 'und' included. */
+	/* Whole hours from languages_hourly ('und' there is no language too),
+	 * the partial hours at the window's ends from nostr_events_kind.  A
+	 * language with no event has no row, 'und' included. */
 	static const char sql[] =
-	    "WITH r AS (SELECT lang, count(*) AS n"
-	    "  FROM nostr_events INDEXED BY nostr_events_known_lang"
-	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND lang IS NOT NULL AND lang <> 'und'"
-	    "  AND created_at > ?1 AND created_at <= ?2 GROUP BY lang),"
-	    " t AS (SELECT count(*) AS n FROM nostr_events"
-	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at > ?1 AND created_at <= ?2),"
-	    " a AS (SELECT lang, n FROM r UNION ALL"
-	    "  SELECT 'und', t.n - (SELECT coalesce(sum(n), 0) FROM r) FROM t),"
-	    " l AS (SELECT lang, n FROM a WHERE n > 0)"
+	    "WITH c(lang, n) AS (SELECT lang, events FROM languages_hourly"
+	    "  WHERE hour >= ?4 AND hour < ?5"
+	    "  UNION ALL SELECT coalesce(lang, 'und'), 1 FROM nostr_events"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at > ?1 AND created_at < ?4"
+	    "  UNION ALL SELECT coalesce(lang, 'und'), 1 FROM nostr_events"
+	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at >= ?5 AND created_at <= ?2),"
+	    " l AS (SELECT lang, sum(n) AS n FROM c GROUP BY lang HAVING sum(n) > 0)"
 	    " SELECT lang, n, CAST(n AS REAL) / (SELECT sum(n) FROM l) FROM l"
 	    " ORDER BY n DESC, lang LIMIT ?3";
-	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+	struct hours w = hours_of(since(o, 0), o->now);
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
+	    Q_INT(w.b), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -567,11 +618,16 @@ report_kinds(sqlite3 *db, const struct report_options *o)
 		{ "kind", CELL_INT, 0, 0, 0 },
 		{ "events", CELL_INT, 0, 0, 0 },
 	};
+	/* Whole hours from events_hourly, the window's ends from nostr_events. */
 	static const char sql[] =
-	    "SELECT kind, count(*) AS n FROM nostr_events"
-	    " WHERE created_at > ?1 AND created_at <= ?2"
-	    " GROUP BY kind ORDER BY n DESC, kind LIMIT ?3";
-	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
+	    "SELECT kind, sum(n) AS n FROM (SELECT kind, events AS n FROM events_hourly"
+	    "  WHERE hour >= ?4 AND hour < ?5"
+	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at > ?1 AND created_at < ?4"
+	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at >= ?5 AND created_at <= ?2)"
+	    " GROUP BY kind HAVING sum(n) > 0 ORDER BY n DESC, kind LIMIT ?3";
+	struct hours w = hours_of(since(o, 0), o->now);
+	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
+	    Q_INT(w.b), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
@@ -582,9 +638,17 @@ static const char *const series_sql[] = {
 	[REPORT_SERIES_EVENTS] =
 	    "SELECT (created_at - ?1 - 1) / ?2, count(*) FROM nostr_events"
 	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
+	/*
+	 * Distinct authors are not a sum (no summary holds them): each author
+	 * whose users range meets the window, its events there in
+	 * nostr_events_author's order, (aid, bucket) rows that come sorted, so
+	 * series_step counts each pair once with no sort and no temporary table.
+	 */
 	[REPORT_SERIES_AUTHORS] =
-	    "SELECT (created_at - ?1 - 1) / ?2, count(DISTINCT aid) FROM nostr_events"
-	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
+	    "SELECT (e.created_at - ?1 - 1) / ?2, u.aid FROM users u"
+	    " CROSS JOIN nostr_events e INDEXED BY nostr_events_author"
+	    " ON e.aid = u.aid AND e.created_at > ?1 AND e.created_at <= ?3"
+	    " WHERE u.last_seen > ?1 AND u.first_seen <= ?3",
 	[REPORT_SERIES_NEW_USERS] =
 	    "SELECT (first_seen - ?1 - 1) / ?2, count(*) FROM users"
 	    " WHERE first_seen > ?1 AND first_seen <= ?3 GROUP BY 1",
@@ -601,7 +665,7 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 		{ "time", CELL_INT, 0, 0, COLUMN_TIME },
 		{ "value", CELL_INT, 0, 0, 0 },
 	};
-	int64_t base = o->now - (int64_t)n * step, bucket;
+	int64_t base = o->now - (int64_t)n * step, bucket, aid, last_aid = 0, last_bucket = -1;
 	struct query_arg b[] = { Q_INT(base), Q_INT(step), Q_INT(o->now), Q_END };
 	struct table *t = table_new(cols, NCOLS(cols));
 	sqlite3_stmt *st;
@@ -619,8 +683,18 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 	}
 	while ((rc = query_step_row(st)) == 1) {
 		bucket = sqlite3_column_int64(st, 0);
-		if (bucket >= 0 && bucket < (int64_t)n)
+		if (bucket < 0 || bucket >= (int64_t)n)
+			continue;
+		if (which != REPORT_SERIES_AUTHORS) {
 			table_set_int(t, (size_t)bucket, 1, sqlite3_column_int64(st, 1));
+			continue;
+		}
+		/* An author's buckets come in order: a new pair is a new author there. */
+		aid = sqlite3_column_int64(st, 1);
+		if (aid != last_aid || bucket != last_bucket)
+			table_set_int(t, (size_t)bucket, 1, table_cell(t, (size_t)bucket, 1)->i + 1);
+		last_aid = aid;
+		last_bucket = bucket;
 	}
 	sqlite3_finalize(st);
 	if (rc != 0) {

@@ -14,12 +14,15 @@
 #include "base/jsonobj.h"
 #include "enrich/meta.h"
 #include "store/migrate.h"
+#include "store/summary.h"
 
 enum stmt {
 	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_HEAD, S_REMOVE, S_EVENT,
 	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
-	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_PRUNED_BEFORE, S_BEGIN, S_COMMIT, S_COUNT
+	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_PRUNED_BEFORE, S_BEGIN, S_COMMIT,
+	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_ZERO_EVENT, S_ZERO_LANG, S_ZERO_ZAP,
+	S_ZERO_ZAPPED, S_COUNTED, S_REMOVE_EID, S_SUM_STATE, S_COUNT
 };
 
 /*
@@ -43,7 +46,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " WHERE aid = ?1 AND kind = ?2 AND d_tag = ?3",
 	[S_HEAD] =
 	    "INSERT OR REPLACE INTO replaceable_heads VALUES (?1, ?2, ?3, ?4, ?5)",
-	[S_REMOVE] = "DELETE FROM nostr_events WHERE id = ?1",
+	/* S_REMOVE, S_DELETE_ID, S_DELETE_ADDR: the event that goes (remove_event). */
+	[S_REMOVE] = "SELECT eid FROM nostr_events WHERE id = ?1",
 	[S_EVENT] =
 	    "INSERT OR IGNORE INTO nostr_events(eid, id, aid, created_at, kind, content, tags,"
 	    " sig, d_tag, lang, words, pow, client, relay, received_at, meta)"
@@ -88,9 +92,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 	[S_DELETION] = "INSERT OR IGNORE INTO deletions VALUES (?1, ?2, ?3, ?4, ?5)",
 	/* NIP-09: deleting a deletion has no effect; only the author can delete. */
-	[S_DELETE_ID] = "DELETE FROM nostr_events WHERE id = ?1 AND aid = ?2 AND kind != 5",
+	[S_DELETE_ID] = "SELECT eid FROM nostr_events WHERE id = ?1 AND aid = ?2 AND kind != 5",
 	[S_DELETE_ADDR] =
-	    "DELETE FROM nostr_events WHERE aid = ?1 AND kind = ?2 AND d_tag = ?3"
+	    "SELECT eid FROM nostr_events WHERE aid = ?1 AND kind = ?2 AND d_tag = ?3"
 	    " AND created_at <= ?4",
 	[S_RELAY] =
 	    "INSERT OR IGNORE INTO relay_metrics(relay, time, state, connect_ms, eose_ms,"
@@ -109,6 +113,39 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_PRUNED_BEFORE] = "SELECT coalesce(max(pruned_before), 0) FROM retention",
 	[S_BEGIN] = "BEGIN IMMEDIATE",
 	[S_COMMIT] = "COMMIT",
+	/*
+	 * The summaries (schema.sql): one event's counts added (?3 etc. 1) or
+	 * taken back out (-1).  S_COUNTED reads back what an event that goes
+	 * had counted; S_REMOVE_EID removes it (the cleanup trigger its rows);
+	 * S_SUM_STATE records, at each commit, that all rows are counted.
+	 */
+	[S_SUM_EVENT] =
+	    "INSERT INTO events_hourly(hour, kind, events) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(hour, kind) DO UPDATE SET events = events + excluded.events",
+	[S_SUM_LANG] =
+	    "INSERT INTO languages_hourly(hour, lang, events) VALUES (?1, coalesce(?2, 'und'), ?3)"
+	    " ON CONFLICT(hour, lang) DO UPDATE SET events = events + excluded.events",
+	[S_SUM_ZAP] =
+	    "INSERT INTO zaps_hourly(hour, valid, bucket, zaps, sats) VALUES (?1, ?2, ?3, ?4, ?5)"
+	    " ON CONFLICT(hour, valid, bucket) DO UPDATE"
+	    " SET zaps = zaps + excluded.zaps, sats = sats + excluded.sats",
+	[S_SUM_ZAPPED] =
+	    "INSERT INTO event_zap_totals(event_id, zaps, sats) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(event_id) DO UPDATE"
+	    " SET zaps = zaps + excluded.zaps, sats = sats + excluded.sats",
+	/* A row taken back to 0 goes (the summaries hold what a fill would). */
+	[S_ZERO_EVENT] = "DELETE FROM events_hourly WHERE hour = ?1 AND kind = ?2 AND events = 0",
+	[S_ZERO_LANG] =
+	    "DELETE FROM languages_hourly WHERE hour = ?1 AND lang = coalesce(?2, 'und')"
+	    " AND events = 0",
+	[S_ZERO_ZAP] =
+	    "DELETE FROM zaps_hourly WHERE hour = ?1 AND valid = ?2 AND bucket = ?3 AND zaps = 0",
+	[S_ZERO_ZAPPED] = "DELETE FROM event_zap_totals WHERE event_id = ?1 AND zaps = 0",
+	[S_COUNTED] =
+	    "SELECT e.created_at, e.kind, e.lang, z.eid, z.valid, z.sats, z.event_id"
+	    " FROM nostr_events e LEFT JOIN zaps z ON z.eid = e.eid WHERE e.eid = ?1",
+	[S_REMOVE_EID] = "DELETE FROM nostr_events WHERE eid = ?1",
+	[S_SUM_STATE] = SUMMARY_STATE_SQL,
 };
 
 /* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
@@ -345,14 +382,14 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	    sqlite3_exec(sql, pragma, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (schema_is_current(sql))
-		return sql;
+		goto summaries;
 	/* Versions 1 and 2 (hex keys) are upgraded in place, the schema with them. */
 	if (migrate_is_old(sql)) {
 		if (migrate_upgrade(sql, np_schema_sql, err, errlen) != 0) {
 			sqlite3_close(sql);
 			return NULL;
 		}
-		return sql;
+		goto summaries;
 	}
 	/* The schema is all IF NOT EXISTS: complete after this, whatever was there. */
 	if (sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -364,6 +401,11 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 		return NULL;
 	}
 	if (sqlite3_exec(sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+summaries:
+	/* Rows the summaries have not counted (an upgrade's, a database from
+	 * before them, or written by other means) are counted now. */
+	if (summary_refresh(sql) != 0)
 		goto fail;
 	return sql;
 fail:
@@ -453,7 +495,7 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	if (flush_users(db) < 0 || run(db, S_COMMIT) < 0)
+	if (flush_users(db) < 0 || run(db, S_SUM_STATE) < 0 || run(db, S_COMMIT) < 0)
 		return -1;
 	db->in_transaction = 0;
 	return 0;
@@ -704,16 +746,164 @@ replaceable_check(struct db *db, const struct event *ev, const struct event_str 
 	return run(db, S_HEAD) < 0 ? -1 : 0;
 }
 
+/*
+ * count_event: adds sign (1 or -1) events of kind at created_at, in lang
+ * (NULL: none), to the summaries (schema.sql).
+ */
+static int
+count_event(struct db *db, int64_t created_at, int64_t kind, const char *lang,
+    size_t lang_len, int sign)
+{
+	sqlite3_stmt *st = db->stmt[S_SUM_EVENT];
+	int64_t hour = summary_hour(created_at);
+
+	sqlite3_bind_int64(st, 1, hour);
+	sqlite3_bind_int64(st, 2, kind);
+	sqlite3_bind_int(st, 3, sign);
+	if (run(db, S_SUM_EVENT) < 0)
+		return -1;
+	if (sign < 0) {
+		sqlite3_bind_int64(db->stmt[S_ZERO_EVENT], 1, hour);
+		sqlite3_bind_int64(db->stmt[S_ZERO_EVENT], 2, kind);
+		if (run(db, S_ZERO_EVENT) < 0)
+			return -1;
+	}
+	if (!summary_is_content_kind(kind))
+		return 0;
+	st = db->stmt[S_SUM_LANG];
+	sqlite3_bind_int64(st, 1, hour);
+	bind_text(st, 2, lang, lang_len);
+	sqlite3_bind_int(st, 3, sign);
+	if (run(db, S_SUM_LANG) < 0)
+		return -1;
+	if (sign > 0)
+		return 0;
+	sqlite3_bind_int64(db->stmt[S_ZERO_LANG], 1, hour);
+	bind_text(db->stmt[S_ZERO_LANG], 2, lang, lang_len);
+	return run(db, S_ZERO_LANG);
+}
+
+/*
+ * count_zap: adds sign zap receipts at created_at, valid or not, of sats
+ * (when has_sats) naming event_id (NULL: none), to the summaries.
+ */
+static int
+count_zap(struct db *db, int64_t created_at, int valid, int has_sats, int64_t sats,
+    const void *event_id, int sign)
+{
+	sqlite3_stmt *st = db->stmt[S_SUM_ZAP], *zero = db->stmt[S_ZERO_ZAP];
+	int64_t s = has_sats ? sats : 0, hour = summary_hour(created_at);
+	int64_t bucket = summary_zap_bucket(has_sats, sats);
+
+	sqlite3_bind_int64(st, 1, hour);
+	sqlite3_bind_int(st, 2, valid);
+	sqlite3_bind_int64(st, 3, bucket);
+	sqlite3_bind_int(st, 4, sign);
+	sqlite3_bind_int64(st, 5, sign * s);
+	if (run(db, S_SUM_ZAP) < 0)
+		return -1;
+	if (sign < 0) {
+		sqlite3_bind_int64(zero, 1, hour);
+		sqlite3_bind_int(zero, 2, valid);
+		sqlite3_bind_int64(zero, 3, bucket);
+		if (run(db, S_ZERO_ZAP) < 0)
+			return -1;
+	}
+	if (!valid || event_id == NULL)
+		return 0;
+	st = db->stmt[S_SUM_ZAPPED];
+	bind_blob(st, 1, event_id, 32);
+	sqlite3_bind_int(st, 2, sign);
+	sqlite3_bind_int64(st, 3, sign * s);
+	if (run(db, S_SUM_ZAPPED) < 0)
+		return -1;
+	if (sign > 0)
+		return 0;
+	bind_blob(db->stmt[S_ZERO_ZAPPED], 1, event_id, 32);
+	return run(db, S_ZERO_ZAPPED);
+}
+
+/*
+ * uncount: takes the stored event eid back out of the summaries: what
+ * count_event and count_zap added when it was stored, read from its rows.
+ */
+static int
+uncount(struct db *db, int64_t eid)
+{
+	sqlite3_stmt *st = db->stmt[S_COUNTED];
+	int64_t created_at, kind, sats;
+	uint8_t target[32];
+	int rc, has_zap, valid, has_sats, has_target;
+	char lang[64];
+	size_t lang_len;
+	const char *l;
+
+	sqlite3_bind_int64(st, 1, eid);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	created_at = sqlite3_column_int64(st, 0);
+	kind = sqlite3_column_int64(st, 1);
+	l = (const char *)sqlite3_column_text(st, 2);
+	lang_len = (size_t)sqlite3_column_bytes(st, 2);
+	if (l != NULL && lang_len < sizeof lang)
+		memcpy(lang, l, lang_len);
+	else
+		l = NULL;  /* a lang of ours is a short code; none longer is stored */
+	has_zap = sqlite3_column_type(st, 3) != SQLITE_NULL;
+	valid = sqlite3_column_int(st, 4);
+	has_sats = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	sats = sqlite3_column_int64(st, 5);
+	has_target = sqlite3_column_bytes(st, 6) == 32;
+	if (has_target)
+		memcpy(target, sqlite3_column_blob(st, 6), 32);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (count_event(db, created_at, kind, l != NULL ? lang : NULL, lang_len, -1) < 0)
+		return -1;
+	if (has_zap && count_zap(db, created_at, valid, has_sats, sats,
+	    has_target ? target : NULL, -1) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * remove_event: removes the event that find (bound by the caller) names,
+ * if one is stored: out of the summaries first, then the row (and, by the
+ * cleanup trigger, its derived rows).  Returns 1 when one went, 0 when none
+ * was stored, -1 on error.
+ */
+static int
+remove_event(struct db *db, enum stmt find)
+{
+	sqlite3_stmt *st = db->stmt[find];
+	int64_t eid;
+	int rc = sqlite3_step(st);
+
+	eid = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? 0 : -1;
+	if (uncount(db, eid) < 0)
+		return -1;
+	sqlite3_bind_int64(db->stmt[S_REMOVE_EID], 1, eid);
+	return run(db, S_REMOVE_EID) < 0 ? -1 : 1;
+}
+
 /* remove_replaced: removes the stored version old_id (if any) that ev replaced. */
 static int
 remove_replaced(struct db *db, const uint8_t old_id[32], int has_old)
 {
+	int r;
+
 	if (!has_old)
 		return 0;
 	bind_blob(db->stmt[S_REMOVE], 1, old_id, 32);
-	if (run(db, S_REMOVE) < 0)
+	if ((r = remove_event(db, S_REMOVE)) < 0)
 		return -1;
-	if (sqlite3_changes(db->sql) > 0)
+	if (r > 0)
 		db->stats.replaced++;
 	return 0;
 }
@@ -843,7 +1033,7 @@ add_deletion(struct db *db, const struct event *ev)
 	sqlite3_stmt *st;
 	uint8_t id[32];
 	size_t i;
-	int changes, by_id;
+	int removed, by_id;
 
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
@@ -873,11 +1063,9 @@ add_deletion(struct db *db, const struct event *ev)
 		} else {
 			continue;
 		}
-		changes = sqlite3_total_changes(db->sql);
-		if (run(db, by_id ? S_DELETE_ID : S_DELETE_ADDR) < 0)
+		if ((removed = remove_event(db, by_id ? S_DELETE_ID : S_DELETE_ADDR)) < 0)
 			return -1;
-		/* total_changes counts trigger rows too: only note that rows went. */
-		if (sqlite3_total_changes(db->sql) != changes)
+		if (removed > 0)
 			db->stats.deleted++;
 		st = db->stmt[S_DELETION];
 		sqlite3_bind_int64(st, 1, db->eid);
@@ -933,7 +1121,10 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 	sqlite3_bind_int(st, 10, z->problems == 0);
 	bind_text(st, 11, tmp->data, tmp->len);
 	sqlite3_bind_int64(st, 12, ev->created_at);
-	return run(db, S_ZAP);
+	if (run(db, S_ZAP) < 0)
+		return -1;
+	return count_zap(db, ev->created_at, z->problems == 0, z->has_msat,
+	    (int64_t)(z->msat / 1000), z->has_event ? z->event : NULL, 1);
 }
 
 /* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */
@@ -1148,6 +1339,9 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	}
 	db->next_eid++;
 	db->stats.stored++;
+	if (count_event(db, ev->created_at, ev->kind, m->lang,
+	    m->lang != NULL ? strlen(m->lang) : 0, 1) < 0)
+		return -1;
 	return add_derived(db, ev, m);
 }
 

@@ -8,7 +8,9 @@
  * by SQL functions this module registers: SQLite 3.40 has no unhex), and the
  * old tables dropped.  Events keep their rowid as eid; a derived row whose
  * event is not stored (only in databases written by hand) gets a negative
- * eid of its own.  A reader that opens such a database upgrades it too.
+ * eid of its own.  The summaries are filled after it (db_open_sqlite: they
+ * have counted none of the copied rows).  A reader that opens such a
+ * database upgrades it too.
  */
 #ifndef NP_MIGRATE_H
 #define NP_MIGRATE_H

@@ -1,0 +1,140 @@
+#!/usr/bin/env bats
+# summaries.bats: the counters nostr-load keeps (schema.sql's Summaries)
+# equal a scan of the stored events after loads with replacements and NIP-09
+# deletions (of notes and of zap receipts), are filled for a database made
+# without them, and are left alone by a DELETE that is not nostr-load's.
+
+load common
+bats_require_minimum_version 1.5.0
+
+SEED=7
+
+setup() {
+	DB="$BATS_TEST_TMPDIR/t.db"
+	T="$BATS_TEST_TMPDIR"
+}
+
+# The summaries as rows, and the same figures from a scan written here
+# (not schema.sql's fill); a row left at 0 is a difference too.
+SUMMARIES="
+SELECT 'e', hour, kind, events FROM events_hourly
+UNION ALL SELECT 'l', hour, lang, events FROM languages_hourly
+UNION ALL SELECT 'z', hour, valid || '/' || bucket, zaps || '/' || sats FROM zaps_hourly
+UNION ALL SELECT 't', hex(event_id), zaps, sats FROM event_zap_totals"
+SCAN="
+SELECT 'e', created_at / 3600 * 3600, kind, count(*) FROM nostr_events GROUP BY 2, 3
+UNION ALL SELECT 'l', created_at / 3600 * 3600, ifnull(lang, 'und'), count(*) FROM nostr_events
+ WHERE kind IN (1, 20, 1111, 30023) GROUP BY 2, 3
+UNION ALL SELECT 'z', h, valid || '/' || b, count(*) || '/' || sum(ifnull(sats, 0)) FROM
+ (SELECT created_at / 3600 * 3600 AS h, valid, sats, CASE WHEN sats IS NULL THEN -1 ELSE
+  (SELECT max(lo) FROM (SELECT 0 AS lo UNION VALUES (1), (5), (10), (50), (100), (500),
+   (1000), (5000), (10000), (50000), (100000)) WHERE lo <= sats) END AS b FROM zaps)
+ GROUP BY 2, 3
+UNION ALL SELECT 't', hex(event_id), count(*), sum(sats) FROM zaps
+ WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id"
+
+# differ DB: the rows one side has and the other lacks (none: they agree).
+differ() {
+	sqlite3 "$1" "WITH s AS ($SUMMARIES), c AS ($SCAN)
+		SELECT 'only in the summaries', * FROM (SELECT * FROM s EXCEPT SELECT * FROM c)
+		UNION ALL SELECT 'only in a scan', * FROM (SELECT * FROM c EXCEPT SELECT * FROM s)"
+}
+
+# key_of HEX: the nostr-gen key (0..29) whose public key is HEX.
+key_of() {
+	local k
+	for k in $(seq 0 29); do
+		[ "$(nostr-gen --pubkey "$k" -s $SEED)" = "$1" ] && { echo "$k"; return 0; }
+	done
+	return 1
+}
+
+# deletions DB: kind-5 events deleting 5 zap receipts and 5 notes of the
+# database, each signed by its author.
+deletions() {
+	local id pk k
+	sqlite3 "$1" "SELECT receipt_id, provider FROM zaps_hex ORDER BY receipt_id LIMIT 5;
+		SELECT id, pubkey FROM nostr_events_hex WHERE kind = 1 ORDER BY id LIMIT 5" |
+	while IFS='|' read -r id pk; do
+		k=$(key_of "$pk")
+		printf '{"key":%d,"kind":5,"created_at":1700200000,"tags":[["e","%s"]],"content":""}\n' \
+			"$k" "$id"
+	done | nostr-gen --sign -s $SEED
+}
+
+gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
+
+@test "summaries: equal a scan after a load with replacements and deletions" {
+	gen | nostr-enrich >"$T/ev"
+	run nostr-load -v -d "$DB" "$T/ev"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"replaced by newer"* ]]
+	[ -n "$(sqlite3 "$DB" 'SELECT 1 FROM events_hourly LIMIT 1')" ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	deletions "$DB" >"$T/del"
+	[ "$(wc -l <"$T/del")" -eq 10 ]
+	zaps=$(sqlite3 "$DB" 'SELECT count(*) FROM zaps')
+	run nostr-load -v -d "$DB" "$T/del"
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ removed\ by\ deletions\ +10$'\n' ]]
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM zaps')" -eq $((zaps - 5)) ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "summaries: a load in many small batches counts as one in a single batch" {
+	gen | nostr-enrich >"$T/ev"
+	run nostr-load --batch 97 -d "$DB" "$T/ev"
+	[ "$status" -eq 0 ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "summaries: a database without them gets them filled when opened" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	sqlite3 "$DB" .dump | sort >"$T/before"
+	sqlite3 "$DB" 'DROP TABLE events_hourly; DROP TABLE languages_hourly;
+		DROP TABLE zaps_hourly; DROP TABLE event_zap_totals; DROP TABLE summaries_state'
+	run nostr-report -d "$DB" -f json stats
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM events_hourly')" -gt 0 ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	sqlite3 "$DB" .dump | sort | cmp - "$T/before"
+}
+
+@test "summaries: a DELETE that is not nostr-load's (pruning) leaves them as they were" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	sqlite3 "$DB" "$SUMMARIES" >"$T/before"
+	sqlite3 "$DB" 'DELETE FROM nostr_events WHERE created_at < 1700086400'
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM nostr_events WHERE created_at < 1700086400')" -eq 0 ]
+	sqlite3 "$DB" "$SUMMARIES" | cmp - "$T/before"
+}
+
+@test "summaries: windows that cut hours anywhere give a scan's figures" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	for w in "1700050001 1" "1700050001 0.5" "1700123456 7.3" "1700172799 48" "1700003599 0.01"; do
+		set -- $w
+		s=$(( $1 - $(awk -v h="$2" 'BEGIN { printf "%d", h * 3600 + 0.5 }') ))
+		run nostr-report -d "$DB" -f json --now "$1" --hours "$2" stats
+		[ "$status" -eq 0 ]
+		[ "$(jq '.[0].events.window' <<<"$output")" = "$(sqlite3 "$DB" "SELECT count(*)
+		      FROM nostr_events WHERE created_at > $s AND created_at <= $1")" ]
+		run nostr-report -d "$DB" -f tsv --now "$1" --hours "$2" --limit 100 languages
+		[ "$status" -eq 0 ]
+		[ "$(cut -f1,2 <<<"$output" | tail -n +2)" = "$(sqlite3 -separator $'\t' "$DB" "SELECT
+		      coalesce(lang, 'und') AS l, count(*) AS n FROM nostr_events
+		      WHERE kind IN (1, 20, 1111, 30023) AND created_at > $s AND created_at <= $1
+		      GROUP BY l ORDER BY n DESC, l")" ]
+		run nostr-report -d "$DB" -f tsv --now "$1" --hours "$2" zaps --section sizes
+		[ "$status" -eq 0 ]
+		[ "$(awk -F'\t' 'NR > 1 { n += $3; t += $4 } END { print n "|" t }' <<<"$output")" = \
+		    "$(sqlite3 "$DB" "SELECT count(*), coalesce(sum(sats), 0) FROM zaps WHERE valid = 1
+		      AND sats >= 0 AND created_at > $s AND created_at <= $1")" ]
+	done
+}
