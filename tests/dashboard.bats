@@ -140,6 +140,19 @@ markup() {
 	[[ $output == *"$dir/none/index.html: No such file or directory"* ]]
 }
 
+@test "-o onto a FIFO or a device writes into it and leaves it what it was" {
+	dir="$BATS_TEST_TMPDIR/pipe"
+	mkdir "$dir"
+	mkfifo "$dir/page"
+	timeout 20 cat "$dir/page" >"$dir/got" &
+	run timeout 20 nostr-report -d "$SCORED_DB" html -o "$dir/page"
+	wait
+	[ "$status" -eq 0 ]
+	[ -p "$dir/page" ]
+	cmp "$dir/got" "$BATS_FILE_TMPDIR/scored.html"
+	[ "$(ls "$dir" | sort | tr '\n' ' ')" = "got page " ]
+}
+
 @test "--now and --hours set the page's window" {
 	run nostr-report -d "$SCORED_DB" --now 1699920000 --hours 6 html
 	[ "$status" -eq 0 ]

@@ -1,6 +1,7 @@
 #include "render/dashboard.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
@@ -1112,29 +1113,60 @@ dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *ou
 	return 0;
 }
 
+/* write_all: the len bytes at data to fd; -1 with errno set on failure. */
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* save_in_place: path is no regular file (a FIFO, /dev/stdout, /dev/null):
+ * written to as it is, since renaming a file over it would replace it. */
+static int
+save_in_place(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), saved;
+
+	if (fd == -1)
+		return -1;
+	if (write_all(fd, data, len) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return close(fd);
+}
+
 int
 dashboard_save(const char *path, const void *data, size_t len)
 {
 	struct buf tmp = BUF_INIT;
-	const char *p = data;
-	ssize_t n;
+	struct stat st;
 	int fd, saved;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return save_in_place(path, data, len);
 	/* Same directory, so rename(2) stays within one file system. */
 	buf_printf(&tmp, "%s.tmp.XXXXXX", path);
 	if ((fd = mkstemp(tmp.data)) == -1) {
 		buf_free(&tmp);
 		return -1;
 	}
-	while (len > 0) {
-		if ((n = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	if (write_all(fd, data, len) != 0)
+		goto fail;
 	/* mkstemp makes 0600; a dashboard is meant to be served and read. */
 	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
 		goto fail;

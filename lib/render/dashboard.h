@@ -64,8 +64,9 @@ int dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf
  * dashboard_save: writes the len bytes at data to path so that a reader (a
  * browser refreshing the page) sees the old file or the new one, never half
  * of one: a temporary file in the same directory, flushed, then renamed over
- * path.  The file gets mode 0644.  Returns 0, or -1 with errno set (the
- * temporary file is removed).
+ * path.  The file gets mode 0644.  A path that exists and is no regular
+ * file (a FIFO, /dev/stdout) is written to as it is, never replaced.
+ * Returns 0, or -1 with errno set (the temporary file is removed).
  */
 int dashboard_save(const char *path, const void *data, size_t len);
 
