@@ -45,26 +45,6 @@ check(sqlite3 *db, int rc, const char *what)
 		errx(1, "%s: %s", what, sqlite3_errmsg(db));
 }
 
-/* tags_json: the tags as a JSON array of arrays of strings, into out. */
-static void
-tags_json(struct buf *out, const struct event *ev)
-{
-	size_t i, j;
-
-	buf_reset(out);
-	buf_putc(out, '[');
-	for (i = 0; i < ev->ntags; i++) {
-		buf_puts(out, i ? ",[" : "[");
-		for (j = 0; j < ev->tags[i].count; j++) {
-			if (j)
-				buf_putc(out, ',');
-			json_quote(out, ev->tags[i].items[j].s, ev->tags[i].items[j].len);
-		}
-		buf_putc(out, ']');
-	}
-	buf_putc(out, ']');
-}
-
 static long
 number(const char *s, const char *what)
 {
@@ -119,7 +99,8 @@ main(int argc, char *argv[])
 	while (line_reader_next(&r, &line) == LINE_OK) {
 		if (event_parse(&parser, line.data, line.len, &ev) != EVENT_OK)
 			continue;
-		tags_json(&tags, &ev);
+		buf_reset(&tags);
+		event_append_tags(&ev, JSON_ESCAPE_JSON, &tags);
 		sqlite3_bind_blob(st, 1, ev.id, 32, SQLITE_STATIC);
 		sqlite3_bind_blob(st, 2, ev.pubkey, 32, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, ev.created_at);

@@ -351,20 +351,11 @@ put_uint(struct buf *out, uint64_t v)
 }
 
 void
-event_serialize(const struct event *ev, int mode, struct buf *out)
+event_append_tags(const struct event *ev, int mode, struct buf *out)
 {
-	char hex[65];
 	size_t i, j;
 
-	buf_reset(out);
-	hex_encode(ev->pubkey, 32, hex);
-	buf_append(out, "[0,\"", 4);
-	buf_append(out, hex, 64);
-	buf_append(out, "\",", 2);
-	put_uint(out, (uint64_t)ev->created_at);
-	buf_putc(out, ',');
-	put_uint(out, ev->kind);
-	buf_append(out, ",[", 2);
+	buf_putc(out, '[');
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
 
@@ -377,7 +368,25 @@ event_serialize(const struct event *ev, int mode, struct buf *out)
 		}
 		buf_putc(out, ']');
 	}
-	buf_append(out, "],\"", 3);
+	buf_putc(out, ']');
+}
+
+void
+event_serialize(const struct event *ev, int mode, struct buf *out)
+{
+	char hex[65];
+
+	buf_reset(out);
+	hex_encode(ev->pubkey, 32, hex);
+	buf_append(out, "[0,\"", 4);
+	buf_append(out, hex, 64);
+	buf_append(out, "\",", 2);
+	put_uint(out, (uint64_t)ev->created_at);
+	buf_putc(out, ',');
+	put_uint(out, ev->kind);
+	buf_putc(out, ',');
+	event_append_tags(ev, mode, out);
+	buf_append(out, ",\"", 2);
 	json_escape(out, ev->content.s, ev->content.len, (enum json_escape_mode)mode);
 	buf_append(out, "\"]", 2);
 }

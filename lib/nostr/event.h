@@ -112,6 +112,13 @@ enum event_error event_parse(struct event_parser *p, const char *line, size_t le
 void event_serialize(const struct event *ev, int mode, struct buf *out);
 
 /*
+ * event_append_tags: appends ev's tags to out as an array of arrays of
+ * strings, escaped by mode as in event_serialize (JSON_ESCAPE_JSON: the JSON
+ * text nostr-load stores).  out is not reset.
+ */
+void event_append_tags(const struct event *ev, int mode, struct buf *out);
+
+/*
  * event_compute_id: the SHA-256 of the NIP-01 serialization, into id.
  * Uses p's scratch buffer.
  */

@@ -625,25 +625,6 @@ exists(struct db *db, enum stmt s)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void
-tags_json(struct buf *out, const struct event *ev)
-{
-	size_t i, j;
-
-	buf_reset(out);
-	buf_putc(out, '[');
-	for (i = 0; i < ev->ntags; i++) {
-		buf_puts(out, i ? ",[" : "[");
-		for (j = 0; j < ev->tags[i].count; j++) {
-			if (j)
-				buf_putc(out, ',');
-			json_quote(out, ev->tags[i].items[j].s, ev->tags[i].items[j].len);
-		}
-		buf_putc(out, ']');
-	}
-	buf_putc(out, ']');
-}
-
 static int
 tag_is(const struct event_tag *t, const char *name)
 {
@@ -1308,7 +1289,8 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	if (remove_replaced(db, old_id, has_old) < 0)
 		return -1;
 
-	tags_json(&db->tags, ev);
+	buf_reset(&db->tags);
+	event_append_tags(ev, JSON_ESCAPE_JSON, &db->tags);
 	buf_reset(&db->meta);
 	meta_rest(meta_json, meta_len, &db->key, &db->meta);
 	st = db->stmt[S_EVENT];

@@ -145,6 +145,31 @@ serializes_nip01(void)
 	buf_free(&out);
 }
 
+/* The tags alone, appended: nostr-load's JSON text, or the NIP-01 form. */
+static void
+appends_tags(void)
+{
+	const char *line = "{\"id\":\"" ID64 "\",\"pubkey\":\"" PK64 "\",\"created_at\":5,\"kind\":7,"
+	    "\"tags\":[[\"t\",\"a\\u0001\"],[],[\"p\",\"\\\"\",\"x\"]],\"content\":\"\","
+	    "\"sig\":\"" SIG128 "\"}";
+	struct buf out = BUF_INIT;
+	struct event ev;
+
+	CHECK_EQ_INT(parse(line, &ev), EVENT_OK);
+	buf_puts(&out, "x=");
+	event_append_tags(&ev, JSON_ESCAPE_JSON, &out);
+	CHECK_EQ_STR(out.data, "x=[[\"t\",\"a\\u0001\"],[],[\"p\",\"\\\"\",\"x\"]]");
+	buf_reset(&out);
+	event_append_tags(&ev, JSON_ESCAPE_NIP01, &out);
+	CHECK_EQ_STR(out.data, "[[\"t\",\"a\x01\"],[],[\"p\",\"\\\"\",\"x\"]]");
+	CHECK_EQ_INT(parse(EVENT(""), &ev), EVENT_OK);
+	ev.ntags = 0;
+	buf_reset(&out);
+	event_append_tags(&ev, JSON_ESCAPE_JSON, &out);
+	CHECK_EQ_STR(out.data, "[]");
+	buf_free(&out);
+}
+
 /* Signs an event whose id was computed one way or the other and checks both. */
 static void
 checks_id_and_legacy_form(void)
@@ -269,6 +294,7 @@ main(void)
 	TEST(rejects_bad_structure);
 	TEST(rejects_raw_nul);
 	TEST(serializes_nip01);
+	TEST(appends_tags);
 	TEST(checks_id_and_legacy_form);
 	TEST(hex_round_trip);
 	TEST(json_scanner);
