@@ -6,7 +6,7 @@
 # twice libsecp256k1's single-core parse+verify rate, secp-bench: what two
 # cores could verify if they did nothing else); beside
 # each load figure, the references measured in the same run: SQLite storing
-# the same events as rows keyed by id, nothing derived (sqlite-floor), and
+# the same events as rows keyed by id, nothing derived (sqlite-floor -k hex), and
 # the same with nostr_events' author index as well (sqlite-floor -a): the two
 # indexes keyed by random hex that every event pays for.
 set -eu
@@ -40,7 +40,7 @@ floor_rate() {
 	local f a=()
 	if [ "$1" = -a ]; then a=(-a); shift; fi
 	fresh
-	for f in "$@"; do sync; sqlite-floor "${a[@]}" "$db" "$f" | cut -d' ' -f1; done | tail -n 1
+	for f in "$@"; do sync; sqlite-floor -k hex "${a[@]}" "$db" "$f" | cut -d' ' -f1; done | tail -n 1
 }
 
 f=$(enriched 100000)

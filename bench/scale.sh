@@ -15,7 +15,7 @@
 # previous chunk's included.  Slices of the whole month each would need
 # other seeds, hence other keys: other authors, not more of the same ones.
 #
-# Per chunk: nostr-load's events/s; the reference, scale-floor (the NIP-01
+# Per chunk: nostr-load's events/s; the reference, sqlite-floor -k blob (the NIP-01
 # fields only: BLOB id, pubkey and sig, the four indexes an events table
 # needs, no derived rows) appending the same chunk to its own database; the
 # ratio; each database's bytes per event (page_count * page_size after a
@@ -113,7 +113,7 @@ for k in $(seq "$chunks"); do
 	out=$(timed_rss nostr-load -q -d "$db" --cache-mb "$cache_mb" \
 	    ${load_opts[@]+"${load_opts[@]}"} "$f")
 	read -r t rss lw <<<"$out"
-	out=$(timed_rss scale-floor -c "$cache_mb" "$floor_db" "$f")
+	out=$(timed_rss sqlite-floor -k blob -c "$cache_mb" "$floor_db" "$f")
 	read -r tf _ fw <<<"$out"
 	rate=$(echo "$n / $t" | bc -l)
 	ref=$(echo "$n / $tf" | bc -l)
@@ -173,9 +173,9 @@ if [ -s "$real" ]; then
 	nostr-load -q -d "$real_db" /dev/null
 	empty=$(db_bytes "$real_db")
 	nostr-load -q -d "$real_db" "$real"
-	scale-floor "$real_floor" /dev/null >/dev/null
+	sqlite-floor -k blob "$real_floor" /dev/null >/dev/null
 	fempty=$(db_bytes "$real_floor")
-	scale-floor "$real_floor" "$real" >/dev/null
+	sqlite-floor -k blob "$real_floor" "$real" >/dev/null
 	n=$(wc -l <"$real")
 	lb=$(db_bytes "$real_db")
 	fb=$(db_bytes "$real_floor")
