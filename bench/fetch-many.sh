@@ -6,6 +6,9 @@
 # (N over the wall-clock time of the run), the same over nostr-fetch's own CPU
 # time (user + system: what the relays' processes, on the same cores, do not
 # blur), and peak RSS, medians of RUNS runs.
+# With FETCH_STATE=1, every run keeps a --state file (a new one each run, so
+# the runs fetch the same events): what remembering each relay's newest ids
+# costs.
 # Targets (issue 14): >= 50k events/s and <= 64 MB peak RSS for 300 relays.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +18,8 @@ RELAYS=${RELAYS:-300}
 COPIES=${COPIES:-2}
 templates=$(events 1000)
 dir=$(mktemp -d)
+state=() with=
+if [ "${FETCH_STATE:-0}" = 1 ]; then state=(--state "$dir/state") with=" --state"; fi
 server=
 trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || :; fi; rm -rf "$dir"' EXIT
 
@@ -38,10 +43,13 @@ unserve() {
 # measure LABEL: RUNS runs of nostr-fetch over urls; prints the medians.
 measure() {
 	local got i
-	got=$(nostr-fetch -q "${urls[@]}" | wc -l)
+	rm -f "$dir/state"
+	got=$(nostr-fetch -q ${state[@]+"${state[@]}"} "${urls[@]}" | wc -l)
 	[ "$got" -eq "$N" ] || { echo "fetch-many.sh: $1: got $got events of $N" >&2; exit 1; }
 	for i in $(seq "$RUNS"); do
-		/usr/bin/time -f '%e %M %U %S' -o "$dir/t$i" nostr-fetch -q "${urls[@]}" >/dev/null
+		rm -f "$dir/state"
+		/usr/bin/time -f '%e %M %U %S' -o "$dir/t$i" \
+			nostr-fetch -q ${state[@]+"${state[@]}"} "${urls[@]}" >/dev/null
 	done
 	printf '  %-32s %8.0f events/s %8.0f per CPU s %7d KiB peak RSS\n' "$1" \
 		"$(for i in $(seq "$RUNS"); do awk -v n="$N" '{ print n / $1 }' "$dir/t$i"; done | median)" \
@@ -49,8 +57,8 @@ measure() {
 		"$(for i in $(seq "$RUNS"); do awk '{ print $2 }' "$dir/t$i"; done | median)"
 }
 
-printf 'nostr-fetch, a union of %d events from loopback replay servers, median of %d runs\n' \
-	"$N" "$RUNS"
+printf 'nostr-fetch%s, a union of %d events from loopback replay servers, median of %d runs\n' \
+	"$with" "$N" "$RUNS"
 serve 1 1
 measure "1 relay (reference)"
 unserve

@@ -149,6 +149,23 @@ setup() {
 	stop_relay st
 }
 
+@test "--state: an entry keeps the 512 newest ids within the overlap, no more" {
+	# 600 events within 30 s, all inside the default overlap (60 s).
+	gen 600 15 1700000000 24 >"$T/all"
+	[ "$(jq -s 'map(.created_at) | max - min' "$T/all")" -le 30 ]
+	start_relay cap
+	publish "$cap_port" "$T/all"
+	fetch --state "$T/state" --paginate "ws://127.0.0.1:$cap_port" >"$T/out"
+	diff <(ids "$T/all") <(ids "$T/out")
+	[ "$(jq '.recent | length' "$T/state")" -eq 512 ]
+	# Distinct ids of the relay's, none older than the 512th newest.
+	[ "$(jq -r '.recent[][1]' "$T/state" | sort -u | comm -23 - <(ids "$T/all") | wc -l)" -eq 0 ]
+	[ "$(jq -r '.recent[][1]' "$T/state" | sort -u | wc -l)" -eq 512 ]
+	cut=$(jq -r .created_at "$T/all" | sort -rn | sed -n 512p)
+	jq -e --argjson c "$cut" 'all(.recent[]; .[0] >= $c)' "$T/state" >/dev/null
+	stop_relay cap
+}
+
 @test "--stats writes relay-status records; --nip11 adds the relay's document" {
 	fetch --stats "$T/stats" --nip11 "$BASE" >"$T/out"
 	[ "$(wc -l <"$T/out")" -eq 300 ]

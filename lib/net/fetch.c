@@ -39,8 +39,10 @@
  */
 #define ROUND_BUDGET 512
 #define ROUND_BYTES (256 * 1024)
-/* Ids near the newest created_at kept per subscription for the state file. */
+/* Ids near the newest created_at kept per subscription for the state file;
+ * room is made for them as they come, RECENT_FIRST first. */
 #define RECENT_MAX 512
+#define RECENT_FIRST 16
 /* How long a closing handshake may take before the socket is just dropped. */
 #define CLOSE_WAIT_MS 1000
 /* Descriptors kept for ourselves: standard streams, the wake-up pipe, the
@@ -58,6 +60,13 @@ struct recent {
 	uint8_t id[32];
 };
 
+/* Up to RECENT_MAX of them: most subscriptions of a run over hundreds of
+ * relays hold a few, so none takes the whole room up front. */
+struct recent_set {
+	struct recent *v;
+	size_t n, cap;
+};
+
 struct sub {
 	unsigned index;
 	cJSON *filter;            /* the user's filter */
@@ -73,8 +82,7 @@ struct sub {
 	struct pagewalk walk;     /* paginate: this relay's pages so far */
 	int64_t live_since;       /* since of the live REQ */
 	int64_t state_newest;     /* from the state file, -1 */
-	struct recent *recent;    /* --state: ids within the overlap of newest */
-	size_t nrecent;
+	struct recent_set recent; /* --state: ids within the overlap of newest */
 	/* NIP-77: not used, to be opened, reconciling, fetching the ids it
 	 * found, done, or fallen back to the ordinary REQ */
 	enum { NEGS_OFF, NEGS_START, NEGS_RECONCILE, NEGS_FETCH, NEGS_DONE,
@@ -129,8 +137,7 @@ struct state_entry {
 	char *relay;
 	char key[17];
 	int64_t newest;
-	struct recent *recent;
-	size_t nrecent;
+	struct recent_set recent;
 	int used;
 };
 
@@ -441,37 +448,51 @@ relay_close(struct fetch *f, struct relay *r)
 	}
 }
 
+/* recent_push: appends (t, id) to rs unless it holds RECENT_MAX already. */
+static void
+recent_push(struct recent_set *rs, int64_t t, const uint8_t id[32])
+{
+	if (rs->n == RECENT_MAX)
+		return;
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap == 0 ? RECENT_FIRST : 2 * rs->cap;
+		if (rs->cap > RECENT_MAX)
+			rs->cap = RECENT_MAX;
+		rs->v = xrealloc(rs->v, rs->cap * sizeof(*rs->v));
+	}
+	rs->v[rs->n].created_at = t;
+	memcpy(rs->v[rs->n].id, id, 32);
+	rs->n++;
+}
+
 /* recent_add: remembers (t, id) for the state file when t is near newest. */
 static void
 recent_add(struct fetch *f, struct sub *s, int64_t t, const uint8_t id[32])
 {
+	struct recent_set *rs = &s->recent;
 	int64_t floor = s->newest - f->o->overlap;
 	size_t i, j, oldest;
 
 	if (f->o->state_file == NULL || t < floor)
 		return;
-	if (s->recent == NULL)
-		s->recent = xcalloc(RECENT_MAX, sizeof(*s->recent));
-	if (s->nrecent == RECENT_MAX) {
-		for (i = j = 0; i < s->nrecent; i++)
-			if (s->recent[i].created_at >= floor)
-				s->recent[j++] = s->recent[i];
-		s->nrecent = j;
+	if (rs->n == RECENT_MAX) {
+		for (i = j = 0; i < rs->n; i++)
+			if (rs->v[i].created_at >= floor)
+				rs->v[j++] = rs->v[i];
+		rs->n = j;
 	}
-	if (s->nrecent == RECENT_MAX) {
+	if (rs->n == RECENT_MAX) {
 		/* Still full: the oldest goes (the next run may repeat it). */
-		for (i = oldest = 0; i < s->nrecent; i++)
-			if (s->recent[i].created_at < s->recent[oldest].created_at)
+		for (i = oldest = 0; i < rs->n; i++)
+			if (rs->v[i].created_at < rs->v[oldest].created_at)
 				oldest = i;
-		if (s->recent[oldest].created_at > t)
+		if (rs->v[oldest].created_at > t)
 			return;
-		s->recent[oldest].created_at = t;
-		memcpy(s->recent[oldest].id, id, 32);
+		rs->v[oldest].created_at = t;
+		memcpy(rs->v[oldest].id, id, 32);
 		return;
 	}
-	s->recent[s->nrecent].created_at = t;
-	memcpy(s->recent[s->nrecent].id, id, 32);
-	s->nrecent++;
+	recent_push(rs, t, id);
 }
 
 static struct sub *
@@ -1377,15 +1398,14 @@ state_load(struct fetch *f)
 		memcpy(e->key, key->valuestring, 17);
 		e->newest = (int64_t)newest->valuedouble;
 		recent = cJSON_GetObjectItemCaseSensitive(j, "recent");
-		e->recent = xcalloc(RECENT_MAX, sizeof(*e->recent));
 		cJSON_ArrayForEach(item, recent) {
 			const cJSON *t = cJSON_GetArrayItem(item, 0), *id = cJSON_GetArrayItem(item, 1);
+			uint8_t raw[32];
 
-			if (e->nrecent == RECENT_MAX || !cJSON_IsNumber(t) || !cJSON_IsString(id) ||
-			    strlen(id->valuestring) != 64 ||
-			    hex_decode(id->valuestring, e->recent[e->nrecent].id, 32) < 0)
+			if (e->recent.n == RECENT_MAX || !cJSON_IsNumber(t) || !cJSON_IsString(id) ||
+			    strlen(id->valuestring) != 64 || hex_decode(id->valuestring, raw, 32) < 0)
 				continue;
-			e->recent[e->nrecent++].created_at = (int64_t)t->valuedouble;
+			recent_push(&e->recent, (int64_t)t->valuedouble, raw);
 		}
 		cJSON_Delete(j);
 	}
@@ -1432,13 +1452,13 @@ state_write(struct fetch *f)
 				e->relay = xstrdup(r->url);
 				memcpy(e->key, s->key, 17);
 				e->newest = -1;
-				e->recent = xcalloc(RECENT_MAX, sizeof(*e->recent));
 			}
 			newest = s->newest > e->newest ? s->newest : e->newest;
 			/* Keep the ids of both within the overlap of the newest. */
-			for (k = 0, e->nrecent = 0; k < s->nrecent && e->nrecent < RECENT_MAX; k++)
-				if (s->recent[k].created_at >= newest - f->o->overlap)
-					e->recent[e->nrecent++] = s->recent[k];
+			for (k = 0, e->recent.n = 0; k < s->recent.n && e->recent.n < RECENT_MAX; k++)
+				if (s->recent.v[k].created_at >= newest - f->o->overlap)
+					recent_push(&e->recent, s->recent.v[k].created_at,
+					    s->recent.v[k].id);
 			e->newest = newest;
 		}
 	}
@@ -1448,10 +1468,10 @@ state_write(struct fetch *f)
 		json_quote(&b, e->relay, strlen(e->relay));
 		buf_printf(&b, ",\"filter\":\"%s\",\"newest\":%" PRId64 ",\"recent\":[", e->key,
 		    e->newest);
-		for (k = 0; k < e->nrecent; k++) {
-			hex_encode(e->recent[k].id, 32, hexid);
+		for (k = 0; k < e->recent.n; k++) {
+			hex_encode(e->recent.v[k].id, 32, hexid);
 			buf_printf(&b, "%s[%" PRId64 ",\"%s\"]", k ? "," : "",
-			    e->recent[k].created_at, hexid);
+			    e->recent.v[k].created_at, hexid);
 		}
 		buf_puts(&b, "]}\n");
 	}
@@ -1572,9 +1592,9 @@ sub_init(struct fetch *f, struct relay *r, size_t j, char *err, size_t errlen)
 	if ((e = state_find(f, r->url, s->key)) != NULL) {
 		s->state_newest = e->newest;
 		/* What the last run wrote is not written again. */
-		for (k = 0; k < e->nrecent; k++) {
-			(void)idset_add(&f->seen, e->recent[k].id);
-			recent_add(f, s, e->recent[k].created_at, e->recent[k].id);
+		for (k = 0; k < e->recent.n; k++) {
+			(void)idset_add(&f->seen, e->recent.v[k].id);
+			recent_add(f, s, e->recent.v[k].created_at, e->recent.v[k].id);
 		}
 		s->newest = e->newest;
 	}
@@ -1857,7 +1877,7 @@ fetch_free(struct fetch *f)
 			nip11_done(f, r, CURLE_ABORTED_BY_CALLBACK);
 		for (j = 0; r->subs != NULL && j < f->o->nfilters; j++) {
 			cJSON_Delete(r->subs[j].filter);
-			free(r->subs[j].recent);
+			free(r->subs[j].recent.v);
 			pagewalk_free(&r->subs[j].walk);
 			nip77_free(&r->subs[j].x);
 		}
@@ -1867,7 +1887,7 @@ fetch_free(struct fetch *f)
 	}
 	for (i = 0; i < f->nstate; i++) {
 		free(f->state[i].relay);
-		free(f->state[i].recent);
+		free(f->state[i].recent.v);
 	}
 	free(f->state);
 	free(f->relays);
