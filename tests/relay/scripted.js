@@ -23,12 +23,18 @@
 //                            a payload that is not hex); "garbage_late": a true
 //                            first answer, then a malformed one; false (the
 //                            default): NEG-* are ignored, as by an old relay
+//    "neg_drop": 0,          N > 0: the first connection is cut, unanswered,
+//                            when the relay gets its Nth NEG-MSG (once only)
+//    "short_batches": 0,     N > 0: the first N REQs with ids get only every
+//                            other event they ask for (an early EOSE)
+//    "withhold": [],         ids it reconciles but never sends to a REQ
 //    "port": 0}              0 picks a free port
 // Each relay listens on 127.0.0.1 only.  When all listen, the ready file gets
 // their ports, one a line, in the order of the config.  Every REQ, CLOSE and
 // AUTH a relay gets goes to the log as one JSON line with the relay's index,
 // so a test can check what the client asked (NEG-OPEN, NEG-MSG and NEG-CLOSE
-// too, with the bytes of each message).  A page is the newest events
+// too, with the bytes of each message, and NEG-REPLY for each NEG-MSG or
+// NEG-ERR it sends, with its bytes).  A page is the newest events
 // that match (NIP-01), cut at the cap and the limit, sent in the relay's order.
 'use strict';
 const fs = require('fs');
@@ -71,7 +77,7 @@ function matches(f, ev) {
 // page: the events one REQ gets, in the relay's order.
 function page(spec, events, filters) {
   const cap = spec.cap || 500;
-  const seen = new Set();
+  const seen = new Set(spec.withhold || []);
   let out = [];
   for (const f of filters) {
     const limit = spec.ignore_limit || f.limit === undefined ? cap : Math.min(f.limit, cap);
@@ -169,7 +175,11 @@ function negOpen(events, filter) {
 function negAnswer(spec, ws, sessions, events, msg) {
   const [type, sub] = msg;
   const mode = spec.negentropy;
-  const send = (m) => ws.send(JSON.stringify(m));
+  const send = (m) => {
+    const text = JSON.stringify(m);
+    log({ relay: spec.index, type: 'NEG-REPLY', sub, bytes: Buffer.byteLength(text) });
+    ws.send(text);
+  };
   if (type === 'NEG-CLOSE') { sessions.delete(sub); return; }
   if (!mode || mode === 'silent') return;
   if (mode === 'err') return send(['NEG-ERR', sub, 'blocked: negentropy disabled']);
@@ -197,6 +207,7 @@ function negAnswer(spec, ws, sessions, events, msg) {
 
 function serve(spec, index) {
   const events = loadEvents(spec.events);
+  spec.index = index;
   return new Promise((resolve) => {
     const server = http.createServer((req, res) => {
       log({ relay: index, type: 'HTTP', accept: req.headers.accept || '' });
@@ -215,6 +226,7 @@ function serve(spec, index) {
       const challenge = crypto.randomBytes(16).toString('hex');
       let authed = null;
       const sessions = new Map();
+      let negMsgs = 0;
       if (spec.auth) ws.send(JSON.stringify(['AUTH', challenge]));
       ws.on('message', (data) => {
         let msg;
@@ -228,16 +240,29 @@ function serve(spec, index) {
             ws.send(JSON.stringify(['CLOSED', sub, 'auth-required: this relay wants NIP-42']));
             return;
           }
+          let short = false;
+          if (filters.some((f) => f.ids) && spec.short_batches > (spec.shortened || 0)) {
+            spec.shortened = (spec.shortened || 0) + 1;
+            short = true;
+          }
           const answer = () => {
             if (ws.readyState !== ws.OPEN) return;
+            let i = 0;
             for (const e of page(spec, events, filters))
-              ws.send(`["EVENT",${JSON.stringify(sub)},${e.line}]`);
+              if (!short || i++ % 2 === 0) ws.send(`["EVENT",${JSON.stringify(sub)},${e.line}]`);
             ws.send(JSON.stringify(['EOSE', sub]));
           };
           if (spec.delay) setTimeout(answer, spec.delay); else answer();
         } else if (/^NEG-(OPEN|MSG|CLOSE)$/.test(msg[0])) {
           log({ relay: index, type: msg[0], sub: msg[1], bytes: data.length,
             filter: msg[0] === 'NEG-OPEN' ? msg[2] : undefined });
+          if (msg[0] === 'NEG-MSG' && spec.neg_drop && !spec.dropped &&
+              ++negMsgs >= spec.neg_drop) {
+            spec.dropped = true;
+            log({ relay: index, type: 'DROP' });
+            ws.terminate();
+            return;
+          }
           negAnswer(spec, ws, sessions, events, msg);
         } else if (msg[0] === 'CLOSE') {
           log({ relay: index, type: 'CLOSE', sub: msg[1] });
