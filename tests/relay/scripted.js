@@ -42,6 +42,7 @@ const crypto = require('crypto');
 const http = require('http');
 const { WebSocketServer } = require('ws');
 const { verifyEvent } = require('nostr-tools/pure');
+const { asServer } = require('./neg-server.js');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -111,59 +112,6 @@ async function loadNip77() {
   nip77 = await import(path.join(__dirname, 'node_modules/nostr-tools/lib/esm/nip77.js'));
 }
 
-// fingerprintOf: nostr-tools' fingerprint of a list of 32-byte ids.
-function fingerprintOf(ids) {
-  const st = new nip77.NegentropyStorageVector();
-  for (let i = 0; i < ids.length; i += 32) st.insert(0, ids.subarray(i, i + 32).toString('hex'));
-  st.seal();
-  return Buffer.from(st.fingerprint(0, st.size()));
-}
-
-// asServer: nostr-tools' reconcile() settles a client's IdList range itself
-// (through its callbacks) instead of answering with its own ids, which
-// leaves a client without what it lacks.  So each IdList range of the
-// client's message is turned into the Fingerprint range of the same ids
-// before nostr-tools reads it: where the sets differ it answers with its
-// own ids (or buckets), as a server must.  The bounds are kept byte for byte.
-function asServer(hex) {
-  const b = Buffer.from(hex, 'hex');
-  if (b.length === 0 || b[0] !== 0x61) return hex;
-  const out = [b.subarray(0, 1)];
-  let p = 1;
-  const varint = () => {
-    let v = 0;
-    for (;;) {
-      if (p >= b.length) throw Error('truncated varint');
-      const c = b[p++];
-      v = v * 128 + (c & 127);
-      if (!(c & 128)) return v;
-    }
-  };
-  while (p < b.length) {
-    const start = p;
-    varint();
-    const len = varint();
-    p += len;
-    const boundEnd = p;
-    const mode = varint();
-    if (mode === 0) {
-      out.push(b.subarray(start, p));
-    } else if (mode === 1) {
-      p += 16;
-      out.push(b.subarray(start, p));
-    } else if (mode === 2) {
-      const n = varint();
-      if (p + 32 * n > b.length) throw Error('truncated id list');
-      const ids = b.subarray(p, p + 32 * n);
-      p += 32 * n;
-      out.push(b.subarray(start, boundEnd), Buffer.from([1]), fingerprintOf(ids));
-    } else {
-      throw Error('unexpected mode');
-    }
-  }
-  return Buffer.concat(out).toString('hex');
-}
-
 // negOpen: a server for one NEG-OPEN: the events of the filter, sealed.
 function negOpen(events, filter) {
   const st = new nip77.NegentropyStorageVector();
@@ -197,7 +145,7 @@ function negAnswer(spec, ws, sessions, events, msg) {
   s.rounds++;
   if (mode === 'garbage_late' && s.rounds > 1) return send(['NEG-MSG', sub, '6100']);
   try {
-    const reply = s.neg.reconcile(asServer(type === 'NEG-OPEN' ? msg[3] : msg[2]));
+    const reply = s.neg.reconcile(asServer(nip77, type === 'NEG-OPEN' ? msg[3] : msg[2]));
     send(['NEG-MSG', sub, reply || '61']);
   } catch (e) {
     sessions.delete(sub);
