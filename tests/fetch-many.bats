@@ -36,10 +36,7 @@ setup_file() {
 	}' "$D/union.ndjson"
 	jq -n --arg d "$D/r" --argjson n $RELAYS \
 		'{relays: [range($n) | {events: "\($d)/\(.).ndjson", cap: 1000}]}' >"$D/config.json"
-	node "$ROOT/tests/relay/scripted.js" --config "$D/config.json" --ready "$D/ready" \
-		--log "$D/relay.log" >"$D/scripted.out" 2>&1 3>&- &
-	echo $! >>"$NP_PIDS"
-	wait_file "$D/ready" 30
+	scripted_start "$D/config.json" 30
 	sed 's|^|ws://127.0.0.1:|' "$D/ready" >"$D/urls"
 }
 
@@ -119,10 +116,7 @@ many_fetch() {
 			'.content = $c | .id = ("f" * 64) | .created_at = $t' >>"$T/events"
 	[ "$(wc -c <"$T/events")" -gt 1048576 ]
 	printf '{"relays": [{"events": "%s", "cap": 1000}]}\n' "$T/events" >"$T/config.json"
-	node "$ROOT/tests/relay/scripted.js" --config "$T/config.json" --ready "$T/ready" \
-		>"$T/scripted.out" 2>&1 3>&- &
-	track $!
-	wait_file "$T/ready" 20
+	scripted_start "$T/config.json"
 	run --separate-stderr fetch -v --no-meta "ws://127.0.0.1:$(cat "$T/ready")"
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 201 ]

@@ -30,13 +30,13 @@ setup_file() {
 	 {"events": "$D/all", "negentropy": "garbage", "cap": 5000},
 	 {"events": "$D/all", "negentropy": "badhex", "cap": 5000},
 	 {"events": "$D/all", "negentropy": "garbage_late", "cap": 5000},
-	 {"events": "$D/big", "negentropy": true, "cap": 500}
+	 {"events": "$D/big", "negentropy": true, "cap": 500},
+	 {"events": "$D/all", "negentropy": true, "neg_drop": 1},
+	 {"events": "$D/all", "negentropy": true, "short_batches": 2},
+	 {"events": "$D/all", "negentropy": true, "withhold": $(jq -c -s '[.[0].id, .[1].id]' "$D/all")}
 	]}
 	JSON
-	node "$ROOT/tests/relay/scripted.js" --config "$D/config.json" --ready "$D/ready" \
-		--log "$D/relay.log" >"$D/scripted.out" 2>&1 3>&- &
-	echo $! >>"$NP_PIDS"
-	wait_file "$D/ready" 60
+	scripted_start "$D/config.json" 60
 }
 
 teardown_file() {
@@ -49,6 +49,7 @@ setup() {
 	: >"$D/relay.log"
 	neg=$(url 1) err=$(url 2) closed=$(url 3) unknown=$(url 4) old=$(url 5)
 	garbage=$(url 6) badhex=$(url 7) late=$(url 8) big=$(url 9)
+	drop=$(url 10) short=$(url 11) withhold=$(url 12)
 }
 
 # url N: the URL of the config's relay N (its port is line N of the ready file).
@@ -77,10 +78,23 @@ exact_union() {
 }
 
 # neg_line URL ERR: URL's negentropy line of the -v summary, numbers only:
-# items rounds sent received needed fetched.
+# items rounds sent received needed fetched missing.
 neg_line() {
 	awk -v u="$1:" '$2 == u && $3 == "negentropy:" {
-		gsub(/[;:,]/, ""); print $4, $6, $8, $11, $13, $16 }' "$2"
+		gsub(/[;:,]/, ""); print $4, $6, $8, $11, $13, $16, $18 }' "$2"
+}
+
+# neg_log N TYPE: how many TYPE records (NEG-OPEN, NEG-MSG, NEG-REPLY...)
+# the config's relay N (from 0) logged; neg_bytes N TYPE...: their bytes.
+neg_log() {
+	jq -c --argjson n "$1" --arg t "$2" 'select(.relay == $n and .type == $t)' \
+		"$D/relay.log" | wc -l
+}
+neg_bytes() {
+	local n=$1
+	shift
+	jq -s --argjson n "$n" --arg t "$*" '[.[] | select(.relay == $n and
+		([.type] | inside($t | split(" ")))) | .bytes] | add // 0' "$D/relay.log"
 }
 
 # id_reqs N: REQs with ids the config's relay N (from 0) got.
@@ -101,7 +115,7 @@ plain_reqs() {
 	[ ! -s "$T/out" ]
 	[ "$(id_reqs 0)" -eq 0 ]
 	[ "$(plain_reqs 0)" -eq 0 ]
-	read -r items rounds _ _ needed fetched < <(neg_line "$neg" "$T/err")
+	read -r items rounds _ _ needed fetched _ < <(neg_line "$neg" "$T/err")
 	[ "$items" -eq 3000 ]
 	[ "$rounds" -ge 1 ]
 	[ "$needed" -eq 0 ]
@@ -114,8 +128,9 @@ plain_reqs() {
 	expect "$D/all"
 	fetch --negentropy --have "$T/have" -v "$neg" >"$T/out" 2>"$T/err"
 	exact_union "$T/out"
-	read -r items _ _ _ needed fetched < <(neg_line "$neg" "$T/err")
-	[ "$items" -eq 3000 ]
+	read -r items _ _ _ needed fetched _ < <(neg_line "$neg" "$T/err")
+	# Ours and theirs: nothing in common.
+	[ "$items" -eq 6000 ]
 	[ "$needed" -eq 3000 ]
 	[ "$fetched" -eq 3000 ]
 	# In batches of at most 500 ids.
@@ -130,7 +145,7 @@ plain_reqs() {
 	expect "$T/missing"
 	fetch --negentropy --have "$T/have" -v --stats "$T/stats" "$neg" >"$T/out" 2>"$T/err"
 	exact_union "$T/out"
-	read -r _ _ _ _ needed fetched < <(neg_line "$neg" "$T/err")
+	read -r _ _ _ _ needed fetched _ < <(neg_line "$neg" "$T/err")
 	[ "$needed" -eq 30 ]
 	[ "$fetched" -eq 30 ]
 	# The status records say it too.
@@ -146,7 +161,7 @@ plain_reqs() {
 	expect "$T/missing"
 	fetch --negentropy --have "$T/have" -v "$neg" >"$T/out" 2>"$T/err"
 	exact_union "$T/out"
-	read -r _ _ _ _ needed fetched < <(neg_line "$neg" "$T/err")
+	read -r _ _ _ _ needed fetched _ < <(neg_line "$neg" "$T/err")
 	[ "$needed" -eq 1500 ]
 	[ "$fetched" -eq 1500 ]
 }
@@ -155,8 +170,9 @@ plain_reqs() {
 	expect "$D/all"
 	fetch --negentropy -v "$neg" >"$T/out" 2>"$T/err"
 	exact_union "$T/out"
-	read -r items _ _ _ needed fetched < <(neg_line "$neg" "$T/err")
-	[ "$items" -eq 0 ]
+	read -r items _ _ _ needed fetched _ < <(neg_line "$neg" "$T/err")
+	# None of ours, 3000 of theirs.
+	[ "$items" -eq 3000 ]
 	[ "$needed" -eq 3000 ]
 	[ "$fetched" -eq 3000 ]
 }
@@ -168,8 +184,8 @@ plain_reqs() {
 	expect "$T/missing"
 	fetch --negentropy --have "$T/have" -v "$big" >"$T/out" 2>"$T/err"
 	exact_union "$T/out"
-	read -r items rounds _ _ needed fetched < <(neg_line "$big" "$T/err")
-	[ "$items" -eq 99000 ]
+	read -r items rounds _ _ needed fetched _ < <(neg_line "$big" "$T/err")
+	[ "$items" -eq 100000 ]
 	[ "$rounds" -ge 2 ]
 	[ "$needed" -eq 1000 ]
 	[ "$fetched" -eq 1000 ]
@@ -186,7 +202,7 @@ plain_reqs() {
 	grep -q "$err: negentropy: .*; fell back: NEG-ERR: blocked: negentropy disabled;" "$T/err"
 	[ "$(plain_reqs 1)" -eq 1 ]
 	[ "$(plain_reqs 0)" -eq 0 ]
-	read -r _ _ _ _ needed _ < <(neg_line "$neg" "$T/err")
+	read -r _ _ _ _ needed _ _ < <(neg_line "$neg" "$T/err")
 	[ "$needed" -eq 300 ]
 }
 
@@ -302,4 +318,102 @@ plain_reqs() {
 	nostr-report -d "$T/db" have | cut -d' ' -f2 >"$T/stored"
 	LC_ALL=C sort "$T/stored" | LC_ALL=C comm -3 "$T/expected" - >"$T/diff"
 	[ ! -s "$T/diff" ]
+}
+
+@test "negentropy: the counts are the reconciliation's, exactly: items, rounds, bytes, ids" {
+	awk 'NR % 100 != 37' "$D/all" >"$T/held"
+	have_of "$T/held"
+	fetch --negentropy --have "$T/have" -v --stats "$T/stats" "$neg" >"$T/out" 2>"$T/err"
+	read -r items rounds sent received needed fetched missing < <(neg_line "$neg" "$T/err")
+	# Items: ours (2970) and the 30 the relay has and we lack.
+	[ "$items" -eq 3000 ]
+	# A round is a NEG-MSG of the relay's answering our NEG-OPEN or NEG-MSG.
+	[ "$rounds" -eq $(($(neg_log 0 NEG-OPEN) + $(neg_log 0 NEG-MSG))) ]
+	[ "$rounds" -eq "$(neg_log 0 NEG-REPLY)" ]
+	[ "$rounds" -ge 2 ]
+	echo "# sent $sent received $received; logged $(neg_bytes 0 NEG-OPEN NEG-MSG NEG-CLOSE) $(neg_bytes 0 NEG-REPLY)"
+	[ "$sent" -eq "$(neg_bytes 0 NEG-OPEN NEG-MSG NEG-CLOSE)" ]
+	[ "$received" -eq "$(neg_bytes 0 NEG-REPLY)" ]
+	[ "$needed" -eq 30 ]
+	[ "$fetched" -eq 30 ]
+	[ "$missing" -eq 0 ]
+	jq -e --argjson r "$rounds" --argjson s "$sent" --argjson b "$received" \
+		'select(.state == "closed") | .negentropy == {items: 3000, rounds: $r,
+		bytes_sent: $s, bytes_received: $b, ids_needed: 30, ids_fetched: 30,
+		ids_missing: 0}' "$T/stats"
+}
+
+@test "negentropy: two filters with one relay: the items and ids of both, summed" {
+	awk 'NR % 100 != 37' "$D/all" >"$T/held"
+	awk 'NR % 100 == 37' "$D/all" >"$T/missing"
+	have_of "$T/held"
+	expect "$T/missing"
+	late=$(jq -s 'map(select(.created_at >= 1700000500)) | length' "$T/missing")
+	[ "$late" -gt 0 ]
+	[ "$late" -lt 30 ]
+	fetch --negentropy --have "$T/have" -v --filter '{"kinds":[1]}' \
+		--filter '{"kinds":[1],"since":1700000500}' "$neg" >"$T/out" 2>"$T/err"
+	exact_union "$T/out"
+	read -r items _ _ _ needed fetched missing < <(neg_line "$neg" "$T/err")
+	# Each filter reconciles all we hold against what matches it.
+	[ "$items" -eq $((2970 + 30 + 2970 + late)) ]
+	[ "$needed" -eq $((30 + late)) ]
+	[ "$fetched" -eq $((30 + late)) ]
+	[ "$missing" -eq 0 ]
+}
+
+@test "negentropy: the relay drops the connection mid-reconciliation: reconnected, reconciled again, exactly the missing" {
+	awk 'NR % 100 != 37' "$D/all" >"$T/held"
+	awk 'NR % 100 == 37' "$D/all" >"$T/missing"
+	have_of "$T/held"
+	expect "$T/missing"
+	fetch --negentropy --have "$T/have" -v --backoff-base 50 --stats "$T/stats" "$drop" \
+		>"$T/out" 2>"$T/err"
+	exact_union "$T/out"
+	[ "$(neg_log 9 DROP)" -eq 1 ]
+	# Opened twice: once before the drop, once after it.
+	[ "$(neg_log 9 NEG-OPEN)" -eq 2 ]
+	run ! grep -q 'fell back' "$T/err"
+	read -r items rounds _ _ needed fetched missing < <(neg_line "$drop" "$T/err")
+	# The counts are of the reconciliation that ended; the rounds of both.
+	[ "$items" -eq 3000 ]
+	[ "$rounds" -eq "$(neg_log 9 NEG-REPLY)" ]
+	[ "$needed" -eq 30 ]
+	[ "$fetched" -eq 30 ]
+	[ "$missing" -eq 0 ]
+	jq -e 'select(.state == "closed") | .reconnects == 1' "$T/stats"
+}
+
+@test "negentropy: batches answered short: the rest asked again, all fetched" {
+	awk 'NR % 2 == 0' "$D/all" >"$T/held"
+	awk 'NR % 2 == 1' "$D/all" >"$T/missing"
+	have_of "$T/held"
+	expect "$T/missing"
+	fetch --negentropy --have "$T/have" -v "$short" >"$T/out" 2>"$T/err"
+	exact_union "$T/out"
+	read -r _ _ _ _ needed fetched missing < <(neg_line "$short" "$T/err")
+	[ "$needed" -eq 1500 ]
+	[ "$fetched" -eq 1500 ]
+	[ "$missing" -eq 0 ]
+	# 1500 ids: 3 batches of 500 would do; the first two brought 250 each.
+	[ "$(id_reqs 10)" -eq 4 ]
+}
+
+@test "negentropy: ids the relay reconciles but never sends: asked 3 times, counted missing" {
+	awk 'NR % 100 != 37 && NR > 2' "$D/all" >"$T/held"
+	awk 'NR % 100 == 37' "$D/all" >"$T/missing"
+	have_of "$T/held"
+	expect "$T/missing"
+	fetch --negentropy --have "$T/have" -v --stats "$T/stats" "$withhold" >"$T/out" 2>"$T/err"
+	exact_union "$T/out"
+	read -r _ _ _ _ needed fetched missing < <(neg_line "$withhold" "$T/err")
+	[ "$needed" -eq 32 ]
+	[ "$fetched" -eq 30 ]
+	[ "$missing" -eq 2 ]
+	# The first batch asks all 32, the next two the 2 that did not come.
+	[ "$(id_reqs 11)" -eq 3 ]
+	w=$(head -1 "$D/all" | jq -r .id)
+	[ "$(jq -c --arg w "$w" 'select(.relay == 11 and .type == "REQ" and
+		(.filters[0].ids | index($w)))' "$D/relay.log" | wc -l)" -eq 3 ]
+	jq -e 'select(.state == "closed") | .negentropy.ids_missing == 2' "$T/stats"
 }

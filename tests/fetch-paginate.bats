@@ -46,10 +46,7 @@ setup_file() {
 	 {"events": "$D/all", "cap": 500}
 	]}
 	JSON
-	node "$ROOT/tests/relay/scripted.js" --config "$D/config.json" --ready "$D/ready" \
-		--log "$D/relay.log" >"$D/scripted.out" 2>&1 3>&- &
-	echo $! >>"$NP_PIDS"
-	wait_file "$D/ready" 20
+	scripted_start "$D/config.json"
 }
 
 teardown_file() {

@@ -175,10 +175,7 @@ discover_fixture() {
 	            {"events": "$T/good.ndjson", "silent": true},
 	            {"events": "$T/typed.ndjson"}]}
 	JSON
-	node "$ROOT/tests/relay/scripted.js" --config "$T/relays.json" --ready "$T/ready" \
-		--log "$T/relay.log" >"$T/scripted.out" 2>&1 3>&- &
-	track $!
-	wait_file "$T/ready" 20
+	scripted_start "$T/relays.json"
 	good=ws://127.0.0.1:$(sed -n 1p "$T/ready")
 	silent=ws://127.0.0.1:$(sed -n 2p "$T/ready")
 	typed=ws://127.0.0.1:$(sed -n 3p "$T/ready")

@@ -21,10 +21,7 @@ setup_file() {
 	                       "limitation": {"max_limit": 500}}},
 	            {"events": "$D/events.ndjson", "silent": true}]}
 	JSON
-	node "$ROOT/tests/relay/scripted.js" --config "$D/config.json" --ready "$D/ready" \
-		--log "$D/relay.log" >"$D/scripted.out" 2>&1 3>&- &
-	echo $! >>"$NP_PIDS"
-	wait_file "$D/ready" 20
+	scripted_start "$D/config.json"
 	free_port >"$D/closed-port"
 }
 

@@ -89,7 +89,6 @@ struct sub {
 	       NEGS_FALLBACK } neg;
 	struct nip77 x;
 	double neg_since;         /* monotonic ms of the last NEG-* sent */
-	size_t batch;             /* ids in the REQ in flight */
 };
 
 enum relay_status { R_WAIT, R_CONNECTING, R_OPEN, R_CLOSING, R_DONE, R_FAILED };
@@ -118,7 +117,8 @@ struct relay {
 	uint64_t incomplete;      /* seconds it holds more of than it sends at once */
 	uint64_t bytes_sent, bytes_received;   /* WebSocket messages, payload bytes */
 	/* NIP-77, summed over its filters */
-	uint64_t neg_rounds, neg_sent, neg_received, neg_needed, neg_fetched;
+	uint64_t neg_items;       /* of the reconciliations that ended: ours + needed */
+	uint64_t neg_rounds, neg_sent, neg_received, neg_needed, neg_fetched, neg_missing;
 	char neg_fallback[200];   /* why it fell back, "" when it did not */
 	char last_notice[256];
 	char last_error[160];
@@ -305,10 +305,11 @@ stats_fields(const struct fetch *f, struct buf *b, struct relay *r, const char *
 	buf_printf(b, ",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64,
 	    r->bytes_sent, r->bytes_received);
 	if (f->o->negentropy) {
-		buf_printf(b, ",\"negentropy\":{\"items\":%zu,\"rounds\":%" PRIu64
+		buf_printf(b, ",\"negentropy\":{\"items\":%" PRIu64 ",\"rounds\":%" PRIu64
 		    ",\"bytes_sent\":%" PRIu64 ",\"bytes_received\":%" PRIu64 ",\"ids_needed\":%"
-		    PRIu64 ",\"ids_fetched\":%" PRIu64, f->have->n, r->neg_rounds, r->neg_sent,
-		    r->neg_received, r->neg_needed, r->neg_fetched);
+		    PRIu64 ",\"ids_fetched\":%" PRIu64 ",\"ids_missing\":%" PRIu64, r->neg_items,
+		    r->neg_rounds, r->neg_sent, r->neg_received, r->neg_needed, r->neg_fetched,
+		    r->neg_missing);
 		if (r->neg_fallback[0]) {
 			buf_puts(b, ",\"fallback\":");
 			json_quote(b, r->neg_fallback, strlen(r->neg_fallback));
@@ -616,7 +617,7 @@ neg_next_batch(struct relay *r, struct sub *s)
 {
 	struct buf filter = BUF_INIT, msg = BUF_INIT;
 
-	if ((s->batch = nip77_batch(&s->x, NEG_BATCH, &filter)) == 0) {
+	if (nip77_batch(&s->x, NEG_BATCH, &filter) == 0) {
 		s->neg = NEGS_DONE;
 		buf_free(&filter);
 		return 0;
@@ -720,6 +721,7 @@ on_neg_msg(struct fetch *f, struct relay *r, struct sub *s, const char *hex, siz
 	buf_free(&msg);
 	if (!done)
 		return;
+	r->neg_items += f->have->n + s->x.need.len / NEG_ID_SIZE;
 	s->id[0] = '\0';
 	s->neg = NEGS_FETCH;
 	if (!neg_next_batch(r, s))
@@ -785,6 +787,9 @@ on_eose(struct fetch *f, struct relay *r, struct sub *s)
 		return;
 	if (s->neg == NEGS_FETCH) {
 		send_close_sub(r, s);
+		/* A relay may end a batch short (a cap, an event it dropped
+		 * since): the rest is asked again, a bounded number of times. */
+		r->neg_missing += nip77_batch_end(&s->x);
 		if (!neg_next_batch(r, s))
 			sub_complete(f, r, s, 0);
 		return;
@@ -942,7 +947,7 @@ on_message(struct fetch *f, struct relay *r, const char *msg, size_t len)
 		/* The page is judged on what this relay sent, the shared set
 		 * decides only what is written (net/pagewalk.h). */
 		if (s->neg == NEGS_FETCH && sub_by_id(f, r, m.sub, m.sub_len, 1) == s) {
-			r->neg_fetched++;
+			r->neg_fetched += (uint64_t)nip77_got(&s->x, ev.id);
 			r->given++;
 		} else if (s->phase == SUB_BACKFILL && f->o->paginate &&
 		    sub_by_id(f, r, m.sub, m.sub_len, 1) == s) {
@@ -1158,8 +1163,8 @@ relay_opened(struct fetch *f, struct relay *r)
 		if (s->phase == SUB_BACKFILL && (s->neg == NEGS_START || s->neg == NEGS_RECONCILE)) {
 			neg_open(f, r, s);
 		} else if (s->phase == SUB_BACKFILL && s->neg == NEGS_FETCH) {
-			/* The batch in flight is asked again. */
-			nip77_rewind(&s->x, s->batch);
+			/* What of the batch in flight did not come is asked again. */
+			nip77_batch_abandon(&s->x);
 			if (!neg_next_batch(r, s))
 				sub_complete(f, r, s, 0);
 		} else {
@@ -1561,11 +1566,13 @@ summary(struct fetch *f)
 		    r->status == R_FAILED ? ", gave up" : "");
 		if (!f->o->negentropy)
 			continue;
-		fprintf(stderr, "%s: %s: negentropy: %zu items, %" PRIu64 " rounds, %" PRIu64
-		    " bytes sent, %" PRIu64 " received; %" PRIu64 " ids needed, %" PRIu64
-		    " fetched%s%s; connection: %" PRIu64 " bytes sent, %" PRIu64 " received\n",
-		    getprogname(), r->url, f->have->n, r->neg_rounds, r->neg_sent, r->neg_received,
-		    r->neg_needed, r->neg_fetched, r->neg_fallback[0] ? "; fell back: " : "",
+		fprintf(stderr, "%s: %s: negentropy: %" PRIu64 " items, %" PRIu64 " rounds, %"
+		    PRIu64 " bytes sent, %" PRIu64 " received; %" PRIu64 " ids needed, %" PRIu64
+		    " fetched, %" PRIu64 " missing%s%s; connection: %" PRIu64 " bytes sent, %"
+		    PRIu64 " received\n",
+		    getprogname(), r->url, r->neg_items, r->neg_rounds, r->neg_sent,
+		    r->neg_received, r->neg_needed, r->neg_fetched, r->neg_missing,
+		    r->neg_fallback[0] ? "; fell back: " : "",
 		    r->neg_fallback, r->bytes_sent, r->bytes_received);
 	}
 }

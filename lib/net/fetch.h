@@ -35,7 +35,10 @@
  * relay's set is reconciled with the have storage (one, shared by every
  * relay and filter; frame limit NEG_FRAME_NOSTR), NEG-MSG after NEG-MSG,
  * then NEG-CLOSE, and the ids it has and we lack are asked for with REQs of
- * {"ids":[...]}, NEG_BATCH at a time, one batch in flight per filter.  A
+ * {"ids":[...]}, NEG_BATCH at a time, one batch in flight per filter; ids a
+ * batch ended without are asked again (NIP77_TRIES batches each), then
+ * counted missing.  A lost connection opens a reconciliation again from the
+ * start, or asks again what of the batch in flight had not come.  A
  * relay that answers NEG-ERR, CLOSED, a NOTICE that it does not know the
  * message, or nothing within the timeout, or whose NEG-MSG is malformed,
  * gets the ordinary REQ (or the paginated walk) instead: said with verbose,

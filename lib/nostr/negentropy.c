@@ -332,11 +332,25 @@ item_below(const struct neg_item *it, const struct neg_bound *b)
 	return memcmp(it->id, b->prefix, NEG_ID_SIZE) < 0;
 }
 
+/*
+ * The ranges of a message come in order and are mostly short, so the search
+ * gallops from `from` (1, 2, 4... items on) before it halves: a few probes
+ * near the last bound rather than twenty cache misses over the whole set.
+ */
 size_t
 neg_storage_lower_bound(const struct neg_storage *s, size_t from, const struct neg_bound *b)
 {
-	size_t lo = from, hi = s->n;
+	size_t lo = from, hi = s->n, step = 1, probe;
 
+	/* Items before lo are below b; the first at probe that is not ends it. */
+	while ((probe = lo + step - 1) < hi) {
+		if (!item_below(&s->items[probe], b)) {
+			hi = probe;
+			break;
+		}
+		lo = probe + 1;
+		step *= 2;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -653,38 +667,68 @@ split(struct writer *w, size_t lower, size_t upper, const struct neg_bound *ub)
 
 /* ---- comparing an IdList with our items ---- */
 
-static int
-id_cmp(const void *a, const void *b)
+/*
+ * An id to sort: its first 8 bytes as a big-endian number, which orders ids
+ * as memcmp does and almost always decides, and where it is (for ours, its
+ * storage index, to mark it reported).
+ */
+struct neg_idkey {
+	uint64_t head;
+	const uint8_t *id;
+	size_t index;
+};
+
+static uint64_t
+load_be64(const uint8_t *p)
 {
-	return memcmp(a, b, NEG_ID_SIZE);
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
-/* scratch: p, grown to hold at least need ids. */
-static uint8_t *
-scratch(uint8_t *p, size_t *cap, size_t need)
+static int
+key_cmp(const struct neg_idkey *a, const struct neg_idkey *b)
+{
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
+	return memcmp(a->id, b->id, NEG_ID_SIZE);
+}
+
+static int
+key_qsort_cmp(const void *a, const void *b)
+{
+	return key_cmp(a, b);
+}
+
+/* keys_sort: sorts k[0..n) by id; IdLists are short, so mostly by insertion. */
+static void
+keys_sort(struct neg_idkey *k, size_t n)
+{
+	if (n > 48) {
+		qsort(k, n, sizeof *k, key_qsort_cmp);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		struct neg_idkey x = k[i];
+		size_t j = i;
+
+		for (; j > 0 && key_cmp(&x, &k[j - 1]) < 0; j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+/* keys_room: p, grown to hold at least need keys. */
+static struct neg_idkey *
+keys_room(struct neg_idkey *p, size_t *cap, size_t need)
 {
 	if (need > *cap) {
 		*cap = need > 2 * *cap ? need : 2 * *cap;
-		p = xrealloc(p, *cap * NEG_ID_SIZE);
+		p = xrealloc(p, *cap * sizeof *p);
 	}
 	return p;
-}
-
-/* sorted_unique: sorts count ids in place and drops repeats; the new count. */
-static size_t
-sorted_unique(uint8_t *ids, size_t count)
-{
-	size_t kept = 0;
-
-	if (count > 1)
-		qsort(ids, count, NEG_ID_SIZE, id_cmp);
-	for (size_t i = 0; i < count; i++) {
-		uint8_t *id = ids + NEG_ID_SIZE * i;
-
-		if (kept == 0 || memcmp(ids + NEG_ID_SIZE * (kept - 1), id, NEG_ID_SIZE) != 0)
-			memmove(ids + NEG_ID_SIZE * kept++, id, NEG_ID_SIZE);
-	}
-	return kept;
 }
 
 /* ---- the ids a client reported ---- */
@@ -749,46 +793,62 @@ seen_add(struct neg_seen *s, const uint8_t id[NEG_ID_SIZE])
 	return seen_put(s, id);
 }
 
-/* report: appends id to list unless it is in seen, the ids list had before. */
+/* report_need: appends id to need unless it was reported before. */
 static void
-report(struct neg_seen *seen, struct buf *list, const uint8_t id[NEG_ID_SIZE])
+report_need(struct neg *n, struct buf *need, const uint8_t id[NEG_ID_SIZE])
 {
-	if (seen_add(seen, id))
-		buf_append(list, id, NEG_ID_SIZE);
+	if (seen_add(&n->seen_need, id))
+		buf_append(need, id, NEG_ID_SIZE);
+}
+
+/* report_have: appends our item i to have unless it was reported before. */
+static void
+report_have(struct neg *n, struct buf *have, size_t i)
+{
+	uint64_t bit = UINT64_C(1) << (i % 64);
+
+	if (n->have_bits == NULL)
+		n->have_bits = xcalloc(n->st->n / 64 + 1, sizeof *n->have_bits);
+	if (n->have_bits[i / 64] & bit)
+		return;
+	n->have_bits[i / 64] |= bit;
+	buf_append(have, n->st->items[i].id, NEG_ID_SIZE);
 }
 
 /*
  * diff_idlist: the peer's IdList r against our items [lower, upper): ours it
- * lacks go to have, its ones we lack to need.
+ * lacks go to have, its ones we lack to need.  Both sides are sorted by id
+ * and merged; an id repeated on one side counts once.
  */
 static void
 diff_idlist(struct neg *n, const struct neg_range *r, size_t lower, size_t upper,
     struct buf *have, struct buf *need)
 {
 	size_t no = upper - lower, nt = r->count, i = 0, j = 0;
+	struct neg_idkey *o, *t;
 	int c;
 
-	n->ours = scratch(n->ours, &n->ours_cap, no);
-	n->theirs = scratch(n->theirs, &n->theirs_cap, nt);
-	for (size_t k = 0; k < no; k++)
-		memcpy(n->ours + NEG_ID_SIZE * k, n->st->items[lower + k].id, NEG_ID_SIZE);
-	if (nt > 0)
-		memcpy(n->theirs, r->payload, nt * NEG_ID_SIZE);
-	no = sorted_unique(n->ours, no);
-	nt = sorted_unique(n->theirs, nt);
+	o = n->ours = keys_room(n->ours, &n->ours_cap, no);
+	t = n->theirs = keys_room(n->theirs, &n->theirs_cap, nt);
+	for (size_t k = 0; k < no; k++) {
+		o[k].id = n->st->items[lower + k].id;
+		o[k].head = load_be64(o[k].id);
+		o[k].index = lower + k;
+	}
+	for (size_t k = 0; k < nt; k++) {
+		t[k].id = r->payload + NEG_ID_SIZE * k;
+		t[k].head = load_be64(t[k].id);
+	}
+	keys_sort(o, no);
+	keys_sort(t, nt);
 	while (i < no || j < nt) {
-		c = i == no ? 1 : j == nt ? -1 :
-		    memcmp(n->ours + NEG_ID_SIZE * i, n->theirs + NEG_ID_SIZE * j, NEG_ID_SIZE);
-		if (c < 0) {
-			report(&n->seen_have, have, n->ours + NEG_ID_SIZE * i);
-			i++;
-		} else if (c > 0) {
-			report(&n->seen_need, need, n->theirs + NEG_ID_SIZE * j);
-			j++;
-		} else {
-			i++;
-			j++;
-		}
+		c = i == no ? 1 : j == nt ? -1 : key_cmp(&o[i], &t[j]);
+		if (c < 0 && !(i > 0 && key_cmp(&o[i], &o[i - 1]) == 0))
+			report_have(n, have, o[i].index);
+		if (c > 0 && !(j > 0 && key_cmp(&t[j], &t[j - 1]) == 0))
+			report_need(n, need, t[j].id);
+		i += c <= 0;
+		j += c >= 0;
 	}
 }
 
@@ -909,8 +969,7 @@ neg_free(struct neg *n)
 {
 	free(n->ours);
 	free(n->theirs);
-	free(n->seen_have.keys);
-	free(n->seen_have.used);
+	free(n->have_bits);
 	free(n->seen_need.keys);
 	free(n->seen_need.used);
 	memset(n, 0, sizeof *n);

@@ -166,7 +166,7 @@ int neg_msg_next(struct neg_msg *m, struct neg_range *r);
 
 /* ---- one side of a reconciliation ---- */
 
-/* The ids a client reported already, hashed with a random key. */
+/* The peer's ids a client reported already, hashed with a random key. */
 struct neg_seen {
 	uint8_t *keys;             /* mask + 1 slots of 32 bytes */
 	uint8_t *used;
@@ -178,9 +178,9 @@ struct neg {
 	const struct neg_storage *st;
 	size_t frame_limit;        /* 0: unlimited */
 	int initiator;             /* 1 once neg_initiate was called */
-	uint8_t *ours, *theirs;    /* scratch to compare IdLists: 32-byte ids */
+	struct neg_idkey *ours, *theirs; /* scratch to compare IdLists */
 	size_t ours_cap, theirs_cap;
-	struct neg_seen seen_have; /* client: the ids reported in have */
+	uint64_t *have_bits;       /* client: the items reported in have, by index */
 	struct neg_seen seen_need; /* client: the ids reported in need */
 };
 
@@ -205,7 +205,9 @@ const char *neg_initiate(struct neg *n, struct buf *out);
  * reconciliation is over).  Returns NULL, or why the message was refused.
  * Each id is reported once in a reconciliation, though a message cut by a
  * frame limit (ours or the server's) makes the server list some again: the
- * instance remembers the ids it reported (66 to 132 bytes each).
+ * instance remembers the items it reported in have (one bit for each item of
+ * its storage) and the ids in need (66 to 132 bytes each).  An id that the
+ * storage holds under two timestamps is two items, and may be in have twice.
  */
 const char *neg_client_step(struct neg *n, const uint8_t *msg, size_t len,
     struct buf *out, struct buf *have, struct buf *need, int *done);

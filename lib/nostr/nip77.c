@@ -83,29 +83,100 @@ nip77_close(const char *sub, struct buf *out)
 	buf_printf(out, "[\"NEG-CLOSE\",\"%s\"]", sub);
 }
 
+/* asked_put: appends to the id list, as hex in quotes after a comma if n. */
+static void
+asked_put(struct buf *out, const uint8_t id[NEG_ID_SIZE], size_t n)
+{
+	buf_puts(out, n ? ",\"" : "\"");
+	hex_append(out, id, NEG_ID_SIZE);
+	buf_putc(out, '"');
+}
+
 size_t
 nip77_batch(struct nip77 *x, size_t max, struct buf *out)
 {
-	size_t total = x->need.len / NEG_ID_SIZE, n = 0;
+	size_t total = x->need.len / NEG_ID_SIZE, n = 0, nretry, taken = 0;
+	struct nip77_asked *r = (struct nip77_asked *)x->retry.data, a;
 
 	buf_reset(out);
+	buf_reset(&x->inflight);
 	buf_puts(out, "{\"ids\":[");
+	nretry = x->retry.len / sizeof(a);
+	while (taken < nretry && n < max) {
+		a = r[taken++];
+		a.tries++;
+		a.got = 0;
+		buf_append(&x->inflight, &a, sizeof(a));
+		asked_put(out, a.id, n++);
+	}
+	if (taken > 0) {
+		memmove(x->retry.data, x->retry.data + taken * sizeof(a),
+		    (nretry - taken) * sizeof(a));
+		x->retry.len = (nretry - taken) * sizeof(a);
+	}
 	while (x->requested < total && n < max) {
-		buf_puts(out, n ? ",\"" : "\"");
-		hex_append(out, (const uint8_t *)x->need.data + x->requested * NEG_ID_SIZE,
-		    NEG_ID_SIZE);
-		buf_putc(out, '"');
+		memcpy(a.id, x->need.data + x->requested * NEG_ID_SIZE, NEG_ID_SIZE);
+		a.tries = 1;
+		a.got = 0;
+		buf_append(&x->inflight, &a, sizeof(a));
+		asked_put(out, a.id, n++);
 		x->requested++;
-		n++;
 	}
 	buf_puts(out, "]}");
 	return n;
 }
 
-void
-nip77_rewind(struct nip77 *x, size_t n)
+int
+nip77_got(struct nip77 *x, const uint8_t id[NEG_ID_SIZE])
 {
-	x->requested = n > x->requested ? 0 : x->requested - n;
+	struct nip77_asked *a = (struct nip77_asked *)x->inflight.data;
+	size_t n = x->inflight.len / sizeof(*a);
+
+	for (size_t i = 0; i < n; i++) {
+		if (memcmp(a[i].id, id, NEG_ID_SIZE) != 0)
+			continue;
+		if (a[i].got)
+			return 0;
+		a[i].got = 1;
+		x->fetched++;
+		return 1;
+	}
+	return 0;
+}
+
+/* batch_requeue: the ids of the batch in flight that did not come, to retry. */
+static size_t
+batch_requeue(struct nip77 *x, int counted)
+{
+	struct nip77_asked *a = (struct nip77_asked *)x->inflight.data;
+	size_t n = x->inflight.len / sizeof(*a), lost = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].got)
+			continue;
+		if (!counted)
+			a[i].tries--;
+		if (a[i].tries >= NIP77_TRIES) {
+			x->missing++;
+			lost++;
+		} else {
+			buf_append(&x->retry, &a[i], sizeof(a[i]));
+		}
+	}
+	buf_reset(&x->inflight);
+	return lost;
+}
+
+size_t
+nip77_batch_end(struct nip77 *x)
+{
+	return batch_requeue(x, 1);
+}
+
+void
+nip77_batch_abandon(struct nip77 *x)
+{
+	batch_requeue(x, 0);
 }
 
 void
@@ -114,6 +185,8 @@ nip77_free(struct nip77 *x)
 	if (x->started)
 		neg_free(&x->neg);
 	buf_free(&x->need);
+	buf_free(&x->inflight);
+	buf_free(&x->retry);
 	buf_free(&x->bin);
 	memset(x, 0, sizeof(*x));
 }

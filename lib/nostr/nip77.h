@@ -22,16 +22,30 @@
 #include "base/buf.h"
 #include "nostr/negentropy.h"
 
+/* An id asked for in a batch: how many batches asked it, whether it came. */
+struct nip77_asked {
+	uint8_t id[NEG_ID_SIZE];
+	uint8_t tries;
+	uint8_t got;
+};
+
 struct nip77 {
 	struct neg neg;
 	int started;
 	struct buf need;          /* ids the relay has and we lack, 32 bytes each */
 	size_t requested;         /* ids of need already put in a batch */
+	struct buf inflight;      /* struct nip77_asked: the batch asked last */
+	struct buf retry;         /* struct nip77_asked: ids to ask again */
 	uint64_t rounds;          /* NEG-MSGs the relay answered with */
 	uint64_t bytes_sent, bytes_received; /* of NEG-* messages, JSON text */
 	uint64_t have;            /* ids we have and the relay lacks */
+	uint64_t fetched;         /* needed ids that arrived, each once */
+	uint64_t missing;         /* needed ids given up after NIP77_TRIES batches */
 	struct buf bin;           /* scratch: a decoded or an encoded message */
 };
+
+/* The batches that ask for one id before it is counted missing. */
+#define NIP77_TRIES 3
 
 /*
  * nip77_open: starts a reconciliation over st (sealed) with frame limit
@@ -54,13 +68,32 @@ const char *nip77_step(struct nip77 *x, const char *sub, const char *hex, size_t
 void nip77_close(const char *sub, struct buf *out);
 
 /*
- * nip77_batch: the filter {"ids":[...]} of the next at most max needed ids
- * into out (reset first); returns how many it holds, 0 when all were asked.
+ * nip77_batch: the filter {"ids":[...]} of the next batch into out (reset
+ * first): first the ids to ask again (nip77_batch_end), then the next needed
+ * ones, at most max in all.  Returns how many it holds, 0 when nothing is
+ * left to ask.  The batch before must have been ended (or abandoned).
  */
 size_t nip77_batch(struct nip77 *x, size_t max, struct buf *out);
 
-/* nip77_rewind: the last n ids given by nip77_batch are to be asked again. */
-void nip77_rewind(struct nip77 *x, size_t n);
+/*
+ * nip77_got: an event with this id arrived for the batch in flight; returns 1
+ * when it was asked there and had not come yet (it is then counted fetched).
+ */
+int nip77_got(struct nip77 *x, const uint8_t id[NEG_ID_SIZE]);
+
+/*
+ * nip77_batch_end: the relay ended the batch in flight (EOSE).  Its ids that
+ * did not come are asked again by a later batch, up to NIP77_TRIES batches
+ * each; after that they are counted missing.  Returns how many were given up
+ * now.
+ */
+size_t nip77_batch_end(struct nip77 *x);
+
+/*
+ * nip77_batch_abandon: the batch in flight got no answer (the connection was
+ * lost): the ids that did not come are asked again, this try not counted.
+ */
+void nip77_batch_abandon(struct nip77 *x);
 
 /* nip77_free: releases what x holds (not the storage). */
 void nip77_free(struct nip77 *x);

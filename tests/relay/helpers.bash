@@ -51,6 +51,19 @@ track() {
 	echo "$1" >>"$NP_PIDS"
 }
 
+# scripted_start CONFIG [SECONDS]: starts tests/relay/scripted.js on CONFIG,
+# its ready file, log and output beside it (ready, relay.log and scripted.out
+# in CONFIG's directory); tracks its pid and waits up to SECONDS (20) until
+# every relay of CONFIG listens.
+scripted_start() {
+	local dir
+	dir=$(dirname "$1")
+	node "$RELAY_DIR/scripted.js" --config "$1" --ready "$dir/ready" \
+		--log "$dir/relay.log" >"$dir/scripted.out" 2>&1 3>&- &
+	track $!
+	wait_file "$dir/ready" "${2:-20}"
+}
+
 # start_relay NAME [PORT]: a real relay with its database in $D/NAME.db; sets
 # the variable NAME_port and writes $D/NAME.pid.  PORT 0 or none picks one.
 start_relay() {

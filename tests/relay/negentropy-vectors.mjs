@@ -10,10 +10,13 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const nip77 = await import(path.join(here, 'node_modules/nostr-tools/lib/esm/nip77.js'));
 const { Negentropy, NegentropyStorageVector } = nip77;
+// scripted.js's rewriting of a client's IdLists (see neg-server.js).
+const { asServer } = createRequire(import.meta.url)('./neg-server.js');
 
 const hex = (u8) => Buffer.from(u8).toString('hex');
 
@@ -76,7 +79,15 @@ console.log(`fingerprint 5 ${hex(few.fingerprint(0, 5))}`);
 
 // A small set: its initial message is one IdList.
 const small = storage((i) => i < 10);
-console.log(`initiate-small ${new Negentropy(small).initiate()}`);
+const smallInit = new Negentropy(small).initiate();
+console.log(`initiate-small ${smallInit}`);
+
+// scripted.js as a server: that IdList turned into the Fingerprint of its
+// ids, and nostr-tools' answer to it from a set without item 4 and with
+// items 10 and 11 (its own ids, as the fingerprints differ).
+const asFp = asServer(nip77, smallInit);
+console.log(`idlist-as-fingerprint ${asFp}`);
+console.log(`idlist-server-reply ${new Negentropy(storage((i) => i < 12 && i !== 4)).reconcile(asFp)}`);
 
 // A reconciliation: the client lacks every 97th item, the server every 89th
 // and items 650.. . Messages: the client's first, the server's reply, and the

@@ -23,12 +23,18 @@
 //                            a payload that is not hex); "garbage_late": a true
 //                            first answer, then a malformed one; false (the
 //                            default): NEG-* are ignored, as by an old relay
+//    "neg_drop": 0,          N > 0: the first connection is cut, unanswered,
+//                            when the relay gets its Nth NEG-MSG (once only)
+//    "short_batches": 0,     N > 0: the first N REQs with ids get only every
+//                            other event they ask for (an early EOSE)
+//    "withhold": [],         ids it reconciles but never sends to a REQ
 //    "port": 0}              0 picks a free port
 // Each relay listens on 127.0.0.1 only.  When all listen, the ready file gets
 // their ports, one a line, in the order of the config.  Every REQ, CLOSE and
 // AUTH a relay gets goes to the log as one JSON line with the relay's index,
 // so a test can check what the client asked (NEG-OPEN, NEG-MSG and NEG-CLOSE
-// too, with the bytes of each message).  A page is the newest events
+// too, with the bytes of each message, and NEG-REPLY for each NEG-MSG or
+// NEG-ERR it sends, with its bytes).  A page is the newest events
 // that match (NIP-01), cut at the cap and the limit, sent in the relay's order.
 'use strict';
 const fs = require('fs');
@@ -36,6 +42,7 @@ const crypto = require('crypto');
 const http = require('http');
 const { WebSocketServer } = require('ws');
 const { verifyEvent } = require('nostr-tools/pure');
+const { asServer } = require('./neg-server.js');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -71,7 +78,7 @@ function matches(f, ev) {
 // page: the events one REQ gets, in the relay's order.
 function page(spec, events, filters) {
   const cap = spec.cap || 500;
-  const seen = new Set();
+  const seen = new Set(spec.withhold || []);
   let out = [];
   for (const f of filters) {
     const limit = spec.ignore_limit || f.limit === undefined ? cap : Math.min(f.limit, cap);
@@ -105,59 +112,6 @@ async function loadNip77() {
   nip77 = await import(path.join(__dirname, 'node_modules/nostr-tools/lib/esm/nip77.js'));
 }
 
-// fingerprintOf: nostr-tools' fingerprint of a list of 32-byte ids.
-function fingerprintOf(ids) {
-  const st = new nip77.NegentropyStorageVector();
-  for (let i = 0; i < ids.length; i += 32) st.insert(0, ids.subarray(i, i + 32).toString('hex'));
-  st.seal();
-  return Buffer.from(st.fingerprint(0, st.size()));
-}
-
-// asServer: nostr-tools' reconcile() settles a client's IdList range itself
-// (through its callbacks) instead of answering with its own ids, which
-// leaves a client without what it lacks.  So each IdList range of the
-// client's message is turned into the Fingerprint range of the same ids
-// before nostr-tools reads it: where the sets differ it answers with its
-// own ids (or buckets), as a server must.  The bounds are kept byte for byte.
-function asServer(hex) {
-  const b = Buffer.from(hex, 'hex');
-  if (b.length === 0 || b[0] !== 0x61) return hex;
-  const out = [b.subarray(0, 1)];
-  let p = 1;
-  const varint = () => {
-    let v = 0;
-    for (;;) {
-      if (p >= b.length) throw Error('truncated varint');
-      const c = b[p++];
-      v = v * 128 + (c & 127);
-      if (!(c & 128)) return v;
-    }
-  };
-  while (p < b.length) {
-    const start = p;
-    varint();
-    const len = varint();
-    p += len;
-    const boundEnd = p;
-    const mode = varint();
-    if (mode === 0) {
-      out.push(b.subarray(start, p));
-    } else if (mode === 1) {
-      p += 16;
-      out.push(b.subarray(start, p));
-    } else if (mode === 2) {
-      const n = varint();
-      if (p + 32 * n > b.length) throw Error('truncated id list');
-      const ids = b.subarray(p, p + 32 * n);
-      p += 32 * n;
-      out.push(b.subarray(start, boundEnd), Buffer.from([1]), fingerprintOf(ids));
-    } else {
-      throw Error('unexpected mode');
-    }
-  }
-  return Buffer.concat(out).toString('hex');
-}
-
 // negOpen: a server for one NEG-OPEN: the events of the filter, sealed.
 function negOpen(events, filter) {
   const st = new nip77.NegentropyStorageVector();
@@ -169,7 +123,11 @@ function negOpen(events, filter) {
 function negAnswer(spec, ws, sessions, events, msg) {
   const [type, sub] = msg;
   const mode = spec.negentropy;
-  const send = (m) => ws.send(JSON.stringify(m));
+  const send = (m) => {
+    const text = JSON.stringify(m);
+    log({ relay: spec.index, type: 'NEG-REPLY', sub, bytes: Buffer.byteLength(text) });
+    ws.send(text);
+  };
   if (type === 'NEG-CLOSE') { sessions.delete(sub); return; }
   if (!mode || mode === 'silent') return;
   if (mode === 'err') return send(['NEG-ERR', sub, 'blocked: negentropy disabled']);
@@ -187,7 +145,7 @@ function negAnswer(spec, ws, sessions, events, msg) {
   s.rounds++;
   if (mode === 'garbage_late' && s.rounds > 1) return send(['NEG-MSG', sub, '6100']);
   try {
-    const reply = s.neg.reconcile(asServer(type === 'NEG-OPEN' ? msg[3] : msg[2]));
+    const reply = s.neg.reconcile(asServer(nip77, type === 'NEG-OPEN' ? msg[3] : msg[2]));
     send(['NEG-MSG', sub, reply || '61']);
   } catch (e) {
     sessions.delete(sub);
@@ -197,6 +155,7 @@ function negAnswer(spec, ws, sessions, events, msg) {
 
 function serve(spec, index) {
   const events = loadEvents(spec.events);
+  spec.index = index;
   return new Promise((resolve) => {
     const server = http.createServer((req, res) => {
       log({ relay: index, type: 'HTTP', accept: req.headers.accept || '' });
@@ -215,6 +174,7 @@ function serve(spec, index) {
       const challenge = crypto.randomBytes(16).toString('hex');
       let authed = null;
       const sessions = new Map();
+      let negMsgs = 0;
       if (spec.auth) ws.send(JSON.stringify(['AUTH', challenge]));
       ws.on('message', (data) => {
         let msg;
@@ -228,16 +188,29 @@ function serve(spec, index) {
             ws.send(JSON.stringify(['CLOSED', sub, 'auth-required: this relay wants NIP-42']));
             return;
           }
+          let short = false;
+          if (filters.some((f) => f.ids) && spec.short_batches > (spec.shortened || 0)) {
+            spec.shortened = (spec.shortened || 0) + 1;
+            short = true;
+          }
           const answer = () => {
             if (ws.readyState !== ws.OPEN) return;
+            let i = 0;
             for (const e of page(spec, events, filters))
-              ws.send(`["EVENT",${JSON.stringify(sub)},${e.line}]`);
+              if (!short || i++ % 2 === 0) ws.send(`["EVENT",${JSON.stringify(sub)},${e.line}]`);
             ws.send(JSON.stringify(['EOSE', sub]));
           };
           if (spec.delay) setTimeout(answer, spec.delay); else answer();
         } else if (/^NEG-(OPEN|MSG|CLOSE)$/.test(msg[0])) {
           log({ relay: index, type: msg[0], sub: msg[1], bytes: data.length,
             filter: msg[0] === 'NEG-OPEN' ? msg[2] : undefined });
+          if (msg[0] === 'NEG-MSG' && spec.neg_drop && !spec.dropped &&
+              ++negMsgs >= spec.neg_drop) {
+            spec.dropped = true;
+            log({ relay: index, type: 'DROP' });
+            ws.terminate();
+            return;
+          }
           negAnswer(spec, ws, sessions, events, msg);
         } else if (msg[0] === 'CLOSE') {
           log({ relay: index, type: 'CLOSE', sub: msg[1] });

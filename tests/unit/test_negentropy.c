@@ -248,6 +248,28 @@ static const char V_CLIENT_HAVE[] =
 static const char V_CLIENT_NEED[] =
 	"";
 
+/*
+ * tests/relay/scripted.js as a server (neg-server.js): the IdList of
+ * initiate-small turned into the Fingerprint of its ids, and nostr-tools'
+ * answer to that from items 0..11 less item 4.
+ */
+static const char V_IDLIST_AS_FP[] =
+	"610000013d47535c084cfee3a39aec5f630c7731";
+
+static const char V_IDLIST_REPLY[] =
+	"610000020b4467cce0066e57947a56ec891d7d38fdecd40dc044483ba208168c"
+	"52f5e9dbd9bcd1c939c8a1abc1e760bc7d19e223974a8536e318e6d4497cf423"
+	"e3e60e2b09d06882e2d6447f6e3079f810e00ccca0669436af7c5fc1ca0621bd"
+	"56e932a4c7aeff6349fc14c752b2742e35165983d7963fd74b973c47663de4ea"
+	"35679c38d6bab694178091f8740e01c7d5cf8947d7a1c4a64e38406d30f3f8d7"
+	"f204f0f0f378a10f327c6dff4fa88774940e6101b8f09e696efcf875455bc4b7"
+	"2a24f64da4e9da5414b62e75ca3b425015507bcc26244de72234ccdc976bde9a"
+	"967a38c5a9eba3139b0836b0f77ef81e1af1885590c4007cffe875814f236a72"
+	"0780ffe50069ab24558841c8ea00720639847a6845f8688d09fd4590974454d8"
+	"92ca237884e7c52b1b955750351fbe90d7963e8dc938dfad0e56000a05c857b9"
+	"77b4579e23f526b4aa5f384c38719282225dd281f5d2932796c5607f679cbf4c"
+	"3c217f67f1";
+
 /* ---- helpers ---- */
 
 /* tohex: b's bytes from offset from as hex, in a static buffer. */
@@ -514,6 +536,72 @@ messages_as_nostr_tools(void)
 	buf_free(&have);
 	buf_free(&need);
 	buf_free(&in);
+}
+
+/*
+ * The path of the scripted relay: our client's IdList read by nostr-tools as
+ * the Fingerprint of the same ids, and its answer (its own ids) read by our
+ * client, which then lacks items 10 and 11 and has item 4 they lack.
+ */
+static void
+idlist_as_fingerprint(void)
+{
+	struct neg_storage cs, ss;
+	struct neg c, srv;
+	struct neg_msg msg;
+	struct neg_range r;
+	struct buf m = BUF_INIT, conv = BUF_INIT, reply = BUF_INIT, in = BUF_INIT,
+	    next = BUF_INIT, have = BUF_INIT, need = BUF_INIT, want = BUF_INIT;
+	uint8_t fp[NEG_FP_SIZE], id[32];
+	uint64_t last = 0;
+	int done = 0;
+
+	vec_storage(&cs, 10, 0, 0);
+	vec_storage(&ss, 12, 12, 4);
+	CHECK(neg_init(&c, &cs, 0) == 0);
+	CHECK(neg_init(&srv, &ss, 0) == 0);
+	CHECK(neg_initiate(&c, &m) == NULL);
+	CHECK(neg_parse((const uint8_t *)m.data, m.len, &msg) == NULL);
+	buf_putc(&conv, (char)NEG_VERSION);
+	while (neg_msg_next(&msg, &r)) {
+		neg_bound_put(&conv, &r.upper, &last);
+		CHECK(r.mode == NEG_IDLIST);
+		neg_varint_put(&conv, NEG_FINGERPRINT);
+		neg_fingerprint(r.payload, r.count, fp);
+		buf_append(&conv, fp, NEG_FP_SIZE);
+	}
+	CHECK_EQ_STR(tohex(&conv, 0), V_IDLIST_AS_FP);
+	/* Our server answers it as nostr-tools does. */
+	unhex(V_IDLIST_AS_FP, &in);
+	CHECK(neg_server_step(&srv, (const uint8_t *)in.data, in.len, &reply) == NULL);
+	CHECK_EQ_STR(tohex(&reply, 0), V_IDLIST_REPLY);
+	unhex(V_IDLIST_REPLY, &in);
+	CHECK(neg_client_step(&c, (const uint8_t *)in.data, in.len, &next, &have, &need,
+	    &done) == NULL);
+	CHECK(done);
+	vec_id(4, id);
+	CHECK_EQ_INT(have.len, 32);
+	CHECK_EQ_MEM(have.data, id, 32);
+	vec_id(10, id);
+	buf_append(&want, id, 32);
+	vec_id(11, id);
+	buf_append(&want, id, 32);
+	sort_ids(&want);
+	sort_ids(&need);
+	CHECK_EQ_INT(need.len, 64);
+	CHECK_EQ_MEM(need.data, want.data, 64);
+	neg_free(&c);
+	neg_free(&srv);
+	neg_storage_free(&cs);
+	neg_storage_free(&ss);
+	buf_free(&m);
+	buf_free(&conv);
+	buf_free(&reply);
+	buf_free(&in);
+	buf_free(&next);
+	buf_free(&have);
+	buf_free(&need);
+	buf_free(&want);
 }
 
 /* ---- two instances of ours ---- */
@@ -994,6 +1082,7 @@ main(void)
 	TEST(bounds_as_nostr_tools);
 	TEST(fingerprints_as_nostr_tools);
 	TEST(initial_message_small_set);
+	TEST(idlist_as_fingerprint);
 	TEST(messages_as_nostr_tools);
 	TEST(identical_sets_one_round);
 	TEST(disjoint_sets);

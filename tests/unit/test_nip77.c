@@ -74,10 +74,22 @@ reconcile_through_messages(void)
 	CHECK_EQ_INT(nip77_batch(&x, 40, &msg), 40);
 	CHECK(strncmp(msg.data, "{\"ids\":[\"", 9) == 0);
 	CHECK_EQ_INT(msg.len, 9 + 40 * 67 - 1 + 1);
+	nip77_batch_abandon(&x);
 	CHECK_EQ_INT(nip77_batch(&x, 40, &msg), 40);
-	nip77_rewind(&x, 40);
+	nip77_batch_abandon(&x);
 	CHECK_EQ_INT(nip77_batch(&x, 40, &msg), 40);
+	for (int i = 0; i < 40; i++)
+		CHECK(nip77_got(&x, (const uint8_t *)x.need.data + 32 * i));
+	CHECK_EQ_INT(nip77_batch_end(&x), 0);
+	CHECK_EQ_INT(nip77_batch(&x, 40, &msg), 40);
+	for (int i = 40; i < 80; i++)
+		CHECK(nip77_got(&x, (const uint8_t *)x.need.data + 32 * i));
+	CHECK_EQ_INT(nip77_batch_end(&x), 0);
 	CHECK_EQ_INT(nip77_batch(&x, 40, &msg), 20);
+	for (int i = 80; i < 100; i++)
+		CHECK(nip77_got(&x, (const uint8_t *)x.need.data + 32 * i));
+	CHECK_EQ_INT(nip77_batch_end(&x), 0);
+	CHECK_EQ_INT(x.fetched, 100);
 	CHECK_EQ_INT(nip77_batch(&x, 40, &msg), 0);
 	CHECK_EQ_STR(msg.data, "{\"ids\":[]}");
 	nip77_free(&x);
@@ -87,6 +99,53 @@ reconcile_through_messages(void)
 	buf_free(&msg);
 	buf_free(&bin);
 	buf_free(&reply);
+}
+
+/* contains: whether filter text holds the hex of id. */
+static int
+contains(const struct buf *filter, const uint8_t id[32])
+{
+	char hex[65];
+
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", id[i]);
+	return strstr(filter->data, hex) != NULL;
+}
+
+/* A relay that ends batches short: what did not come is asked again, then given up. */
+static void
+short_batches(void)
+{
+	struct nip77 x;
+	struct buf f = BUF_INIT;
+	uint8_t id[3][32];
+
+	memset(&x, 0, sizeof(x));
+	for (int i = 0; i < 3; i++) {
+		sha256(&i, sizeof i, id[i]);
+		buf_append(&x.need, id[i], 32);
+	}
+	CHECK_EQ_INT(nip77_batch(&x, 2, &f), 2);
+	CHECK(contains(&f, id[0]) && contains(&f, id[1]) && !contains(&f, id[2]));
+	CHECK_EQ_INT(nip77_got(&x, id[0]), 1);
+	CHECK_EQ_INT(nip77_got(&x, id[0]), 0);     /* once */
+	CHECK_EQ_INT(nip77_got(&x, id[2]), 0);     /* not asked in this batch */
+	CHECK_EQ_INT(nip77_batch_end(&x), 0);      /* id 1: tried once */
+	CHECK_EQ_INT(nip77_batch(&x, 2, &f), 2);   /* id 1 again, then id 2 */
+	CHECK(!contains(&f, id[0]) && contains(&f, id[1]) && contains(&f, id[2]));
+	nip77_batch_abandon(&x);                   /* lost connection: not a try */
+	CHECK_EQ_INT(nip77_batch(&x, 2, &f), 2);
+	CHECK_EQ_INT(nip77_batch_end(&x), 0);      /* id 1: two tries, id 2: one */
+	CHECK_EQ_INT(nip77_batch(&x, 2, &f), 2);
+	CHECK_EQ_INT(nip77_batch_end(&x), 1);      /* id 1 given up after three */
+	CHECK_EQ_INT(nip77_batch(&x, 2, &f), 1);
+	CHECK(contains(&f, id[2]));
+	CHECK_EQ_INT(nip77_batch_end(&x), 1);
+	CHECK_EQ_INT(nip77_batch(&x, 2, &f), 0);
+	CHECK_EQ_INT(x.fetched, 1);
+	CHECK_EQ_INT(x.missing, 2);
+	nip77_free(&x);
+	buf_free(&f);
 }
 
 static void
@@ -169,6 +228,7 @@ int
 main(void)
 {
 	TEST(reconcile_through_messages);
+	TEST(short_batches);
 	TEST(malformed_payloads);
 	TEST(have_file);
 	return tap_done();
