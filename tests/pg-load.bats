@@ -190,7 +190,7 @@ none" ]
 	tr '\0' ' ' <"/proc/$pid/cmdline" >"$T/cmdline"
 	exec 7>&-
 	wait "$pid"
-	grep -q 'postgresql://np:x*@127.0.0.1' "$T/cmdline"
+	grep -Eq 'postgresql://np:x+@127\.0\.0\.1' "$T/cmdline"
 	run ! grep -qF "$NP_PG_PASSWORD" "$T/cmdline"
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" -eq 1 ]
 	# --print-db shows the database without the password.

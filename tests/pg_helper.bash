@@ -13,7 +13,8 @@ pg_setup_file() {
 	fi
 	env=$("$ROOT/scripts/pg-test-cluster.sh" start 2>"$BATS_FILE_TMPDIR/pg.err") || rc=$?
 	if [ "$rc" -ne 0 ]; then
-		export NP_PG_SKIP="no PostgreSQL cluster: $(tail -1 "$BATS_FILE_TMPDIR/pg.err")"
+		NP_PG_SKIP="no PostgreSQL cluster: $(tail -1 "$BATS_FILE_TMPDIR/pg.err")"
+		export NP_PG_SKIP
 		return 0
 	fi
 	eval "$env"
