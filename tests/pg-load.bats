@@ -167,13 +167,21 @@ none" ]
 	[[ $output == *"Connection refused"* ]]
 }
 
-@test "a wrong password: a clear error, exit 1, neither password shown" {
+@test "a wrong password: a clear error, exit 1, neither password shown; PGPASSFILE works" {
 	bad="${DB_PG/:$NP_PG_PASSWORD@/:Wr0ngPass@}"
 	[ "$bad" != "$DB_PG" ]
 	run -1 nostr-load -d "$bad" </dev/null
 	[[ $output == *'password authentication failed for user "np"'* ]]
 	[[ $output != *Wr0ngPass* ]]
 	[[ $output != *"$NP_PG_PASSWORD"* ]]
+	# Credentials from PGPASSFILE, as libpq reads them: a URL without one loads.
+	nopw="${DB_PG/:$NP_PG_PASSWORD@/@}"
+	printf '127.0.0.1:*:*:np:%s\n' "$NP_PG_PASSWORD" >"$T/pgpass"
+	chmod 600 "$T/pgpass"
+	note 1 1700000000 'hello' | PGPASSFILE=$T/pgpass nostr-load -q -d "$nopw"
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" -eq 1 ]
+	run -1 env PGPASSFILE=/nonexistent nostr-load -q -d "$nopw" </dev/null
+	[[ $output == *"password"* ]]
 	# A password= parameter is hidden as well.
 	run -1 nostr-load -d "${bad/:Wr0ngPass@/@}?password=Wr0ngPass" </dev/null
 	[[ $output == *"password=***"* ]]
