@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/buf.h"
 
 /* The schema version schema-pg.sql writes into schema_version. */
 #define PG_SCHEMA_VERSION 3
