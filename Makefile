@@ -10,7 +10,7 @@ VERSION := 0.1.0
 BUILD   ?= build
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-PKGS    := libcurl libcjson libsecp256k1 sqlite3 libbsd-overlay libcrypto libexttextcat
+PKGS    := libcurl libcjson libsecp256k1 sqlite3 libbsd-overlay libcrypto libexttextcat libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS  = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(PKG_CFLAGS) \
@@ -19,7 +19,7 @@ LDLIBS      = $(PKG_LIBS) -lm -pthread
 
 LIB_SRC   := $(wildcard lib/*/*.c)
 LIB_HDR   := $(wildcard lib/*/*.h)
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_sql.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/schema_sql.o $(BUILD)/gen/schema_pg_sql.o
 TOOL_SRC  := $(wildcard tools/*.c)
 TOOLS     := $(TOOL_SRC:tools/%.c=$(BUILD)/bin/%)
 # Programs for tests and benchmarks only: never installed.
@@ -49,6 +49,14 @@ $(BUILD)/gen/schema_sql.c: schema.sql scripts/embed.sh
 	@scripts/embed.sh np_schema_sql < schema.sql > $@
 
 $(BUILD)/gen/schema_sql.o: $(BUILD)/gen/schema_sql.c
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Its PostgreSQL twin likewise (lib/store/pgconn.c).
+$(BUILD)/gen/schema_pg_sql.c: schema-pg.sql scripts/embed.sh
+	@mkdir -p $(@D)
+	@scripts/embed.sh np_schema_pg_sql < schema-pg.sql > $@
+
+$(BUILD)/gen/schema_pg_sql.o: $(BUILD)/gen/schema_pg_sql.c
 	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libnostr.a: $(LIB_OBJ)
@@ -93,11 +101,11 @@ check-asan: deps
 # libFuzzer targets, each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 30
 FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_HDR) $(BUILD)/gen/schema_sql.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(LIB_HDR) $(BUILD)/gen/schema_sql.c $(BUILD)/gen/schema_pg_sql.c
 	@mkdir -p $(@D)
 	clang -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib $(PKG_CFLAGS) -pthread \
 	  -DNP_VERSION='"$(VERSION)"' -DNP_DATADIR='"$(DATADIR)"' $(FUZZ_CFLAGS) \
-	  -o $@ $< $(LIB_SRC) build/fuzzing/gen/schema_sql.c $(LDLIBS)
+	  -o $@ $< $(LIB_SRC) build/fuzzing/gen/schema_sql.c build/fuzzing/gen/schema_pg_sql.c $(LDLIBS)
 
 fuzz: deps
 	@$(MAKE) --no-print-directory BUILD=build/fuzzing $(FUZZ_SRC:tests/fuzz/%.c=build/fuzzing/fuzz/%)
@@ -118,7 +126,7 @@ install: $(TOOLS)
 	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
 	for s in $(SCRIPTS); do sed 's|@DATADIR@|$(DATADIR)|g' $$s > $(DESTDIR)$(BINDIR)/$$(basename $$s); \
 	  chmod 755 $(DESTDIR)$(BINDIR)/$$(basename $$s); done
-	install -m 644 schema.sql $(DESTDIR)$(DATADIR)
+	install -m 644 schema.sql schema-pg.sql $(DESTDIR)$(DATADIR)
 	install -d $(DESTDIR)$(COMPDIR)
 	install -m 644 scripts/nostr-pipeline.bash-completion $(DESTDIR)$(COMPDIR)/nostr-pipeline
 	for n in nostr-score nostr-report; do ln -sf nostr-pipeline $(DESTDIR)$(COMPDIR)/$$n; done

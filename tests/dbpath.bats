@@ -122,19 +122,29 @@ recent() {
 	[[ $output == *"DATABASE_URL: no database file name in it"* ]]
 }
 
-@test "DATABASE_URL: postgresql:// is refused, exit 1, and the password never shown" {
+@test "postgresql:// selects PostgreSQL: nostr-load takes it, the rest say not yet, no password shown" {
 	local url tool
 	for url in 'postgresql://np:s3cr3t@db.example/np' 'postgres://np:s3cr3t@db.example/np'; do
-		for tool in "nostr-load --print-db" "nostr-load" "nostr-score" "nostr-report stats" \
-		    "nostr-report html" "nostr-pipeline init-db" "nostr-pipeline stats"; do
+		# nostr-load shows the database it would use, without the password.
+		DATABASE_URL=$url run nostr-load --print-db
+		[ "$status" -eq 0 ]
+		[ "$output" = "${url/:s3cr3t@/@}" ]
+		NOSTR_DB=$url run nostr-load --print-db
+		[ "$output" = "${url/:s3cr3t@/@}" ]
+		run nostr-load -d "$url?sslmode=disable&password=s3cr3t" --print-db
+		[ "$output" = "${url/:s3cr3t@/@}?sslmode=disable&password=***" ]
+		for tool in "nostr-score" "nostr-report stats" "nostr-report html" \
+		    "nostr-pipeline init-db" "nostr-pipeline stats"; do
 			# shellcheck disable=SC2086
 			DATABASE_URL=$url run $tool </dev/null
 			[ "$status" -eq 1 ]
 			[[ $output == *"PostgreSQL is not supported yet"* ]]
 			[[ $output != *s3cr3t* ]]
-			[[ $output != *db.example* ]]
 		done
 	done
+	# A password holding @ and / unencoded: less is shown rather than more.
+	run nostr-load -d 'postgresql://np:s3@cr/3t@db.example/np' --print-db
+	[ "$output" = 'postgresql://np@db.example/np' ]
 	DATABASE_URL='mysql://np:s3cr3t@db.example/np' run nostr-load </dev/null
 	[ "$status" -eq 1 ]
 	[[ $output == *"the scheme mysql is not supported"* ]]

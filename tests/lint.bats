@@ -42,8 +42,8 @@ lint() {
 	lint scripts/nostr-pipeline
 }
 
-@test "shellcheck: scripts/install-deps.sh and scripts/embed.sh" {
-	lint scripts/install-deps.sh scripts/embed.sh
+@test "shellcheck: scripts/install-deps.sh, scripts/embed.sh and scripts/pg-test-cluster.sh" {
+	lint scripts/install-deps.sh scripts/embed.sh scripts/pg-test-cluster.sh
 }
 
 @test "shellcheck: the bash completion" {

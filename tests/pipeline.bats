@@ -100,7 +100,7 @@ CFG
 	echo "DATABASE_URL=postgresql://u@h/db" >"$T/pg"
 	run nostr-pipeline --config "$T/pg" init-db
 	[ "$status" -eq 1 ]
-	[[ $output == *"only SQLite"* ]]
+	[[ $output == *"PostgreSQL is not supported yet by nostr-pipeline"* ]]
 }
 
 @test "pipeline: report commands pass through to nostr-report" {

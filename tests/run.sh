@@ -49,6 +49,28 @@ for src in tests/unit/test_*.c; do
 	[ -x "$t" ] || continue
 	run_suite "unit/$(basename "$t")" "$t"
 done
+# The PostgreSQL suites (tests/pg-*.bats) share one throwaway cluster, started
+# once here when one of them is to run and stopped and removed whatever
+# happens: the EXIT trap also runs after INT or TERM.  Without PostgreSQL
+# they skip, saying why (tests/pg_helper.bash).
+pg_wanted=""
+for s in tests/pg-*.bats; do
+	case $s in *${ONLY:-}*) [ -f "$s" ] && pg_wanted=1 ;; esac
+done
+if [ -n "$pg_wanted" ] && [ -z "${NP_PG_ADMIN_URL:-}" ]; then
+	if pg_env=$(scripts/pg-test-cluster.sh start 2>"$log/pg.err"); then
+		eval "$pg_env"
+		export NP_PG_DIR NP_PG_URL NP_PG_ADMIN_URL NP_PG_PASSWORD
+		trap 'scripts/pg-test-cluster.sh stop "$NP_PG_DIR"; rm -rf "$log"' EXIT
+	else
+		NP_PG_SKIP="no PostgreSQL cluster: $(tail -1 "$log/pg.err")"
+		export NP_PG_SKIP
+		echo "# $NP_PG_SKIP"
+	fi
+fi
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
 for s in tests/*.bats; do
 	[ -f "$s" ] || continue
 	run_suite "$s" bats --tap "$s"

@@ -1,6 +1,7 @@
 /*
  * nostr-load: writes Nostr events (enriched or not) and nostr-fetch's
- * relay-status records into SQLite, in the schema of schema.sql.
+ * relay-status records into SQLite, in the schema of schema.sql, or into
+ * PostgreSQL (a postgresql:// URL), in that of schema-pg.sql.
  *
  * Lines are committed in batches: after --batch events, or when the input
  * pauses and the batch has waited --flush-ms (so a live stream reaches the
@@ -31,6 +32,7 @@
 #include "store/db.h"
 #include "store/dbpath.h"
 #include "store/prune.h"
+#include "store/sink.h"
 #include "enrich/enrich.h"
 #include "nostr/event.h"
 #include "enrich/lang.h"
@@ -46,6 +48,8 @@
  * events; a pause in the input still commits after --flush-ms.
  */
 #define BATCH_DEFAULT 100000
+/* PostgreSQL: a batch is held in memory until its COPY (store/pgload.h). */
+#define PG_BATCH_DEFAULT 20000
 #define FLUSH_MS_DEFAULT 1000
 /*
  * A prune's transaction holds the write lock while it runs, and the live
@@ -69,7 +73,7 @@ struct options {
 /* The loader's state, shared with the idle callback. */
 struct loader {
 	const struct options *opt;
-	struct db *db;
+	struct sink *db;
 	struct enrich *enrich;
 	struct event_parser parser;
 	struct buf meta;
@@ -104,15 +108,16 @@ static void __attribute__((noreturn))
 help(void)
 {
 	printf("usage: %s [options] [FILE ...]\n"
-	    "Loads Nostr events and relay-status records (NDJSON) into SQLite.\n\n"
-	    "  -d, --db FILE          the database, created when absent (default $NOSTR_DB,\n"
-	    "                         else DATABASE_URL=sqlite:///PATH, else\n"
-	    "                         $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
-	    "      --print-db         print the database path those give, and exit\n"
+	    "Loads Nostr events and relay-status records (NDJSON) into SQLite or PostgreSQL.\n\n"
+	    "  -d, --db FILE|URL      the database, created when absent: a file, sqlite:///PATH\n"
+	    "                         or postgresql://USER@HOST/DB (default $NOSTR_DB, else\n"
+	    "                         $DATABASE_URL, else $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
+	    "      --print-db         print the database those give (no password), and exit\n"
 	    "      --prune TIME       read no input: remove the events created before TIME\n"
 	    "                         (unix, ISO 8601, or a duration ago: 90d), except\n"
 	    "                         replaceable heads and deletions\n"
-	    "      --batch N          events per transaction (default %d; --prune: %d)\n"
+	    "      --batch N          events per transaction (default %d; PostgreSQL: %d;\n"
+	    "                         --prune: %d)\n"
 	    "      --flush-ms MS      commit rows this old when input pauses (default %d)\n"
 	    "      --cache-mb MB      SQLite page cache (default 512)\n"
 	    "      --busy-timeout MS  wait this long for a lock held by another (default 10000)\n"
@@ -121,7 +126,7 @@ help(void)
 	    "      --zap-max-sats N   flag zaps above N sats as implausible (default %d)\n"
 	    STREAM_OPTIONS_HELP
 	    "  -h, --help             this help\n", getprogname(), BATCH_DEFAULT,
-	    PRUNE_BATCH_DEFAULT, FLUSH_MS_DEFAULT, LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
+	    PG_BATCH_DEFAULT, PRUNE_BATCH_DEFAULT, FLUSH_MS_DEFAULT, LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
 	exit(0);
 }
 
@@ -140,8 +145,8 @@ commit(struct loader *l)
 {
 	if (l->pending == 0 || l->failed)
 		return;
-	if (db_commit(l->db) < 0) {
-		warnx("%s: commit: %s", l->opt->db_path, db_errmsg(l->db));
+	if (sink_commit(l->db) < 0) {
+		warnx("%s: commit: %s", l->opt->db_path, sink_errmsg(l->db));
 		l->failed = 1;
 		return;
 	}
@@ -182,8 +187,8 @@ begin(struct loader *l)
 {
 	if (l->pending > 0)
 		return 0;
-	if (db_begin(l->db) < 0) {
-		warnx("%s: begin: %s", l->opt->db_path, db_errmsg(l->db));
+	if (sink_begin(l->db) < 0) {
+		warnx("%s: begin: %s", l->opt->db_path, sink_errmsg(l->db));
 		l->failed = 1;
 		return -1;
 	}
@@ -202,12 +207,12 @@ add_event(struct loader *l, const struct line *line, const struct event *ev)
 	const struct enrich_meta *m;
 
 	if ((m = enrich_take(l->enrich, line->data, ev)) != NULL)
-		return db_add_event(l->db, ev, m, line->data + ev->meta_start,
+		return sink_add_event(l->db, ev, m, line->data + ev->meta_start,
 		    ev->meta_end - ev->meta_start);
 	m = enrich_event(l->enrich, line->data, line->len, ev, 1);
 	buf_reset(&l->meta);
 	enrich_write_meta(l->enrich, line->data, line->len, ev, &l->meta);
-	return db_add_event(l->db, ev, m, l->meta.data, l->meta.len);
+	return sink_add_event(l->db, ev, m, l->meta.data, l->meta.len);
 }
 
 static void
@@ -224,7 +229,7 @@ load_line(struct loader *l, const struct line *line, struct rejects *rej)
 		r = add_event(l, line, &ev);
 	} else if (ee == EVENT_ERR_MISSING) {
 		/* Not an event: perhaps a relay-status record from nostr-fetch. */
-		r = db_add_relay_record(l->db, line->data, line->len);
+		r = sink_add_relay_record(l->db, line->data, line->len);
 		if (r == 1)
 			rejects_add(rej, line, ee, l->parser.field);
 	} else {
@@ -232,7 +237,7 @@ load_line(struct loader *l, const struct line *line, struct rejects *rej)
 		r = 0;
 	}
 	if (r < 0) {
-		warnx("%s: %s", l->opt->db_path, db_errmsg(l->db));
+		warnx("%s: %s", l->opt->db_path, sink_errmsg(l->db));
 		l->failed = 1;
 		return;
 	}
@@ -266,7 +271,7 @@ load_input(const char *operand, void *arg)
 static void
 summary(const struct loader *l, const struct rejects *rej)
 {
-	const struct db_stats *s = db_get_stats(l->db);
+	const struct db_stats *s = sink_get_stats(l->db);
 	const struct enrich_stats *es = enrich_get_stats(l->enrich);
 
 	fprintf(stderr, "%s: %" PRIu64 " lines read, %" PRIu64 " events stored, %" PRIu64
@@ -337,7 +342,8 @@ main(int argc, char *argv[])
 	struct options opt;
 	struct loader l;
 	struct rejects rej;
-	const char *why = NULL, *db_option = NULL;
+	const char *why = NULL;
+	char *db_option = NULL;
 	struct db_path where;
 	char errbuf[1024];
 	const char *bad;
@@ -376,17 +382,23 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (opt.prune && argc > 0)
 		usage();
-	if (opt.batch == 0)
-		opt.batch = opt.prune ? PRUNE_BATCH_DEFAULT : BATCH_DEFAULT;
 	if (db_path_resolve(db_option, &where, errbuf, sizeof errbuf) < 0)
 		errx(1, "%s", errbuf);
-	opt.db_path = where.path;
+	/* What ps shows of -d holds no password once it is copied. */
+	if (where.source == DB_PATH_OPTION && where.engine == DB_ENGINE_POSTGRESQL)
+		db_url_hide_password(db_option);
+	opt.db_path = where.display;
 	if (print_db) {
 		if (printf("%s\n", opt.db_path) < 0 || fflush(stdout) != 0)
 			err(1, "stdout");
 		return 0;
 	}
 
+	if (opt.batch == 0)
+		opt.batch = opt.prune ? PRUNE_BATCH_DEFAULT :
+		    where.engine == DB_ENGINE_POSTGRESQL ? PG_BATCH_DEFAULT : BATCH_DEFAULT;
+	if (opt.prune && where.engine == DB_ENGINE_POSTGRESQL)
+		errx(1, "%s: --prune is not supported on PostgreSQL yet", opt.db_path);
 	if (opt.prune)
 		return prune(&opt);
 
@@ -398,7 +410,7 @@ main(int argc, char *argv[])
 	 * that was given is used as given: a typo makes no directories). */
 	if ((where.source == DB_PATH_DEFAULT &&
 	    db_path_make_parents(opt.db_path, errbuf, sizeof errbuf) < 0) ||
-	    (l.db = db_open(opt.db_path, &opt.db, errbuf, sizeof errbuf)) == NULL)
+	    (l.db = sink_open(&where, &opt.db, errbuf, sizeof errbuf)) == NULL)
 		errx(1, "%s", errbuf);
 	event_parser_init(&l.parser);
 	cli_on_signals(on_signal);
@@ -409,7 +421,7 @@ main(int argc, char *argv[])
 	status = stream_finish(&opt.stream, &rej, status | l.failed);
 	if (opt.stream.verbose && !opt.stream.quiet)
 		summary(&l, &rej);
-	db_close(l.db);
+	sink_close(l.db);
 	enrich_free(l.enrich);
 	event_parser_free(&l.parser);
 	buf_free(&l.meta);

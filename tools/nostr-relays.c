@@ -387,6 +387,9 @@ read_database(struct run *run)
 
 	if (db_path_resolve(run->opt->db, &where, err, sizeof err) < 0)
 		errx(1, "%s", err);
+	if (where.engine != DB_ENGINE_SQLITE)
+		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load writes into it"
+		    " so far", getprogname());
 	if ((db = db_open_sqlite(where.path, &dbo, err, sizeof err)) == NULL)
 		errx(1, "%s: %s", where.path, err);
 	if (export_events(db, &f, stored_event, run) < 0)

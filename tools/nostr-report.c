@@ -533,6 +533,9 @@ main(int argc, char *argv[])
 		o.limit = c->default_limit;
 	if (db_path_resolve(path, &where, err, sizeof(err)) < 0)
 		errx(1, "%s", err);
+	if (where.engine != DB_ENGINE_SQLITE)
+		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load writes into it"
+		    " so far", getprogname());
 	path = where.path;
 
 	/* A small page cache: a report reads each page about once, and a short

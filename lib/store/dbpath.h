@@ -4,14 +4,17 @@
  *
  * The first of these that is set and not empty:
  *   1. the -d/--db option;
- *   2. NOSTR_DB, a file path;
- *   3. DATABASE_URL: sqlite:///ABSOLUTE/PATH, sqlite://RELATIVE/PATH,
- *      sqlite:PATH, or a plain path; postgresql:// and postgres:// are
- *      refused (not supported yet), as is any other scheme://;
+ *   2. NOSTR_DB;
+ *   3. DATABASE_URL;
  *   4. $XDG_DATA_HOME/nostr-pipeline/nostr.db, where XDG_DATA_HOME defaults
  *      to $HOME/.local/share (a relative XDG_DATA_HOME is ignored, as the
  *      XDG Base Directory specification says).
- * The messages never quote a URL: it may carry a password.
+ * Each is a file path, sqlite:///ABSOLUTE/PATH, sqlite://RELATIVE/PATH or
+ * sqlite:PATH (SQLite), or a postgresql:// or postgres:// URL (PostgreSQL,
+ * given to libpq as it is); any other scheme:// is refused.
+ * The messages never quote a URL: it may carry a password.  What a tool
+ * shows of the database is `display`: the path, or the URL without its
+ * password (db_url_redact).
  */
 #ifndef NP_DBPATH_H
 #define NP_DBPATH_H
@@ -25,9 +28,16 @@ enum db_path_source {
 	DB_PATH_DEFAULT         /* the XDG data directory */
 };
 
+enum db_engine {
+	DB_ENGINE_SQLITE,       /* path is a file path */
+	DB_ENGINE_POSTGRESQL    /* path is a postgresql:// URL, for libpq */
+};
+
 struct db_path {
 	char path[4096];
+	char display[4096];     /* path, a URL without its password */
 	enum db_path_source source;
+	enum db_engine engine;
 };
 
 /*
@@ -36,6 +46,20 @@ struct db_path {
  * (errlen bytes), e.g. for a PostgreSQL URL or when no HOME is set.
  */
 int db_path_resolve(const char *option, struct db_path *out, char *err, size_t errlen);
+
+/*
+ * db_url_redact: url as it may be shown: a postgresql:// URL without the
+ * password of its user part and with the value of a password= parameter
+ * replaced by "***"; anything else as it is (truncated to outlen).
+ */
+void db_url_redact(const char *url, char *out, size_t outlen);
+
+/*
+ * db_url_hide_password: overwrites in place the password db_url_redact
+ * would hide (a -d argument, so that ps shows none once the tool has
+ * copied it).
+ */
+void db_url_hide_password(char *url);
 
 /*
  * db_path_make_parents: creates the missing directories above path (mode

@@ -1,6 +1,6 @@
 /*
  * test_dbpath.c: db_path_resolve's order (-d, NOSTR_DB, DATABASE_URL, the
- * XDG default), its URL forms and refusals (never quoting the URL), the
+ * XDG default), its URL forms and engines, URLs shown without passwords, the
  * writer's db_path_make_parents, and db_open_sqlite with must_exist: a
  * reader's missing database is an error that leaves no file behind.
  */
@@ -94,6 +94,8 @@ test_xdg(void)
 static void
 test_urls(void)
 {
+	struct db_path p;
+	char err[256], arg[64];
 	const char *msg;
 	int rc;
 
@@ -111,16 +113,30 @@ test_urls(void)
 	setenv("DATABASE_URL", "sqlite:///", 1);
 	resolved(NULL, &rc);
 	CHECK_EQ_INT(rc, -1);
+	/* PostgreSQL: the URL as it is for libpq, shown without the password. */
 	setenv("DATABASE_URL", "postgresql://np:s3cr3t@db.example:5432/np", 1);
-	msg = resolved(NULL, &rc);
-	CHECK_EQ_INT(rc, -1);
-	CHECK(strstr(msg, "PostgreSQL is not supported yet") != NULL);
-	CHECK(strstr(msg, "s3cr3t") == NULL);
-	CHECK(strstr(msg, "db.example") == NULL);
+	CHECK_EQ_STR(resolved(NULL, &rc), "postgresql://np:s3cr3t@db.example:5432/np");
+	CHECK_EQ_INT(db_path_resolve(NULL, &p, err, sizeof err), 0);
+	CHECK_EQ_INT(p.engine, DB_ENGINE_POSTGRESQL);
+	CHECK_EQ_STR(p.display, "postgresql://np@db.example:5432/np");
 	setenv("DATABASE_URL", "Postgres://np:s3cr3t@db.example/np", 1);
-	msg = resolved(NULL, &rc);
-	CHECK_EQ_INT(rc, -1);
-	CHECK(strstr(msg, "PostgreSQL is not supported yet") != NULL);
+	CHECK_EQ_INT(db_path_resolve(NULL, &p, err, sizeof err), 0);
+	CHECK_EQ_INT(p.engine, DB_ENGINE_POSTGRESQL);
+	CHECK_EQ_STR(p.display, "Postgres://np@db.example/np");
+	CHECK_EQ_INT(db_path_resolve("postgresql://h/d?password=pw&x=1", &p, err, sizeof err), 0);
+	CHECK_EQ_INT(p.source, DB_PATH_OPTION);
+	CHECK_EQ_STR(p.display, "postgresql://h/d?password=***&x=1");
+	CHECK_EQ_INT(db_path_resolve("sqlite:///f.db", &p, err, sizeof err), 0);
+	CHECK_EQ_INT(p.engine, DB_ENGINE_SQLITE);
+	CHECK_EQ_STR(p.display, "/f.db");
+	/* A password with @ and / in it: less is shown rather than more. */
+	db_url_redact("postgresql://u:a@b/c@h/d", err, sizeof err);
+	CHECK_EQ_STR(err, "postgresql://u@h/d");
+	db_url_redact("postgresql://u:pw@h", err, 8);
+	CHECK_EQ_STR(err, "postgre");
+	strcpy(arg, "postgresql://u:pw@h/d?password=zz");
+	db_url_hide_password(arg);
+	CHECK_EQ_STR(arg, "postgresql://u:xx@h/d?password=xx");
 	setenv("DATABASE_URL", "mysql://np:s3cr3t@db.example/np", 1);
 	msg = resolved(NULL, &rc);
 	CHECK_EQ_INT(rc, -1);

@@ -1,0 +1,599 @@
+#include "store/pgload.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "base/buf.h"
+#include "store/pgconn.h"
+#include "store/pgstage.h"
+#include "store/summary.h"
+
+/*
+ * The batch's working tables, beside the staging ones (store/pgstage.h),
+ * all emptied at each commit:
+ *   b     the batch's distinct events (one line per id), with their author's
+ *         aid, whether they are stored already, and the verdict: state 0 to
+ *         be stored, 1 stored already, 2 not the newest version of its
+ *         replaceable key, 3 deleted before;
+ *   hc    the replaceable keys whose head the batch moves, the new head and
+ *         the one it replaces;
+ *   ins   the events stored by the batch (eid and what the summaries count);
+ *   gone  the stored events the batch removes (replaced, why 2, or deleted,
+ *         why 1), with what the summaries had counted of them.
+ */
+static const char *const work_sql =
+    /* Room for a batch's temporary tables in memory (8 MB by default: a
+     * 20000-event batch's staging rows alone took 1.3 s to COPY then). */
+    "SET temp_buffers = '256MB';"
+    /* The batch's tables are simple: a small sample serves the planner
+     * (ANALYZE of a 20000-event batch took 0.2 s at the default 100). */
+    "SET default_statistics_target = 10;"
+    "CREATE TEMP TABLE b (seq bigint, id bytea, pubkey bytea, created_at bigint,"
+    " kind integer, d_tag text, aid bigint, dup boolean, state integer)"
+    " ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE hc (aid bigint, kind integer, d_tag text, id bytea,"
+    " created_at bigint, old_id bytea, old_at bigint) ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE ins (eid bigint, id bytea, created_at bigint, aid bigint,"
+    " kind integer, lang text, seq bigint) ON COMMIT DELETE ROWS;"
+    "CREATE TEMP TABLE gone (eid bigint PRIMARY KEY, created_at bigint, kind integer,"
+    " lang text, why integer, zap boolean NOT NULL DEFAULT false, valid integer,"
+    " sats bigint, event_id bytea) ON COMMIT DELETE ROWS";
+
+/* The event rows of b whose verdict is 0 and that meet COND go in, in
+ * arrival order; ins gets what they became. */
+#define EVENT_INSERT(cond) \
+	"WITH x AS (INSERT INTO nostr_events(id, aid, created_at, kind, content," \
+	" content_raw, tags, sig, d_tag, lang, words, pow, client, relay, received_at, meta)" \
+	" SELECT s.id, b.aid, s.created_at, s.kind, s.content, s.content_raw, s.tags, s.sig," \
+	" s.d_tag, s.lang, s.words, s.pow, s.client, s.relay, s.received_at, s.meta" \
+	" FROM b JOIN s_events s ON s.seq = b.seq WHERE b.state = 0 AND " cond \
+	" ORDER BY b.seq" \
+	" RETURNING eid, id, created_at, aid, kind, lang)" \
+	" INSERT INTO ins(eid, id, created_at, aid, kind, lang, seq)" \
+	" SELECT x.eid, x.id, x.created_at, x.aid, x.kind, x.lang, b.seq" \
+	" FROM x JOIN b ON b.id = x.id AND b.created_at = x.created_at"
+
+/* What a prune removes and has cut off stays out (store/prune.h, db.c). */
+#define EXPIRED \
+	"d_tag IS NULL AND kind <> 5 AND created_at <" \
+	" (SELECT coalesce(max(pruned_before), 0) FROM retention)"
+
+enum apply {
+	A_BATCH, A_PUBKEYS, A_AID, A_ANALYZE_B, A_USERS, A_HEADS, A_ANALYZE_HC, A_HEADS_SET,
+	A_STATE_HEAD, A_INSERT_5, A_DELETIONS, A_GONE_ID, A_GONE_ADDR, A_GONE_OLD, A_REFUSED,
+	A_REFUSED_ADDR, A_ANALYZE_GONE, A_GONE_ZAPS, A_REMOVE,
+	A_INSERT, A_ANALYZE_INS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
+	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_SUM_LANGS,
+	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_RELAYS,
+	A_SUM_STATE, A_COUNT
+};
+
+/*
+ * The set-based writes of a batch, in order: lib/store/db.c's rules for one
+ * event at a time, for all of them at once.  The outcome is that of loading
+ * the batch's events one by one in any order: the newest version of a key
+ * is its head whether or not it is stored; a deletion removes what it names
+ * and keeps out what comes later; derived rows come only with a stored event.
+ */
+static const char *const apply_sql[A_COUNT] = {
+	/* The batch's distinct events, less what a prune cut off; stored
+	 * already (1), or a version of a replaceable key (2 until it proves
+	 * the newest, A_STATE_HEAD). */
+	[A_BATCH] =
+	    "INSERT INTO b(seq, id, pubkey, created_at, kind, d_tag, dup, state)"
+	    " SELECT seq, id, pubkey, created_at, kind, d_tag, dup,"
+	    " CASE WHEN dup THEN 1 WHEN d_tag IS NULL THEN 0 ELSE 2 END FROM ("
+	    " SELECT DISTINCT ON (id, created_at) seq, id, pubkey, created_at, kind, d_tag,"
+	    " EXISTS (SELECT 1 FROM nostr_events e WHERE e.id = s.id"
+	    " AND e.created_at = s.created_at) AS dup"
+	    " FROM s_events s WHERE NOT (" EXPIRED ") ORDER BY id, created_at, seq) t",
+	/* Temporary tables have no statistics but what ANALYZE gives them;
+	 * statistics of a column since changed mislead as much (the verdicts
+	 * analyzed before they were set took 0.4 s a batch in a nested loop). */
+	[A_ANALYZE_B] = "ANALYZE b",
+	[A_PUBKEYS] =
+	    "INSERT INTO pubkeys(pubkey) SELECT DISTINCT pubkey FROM b"
+	    " WHERE NOT EXISTS (SELECT 1 FROM pubkeys k WHERE k.pubkey = b.pubkey)"
+	    " ON CONFLICT DO NOTHING",
+	[A_AID] = "UPDATE b SET aid = k.aid FROM pubkeys k WHERE k.pubkey = b.pubkey",
+	/* Every author, also of events that are not stored. */
+	[A_USERS] =
+	    "INSERT INTO users AS u (aid, first_seen, last_seen)"
+	    " SELECT aid, min(created_at), max(created_at) FROM b GROUP BY aid"
+	    " ON CONFLICT (aid) DO UPDATE SET first_seen = least(u.first_seen,"
+	    " excluded.first_seen), last_seen = greatest(u.last_seen, excluded.last_seen)"
+	    " WHERE excluded.first_seen < u.first_seen OR excluded.last_seen > u.last_seen",
+	/* NIP-01: the newest version wins, on a tie the lowest id. */
+	[A_HEADS] =
+	    "INSERT INTO hc SELECT h.aid, h.kind, h.d_tag, h.id, h.created_at, r.event_id,"
+	    " r.created_at FROM (SELECT DISTINCT ON (aid, kind, d_tag) aid, kind, d_tag, id,"
+	    " created_at FROM b WHERE d_tag IS NOT NULL"
+	    " ORDER BY aid, kind, d_tag, created_at DESC, id) h"
+	    " LEFT JOIN replaceable_heads r"
+	    " ON r.aid = h.aid AND r.kind = h.kind AND r.d_tag = h.d_tag"
+	    " WHERE r.event_id IS NULL OR h.created_at > r.created_at"
+	    " OR (h.created_at = r.created_at AND h.id < r.event_id)",
+	[A_ANALYZE_HC] = "ANALYZE hc",
+	[A_HEADS_SET] =
+	    "INSERT INTO replaceable_heads AS r (aid, kind, d_tag, event_id, created_at)"
+	    " SELECT aid, kind, d_tag, id, created_at FROM hc"
+	    " ON CONFLICT (aid, kind, d_tag) DO UPDATE"
+	    " SET event_id = excluded.event_id, created_at = excluded.created_at",
+	/* The new heads go in. */
+	[A_STATE_HEAD] =
+	    "UPDATE b SET state = 0 FROM hc"
+	    " WHERE hc.id = b.id AND hc.created_at = b.created_at AND NOT b.dup",
+	/* Deletions first: NIP-09 lets nothing delete them. */
+	[A_INSERT_5] = EVENT_INSERT("b.kind = 5"),
+	[A_DELETIONS] =
+	    "INSERT INTO deletions(eid, target, aid, created_at, reason)"
+	    " SELECT i.eid, d.target, i.aid, i.created_at, s.content FROM ins i"
+	    " JOIN s_deletions d ON d.seq = i.seq JOIN s_events s ON s.seq = i.seq"
+	    " ON CONFLICT DO NOTHING",
+	/* Only the author's own events, never a deletion. */
+	[A_GONE_ID] =
+	    "INSERT INTO gone(eid, created_at, kind, lang, why)"
+	    " SELECT e.eid, e.created_at, e.kind, e.lang, 1 FROM ins i"
+	    " JOIN s_deletions d ON d.seq = i.seq AND d.kind IS NULL"
+	    " JOIN nostr_events e ON e.id = d.target AND e.aid = i.aid AND e.kind <> 5"
+	    " ON CONFLICT DO NOTHING",
+	[A_GONE_ADDR] =
+	    "INSERT INTO gone(eid, created_at, kind, lang, why)"
+	    " SELECT e.eid, e.created_at, e.kind, e.lang, 1 FROM ins i"
+	    " JOIN s_deletions d ON d.seq = i.seq AND d.kind IS NOT NULL"
+	    " JOIN nostr_events e ON e.aid = i.aid AND e.kind = d.kind AND e.d_tag = d.d_tag"
+	    " AND e.created_at <= i.created_at"
+	    " ON CONFLICT DO NOTHING",
+	[A_GONE_OLD] =
+	    "INSERT INTO gone(eid, created_at, kind, lang, why)"
+	    " SELECT e.eid, e.created_at, e.kind, e.lang, 2 FROM hc"
+	    " JOIN nostr_events e ON e.id = hc.old_id AND e.created_at = hc.old_at"
+	    " ON CONFLICT DO NOTHING",
+	[A_REFUSED] =
+	    "UPDATE b SET state = 3 FROM deletions x WHERE b.state = 0 AND b.kind <> 5"
+	    " AND x.target = b.id AND x.aid = b.aid",
+	[A_REFUSED_ADDR] =
+	    "UPDATE b SET state = 3 FROM deletions x WHERE b.state = 0 AND b.d_tag IS NOT NULL"
+	    " AND x.target = convert_to(b.kind || ':' || encode(b.pubkey, 'hex') || ':' || b.d_tag,"
+	    " 'UTF8') AND x.aid = b.aid AND x.created_at >= b.created_at",
+	[A_ANALYZE_GONE] = "ANALYZE gone",
+	[A_GONE_ZAPS] =
+	    "UPDATE gone SET zap = true, valid = z.valid, sats = z.sats, event_id = z.event_id"
+	    " FROM zaps z WHERE z.eid = gone.eid",
+	/* The row trigger takes the derived rows along. */
+	[A_REMOVE] =
+	    "DELETE FROM nostr_events e USING gone g"
+	    " WHERE e.eid = g.eid AND e.created_at = g.created_at",
+	[A_INSERT] = EVENT_INSERT("b.kind <> 5"),
+	[A_ANALYZE_INS] = "ANALYZE ins",
+	[A_PUBKEYS_2] =
+	    "INSERT INTO pubkeys(pubkey) SELECT DISTINCT t.pk FROM ("
+	    " SELECT m.pubkey AS pk FROM s_mentions m JOIN ins i ON i.seq = m.seq"
+	    " UNION ALL SELECT f.followed FROM s_follows f JOIN ins i ON i.seq = f.seq"
+	    " UNION ALL SELECT x.target_pubkey FROM s_reactions x JOIN ins i ON i.seq = x.seq"
+	    " UNION ALL SELECT p.target_pubkey FROM s_reposts p JOIN ins i ON i.seq = p.seq"
+	    " UNION ALL SELECT z.sender FROM s_zaps z JOIN ins i ON i.seq = z.seq"
+	    " UNION ALL SELECT z.recipient FROM s_zaps z JOIN ins i ON i.seq = z.seq) t"
+	    " WHERE t.pk IS NOT NULL"
+	    " AND NOT EXISTS (SELECT 1 FROM pubkeys k WHERE k.pubkey = t.pk)"
+	    " ON CONFLICT DO NOTHING",
+	[A_HASHTAGS] =
+	    "INSERT INTO hashtags(created_at, eid, hashtag, aid, kind)"
+	    " SELECT i.created_at, i.eid, h.hashtag, i.aid, i.kind FROM ins i"
+	    " JOIN s_hashtags h ON h.seq = i.seq ON CONFLICT DO NOTHING",
+	[A_MENTIONS] =
+	    "INSERT INTO mentions(created_at, eid, mentioned, aid, kind)"
+	    " SELECT i.created_at, i.eid, k.aid, i.aid, i.kind FROM ins i"
+	    " JOIN s_mentions m ON m.seq = i.seq JOIN pubkeys k ON k.pubkey = m.pubkey"
+	    " ON CONFLICT DO NOTHING",
+	[A_REFS] =
+	    "INSERT INTO refs(created_at, eid, ref, aid, kind)"
+	    " SELECT i.created_at, i.eid, r.ref, i.aid, i.kind FROM ins i"
+	    " JOIN s_refs r ON r.seq = i.seq ON CONFLICT DO NOTHING",
+	[A_REPLIES] =
+	    "INSERT INTO replies(created_at, eid, reply_to, root, aid)"
+	    " SELECT i.created_at, i.eid, r.reply_to, r.root, i.aid FROM ins i"
+	    " JOIN s_replies r ON r.seq = i.seq ON CONFLICT DO NOTHING",
+	[A_REACTIONS] =
+	    "INSERT INTO reactions(created_at, eid, target_id, target_pubkey, reaction, aid)"
+	    " SELECT i.created_at, i.eid, x.target_id, k.aid, x.reaction, i.aid FROM ins i"
+	    " JOIN s_reactions x ON x.seq = i.seq LEFT JOIN pubkeys k ON k.pubkey = x.target_pubkey"
+	    " ON CONFLICT DO NOTHING",
+	[A_REPOSTS] =
+	    "INSERT INTO reposts(created_at, eid, target_id, target_pubkey, kind, aid)"
+	    " SELECT i.created_at, i.eid, p.target_id, k.aid, i.kind, i.aid FROM ins i"
+	    " JOIN s_reposts p ON p.seq = i.seq LEFT JOIN pubkeys k ON k.pubkey = p.target_pubkey"
+	    " ON CONFLICT DO NOTHING",
+	[A_ZAPS] =
+	    "INSERT INTO zaps(eid, provider, sender, recipient, event_id, address, msat, sats,"
+	    " comment, valid, problems, created_at)"
+	    " SELECT i.eid, i.aid, ks.aid, kr.aid, z.event_id, z.address, z.msat, z.sats,"
+	    " z.comment, z.valid, z.problems, i.created_at FROM ins i"
+	    " JOIN s_zaps z ON z.seq = i.seq LEFT JOIN pubkeys ks ON ks.pubkey = z.sender"
+	    " LEFT JOIN pubkeys kr ON kr.pubkey = z.recipient ON CONFLICT DO NOTHING",
+	/* A pubkey named twice in one list: its first p tag. */
+	[A_FOLLOWS] =
+	    "INSERT INTO follows AS f (follower, followed, eid, created_at, relay, petname)"
+	    " SELECT i.aid, k.aid, i.eid, i.created_at, s.relay, s.petname"
+	    " FROM (SELECT DISTINCT ON (seq, followed) * FROM s_follows"
+	    " ORDER BY seq, followed, ord) s JOIN ins i ON i.seq = s.seq"
+	    " JOIN pubkeys k ON k.pubkey = s.followed"
+	    " ON CONFLICT (follower, followed) DO UPDATE SET eid = excluded.eid,"
+	    " created_at = excluded.created_at, relay = excluded.relay,"
+	    " petname = excluded.petname WHERE f.eid <> excluded.eid",
+	[A_PROFILES] =
+	    "INSERT INTO user_profiles AS u (aid, eid, created_at, name, display_name, about,"
+	    " picture, banner, nip05, lud16, lud06, website, json_ok)"
+	    " SELECT i.aid, i.eid, i.created_at, p.name, p.display_name, p.about, p.picture,"
+	    " p.banner, p.nip05, p.lud16, p.lud06, p.website, p.json_ok FROM ins i"
+	    " JOIN s_profiles p ON p.seq = i.seq ON CONFLICT (aid) DO UPDATE SET"
+	    " eid = excluded.eid, created_at = excluded.created_at, name = excluded.name,"
+	    " display_name = excluded.display_name, about = excluded.about,"
+	    " picture = excluded.picture, banner = excluded.banner, nip05 = excluded.nip05,"
+	    " lud16 = excluded.lud16, lud06 = excluded.lud06, website = excluded.website,"
+	    " json_ok = excluded.json_ok",
+	/* The summaries: what the batch stored in, what it removed out; a row
+	 * taken back to 0 goes, as a fill would not make it (schema.sql). */
+	[A_SUM_EVENTS] =
+	    "INSERT INTO events_hourly AS h (hour, kind, events)"
+	    " SELECT np_hour(created_at), kind, sum(n) FROM (SELECT created_at, kind, 1 AS n"
+	    " FROM ins UNION ALL SELECT created_at, kind, -1 FROM gone) t GROUP BY 1, 2"
+	    " HAVING sum(n) <> 0"
+	    " ON CONFLICT (hour, kind) DO UPDATE SET events = h.events + excluded.events",
+	[A_ZERO_EVENTS] =
+	    "DELETE FROM events_hourly h USING gone g"
+	    " WHERE h.hour = np_hour(g.created_at) AND h.kind = g.kind AND h.events = 0",
+	[A_SUM_LANGS] =
+	    "INSERT INTO languages_hourly AS h (hour, lang, events)"
+	    " SELECT np_hour(created_at), coalesce(lang, 'und'), sum(n) FROM ("
+	    " SELECT created_at, kind, lang, 1 AS n FROM ins"
+	    " UNION ALL SELECT created_at, kind, lang, -1 FROM gone) t"
+	    " WHERE kind IN (" SUMMARY_CONTENT_KINDS ") GROUP BY 1, 2 HAVING sum(n) <> 0"
+	    " ON CONFLICT (hour, lang) DO UPDATE SET events = h.events + excluded.events",
+	[A_ZERO_LANGS] =
+	    "DELETE FROM languages_hourly h USING gone g WHERE h.hour = np_hour(g.created_at)"
+	    " AND h.lang = coalesce(g.lang, 'und') AND h.events = 0",
+	[A_SUM_ZAPS] =
+	    "INSERT INTO zaps_hourly AS h (hour, valid, bucket, zaps, sats)"
+	    " SELECT np_hour(created_at), valid, np_zap_bucket(sats), sum(n),"
+	    " sum(n * coalesce(sats, 0)) FROM ("
+	    " SELECT z.created_at, z.valid, z.sats, 1 AS n FROM ins i JOIN zaps z ON z.eid = i.eid"
+	    " UNION ALL SELECT created_at, valid, sats, -1 FROM gone WHERE zap) t"
+	    " GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(n * coalesce(sats, 0)) <> 0"
+	    " ON CONFLICT (hour, valid, bucket) DO UPDATE"
+	    " SET zaps = h.zaps + excluded.zaps, sats = h.sats + excluded.sats",
+	[A_ZERO_ZAPS] =
+	    "DELETE FROM zaps_hourly h USING gone g WHERE g.zap"
+	    " AND h.hour = np_hour(g.created_at) AND h.valid = g.valid"
+	    " AND h.bucket = np_zap_bucket(g.sats) AND h.zaps = 0",
+	[A_SUM_ZAPPED] =
+	    "INSERT INTO event_zap_totals AS t (event_id, zaps, sats)"
+	    " SELECT event_id, sum(n), sum(n * coalesce(sats, 0)) FROM ("
+	    " SELECT z.event_id, z.sats, 1 AS n FROM ins i JOIN zaps z ON z.eid = i.eid"
+	    " WHERE z.valid = 1 AND z.event_id IS NOT NULL"
+	    " UNION ALL SELECT event_id, sats, -1 FROM gone"
+	    " WHERE zap AND valid = 1 AND event_id IS NOT NULL) x"
+	    " GROUP BY 1 HAVING sum(n) <> 0 OR sum(n * coalesce(sats, 0)) <> 0"
+	    " ON CONFLICT (event_id) DO UPDATE"
+	    " SET zaps = t.zaps + excluded.zaps, sats = t.sats + excluded.sats",
+	[A_ZERO_ZAPPED] =
+	    "DELETE FROM event_zap_totals t USING gone g"
+	    " WHERE g.zap AND t.event_id = g.event_id AND t.zaps = 0",
+	[A_RELAYS] =
+	    "INSERT INTO relay_metrics SELECT DISTINCT ON (relay, time, state) relay, time,"
+	    " state, connect_ms, eose_ms, events, duplicates, invalid, reconnects, notices,"
+	    " notice, error, nip11, record FROM s_relays ORDER BY relay, time, state, seq"
+	    " ON CONFLICT DO NOTHING",
+	[A_SUM_STATE] =
+	    "INSERT INTO summaries_state VALUES (1,"
+	    " coalesce((SELECT max(eid) FROM nostr_events), 0),"
+	    " coalesce((SELECT max(eid) FROM zaps), 0))"
+	    " ON CONFLICT (one) DO UPDATE"
+	    " SET events_eid = excluded.events_eid, zaps_eid = excluded.zaps_eid",
+};
+
+/* The batch's verdicts, read before the commit, for the counters. */
+static const char *const counts_sql =
+    "SELECT (SELECT count(*) FROM s_events), (SELECT count(*) FROM s_events WHERE "
+    EXPIRED "), count(*), count(*) FILTER (WHERE state = 1),"
+    " count(*) FILTER (WHERE state = 2), count(*) FILTER (WHERE state = 3) FROM b";
+
+struct pgload {
+	PGconn *c;
+	struct pg_stage_rows st;
+	struct db_stats stats;
+	int64_t seq;                 /* lines in the batch */
+	char err[1024];
+	/* Months (year * 12 + month, -1 for the catch-all partition from year
+	 * 10000) whose partition is known to exist, and those of the batch with
+	 * a created_at in each. */
+	int64_t *known, *month, *month_at;
+	size_t nknown, nmonth, cap_known, cap_month;
+};
+
+const char *
+pgload_errmsg(struct pgload *p)
+{
+	return p->err;
+}
+
+const struct db_stats *
+pgload_get_stats(const struct pgload *p)
+{
+	return &p->stats;
+}
+
+void
+pgload_close(struct pgload *p)
+{
+	if (p == NULL)
+		return;
+	PQfinish(p->c);
+	pg_stage_free(&p->st);
+	free(p->known);
+	free(p->month);
+	free(p->month_at);
+	free(p);
+}
+
+struct pgload *
+pgload_open(const char *url, char *err, size_t errlen)
+{
+	struct pgload *p;
+	struct buf sql = BUF_INIT;
+	size_t i;
+
+	p = xcalloc(1, sizeof *p);
+	pg_stage_init(&p->st);
+	if ((p->c = pg_connect(url, err, errlen)) == NULL ||
+	    pg_schema_ensure(p->c, err, errlen) != 0) {
+		pgload_close(p);
+		return NULL;
+	}
+	buf_puts(&sql, work_sql);
+	for (i = 0; i < PG_ST_COUNT; i++)
+		buf_printf(&sql, "; CREATE TEMP TABLE %s (%s) ON COMMIT DELETE ROWS",
+		    pg_stage_name[i], pg_stage_columns[i]);
+	if (pg_exec(p->c, sql.data, err, errlen) != 0) {
+		buf_free(&sql);
+		pgload_close(p);
+		return NULL;
+	}
+	buf_free(&sql);
+	return p;
+}
+
+int
+pgload_begin(struct pgload *p)
+{
+	pg_stage_reset(&p->st);
+	p->seq = 0;
+	p->nmonth = 0;
+	return 0;
+}
+
+/* month_of: the partition key of created_at t (see struct pgload). */
+static int64_t
+month_of(int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t >= 253402300800LL || gmtime_r(&tt, &tm) == NULL)
+		return -1;
+	return (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+static int
+has(const int64_t *a, size_t n, int64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] == v)
+			return 1;
+	return 0;
+}
+
+/* note_month: remembers that the batch needs created_at's partition. */
+static void
+note_month(struct pgload *p, int64_t created_at)
+{
+	int64_t m = month_of(created_at);
+
+	if (has(p->known, p->nknown, m) || has(p->month, p->nmonth, m))
+		return;
+	if (p->nmonth == p->cap_month) {
+		p->cap_month = p->cap_month ? 2 * p->cap_month : 16;
+		p->month = xrealloc(p->month, p->cap_month * sizeof *p->month);
+		p->month_at = xrealloc(p->month_at, p->cap_month * sizeof *p->month_at);
+	}
+	p->month[p->nmonth] = m;
+	p->month_at[p->nmonth++] = created_at;
+}
+
+int
+pgload_add_event(struct pgload *p, const struct event *ev, const struct enrich_meta *m,
+    const char *meta_json, size_t meta_len)
+{
+	if (event_kind_is_ephemeral(ev->kind)) {
+		p->stats.ephemeral++;
+		return 0;
+	}
+	note_month(p, ev->created_at);
+	pg_stage_event(&p->st, p->seq++, ev, m, meta_json, meta_len);
+	return 0;
+}
+
+int
+pgload_add_relay_record(struct pgload *p, const char *line, size_t len)
+{
+	if (pg_stage_relay_record(&p->st, p->seq, line, len) != 0)
+		return 1;
+	p->seq++;
+	return 0;
+}
+
+/* fail: keeps the reason of a failed step, rolls the transaction back. */
+static int
+fail(struct pgload *p, const char *step, const char *why)
+{
+	char rb[64];
+
+	snprintf(p->err, sizeof p->err, "%s: %s", step, why);
+	if (PQstatus(p->c) == CONNECTION_OK &&
+	    PQtransactionStatus(p->c) != PQTRANS_IDLE)
+		(void)pg_exec(p->c, "ROLLBACK", rb, sizeof rb);
+	return -1;
+}
+
+/*
+ * make_partitions: the partitions the batch's months need, each made once
+ * by whichever loader comes first (PG_LOCK_PARTITION), in a transaction of
+ * its own, before the batch's: a new partition locks nostr_events briefly.
+ */
+static int
+make_partitions(struct pgload *p)
+{
+	struct buf sql = BUF_INIT;
+	char why[512];
+	size_t i;
+	int r;
+
+	if (p->nmonth == 0)
+		return 0;
+	buf_printf(&sql, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d);"
+	    " SELECT nostr_events_partition(t) FROM unnest(ARRAY[", PG_LOCK_CLASS,
+	    PG_LOCK_PARTITION);
+	for (i = 0; i < p->nmonth; i++)
+		buf_printf(&sql, "%s%lld", i ? "," : "", (long long)p->month_at[i]);
+	buf_puts(&sql, "]::bigint[]) t; COMMIT");
+	r = pg_exec(p->c, sql.data, why, sizeof why);
+	buf_free(&sql);
+	if (r != 0)
+		return fail(p, "partition", why);
+	for (i = 0; i < p->nmonth; i++) {
+		if (p->nknown == p->cap_known) {
+			p->cap_known = p->cap_known ? 2 * p->cap_known : 64;
+			p->known = xrealloc(p->known, p->cap_known * sizeof *p->known);
+		}
+		p->known[p->nknown++] = p->month[i];
+	}
+	p->nmonth = 0;
+	return 0;
+}
+
+/* copy_in: the batch's rows of staging table t, through COPY. */
+static int
+copy_in(struct pgload *p, enum pg_stage t)
+{
+	const struct buf *b = &p->st.rows[t];
+	char sql[128], why[512];
+	PGresult *r;
+	int ok;
+
+	if (b->len == 0)
+		return 0;
+	snprintf(sql, sizeof sql, "COPY %s FROM STDIN", pg_stage_name[t]);
+	r = PQexec(p->c, sql);
+	ok = PQresultStatus(r) == PGRES_COPY_IN;
+	if (!ok)
+		pg_message(p->c, r, why, sizeof why);
+	PQclear(r);
+	if (!ok)
+		return fail(p, "copy", why);
+	if (PQputCopyData(p->c, b->data, (int)b->len) != 1 || PQputCopyEnd(p->c, NULL) != 1) {
+		pg_message(p->c, NULL, why, sizeof why);
+		return fail(p, "copy", why);
+	}
+	ok = 1;
+	while ((r = PQgetResult(p->c)) != NULL) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && ok) {
+			pg_message(p->c, r, why, sizeof why);
+			ok = 0;
+		}
+		PQclear(r);
+	}
+	return ok ? 0 : fail(p, "copy", why);
+}
+
+/* run: one statement; *rows gets the rows it wrote (NULL: not wanted). */
+static int
+run(struct pgload *p, const char *sql, uint64_t *rows)
+{
+	char why[512];
+	PGresult *r = PQexec(p->c, sql);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		pg_message(p->c, r, why, sizeof why);
+		PQclear(r);
+		return fail(p, "load", why);
+	}
+	if (rows != NULL)
+		*rows = strtoull(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return 0;
+}
+
+/* count_batch: the counters of the batch's verdicts (before the commit). */
+static int
+count_batch(struct pgload *p)
+{
+	char why[512];
+	PGresult *r = PQexec(p->c, counts_sql);
+	uint64_t v[6];
+	int i;
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+		pg_message(p->c, r, why, sizeof why);
+		PQclear(r);
+		return fail(p, "load", why);
+	}
+	for (i = 0; i < 6; i++)
+		v[i] = strtoull(PQgetvalue(r, 0, i), NULL, 10);
+	PQclear(r);
+	/* Lines repeating an event of the batch, and events stored already. */
+	p->stats.duplicates += v[0] - v[1] - v[2] + v[3];
+	p->stats.expired += v[1];
+	p->stats.superseded += v[4];
+	p->stats.refused += v[5];
+	return 0;
+}
+
+int
+pgload_commit(struct pgload *p)
+{
+	uint64_t n[A_COUNT] = { 0 };
+	char lock[96];
+	size_t i;
+
+	if (p->seq == 0)
+		return 0;
+	if (make_partitions(p) < 0 || run(p, "BEGIN", NULL) < 0)
+		return -1;
+	for (i = 0; i < PG_ST_COUNT; i++)
+		if (copy_in(p, (enum pg_stage)i) < 0)
+			return -1;
+	snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d, %d)", PG_LOCK_CLASS,
+	    PG_LOCK_LOAD);
+	if (run(p, lock, NULL) < 0)
+		return -1;
+	for (i = 0; i < A_COUNT; i++)
+		if (run(p, apply_sql[i], &n[i]) < 0)
+			return -1;
+	if (count_batch(p) < 0 || run(p, "COMMIT", NULL) < 0)
+		return -1;
+	p->stats.stored += n[A_INSERT_5] + n[A_INSERT];
+	p->stats.deleted += n[A_GONE_ID] + n[A_GONE_ADDR];
+	p->stats.replaced += n[A_GONE_OLD];
+	p->stats.relay_records += n[A_RELAYS];
+	p->stats.relay_duplicates += p->st.count[PG_ST_RELAYS] - n[A_RELAYS];
+	pg_stage_reset(&p->st);
+	p->seq = 0;
+	return 0;
+}

@@ -1,0 +1,620 @@
+#include "store/pgstage.h"
+
+#include <string.h>
+
+#include "base/hex.h"
+#include "base/json.h"
+#include "base/jsonobj.h"
+#include "enrich/meta.h"
+#include "nostr/zap.h"
+
+const char *const pg_stage_name[PG_ST_COUNT] = {
+	[PG_ST_EVENTS] = "s_events", [PG_ST_HASHTAGS] = "s_hashtags",
+	[PG_ST_MENTIONS] = "s_mentions", [PG_ST_REFS] = "s_refs",
+	[PG_ST_REPLIES] = "s_replies", [PG_ST_REACTIONS] = "s_reactions",
+	[PG_ST_REPOSTS] = "s_reposts", [PG_ST_ZAPS] = "s_zaps",
+	[PG_ST_FOLLOWS] = "s_follows", [PG_ST_PROFILES] = "s_profiles",
+	[PG_ST_DELETIONS] = "s_deletions", [PG_ST_RELAYS] = "s_relays",
+};
+
+/* The columns, in the order the writers below put the fields. */
+const char *const pg_stage_columns[PG_ST_COUNT] = {
+	[PG_ST_EVENTS] = "seq bigint, id bytea, pubkey bytea, created_at bigint,"
+	    " kind integer, d_tag text, content text, content_raw bytea, tags text,"
+	    " sig bytea, lang text, words bigint, pow integer, client text, relay text,"
+	    " received_at double precision, meta text",
+	[PG_ST_HASHTAGS] = "seq bigint, hashtag text",
+	[PG_ST_MENTIONS] = "seq bigint, pubkey bytea",
+	[PG_ST_REFS] = "seq bigint, ref bytea",
+	[PG_ST_REPLIES] = "seq bigint, reply_to bytea, root bytea",
+	[PG_ST_REACTIONS] = "seq bigint, target_id bytea, target_pubkey bytea, reaction text",
+	[PG_ST_REPOSTS] = "seq bigint, target_id bytea, target_pubkey bytea",
+	[PG_ST_ZAPS] = "seq bigint, sender bytea, recipient bytea, event_id bytea,"
+	    " address text, msat bigint, sats bigint, comment text, valid integer,"
+	    " problems text",
+	[PG_ST_FOLLOWS] = "seq bigint, ord integer, followed bytea, relay text, petname text",
+	[PG_ST_PROFILES] = "seq bigint, name text, display_name text, about text,"
+	    " picture text, banner text, nip05 text, lud16 text, lud06 text, website text,"
+	    " json_ok integer",
+	[PG_ST_DELETIONS] = "seq bigint, target bytea, kind integer, d_tag text",
+	[PG_ST_RELAYS] = "seq bigint, relay text, time double precision, state text,"
+	    " connect_ms double precision, eose_ms double precision, events bigint,"
+	    " duplicates bigint, invalid bigint, reconnects bigint, notices bigint,"
+	    " notice text, error text, nip11 text, record text",
+};
+
+/* Profile fields, in s_profiles' order; the last is the older displayName. */
+enum { P_NAME, P_DISPLAY_NAME, P_ABOUT, P_PICTURE, P_BANNER, P_NIP05, P_LUD16,
+	P_LUD06, P_WEBSITE, P_COUNT };
+static const char *const profile_keys[P_COUNT + 1] = {
+	"name", "display_name", "about", "picture", "banner", "nip05", "lud16", "lud06",
+	"website", "displayName",
+};
+
+void
+pg_stage_init(struct pg_stage_rows *s)
+{
+	memset(s, 0, sizeof *s);
+}
+
+void
+pg_stage_reset(struct pg_stage_rows *s)
+{
+	size_t i;
+
+	for (i = 0; i < PG_ST_COUNT; i++) {
+		buf_reset(&s->rows[i]);
+		s->count[i] = 0;
+	}
+}
+
+void
+pg_stage_free(struct pg_stage_rows *s)
+{
+	size_t i;
+
+	for (i = 0; i < PG_ST_COUNT; i++)
+		buf_free(&s->rows[i]);
+	buf_free(&s->scratch);
+	buf_free(&s->key);
+	for (i = 0; i < 10; i++)
+		buf_free(&s->field[i]);
+}
+
+/* ---- fields in COPY's text format, each followed by a tab ---- */
+
+static void
+put_null(struct buf *b)
+{
+	buf_puts(b, "\\N\t");
+}
+
+/* no_nul: appends s with each U+0000 as U+FFFD, as put_text writes text. */
+static void
+no_nul(struct buf *b, const char *s, size_t len)
+{
+	const char *z;
+
+	while ((z = memchr(s, '\0', len)) != NULL) {
+		buf_append(b, s, (size_t)(z - s));
+		buf_puts(b, "\xef\xbf\xbd");
+		len -= (size_t)(z - s) + 1;
+		s = z + 1;
+	}
+	buf_append(b, s, len);
+}
+
+/* put_text: s escaped for COPY, each U+0000 as U+FFFD; NULL as \N. */
+static void
+put_text(struct buf *b, const char *s, size_t len)
+{
+	size_t i, from = 0;
+
+	if (s == NULL) {
+		put_null(b);
+		return;
+	}
+	for (i = 0; i < len; i++) {
+		const char *esc;
+
+		switch (s[i]) {
+		case '\\': esc = "\\\\"; break;
+		case '\t': esc = "\\t"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\0': esc = "\xef\xbf\xbd"; break;
+		default: continue;
+		}
+		buf_append(b, s + from, i - from);
+		buf_puts(b, esc);
+		from = i + 1;
+	}
+	buf_append(b, s + from, len - from);
+	buf_putc(b, '\t');
+}
+
+static void
+put_str(struct buf *b, const char *s)
+{
+	put_text(b, s, s != NULL ? strlen(s) : 0);
+}
+
+/* put_bytea: bytes as bytea's hex input, \x..., its backslash escaped. */
+static void
+put_bytea(struct buf *b, const void *p, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *s = p;
+	size_t i;
+
+	buf_puts(b, "\\\\x");
+	buf_reserve(b, 2 * len + 1);
+	for (i = 0; i < len; i++) {
+		b->data[b->len++] = digits[s[i] >> 4];
+		b->data[b->len++] = digits[s[i] & 15];
+	}
+	buf_putc(b, '\t');
+}
+
+/* put_hex_key: 64 hex digits as the 32 bytes they spell, \N when not a key. */
+static void
+put_hex_key(struct buf *b, const char *hex)
+{
+	uint8_t k[32];
+
+	if (hex_decode(hex, k, 32) != 0)
+		put_null(b);
+	else
+		put_bytea(b, k, 32);
+}
+
+static void
+put_int(struct buf *b, int64_t v)
+{
+	buf_printf(b, "%lld\t", (long long)v);
+}
+
+static void
+put_double(struct buf *b, double v)
+{
+	buf_printf(b, "%.17g\t", v);
+}
+
+/* end_row: the row's last tab becomes its newline. */
+static void
+end_row(struct pg_stage_rows *s, enum pg_stage t)
+{
+	struct buf *b = &s->rows[t];
+
+	if (b->len > 0 && b->data[b->len - 1] == '\t')
+		b->data[b->len - 1] = '\n';
+	s->count[t]++;
+}
+
+/* ---- the rows of an event ---- */
+
+static int
+tag_is(const struct event_tag *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
+}
+
+/* d_tag: nostr_events.d_tag ('' for replaceable kinds, the d tag for addressable). */
+static const struct event_str *
+d_tag(const struct event *ev)
+{
+	static const struct event_str empty = { "", 0 };
+	const struct event_str *d;
+
+	if (event_kind_is_replaceable(ev->kind))
+		return &empty;
+	if (!event_kind_is_addressable(ev->kind))
+		return NULL;
+	d = event_tag_value(ev, "d");
+	return d != NULL ? d : &empty;
+}
+
+/* target_pubkey: the last p tag's value that is a key (NIP-18, NIP-25). */
+static const struct event_str *
+target_pubkey(const struct event *ev)
+{
+	const struct event_str *p = NULL, *v;
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++) {
+		if (!tag_is(&ev->tags[i], "p"))
+			continue;
+		v = &ev->tags[i].items[1];
+		if (hex_is_key(v->s, v->len))
+			p = v;
+	}
+	return p;
+}
+
+static void
+event_row(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
+    const struct enrich_meta *m, const char *meta_json, size_t meta_len)
+{
+	struct buf *b = &s->rows[PG_ST_EVENTS];
+	const struct event_str *d = d_tag(ev);
+	size_t i, j;
+
+	put_int(b, seq);
+	put_bytea(b, ev->id, 32);
+	put_bytea(b, ev->pubkey, 32);
+	put_int(b, ev->created_at);
+	put_int(b, ev->kind);
+	if (d != NULL)
+		put_text(b, d->s, d->len);
+	else
+		put_null(b);
+	put_text(b, ev->content.s, ev->content.len);
+	if (memchr(ev->content.s, '\0', ev->content.len) != NULL)
+		put_bytea(b, ev->content.s, ev->content.len);
+	else
+		put_null(b);
+	buf_reset(&s->scratch);
+	buf_putc(&s->scratch, '[');
+	for (i = 0; i < ev->ntags; i++) {
+		buf_puts(&s->scratch, i ? ",[" : "[");
+		for (j = 0; j < ev->tags[i].count; j++) {
+			if (j)
+				buf_putc(&s->scratch, ',');
+			json_quote(&s->scratch, ev->tags[i].items[j].s, ev->tags[i].items[j].len);
+		}
+		buf_putc(&s->scratch, ']');
+	}
+	buf_putc(&s->scratch, ']');
+	put_text(b, s->scratch.data, s->scratch.len);
+	put_bytea(b, ev->sig, 64);
+	put_str(b, m->lang);
+	put_int(b, (int64_t)m->words);
+	put_int(b, (int64_t)m->pow);
+	put_text(b, m->client, m->client_len);
+	put_text(b, m->relay, m->relay_len);
+	if (m->has_received_at)
+		put_double(b, m->received_at);
+	else
+		put_null(b);
+	buf_reset(&s->scratch);
+	meta_rest(meta_json, meta_len, &s->key, &s->scratch);
+	if (s->scratch.len > 0)
+		put_text(b, s->scratch.data, s->scratch.len);
+	else
+		put_null(b);
+	end_row(s, PG_ST_EVENTS);
+}
+
+/* What the values of a meta list are in their staging table. */
+enum list_value { LV_TEXT, LV_PUBKEY, LV_REF };
+
+static void
+list_rows(struct pg_stage_rows *s, enum pg_stage t, int64_t seq, const struct strlist *l,
+    enum list_value how)
+{
+	struct buf *b = &s->rows[t];
+	const char *v;
+	uint8_t k[32];
+	size_t i, n;
+
+	for (i = 0; i < l->n; i++) {
+		v = strlist_get(l, i, &n);
+		if (how == LV_PUBKEY && (n != 64 || hex_decode(v, k, 32) != 0))
+			continue;  /* not a key: enrich gives only keys */
+		put_int(b, seq);
+		if (how == LV_PUBKEY)
+			put_bytea(b, k, 32);
+		else if (how == LV_REF && hex_is_key(v, n))
+			put_hex_key(b, v);       /* an event id; else an address, as text */
+		else if (how == LV_REF) {
+			buf_reset(&s->scratch);
+			no_nul(&s->scratch, v, n);
+			put_bytea(b, s->scratch.data, s->scratch.len);
+		}
+		else
+			put_text(b, v, n);
+		end_row(s, t);
+	}
+}
+
+static void
+follow_rows(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
+{
+	struct buf *b = &s->rows[PG_ST_FOLLOWS];
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++) {
+		const struct event_tag *t = &ev->tags[i];
+
+		if (!tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
+			continue;
+		put_int(b, seq);
+		put_int(b, (int64_t)i);
+		put_hex_key(b, t->items[1].s);
+		if (t->count >= 3 && t->items[2].len > 0)
+			put_text(b, t->items[2].s, t->items[2].len);
+		else
+			put_null(b);
+		if (t->count >= 4 && t->items[3].len > 0)
+			put_text(b, t->items[3].s, t->items[3].len);
+		else
+			put_null(b);
+		end_row(s, PG_ST_FOLLOWS);
+	}
+}
+
+/* profile_row: kind 0, read as lib/store/db.c reads it (strings only, the
+ * first of a repeated key, what parsed before broken JSON). */
+static void
+profile_row(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
+{
+	struct buf *b = &s->rows[PG_ST_PROFILES];
+	struct jsonobj o;
+	size_t k;
+	int r, ok, target;
+
+	memset(s->has_field, 0, sizeof s->has_field);
+	jsonobj_begin(&o, ev->content.s, ev->content.len);
+	while ((r = jsonobj_next(&o, &s->key)) == 1) {
+		target = -1;
+		for (k = 0; k < P_COUNT + 1; k++)
+			if (jsonobj_key_is(&s->key, profile_keys[k]))
+				target = (int)k;
+		if (target >= 0 && !s->has_field[target] && json_peek(&o.c) == '"') {
+			buf_reset(&s->field[target]);
+			if ((o.status = json_string(&o.c, &s->field[target], NULL)) != JSON_OK)
+				break;
+			s->has_field[target] = 1;
+		} else if (jsonobj_skip(&o) != JSON_OK) {
+			break;
+		}
+	}
+	ok = o.status == JSON_OK && r == 0;
+	if (ok) {
+		json_skip_ws(&o.c);
+		ok = o.c.p == o.c.end;
+	}
+	put_int(b, seq);
+	for (k = 0; k < P_COUNT; k++) {
+		target = k == P_DISPLAY_NAME && !s->has_field[k] ? P_COUNT : (int)k;
+		if (s->has_field[target])
+			put_text(b, s->field[target].data, s->field[target].len);
+		else
+			put_null(b);
+	}
+	put_int(b, ok);
+	end_row(s, PG_ST_PROFILES);
+}
+
+/* deletion_rows: kind 5 (NIP-09): each e tag's id, each a tag of the
+ * author's own replaceable or addressable events, as lib/store/db.c takes them. */
+static void
+deletion_rows(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
+{
+	struct buf *b = &s->rows[PG_ST_DELETIONS];
+	char pubkey[65];
+	uint8_t id[32];
+	size_t i;
+
+	hex_encode(ev->pubkey, 32, pubkey);
+	for (i = 0; i < ev->ntags; i++) {
+		const struct event_tag *t = &ev->tags[i];
+		const struct event_str *v = &t->items[1];
+		unsigned kind = 0;
+		size_t j = 0;
+
+		if (tag_is(t, "e") && hex_is_key(v->s, v->len) && hex_decode(v->s, id, 32) == 0) {
+			put_int(b, seq);
+			put_bytea(b, id, 32);
+			put_null(b);
+			put_null(b);
+			end_row(s, PG_ST_DELETIONS);
+			continue;
+		}
+		if (!tag_is(t, "a"))
+			continue;
+		while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
+			kind = kind * 10 + (unsigned)(v->s[j++] - '0');
+		if (j == 0 || j + 66 > v->len || v->s[j] != ':' ||
+		    memcmp(v->s + j + 1, pubkey, 64) != 0 || v->s[j + 65] != ':' ||
+		    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
+			continue;
+		/* The address as text (U+0000 as U+FFFD, as in d_tag), in bytea. */
+		buf_reset(&s->scratch);
+		no_nul(&s->scratch, v->s, v->len);
+		put_int(b, seq);
+		put_bytea(b, s->scratch.data, s->scratch.len);
+		put_int(b, kind);
+		put_text(b, v->s + j + 66, v->len - j - 66);
+		end_row(s, PG_ST_DELETIONS);
+	}
+}
+
+static void
+zap_row(struct pg_stage_rows *s, int64_t seq, const struct zap *z)
+{
+	struct buf *b = &s->rows[PG_ST_ZAPS];
+	unsigned i;
+	int first = 1;
+
+	put_int(b, seq);
+	if (z->has_sender)
+		put_bytea(b, z->sender, 32);
+	else
+		put_null(b);
+	if (z->has_recipient)
+		put_bytea(b, z->recipient, 32);
+	else
+		put_null(b);
+	if (z->has_event)
+		put_bytea(b, z->event, 32);
+	else
+		put_null(b);
+	put_text(b, z->address, z->address_len);
+	if (z->has_msat) {
+		put_int(b, (int64_t)z->msat);
+		put_int(b, (int64_t)(z->msat / 1000));
+	} else {
+		put_null(b);
+		put_null(b);
+	}
+	put_text(b, z->comment, z->comment_len);
+	put_int(b, z->problems == 0);
+	buf_reset(&s->scratch);
+	buf_putc(&s->scratch, '[');
+	for (i = 0; i < ZAP_NPROBLEMS; i++)
+		if (z->problems & (1u << i)) {
+			buf_printf(&s->scratch, "%s\"%s\"", first ? "" : ",",
+			    zap_problem_name(1u << i));
+			first = 0;
+		}
+	buf_putc(&s->scratch, ']');
+	put_text(b, s->scratch.data, s->scratch.len);
+	end_row(s, PG_ST_ZAPS);
+}
+
+/* target_row: a reaction's or repost's target and its author. */
+static void
+target_row(struct pg_stage_rows *s, enum pg_stage t, int64_t seq, const struct event *ev,
+    const char *target)
+{
+	struct buf *b = &s->rows[t];
+	const struct event_str *tp = target_pubkey(ev);
+
+	put_int(b, seq);
+	put_hex_key(b, target);
+	if (tp != NULL)
+		put_hex_key(b, tp->s);
+	else
+		put_null(b);
+}
+
+void
+pg_stage_event(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
+    const struct enrich_meta *m, const char *meta_json, size_t meta_len)
+{
+	struct buf *b;
+
+	event_row(s, seq, ev, m, meta_json, meta_len);
+	list_rows(s, PG_ST_HASHTAGS, seq, &m->hashtags, LV_TEXT);
+	list_rows(s, PG_ST_REFS, seq, &m->refs, LV_REF);
+	/* A contact list's p tags are follows, not mentions. */
+	if (ev->kind != 3)
+		list_rows(s, PG_ST_MENTIONS, seq, &m->mentions, LV_PUBKEY);
+	if (m->has_reply_to) {
+		b = &s->rows[PG_ST_REPLIES];
+		put_int(b, seq);
+		put_hex_key(b, m->reply_to);
+		if (m->has_root)
+			put_hex_key(b, m->root);
+		else
+			put_null(b);
+		end_row(s, PG_ST_REPLIES);
+	}
+	if (m->has_reaction_to) {
+		target_row(s, PG_ST_REACTIONS, seq, ev, m->reaction_to);
+		put_text(&s->rows[PG_ST_REACTIONS], m->reaction, m->reaction_len);
+		end_row(s, PG_ST_REACTIONS);
+	}
+	if (m->has_repost_of) {
+		target_row(s, PG_ST_REPOSTS, seq, ev, m->repost_of);
+		end_row(s, PG_ST_REPOSTS);
+	}
+	if (m->has_zap)
+		zap_row(s, seq, &m->zap);
+	if (ev->kind == 0)
+		profile_row(s, seq, ev);
+	if (ev->kind == 3)
+		follow_rows(s, seq, ev);
+	if (ev->kind == 5)
+		deletion_rows(s, seq, ev);
+}
+
+/* ---- relay-status records ---- */
+
+int
+pg_stage_relay_record(struct pg_stage_rows *s, int64_t seq, const char *line, size_t len)
+{
+	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
+	static const char *const num_keys[] = {
+		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
+		"notices",
+	};
+	struct buf *b = &s->rows[PG_ST_RELAYS];
+	const char *nip11 = NULL;
+	size_t nip11_len = 0, k;
+	double num[7], time = 0;
+	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
+	struct jsonobj o;
+
+	jsonobj_begin(&o, line, len);
+	while ((r = jsonobj_next(&o, &s->key)) == 1) {
+		target = -1;
+		if (jsonobj_key_is(&s->key, "relay"))
+			target = T_RELAY;
+		else if (jsonobj_key_is(&s->key, "state"))
+			target = T_STATE;
+		else if (jsonobj_key_is(&s->key, "notice"))
+			target = T_NOTICE;
+		else if (jsonobj_key_is(&s->key, "error"))
+			target = T_ERROR;
+		if (target >= 0 && json_peek(&o.c) == '"') {
+			buf_reset(&s->field[target]);
+			if (json_string(&o.c, &s->field[target], NULL) != JSON_OK)
+				return 1;
+			has_text[target] = 1;
+			continue;
+		}
+		if (jsonobj_key_is(&s->key, "time")) {
+			if (jsonobj_number(&o, &time) != JSON_OK)
+				return 1;
+			has_time = 1;
+			continue;
+		}
+		if (jsonobj_key_is(&s->key, "nip11") && json_peek(&o.c) == '{') {
+			nip11 = o.c.p;
+			if (jsonobj_skip(&o) != JSON_OK)
+				return 1;
+			nip11_len = (size_t)(o.c.p - nip11);
+			continue;
+		}
+		for (k = 0; k < 7; k++)
+			if (jsonobj_key_is(&s->key, num_keys[k]))
+				break;
+		if (k < 7 && json_peek(&o.c) != 'n') {
+			if (jsonobj_number(&o, &num[k]) != JSON_OK)
+				return 1;
+			has_num[k] = 1;
+		} else if (jsonobj_skip(&o) != JSON_OK) {
+			return 1;
+		}
+	}
+	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
+		return 1;
+	json_skip_ws(&o.c);
+	if (o.c.p != o.c.end)
+		return 1;
+	put_int(b, seq);
+	put_text(b, s->field[T_RELAY].data, s->field[T_RELAY].len);
+	put_double(b, time);
+	put_text(b, s->field[T_STATE].data, s->field[T_STATE].len);
+	for (k = 0; k < 7; k++) {
+		if (has_num[k] && k < 2)
+			put_double(b, num[k]);
+		else if (has_num[k] && num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
+			put_int(b, (int64_t)num[k]);
+		else
+			put_null(b);
+	}
+	for (k = T_NOTICE; k <= T_ERROR; k++)
+		if (has_text[k])
+			put_text(b, s->field[k].data, s->field[k].len);
+		else
+			put_null(b);
+	put_text(b, nip11, nip11_len);
+	put_text(b, line, len);
+	end_row(s, PG_ST_RELAYS);
+	return 0;
+}

@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# pg-load.bats: nostr-load into PostgreSQL (lib/store/pgload.c) against
+# nostr-load into SQLite: the same events give the same rows (hex views,
+# summaries, row counts), loading is idempotent, four loaders at once on
+# overlapping shuffles give what one SQLite load gives; a server that is not
+# there and a wrong password fail clearly, without showing the password.
+
+bats_require_minimum_version 1.5.0
+
+load common
+load enrich_helper
+load pg_helper
+
+setup_file() {
+	pg_setup_file
+}
+
+teardown_file() {
+	pg_teardown_file
+}
+
+setup() {
+	pg_need
+	T=$BATS_TEST_TMPDIR
+	unset NOSTR_DB DATABASE_URL
+	DB_PG=$(pg_newdb "t$BATS_TEST_NUMBER")
+}
+
+# same_as_sqlite FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG
+# (by the caller) hold the same rows.
+same_as_sqlite() {
+	nostr-load -q -d "$T/lite" "$1"
+	counts_sqlite "$T/lite" >"$T/c1"
+	counts_pg "$DB_PG" >"$T/c2"
+	diff "$T/c1" "$T/c2"
+	keyless_sqlite "$T/lite" >"$T/k1"
+	keyless_pg "$DB_PG" >"$T/k2"
+	diff "$T/k1" "$T/k2"
+}
+
+@test "generated events of every kind the loader reads: the rows SQLite holds" {
+	nostr-gen -n 4000 -s 11 -a 60 --kinds 0,1,3,5,6,7,16,1111,10002,30023,9735 >"$T/in"
+	nostr-load -q -d "$DB_PG" --batch 700 "$T/in"
+	same_as_sqlite "$T/in"
+	# There is something of each to compare.
+	for t in replaceable_heads deletions follows user_profiles zaps reactions reposts refs; do
+		[ "$(pq "$DB_PG" "SELECT count(*) > 0 FROM $t")" = t ]
+	done
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events_hex')" -eq \
+	    "$(sqlite3 "$T/lite" 'SELECT count(*) FROM nostr_events_hex')" ]
+}
+
+@test "the real events: the rows SQLite holds; one partition per month" {
+	need_shared combined/all-valid-events.ndjson
+	src=$NP_SHARED_DATA/combined/all-valid-events.ndjson
+	nostr-load -q -d "$DB_PG" "$src"
+	same_as_sqlite "$src"
+	months=$(jq -r '.created_at | strftime("%Y_%m")' "$src" | sort -u | wc -l)
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'nostr_events'::regclass")" -eq "$months" ]
+	# Replaceable heads and deletions, by key.
+	diff <(sqlite3 "$T/lite" 'SELECT * FROM replaceable_heads_hex ORDER BY 1, 2, 3') \
+	    <(pq "$DB_PG" 'SELECT * FROM replaceable_heads_hex ORDER BY 1, 2, 3')
+	diff <(sqlite3 "$T/lite" 'SELECT deletion_id, target FROM deletions_hex ORDER BY 1, 2') \
+	    <(pq "$DB_PG" 'SELECT deletion_id, target FROM deletions_hex ORDER BY 1, 2')
+}
+
+@test "the NIP-01 and NIP-09 cases of load.bats, in one batch and one event a batch" {
+	n1=$(note 5 1700000000 'delete me later')
+	n2=$(note 5 1700000001 'delete me first')
+	n3=$(note 6 1700000002 'not yours to delete')
+	art=$(event 5 30023 1700000003 'article' '[["d","post"]]')
+	id1=$(jq -r .id <<<"$n1") id2=$(jq -r .id <<<"$n2") id3=$(jq -r .id <<<"$n3")
+	tags=$(jq -nc --arg a "$id1" --arg b "$id2" --arg c "$id3" --arg addr "30023:$(pub 5):post" \
+	    '[["e",$a],["e",$b],["e",$c],["a",$addr]]')
+	{
+		printf '%s\n' "$n1" "$n3" "$art"
+		event 5 5 1700000010 'oops' "$tags"
+		printf '%s\n' "$n2"
+		event 5 30023 1700000020 'article v2' '[["d","post"]]'
+		event 4 0 1700000000 '{"name":"first"}'
+		event 4 0 1700000000 '{"name":"second"}'
+		event 4 10002 1700000200 '' '[["r","wss://new"]]'
+		event 4 10002 1700000100 '' '[["r","wss://old"]]'
+		event 4 30023 1700000000 'none'
+		event 4 20001 1700000000 'ephemeral'
+		event 7 3 1700000100 '' "[[\"p\",\"$(pub 1)\",\"wss://a\"],[\"p\",\"$(pub 2)\"],[\"p\",\"$(pub 1)\",\"\",\"dup\"]]"
+		event 7 3 1700000200 '' "[[\"p\",\"$(pub 2)\",\"wss://b\",\"bob\"],[\"p\",\"$(pub 3)\"]]"
+	} >"$T/in"
+	nostr-load -q -d "$DB_PG" "$T/in"
+	same_as_sqlite "$T/in"
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events_hex WHERE id IN ('$id1', '$id2')")" -eq 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events_hex WHERE id = '$id3'")" -eq 1 ]
+	[ "$(pq "$DB_PG" 'SELECT content FROM nostr_events_hex WHERE kind = 30023 ORDER BY 1')" = "article v2
+none" ]
+	# One event a batch, in reverse: the same database.
+	DB_PG=$(pg_newdb "t${BATS_TEST_NUMBER}r")
+	tac "$T/in" | nostr-load -q --batch 1 -d "$DB_PG"
+	keyless_pg "$DB_PG" >"$T/k3"
+	diff "$T/k2" "$T/k3"
+}
+
+@test "loading again changes nothing; another order changes only the surrogates" {
+	nostr-gen -n 3000 -s 5 -a 40 >"$T/in"
+	nostr-load -q -d "$DB_PG" --batch 1000 "$T/in"
+	full_pg "$DB_PG" >"$T/d1"
+	nostr-load -q -d "$DB_PG" --batch 700 "$T/in"
+	full_pg "$DB_PG" >"$T/d2"
+	cmp "$T/d1" "$T/d2"
+	keyless_pg "$DB_PG" >"$T/k1"
+	DB_PG=$(pg_newdb "t${BATS_TEST_NUMBER}r")
+	tac "$T/in" | nostr-load -q -d "$DB_PG"
+	keyless_pg "$DB_PG" | diff "$T/k1" -
+}
+
+@test "relay-status records and U+0000 in text: kept as SQLite keeps them, content exactly" {
+	cat >"$T/in" <<-'EOF'
+	{"type":"relay_status","relay":"wss://a.example","time":1700000000.5,"state":"connected","connect_ms":42.5,"events":0}
+	{"type":"relay_status","relay":"wss://a.example","time":1700000060.25,"state":"eose","eose_ms":310,"events":120,"notice":"tab\there","nip11":{"name":"A"}}
+	{"type":"relay_status","relay":"wss://a.example","time":1700000060.25,"state":"eose","events":120}
+	EOF
+	note 1 1700000000 $'nul\x01 and back\\slash\ttab\nline' >>"$T/in"
+	jq -nc '{key: 2, kind: 1, created_at: 1700000001, tags: [["t","a\u0000b"]], content: "x\u0000y #tag"}' |
+	    sign >>"$T/in"
+	nostr-load -q -d "$DB_PG" "$T/in"
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM relay_metrics')" -eq 2 ]
+	[ "$(pq "$DB_PG" "SELECT connect_ms FROM relay_metrics WHERE state = 'connected'")" = 42.5 ]
+	[ "$(pq "$DB_PG" "SELECT notice FROM relay_metrics WHERE state = 'eose'")" = $'tab\there' ]
+	[ "$(pq "$DB_PG" "SELECT content FROM nostr_events_hex WHERE pubkey = '$(pub 1)'")" = \
+	    "$(sed -n 4p "$T/in" | jq -r .content)" ]
+	# U+0000: text shows U+FFFD, content_raw holds the exact bytes.
+	[ "$(pq "$DB_PG" "SELECT encode(content_raw, 'hex') FROM nostr_events WHERE content_raw IS NOT NULL")" = 7800792023746167 ]
+	[ "$(pq "$DB_PG" "SELECT content FROM nostr_events WHERE content_raw IS NOT NULL")" = $'x\uFFFDy #tag' ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events WHERE content_raw IS NULL")" -eq 1 ]
+}
+
+@test "four loaders at once on overlapping shuffles: what one SQLite load holds" {
+	nostr-gen -n 16000 -s 23 -a 300 --kinds 0,1,3,5,6,7,10002,30023,9735 >"$T/in"
+	nostr-load -q -d "$T/lite" "$T/in"
+	# A database without the schema: the four make it at once.
+	DB_PG=$(pg_newdb "t${BATS_TEST_NUMBER}e" empty)
+	# Loader i reads every event but those of quarter i, shuffled its own way.
+	for i in 0 1 2 3; do
+		awk -v i="$i" 'int((NR - 1) / 4000) != i' "$T/in" |
+		    shuf --random-source=<(yes "$i") >"$T/part$i"
+	done
+	pids=""
+	for i in 0 1 2 3; do
+		nostr-load -q --batch 2000 -d "$DB_PG" "$T/part$i" &
+		pids="$pids $!"
+	done
+	for p in $pids; do wait "$p"; done
+	counts_sqlite "$T/lite" >"$T/c1"
+	counts_pg "$DB_PG" | diff "$T/c1" -
+	keyless_sqlite "$T/lite" >"$T/k1"
+	keyless_pg "$DB_PG" | diff "$T/k1" -
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM deletions')" -gt 100 ]
+}
+
+@test "no server there: a clear error, exit 1, no password shown" {
+	url="postgresql://np:Sekr1tPw@127.0.0.1:1/np"
+	run -1 nostr-load -d "$url" </dev/null
+	[[ $output == "nostr-load: postgresql://np@127.0.0.1:1/np: connection to server at"* ]]
+	[[ $output == *"Connection refused"* ]]
+	[[ $output != *Sekr1tPw* ]]
+	DATABASE_URL=$url run -1 nostr-load </dev/null
+	[[ $output != *Sekr1tPw* ]]
+	[[ $output == *"Connection refused"* ]]
+}
+
+@test "a wrong password: a clear error, exit 1, neither password shown; PGPASSFILE works" {
+	bad="${DB_PG/:$NP_PG_PASSWORD@/:Wr0ngPass@}"
+	[ "$bad" != "$DB_PG" ]
+	run -1 nostr-load -d "$bad" </dev/null
+	[[ $output == *'password authentication failed for user "np"'* ]]
+	[[ $output != *Wr0ngPass* ]]
+	[[ $output != *"$NP_PG_PASSWORD"* ]]
+	# Credentials from PGPASSFILE, as libpq reads them: a URL without one loads.
+	nopw="${DB_PG/:$NP_PG_PASSWORD@/@}"
+	printf '127.0.0.1:*:*:np:%s\n' "$NP_PG_PASSWORD" >"$T/pgpass"
+	chmod 600 "$T/pgpass"
+	note 1 1700000000 'hello' | PGPASSFILE=$T/pgpass nostr-load -q -d "$nopw"
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" -eq 1 ]
+	run -1 env PGPASSFILE=/nonexistent nostr-load -q -d "$nopw" </dev/null
+	[[ $output == *"password"* ]]
+	# A password= parameter is hidden as well.
+	run -1 nostr-load -d "${bad/:Wr0ngPass@/@}?password=Wr0ngPass" </dev/null
+	[[ $output == *"password=***"* ]]
+	[[ $output != *Wr0ngPass* ]]
+}
+
+@test "the password leaves ps: nostr-load's command line shows it masked" {
+	mkfifo "$T/fifo"
+	nostr-load -q -d "$DB_PG" "$T/fifo" &
+	pid=$!
+	# The open returns once nostr-load, connected, opens its input.
+	exec 7>"$T/fifo"
+	note 1 1700000000 'hello' >&7
+	tr '\0' ' ' <"/proc/$pid/cmdline" >"$T/cmdline"
+	exec 7>&-
+	wait "$pid"
+	grep -Eq 'postgresql://np:x+@127\.0\.0\.1' "$T/cmdline"
+	run ! grep -qF "$NP_PG_PASSWORD" "$T/cmdline"
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" -eq 1 ]
+	# --print-db shows the database without the password.
+	run -0 nostr-load --print-db -d "$DB_PG"
+	[ "$output" = "${DB_PG/:$NP_PG_PASSWORD@/@}" ]
+}
+
+@test "the readers do not take PostgreSQL yet: they say so, exit 1" {
+	run -1 nostr-score -d "$DB_PG"
+	[ "$output" = "nostr-score: PostgreSQL is not supported yet by nostr-score; only nostr-load writes into it so far" ]
+	run -1 nostr-report -d "$DB_PG" stats
+	[[ $output == *"PostgreSQL is not supported yet by nostr-report"* ]]
+	run -1 nostr-load -d "$DB_PG" --prune 90d
+	[[ $output == *"--prune is not supported on PostgreSQL yet"* ]]
+	[[ $output != *"$NP_PG_PASSWORD"* ]]
+}
