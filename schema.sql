@@ -746,6 +746,60 @@ CREATE TABLE IF NOT EXISTS event_zap_totals (
 -- The top of event_zap_totals without reading it all.
 CREATE INDEX IF NOT EXISTS event_zap_totals_sats ON event_zap_totals(sats, zaps);
 
+-- zap_sender_totals, zap_recipient_totals: valid zaps per sender and per
+-- recipient, all time (zaps' top zappers and top recipients without --hours,
+-- the dashboard's zap tables; a window reads zaps_valid_sender and
+-- zaps_valid_recipient instead).  Counted as event_zap_totals is, and kept
+-- like it when old events are pruned.
+CREATE TABLE IF NOT EXISTS zap_sender_totals (
+	aid  INTEGER PRIMARY KEY,                  -- the zap request's author (zaps.sender)
+	zaps INTEGER NOT NULL,                     -- valid receipts it sent
+	sats INTEGER NOT NULL                      -- their sats
+) STRICT;
+CREATE INDEX IF NOT EXISTS zap_sender_totals_sats ON zap_sender_totals(sats, zaps);
+CREATE TABLE IF NOT EXISTS zap_recipient_totals (
+	aid  INTEGER PRIMARY KEY,                  -- the zapped pubkey (zaps.recipient)
+	zaps INTEGER NOT NULL,                     -- valid receipts naming it
+	sats INTEGER NOT NULL                      -- their sats
+) STRICT;
+CREATE INDEX IF NOT EXISTS zap_recipient_totals_sats ON zap_recipient_totals(sats, zaps);
+
+-- follower_totals: followers per pubkey in the current contact lists, as
+-- follows holds them (users by followers: the dashboard's leaderboard before
+-- nostr-score has run; stats' follows.total is their sum).  Not a statistic
+-- of a window but of the lists as they are, so it is kept by the triggers
+-- below, whoever writes follows (nostr-load takes a row of the list it
+-- replaces over, which is no insert, and the cleanup trigger removes the
+-- rest); pruning keeps contact lists, so it never changes them.
+CREATE TABLE IF NOT EXISTS follower_totals (
+	aid       INTEGER PRIMARY KEY,             -- the followed pubkey (pubkeys.aid)
+	followers INTEGER NOT NULL                 -- lists that follow it
+) STRICT;
+CREATE INDEX IF NOT EXISTS follower_totals_followers ON follower_totals(followers);
+CREATE TRIGGER IF NOT EXISTS follows_counted AFTER INSERT ON follows
+BEGIN
+	INSERT INTO follower_totals VALUES (NEW.followed, 1)
+		ON CONFLICT(aid) DO UPDATE SET followers = followers + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS follows_uncounted AFTER DELETE ON follows
+BEGIN
+	UPDATE follower_totals SET followers = followers - 1 WHERE aid = OLD.followed;
+	DELETE FROM follower_totals WHERE aid = OLD.followed AND followers = 0;
+END;
+
+-- summary_marks: for the summaries above that came after summaries_state,
+-- one row per summary: what it has counted, so that each is filled on its
+-- own when it is new to a database (no row: filled from the stored rows)
+-- and brought up to date when rows came by other means (a higher eid),
+-- without filling anew the others, whose counts of pruned windows no stored
+-- row could give back.
+CREATE TABLE IF NOT EXISTS summary_marks (
+	summary TEXT    PRIMARY KEY,               -- 'zap_parties' (the two zap_*_totals),
+	                                           -- 'follower_totals'
+	eid     INTEGER NOT NULL                   -- the highest eid counted: zaps.eid for
+	                                           -- zap_parties; nostr_events.eid otherwise
+) STRICT, WITHOUT ROWID;
+
 -- summaries_state: the highest eid of nostr_events and of zaps that the
 -- summaries have counted (one row).  nostr-load sets it as it commits.
 CREATE TABLE IF NOT EXISTS summaries_state (

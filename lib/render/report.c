@@ -242,6 +242,17 @@ report_hashtag_counts(sqlite3 *db, const struct report_options *o)
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
 
+/* all_time_zaps: whether o's window holds every zap (no --hours, none after
+ * now), so the all-time summaries answer for it. */
+static int
+all_time_zaps(sqlite3 *db, const struct report_options *o)
+{
+	int64_t last = INT64_MIN;
+
+	return o->hours <= 0 &&
+	    query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 && last <= o->now;
+}
+
 struct table *
 report_top_zapped(sqlite3 *db, const struct report_options *o)
 {
@@ -273,12 +284,8 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
 	    " ORDER BY z.sats DESC, z.zaps DESC, z.event_id";
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
-	int64_t last = INT64_MIN;
 
-	if (o->hours <= 0 && query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 &&
-	    last <= o->now)
-		return query_table(db, cols, NCOLS(cols), totals_sql, b);
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return query_table(db, cols, NCOLS(cols), all_time_zaps(db, o) ? totals_sql : sql, b);
 }
 
 struct table *
@@ -359,12 +366,15 @@ report_users_by_followers(sqlite3 *db, const struct report_options *o)
 		{ "nip05", CELL_TEXT, 40, 0, 0 },
 		{ "website", CELL_TEXT, 40, 0, 0 },
 	};
+	/* The top of follower_totals (a count of follows per followed), ranked
+	 * after the limit: the ranks of the first rows are those of all. */
 	static const char sql[] =
 	    "SELECT row_number() OVER (ORDER BY f.n DESC, k.pubkey), k.pubkey, "
 	    PROFILE_NAME("p") ", f.n, p.nip05, p.website FROM"
-	    " (SELECT followed AS aid, count(*) AS n FROM follows GROUP BY followed) f"
+	    " (SELECT aid, followers AS n FROM follower_totals t ORDER BY followers DESC,"
+	    "  (SELECT pubkey FROM pubkeys WHERE aid = t.aid) LIMIT ?1) f"
 	    " JOIN pubkeys k ON k.aid = f.aid LEFT JOIN user_profiles p ON p.aid = f.aid"
-	    " ORDER BY f.n DESC, k.pubkey LIMIT ?1";
+	    " ORDER BY f.n DESC, k.pubkey";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
@@ -526,12 +536,23 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 	    "  GROUP BY " party " ORDER BY s DESC, n DESC," \
 	    "  (SELECT pubkey FROM pubkeys WHERE aid = " party ") LIMIT ?3) z" \
 	    " JOIN pubkeys k ON k.aid = z.p ORDER BY z.s DESC, z.n DESC, k.pubkey"
-	static const char sender_sql[] = ZAP_PARTIES_SQL("sender");
-	static const char recipient_sql[] = ZAP_PARTIES_SQL("recipient");
+	/* All time up to now, when no zap is later: the top of zap_*_totals. */
+#define ZAP_TOTALS_SQL(table) \
+	    "SELECT k.pubkey, (SELECT " PROFILE_NAME("u") " FROM user_profiles u" \
+	    " WHERE u.aid = z.p), z.n, z.s FROM" \
+	    " (SELECT aid AS p, zaps AS n, sats AS s FROM " table " t" \
+	    "  ORDER BY s DESC, n DESC, (SELECT pubkey FROM pubkeys WHERE aid = t.aid)" \
+	    "  LIMIT ?3) z" \
+	    " JOIN pubkeys k ON k.aid = z.p ORDER BY z.s DESC, z.n DESC, k.pubkey"
+	static const char *const sql[2][2] = {
+		{ ZAP_PARTIES_SQL("recipient"), ZAP_PARTIES_SQL("sender") },
+		{ ZAP_TOTALS_SQL("zap_recipient_totals"), ZAP_TOTALS_SQL("zap_sender_totals") },
+	};
 #undef ZAP_PARTIES_SQL
+#undef ZAP_TOTALS_SQL
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), by_sender ? sender_sql : recipient_sql, b);
+	return query_table(db, cols, NCOLS(cols), sql[all_time_zaps(db, o)][by_sender != 0], b);
 }
 
 struct table *
