@@ -203,3 +203,48 @@ summary_tables() {
 		      AND sats >= 0 AND created_at > $s AND created_at <= $1")" ]
 	done
 }
+
+# chart PAGE LABEL: the values of the page's chart LABEL, one a line (its
+# points' titles, "TIME: 1,234 UNIT").
+chart() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+start = page.rindex('aria-label="%s"' % sys.argv[2])
+end = page.index("</div>", start)
+for t in re.findall(r"<title>[^<]*: ([0-9,]+) [a-z]+</title>", page[start:end]):
+    print(t.replace(",", ""))
+PY
+}
+
+# buckets N STEP NOW WHAT: WHAT (an aggregate over rows t of table T, in SQL
+# text "T|AGG|COND") in each of the N buckets of STEP seconds ending at NOW.
+buckets() {
+	local n=$1 step=$2 now=$3 table agg cond
+	IFS='|' read -r table agg cond <<<"$4"
+	sqlite3 "$DB" "WITH RECURSIVE b(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM b
+	    WHERE i < $n - 1) SELECT (SELECT $agg FROM $table WHERE $cond
+	    created_at > $now - ($n - i) * $step AND created_at <= $now - ($n - i - 1) * $step)
+	    FROM b ORDER BY i"
+}
+
+@test "summaries: the dashboard's events and sats series are a scan's, wherever now cuts hours" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	deletions "$DB" | nostr-load -q -d "$DB"
+	for now in 1700050001 1700123456 1700171999 1700172000 1700200000; do
+		echo "now $now"
+		nostr-report -d "$DB" --now "$now" html >"$T/page.html"
+		chart "$T/page.html" "Events per day" >"$T/got"
+		buckets 30 86400 "$now" "nostr_events|count(*)|" >"$T/want"
+		[ "$(wc -l <"$T/got")" -eq 30 ]
+		cmp "$T/got" "$T/want"
+		chart "$T/page.html" "Sats zapped per day" >"$T/got"
+		buckets 30 86400 "$now" "zaps|coalesce(sum(sats), 0)|valid = 1 AND" >"$T/want"
+		cmp "$T/got" "$T/want"
+		chart "$T/page.html" "Events per hour" >"$T/got"
+		buckets 24 3600 "$now" "nostr_events|count(*)|" >"$T/want"
+		cmp "$T/got" "$T/want"
+	done
+	# the figures are not all 0
+	[ "$(buckets 30 86400 1700200000 "nostr_events|count(*)|" | sort -n | tail -1)" -gt 100 ]
+}
