@@ -687,11 +687,14 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 -- INSERT triggers: they cost nostr-load 45% more CPU than the same counts
 -- made in its code (200k events).
 -- Rows written by other means (sqlite3, tests' fixtures) are noticed by
--- summaries_state: a tool that opens a database whose nostr_events or zaps
--- hold an eid above the last one counted fills the summaries anew from the
--- stored rows (also a database made before the summaries, or upgraded
--- from version 1 or 2).  A zap changed in place is counted again by the
--- trigger zaps_recount below.
+-- summaries_state and summary_marks: a tool that opens a database whose
+-- nostr_events or zaps hold an eid above the last one a summary counted
+-- counts the rows above it there, adding to what it holds (so the counts of
+-- pruned events stay); a summary with no such record (a database made
+-- before it, or upgraded from version 1 or 2) is filled from the stored
+-- rows.  A zap changed in place is counted again by the trigger
+-- zaps_recount below (zaps_recount_parties for the sender and recipient
+-- totals).
 --
 -- hour is the start of a UTC hour in unix seconds (created_at rounded down
 -- to a multiple of 3600).  Hours and not days: the report windows end at any
@@ -838,4 +841,22 @@ BEGIN
 	INSERT INTO event_zap_totals SELECT NEW.event_id, 1, coalesce(NEW.sats, 0)
 		WHERE NEW.valid = 1 AND NEW.event_id IS NOT NULL
 		ON CONFLICT(event_id) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
+END;
+
+-- The same for zap_sender_totals and zap_recipient_totals.
+CREATE TRIGGER IF NOT EXISTS zaps_recount_parties
+	AFTER UPDATE OF valid, sats, sender, recipient ON zaps
+BEGIN
+	UPDATE zap_sender_totals SET zaps = zaps - 1, sats = sats - coalesce(OLD.sats, 0)
+		WHERE OLD.valid = 1 AND aid = OLD.sender;
+	UPDATE zap_recipient_totals SET zaps = zaps - 1, sats = sats - coalesce(OLD.sats, 0)
+		WHERE OLD.valid = 1 AND aid = OLD.recipient;
+	DELETE FROM zap_sender_totals WHERE zaps = 0 AND aid = OLD.sender;
+	DELETE FROM zap_recipient_totals WHERE zaps = 0 AND aid = OLD.recipient;
+	INSERT INTO zap_sender_totals SELECT NEW.sender, 1, coalesce(NEW.sats, 0)
+		WHERE NEW.valid = 1 AND NEW.sender IS NOT NULL
+		ON CONFLICT(aid) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
+	INSERT INTO zap_recipient_totals SELECT NEW.recipient, 1, coalesce(NEW.sats, 0)
+		WHERE NEW.valid = 1 AND NEW.recipient IS NOT NULL
+		ON CONFLICT(aid) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
 END;

@@ -248,3 +248,14 @@ buckets() {
 	# the figures are not all 0
 	[ "$(buckets 30 86400 1700200000 "nostr_events|count(*)|" | sort -n | tail -1)" -gt 100 ]
 }
+
+@test "summaries: a zap changed in place is counted as it is" {
+	gen | nostr-enrich | nostr-load -q -d "$DB"
+	sqlite3 "$DB" 'UPDATE zaps SET valid = 1 - valid WHERE eid % 3 = 0;
+		UPDATE zaps SET sats = sats + 7 WHERE eid % 5 = 0 AND sats IS NOT NULL;
+		UPDATE zaps SET sender = recipient, recipient = sender WHERE eid % 7 = 0'
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM zaps WHERE eid % 7 = 0 AND valid = 1')" -gt 0 ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
