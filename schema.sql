@@ -687,11 +687,14 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 -- INSERT triggers: they cost nostr-load 45% more CPU than the same counts
 -- made in its code (200k events).
 -- Rows written by other means (sqlite3, tests' fixtures) are noticed by
--- summaries_state: a tool that opens a database whose nostr_events or zaps
--- hold an eid above the last one counted fills the summaries anew from the
--- stored rows (also a database made before the summaries, or upgraded
--- from version 1 or 2).  A zap changed in place is counted again by the
--- trigger zaps_recount below.
+-- summaries_state and summary_marks: a tool that opens a database whose
+-- nostr_events or zaps hold an eid above the last one a summary counted
+-- counts the rows above it there, adding to what it holds (so the counts of
+-- pruned events stay); a summary with no such record (a database made
+-- before it, or upgraded from version 1 or 2) is filled from the stored
+-- rows.  A zap changed in place is counted again by the trigger
+-- zaps_recount below (zaps_recount_parties for the sender and recipient
+-- totals).
 --
 -- hour is the start of a UTC hour in unix seconds (created_at rounded down
 -- to a multiple of 3600).  Hours and not days: the report windows end at any
@@ -746,6 +749,60 @@ CREATE TABLE IF NOT EXISTS event_zap_totals (
 -- The top of event_zap_totals without reading it all.
 CREATE INDEX IF NOT EXISTS event_zap_totals_sats ON event_zap_totals(sats, zaps);
 
+-- zap_sender_totals, zap_recipient_totals: valid zaps per sender and per
+-- recipient, all time (zaps' top zappers and top recipients without --hours,
+-- the dashboard's zap tables; a window reads zaps_valid_sender and
+-- zaps_valid_recipient instead).  Counted as event_zap_totals is, and kept
+-- like it when old events are pruned.
+CREATE TABLE IF NOT EXISTS zap_sender_totals (
+	aid  INTEGER PRIMARY KEY,                  -- the zap request's author (zaps.sender)
+	zaps INTEGER NOT NULL,                     -- valid receipts it sent
+	sats INTEGER NOT NULL                      -- their sats
+) STRICT;
+CREATE INDEX IF NOT EXISTS zap_sender_totals_sats ON zap_sender_totals(sats, zaps);
+CREATE TABLE IF NOT EXISTS zap_recipient_totals (
+	aid  INTEGER PRIMARY KEY,                  -- the zapped pubkey (zaps.recipient)
+	zaps INTEGER NOT NULL,                     -- valid receipts naming it
+	sats INTEGER NOT NULL                      -- their sats
+) STRICT;
+CREATE INDEX IF NOT EXISTS zap_recipient_totals_sats ON zap_recipient_totals(sats, zaps);
+
+-- follower_totals: followers per pubkey in the current contact lists, as
+-- follows holds them (users by followers: the dashboard's leaderboard before
+-- nostr-score has run; stats' follows.total is their sum).  Not a statistic
+-- of a window but of the lists as they are, so it is kept by the triggers
+-- below, whoever writes follows (nostr-load takes a row of the list it
+-- replaces over, which is no insert, and the cleanup trigger removes the
+-- rest); pruning keeps contact lists, so it never changes them.
+CREATE TABLE IF NOT EXISTS follower_totals (
+	aid       INTEGER PRIMARY KEY,             -- the followed pubkey (pubkeys.aid)
+	followers INTEGER NOT NULL                 -- lists that follow it
+) STRICT;
+CREATE INDEX IF NOT EXISTS follower_totals_followers ON follower_totals(followers);
+CREATE TRIGGER IF NOT EXISTS follows_counted AFTER INSERT ON follows
+BEGIN
+	INSERT INTO follower_totals VALUES (NEW.followed, 1)
+		ON CONFLICT(aid) DO UPDATE SET followers = followers + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS follows_uncounted AFTER DELETE ON follows
+BEGIN
+	UPDATE follower_totals SET followers = followers - 1 WHERE aid = OLD.followed;
+	DELETE FROM follower_totals WHERE aid = OLD.followed AND followers = 0;
+END;
+
+-- summary_marks: for the summaries above that came after summaries_state,
+-- one row per summary: what it has counted, so that each is filled on its
+-- own when it is new to a database (no row: filled from the stored rows)
+-- and brought up to date when rows came by other means (a higher eid),
+-- without filling anew the others, whose counts of pruned windows no stored
+-- row could give back.
+CREATE TABLE IF NOT EXISTS summary_marks (
+	summary TEXT    PRIMARY KEY,               -- 'zap_parties' (the two zap_*_totals),
+	                                           -- 'follower_totals'
+	eid     INTEGER NOT NULL                   -- the highest eid counted: zaps.eid for
+	                                           -- zap_parties; nostr_events.eid otherwise
+) STRICT, WITHOUT ROWID;
+
 -- summaries_state: the highest eid of nostr_events and of zaps that the
 -- summaries have counted (one row).  nostr-load sets it as it commits.
 CREATE TABLE IF NOT EXISTS summaries_state (
@@ -784,4 +841,22 @@ BEGIN
 	INSERT INTO event_zap_totals SELECT NEW.event_id, 1, coalesce(NEW.sats, 0)
 		WHERE NEW.valid = 1 AND NEW.event_id IS NOT NULL
 		ON CONFLICT(event_id) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
+END;
+
+-- The same for zap_sender_totals and zap_recipient_totals.
+CREATE TRIGGER IF NOT EXISTS zaps_recount_parties
+	AFTER UPDATE OF valid, sats, sender, recipient ON zaps
+BEGIN
+	UPDATE zap_sender_totals SET zaps = zaps - 1, sats = sats - coalesce(OLD.sats, 0)
+		WHERE OLD.valid = 1 AND aid = OLD.sender;
+	UPDATE zap_recipient_totals SET zaps = zaps - 1, sats = sats - coalesce(OLD.sats, 0)
+		WHERE OLD.valid = 1 AND aid = OLD.recipient;
+	DELETE FROM zap_sender_totals WHERE zaps = 0 AND aid = OLD.sender;
+	DELETE FROM zap_recipient_totals WHERE zaps = 0 AND aid = OLD.recipient;
+	INSERT INTO zap_sender_totals SELECT NEW.sender, 1, coalesce(NEW.sats, 0)
+		WHERE NEW.valid = 1 AND NEW.sender IS NOT NULL
+		ON CONFLICT(aid) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
+	INSERT INTO zap_recipient_totals SELECT NEW.recipient, 1, coalesce(NEW.sats, 0)
+		WHERE NEW.valid = 1 AND NEW.recipient IS NOT NULL
+		ON CONFLICT(aid) DO UPDATE SET zaps = zaps + 1, sats = sats + excluded.sats;
 END;

@@ -148,13 +148,13 @@ windowed() {
 	keep="user_profiles_hex follows_hex replaceable_heads_hex users_hex deletions_hex
 	    network_stats trending_topics trending_velocity user_metrics_hex user_influence_hex"
 	summaries=$(summaries)
-	for t in $keep $summaries; do q "SELECT * FROM $t ORDER BY 1, 2, 3" >"$T/$t.before"; done
+	for t in $keep $summaries; do q "SELECT * FROM $t" | sort >"$T/$t.before"; done
 	[ -s "$T/user_profiles_hex.before" ]
 	[ -s "$T/follows_hex.before" ]
 	[ -s "$T/network_stats.before" ]
 	nostr-load -q -d "$DB" --prune 90d
 	for t in $keep $summaries; do
-		q "SELECT * FROM $t ORDER BY 1, 2, 3" | diff "$T/$t.before" - ||
+		q "SELECT * FROM $t" | sort | diff "$T/$t.before" - ||
 		    { echo "$t changed" >&2; false; }
 	done
 }
@@ -196,7 +196,7 @@ summaries() {
 	q "SELECT * FROM user_profiles_hex ORDER BY 1" >"$T/profiles.before"
 	nostr-load -q -d "$DB" --prune 90d
 	q "SELECT lower(hex(id)) FROM nostr_events ORDER BY 1" >"$T/pruned"
-	for t in $(summaries); do q "SELECT * FROM $t ORDER BY 1, 2, 3" >"$T/$t.before"; done
+	for t in $(summaries); do q "SELECT * FROM $t" | sort >"$T/$t.before"; done
 	run nostr-load -v -d "$DB" "$D/events"
 	[ "$status" -eq 0 ]
 	expired=$(awk '$1 " " $2 " " $3 " " $4 " " $5 == "older than the last prune" { print $6 }' <<<"$output")
@@ -204,7 +204,7 @@ summaries() {
 	# the pruned events did not come back, nor did anything else
 	q "SELECT lower(hex(id)) FROM nostr_events ORDER BY 1" | diff "$T/pruned" -
 	for t in $(summaries); do
-		q "SELECT * FROM $t ORDER BY 1, 2, 3" | diff "$T/$t.before" -
+		q "SELECT * FROM $t" | sort | diff "$T/$t.before" -
 	done
 	# with the cutoff lifted (nostr-pipeline(7), RETENTION), they do
 	q "DELETE FROM retention"

@@ -20,7 +20,9 @@ SUMMARIES="
 SELECT 'e', hour, kind, events FROM events_hourly
 UNION ALL SELECT 'l', hour, lang, events FROM languages_hourly
 UNION ALL SELECT 'z', hour, valid || '/' || bucket, zaps || '/' || sats FROM zaps_hourly
-UNION ALL SELECT 't', hex(event_id), zaps, sats FROM event_zap_totals"
+UNION ALL SELECT 't', hex(event_id), zaps, sats FROM event_zap_totals
+UNION ALL SELECT 'zs', aid, zaps, sats FROM zap_sender_totals
+UNION ALL SELECT 'zr', aid, zaps, sats FROM zap_recipient_totals"
 SCAN="
 SELECT 'e', created_at / 3600 * 3600, kind, count(*) FROM nostr_events GROUP BY 2, 3
 UNION ALL SELECT 'l', created_at / 3600 * 3600, ifnull(lang, 'und'), count(*) FROM nostr_events
@@ -31,11 +33,20 @@ UNION ALL SELECT 'z', h, valid || '/' || b, count(*) || '/' || sum(ifnull(sats, 
    (1000), (5000), (10000), (50000), (100000)) WHERE lo <= sats) END AS b FROM zaps)
  GROUP BY 2, 3
 UNION ALL SELECT 't', hex(event_id), count(*), sum(sats) FROM zaps
- WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id"
+ WHERE valid = 1 AND event_id IS NOT NULL GROUP BY event_id
+UNION ALL SELECT 'zs', sender, count(*), sum(ifnull(sats, 0)) FROM zaps
+ WHERE valid = 1 AND sender IS NOT NULL GROUP BY sender
+UNION ALL SELECT 'zr', recipient, count(*), sum(ifnull(sats, 0)) FROM zaps
+ WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient"
+# follower_totals follows the contact lists as they are (triggers), so a
+# DELETE of a list changes it, unlike the statistics above.
+FOLLOWERS="SELECT 'f', aid, followers, '' FROM follower_totals"
+FOLLOWERS_SCAN="SELECT 'f', followed, count(*), '' FROM follows GROUP BY followed"
 
 # differ DB: the rows one side has and the other lacks (none: they agree).
 differ() {
-	sqlite3 "$1" "WITH s AS ($SUMMARIES), c AS ($SCAN)
+	sqlite3 "$1" "WITH s AS ($SUMMARIES UNION ALL $FOLLOWERS),
+		c AS ($SCAN UNION ALL $FOLLOWERS_SCAN)
 		SELECT 'only in the summaries', * FROM (SELECT * FROM s EXCEPT SELECT * FROM c)
 		UNION ALL SELECT 'only in a scan', * FROM (SELECT * FROM c EXCEPT SELECT * FROM s)"
 }
@@ -98,10 +109,14 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 	gen | nostr-enrich | nostr-load -d "$DB"
 	sqlite3 "$DB" .dump | sort >"$T/before"
 	sqlite3 "$DB" 'DROP TABLE events_hourly; DROP TABLE languages_hourly;
-		DROP TABLE zaps_hourly; DROP TABLE event_zap_totals; DROP TABLE summaries_state'
+		DROP TABLE zaps_hourly; DROP TABLE event_zap_totals; DROP TABLE summaries_state;
+		DROP TABLE zap_sender_totals; DROP TABLE zap_recipient_totals;
+		DROP TABLE follower_totals; DROP TABLE summary_marks'
 	run nostr-report -d "$DB" -f json stats
 	[ "$status" -eq 0 ]
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM events_hourly')" -gt 0 ]
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM zap_recipient_totals')" -gt 0 ]
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM follower_totals')" -gt 0 ]
 	run differ "$DB"
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
@@ -114,6 +129,56 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 	sqlite3 "$DB" 'DELETE FROM nostr_events WHERE created_at < 1700086400'
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM nostr_events WHERE created_at < 1700086400')" -eq 0 ]
 	sqlite3 "$DB" "$SUMMARIES" | cmp - "$T/before"
+	# the contact lists that went took their follows out of follower_totals
+	run sqlite3 "$DB" "SELECT * FROM ($FOLLOWERS EXCEPT $FOLLOWERS_SCAN)
+		UNION ALL SELECT * FROM ($FOLLOWERS_SCAN EXCEPT $FOLLOWERS)"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+# summary_tables DB: the tables of the summaries and what they counted.
+summary_tables() {
+	sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type = 'table' AND
+	    (name LIKE '%\_hourly' ESCAPE '\' OR name LIKE '%\_daily' ESCAPE '\'
+	     OR name LIKE '%\_totals' ESCAPE '\' OR name IN ('summaries_state', 'summary_marks'))
+	    ORDER BY name"
+}
+
+@test "summaries: rows written by other means are counted, and pruned ones stay counted" {
+	gen | nostr-enrich >"$T/ev"
+	# A: the first day; B: notes, reactions, reposts and zaps of the second
+	# (nothing B holds replaces or deletes an event of A)
+	jq -c 'select(.created_at < 1700086400)' "$T/ev" >"$T/a"
+	jq -c 'select(.created_at >= 1700086400 and (.kind == 1 or .kind == 6 or .kind == 7
+	    or .kind == 9735))' "$T/ev" >"$T/b"
+	[ "$(grep -c '"kind":9735' "$T/b")" -gt 10 ]
+	# the reference: both loaded, then the oldest 12 hours deleted (pruned)
+	PRUNE="DELETE FROM nostr_events WHERE created_at < 1700043200"
+	nostr-load -q -d "$T/ref.db" "$T/a" "$T/b"
+	sqlite3 "$T/ref.db" "$PRUNE"
+	# B written as if by other means: its counts taken back out of the summaries
+	nostr-load -q -d "$DB" "$T/a"
+	sqlite3 "$DB" ".backup '$T/counted-a.db'"
+	nostr-load -q -d "$DB" "$T/b"
+	tables=$(summary_tables "$DB")
+	[ "$(wc -w <<<"$tables")" -ge 9 ]
+	for t in $tables; do
+		sqlite3 "$DB" "ATTACH '$T/counted-a.db' AS a; DELETE FROM main.$t;
+		    INSERT INTO main.$t SELECT * FROM a.$t"
+	done
+	sqlite3 "$DB" "$PRUNE"
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM nostr_events WHERE created_at < 1700043200')" -eq 0 ]
+	# the next tool to open it counts B, and keeps what it had of the pruned hours
+	run nostr-report -d "$DB" -f json stats
+	[ "$status" -eq 0 ]
+	[ "$(sqlite3 "$DB" 'SELECT min(hour) FROM events_hourly')" -lt 1700043200 ]
+	for t in $tables; do
+		echo "$t"
+		sqlite3 "$DB" "SELECT * FROM $t" | sort >"$T/got"
+		sqlite3 "$T/ref.db" "SELECT * FROM $t" | sort >"$T/want"
+		[ -s "$T/want" ]
+		cmp "$T/got" "$T/want"
+	done
 }
 
 @test "summaries: windows that cut hours anywhere give a scan's figures" {
@@ -137,4 +202,60 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 		    "$(sqlite3 "$DB" "SELECT count(*), coalesce(sum(sats), 0) FROM zaps WHERE valid = 1
 		      AND sats >= 0 AND created_at > $s AND created_at <= $1")" ]
 	done
+}
+
+# chart PAGE LABEL: the values of the page's chart LABEL, one a line (its
+# points' titles, "TIME: 1,234 UNIT").
+chart() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+start = page.rindex('aria-label="%s"' % sys.argv[2])
+end = page.index("</div>", start)
+for t in re.findall(r"<title>[^<]*: ([0-9,]+) [a-z]+</title>", page[start:end]):
+    print(t.replace(",", ""))
+PY
+}
+
+# buckets N STEP NOW WHAT: WHAT (an aggregate over rows t of table T, in SQL
+# text "T|AGG|COND") in each of the N buckets of STEP seconds ending at NOW.
+buckets() {
+	local n=$1 step=$2 now=$3 table agg cond
+	IFS='|' read -r table agg cond <<<"$4"
+	sqlite3 "$DB" "WITH RECURSIVE b(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM b
+	    WHERE i < $n - 1) SELECT (SELECT $agg FROM $table WHERE $cond
+	    created_at > $now - ($n - i) * $step AND created_at <= $now - ($n - i - 1) * $step)
+	    FROM b ORDER BY i"
+}
+
+@test "summaries: the dashboard's events and sats series are a scan's, wherever now cuts hours" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	deletions "$DB" | nostr-load -q -d "$DB"
+	for now in 1700050001 1700123456 1700171999 1700172000 1700200000; do
+		echo "now $now"
+		nostr-report -d "$DB" --now "$now" html >"$T/page.html"
+		chart "$T/page.html" "Events per day" >"$T/got"
+		buckets 30 86400 "$now" "nostr_events|count(*)|" >"$T/want"
+		[ "$(wc -l <"$T/got")" -eq 30 ]
+		cmp "$T/got" "$T/want"
+		chart "$T/page.html" "Sats zapped per day" >"$T/got"
+		buckets 30 86400 "$now" "zaps|coalesce(sum(sats), 0)|valid = 1 AND" >"$T/want"
+		cmp "$T/got" "$T/want"
+		chart "$T/page.html" "Events per hour" >"$T/got"
+		buckets 24 3600 "$now" "nostr_events|count(*)|" >"$T/want"
+		cmp "$T/got" "$T/want"
+	done
+	# the figures are not all 0
+	[ "$(buckets 30 86400 1700200000 "nostr_events|count(*)|" | sort -n | tail -1)" -gt 100 ]
+}
+
+@test "summaries: a zap changed in place is counted as it is" {
+	gen | nostr-enrich | nostr-load -q -d "$DB"
+	sqlite3 "$DB" 'UPDATE zaps SET valid = 1 - valid WHERE eid % 3 = 0;
+		UPDATE zaps SET sats = sats + 7 WHERE eid % 5 = 0 AND sats IS NOT NULL;
+		UPDATE zaps SET sender = recipient, recipient = sender WHERE eid % 7 = 0'
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM zaps WHERE eid % 7 = 0 AND valid = 1')" -gt 0 ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
 }

@@ -242,6 +242,17 @@ report_hashtag_counts(sqlite3 *db, const struct report_options *o)
 	return query_table(db, cols, NCOLS(cols), sql, b);
 }
 
+/* all_time_zaps: whether o's window holds every zap (no --hours, none after
+ * now), so the all-time summaries answer for it. */
+static int
+all_time_zaps(sqlite3 *db, const struct report_options *o)
+{
+	int64_t last = INT64_MIN;
+
+	return o->hours <= 0 &&
+	    query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 && last <= o->now;
+}
+
 struct table *
 report_top_zapped(sqlite3 *db, const struct report_options *o)
 {
@@ -273,12 +284,8 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
 	    " ORDER BY z.sats DESC, z.zaps DESC, z.event_id";
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
-	int64_t last = INT64_MIN;
 
-	if (o->hours <= 0 && query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 &&
-	    last <= o->now)
-		return query_table(db, cols, NCOLS(cols), totals_sql, b);
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return query_table(db, cols, NCOLS(cols), all_time_zaps(db, o) ? totals_sql : sql, b);
 }
 
 struct table *
@@ -359,12 +366,15 @@ report_users_by_followers(sqlite3 *db, const struct report_options *o)
 		{ "nip05", CELL_TEXT, 40, 0, 0 },
 		{ "website", CELL_TEXT, 40, 0, 0 },
 	};
+	/* The top of follower_totals (a count of follows per followed), ranked
+	 * after the limit: the ranks of the first rows are those of all. */
 	static const char sql[] =
 	    "SELECT row_number() OVER (ORDER BY f.n DESC, k.pubkey), k.pubkey, "
 	    PROFILE_NAME("p") ", f.n, p.nip05, p.website FROM"
-	    " (SELECT followed AS aid, count(*) AS n FROM follows GROUP BY followed) f"
+	    " (SELECT aid, followers AS n FROM follower_totals t ORDER BY followers DESC,"
+	    "  (SELECT pubkey FROM pubkeys WHERE aid = t.aid) LIMIT ?1) f"
 	    " JOIN pubkeys k ON k.aid = f.aid LEFT JOIN user_profiles p ON p.aid = f.aid"
-	    " ORDER BY f.n DESC, k.pubkey LIMIT ?1";
+	    " ORDER BY f.n DESC, k.pubkey";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
 	return query_table(db, cols, NCOLS(cols), sql, b);
@@ -526,12 +536,23 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 	    "  GROUP BY " party " ORDER BY s DESC, n DESC," \
 	    "  (SELECT pubkey FROM pubkeys WHERE aid = " party ") LIMIT ?3) z" \
 	    " JOIN pubkeys k ON k.aid = z.p ORDER BY z.s DESC, z.n DESC, k.pubkey"
-	static const char sender_sql[] = ZAP_PARTIES_SQL("sender");
-	static const char recipient_sql[] = ZAP_PARTIES_SQL("recipient");
+	/* All time up to now, when no zap is later: the top of zap_*_totals. */
+#define ZAP_TOTALS_SQL(table) \
+	    "SELECT k.pubkey, (SELECT " PROFILE_NAME("u") " FROM user_profiles u" \
+	    " WHERE u.aid = z.p), z.n, z.s FROM" \
+	    " (SELECT aid AS p, zaps AS n, sats AS s FROM " table " t" \
+	    "  ORDER BY s DESC, n DESC, (SELECT pubkey FROM pubkeys WHERE aid = t.aid)" \
+	    "  LIMIT ?3) z" \
+	    " JOIN pubkeys k ON k.aid = z.p ORDER BY z.s DESC, z.n DESC, k.pubkey"
+	static const char *const sql[2][2] = {
+		{ ZAP_PARTIES_SQL("recipient"), ZAP_PARTIES_SQL("sender") },
+		{ ZAP_TOTALS_SQL("zap_recipient_totals"), ZAP_TOTALS_SQL("zap_sender_totals") },
+	};
 #undef ZAP_PARTIES_SQL
+#undef ZAP_TOTALS_SQL
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), by_sender ? sender_sql : recipient_sql, b);
+	return query_table(db, cols, NCOLS(cols), sql[all_time_zaps(db, o)][by_sender != 0], b);
 }
 
 struct table *
@@ -649,13 +670,112 @@ static const char *const series_sql[] = {
 	    " CROSS JOIN nostr_events e INDEXED BY nostr_events_author"
 	    " ON e.aid = u.aid AND e.created_at > ?1 AND e.created_at <= ?3"
 	    " WHERE u.last_seen > ?1 AND u.first_seen <= ?3",
+	/* One row per user, bucketed here: users_first_seen gives them in order,
+	 * where a GROUP BY of the bucket would sort them again. */
 	[REPORT_SERIES_NEW_USERS] =
-	    "SELECT (first_seen - ?1 - 1) / ?2, count(*) FROM users"
-	    " WHERE first_seen > ?1 AND first_seen <= ?3 GROUP BY 1",
+	    "SELECT (first_seen - ?1 - 1) / ?2, 1 FROM users"
+	    " WHERE first_seen > ?1 AND first_seen <= ?3",
 	[REPORT_SERIES_ZAP_SATS] =
 	    "SELECT (created_at - ?1 - 1) / ?2, coalesce(sum(sats), 0) FROM zaps"
 	    " WHERE valid = 1 AND created_at > ?1 AND created_at <= ?3 GROUP BY 1",
 };
+
+/* The sums of the series that a summary holds per hour: the hours from ?1 to
+ * ?2 (summary_hours_sql), to be taken where a bucket holds the whole hour. */
+static const char *const summary_hours_sql[] = {
+	[REPORT_SERIES_EVENTS] =
+	    "SELECT hour, sum(events) FROM events_hourly WHERE hour >= ?1 AND hour <= ?2"
+	    " GROUP BY hour",
+	[REPORT_SERIES_ZAP_SATS] =
+	    "SELECT hour, sum(sats) FROM zaps_hourly WHERE valid = 1 AND hour >= ?1"
+	    " AND hour <= ?2 GROUP BY hour",
+};
+
+/* The raw rows of an hour a boundary cuts, (?4, ?3], into the buckets of
+ * series_sql's ?1 and ?2. */
+static const char *const cut_sql[] = {
+	[REPORT_SERIES_EVENTS] =
+	    "SELECT (created_at - ?1 - 1) / ?2, count(*) FROM nostr_events"
+	    " WHERE created_at > ?4 AND created_at <= ?3 GROUP BY 1",
+	[REPORT_SERIES_ZAP_SATS] =
+	    "SELECT (created_at - ?1 - 1) / ?2, coalesce(sum(sats), 0) FROM zaps"
+	    " WHERE valid = 1 AND created_at > ?4 AND created_at <= ?3 GROUP BY 1",
+};
+
+/* series_add: adds the (bucket, value) rows of st to t's n buckets; for
+ * authors, each (author, bucket) pair once (they come in author order). */
+static int
+series_add(struct table *t, sqlite3_stmt *st, enum report_series which, size_t n)
+{
+	int64_t bucket, aid, last_aid = 0, last_bucket = -1;
+	int rc;
+
+	while ((rc = query_step_row(st)) == 1) {
+		bucket = sqlite3_column_int64(st, 0);
+		if (bucket < 0 || bucket >= (int64_t)n)
+			continue;
+		if (which != REPORT_SERIES_AUTHORS) {
+			table_set_int(t, (size_t)bucket, 1,
+			    table_cell(t, (size_t)bucket, 1)->i + sqlite3_column_int64(st, 1));
+			continue;
+		}
+		/* An author's buckets come in order: a new pair is a new author there. */
+		aid = sqlite3_column_int64(st, 1);
+		if (aid != last_aid || bucket != last_bucket)
+			table_set_int(t, (size_t)bucket, 1, table_cell(t, (size_t)bucket, 1)->i + 1);
+		last_aid = aid;
+		last_bucket = bucket;
+	}
+	return rc;
+}
+
+/*
+ * series_from_hours: a sum series whose step is whole hours, as the
+ * summaries read a window (schema.sql): each hour that lies whole in one
+ * bucket from the summary, the raw rows of each hour a bucket boundary cuts
+ * (base's and now's among them; with steps of whole hours, all or none are
+ * cut).  An hour [h, h + 3599] is whole in a bucket when no boundary
+ * base + k*step falls in [h, h + 3598].
+ */
+static int
+series_from_hours(sqlite3 *db, struct table *t, enum report_series which, size_t n,
+    int64_t base, int64_t step, int64_t now)
+{
+	struct query_arg hb[] = { Q_INT(base + 1 - (base + 1) % 3600), Q_INT(now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, summary_hours_sql[which], hb);
+	int64_t h, k;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		h = sqlite3_column_int64(st, 0);
+		if (h > base && h + 3599 <= now &&
+		    (h - base - 1) / step == (h + 3599 - base - 1) / step)
+			table_set_int(t, (size_t)((h - base - 1) / step), 1,
+			    table_cell(t, (size_t)((h - base - 1) / step), 1)->i +
+			    sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != 0)
+		return -1;
+	for (k = 0; k <= (int64_t)n; k++) {
+		int64_t cut = base + k * step, hour = cut - cut % 3600;
+		int64_t from = hour - 1 > base ? hour - 1 : base;
+		int64_t to = hour + 3599 < now ? hour + 3599 : now;
+		struct query_arg cb[] = { Q_INT(base), Q_INT(step), Q_INT(to), Q_INT(from), Q_END };
+
+		if (cut - hour == 3599 || from >= to)
+			continue;  /* the boundary ends its hour: none is cut */
+		if ((st = query_prepare(db, cut_sql[which], cb)) == NULL)
+			return -1;
+		rc = series_add(t, st, which, n);
+		sqlite3_finalize(st);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}
 
 struct table *
 report_series(sqlite3 *db, const struct report_options *o, enum report_series which,
@@ -665,7 +785,7 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 		{ "time", CELL_INT, 0, 0, COLUMN_TIME },
 		{ "value", CELL_INT, 0, 0, 0 },
 	};
-	int64_t base = o->now - (int64_t)n * step, bucket, aid, last_aid = 0, last_bucket = -1;
+	int64_t base = o->now - (int64_t)n * step;
 	struct query_arg b[] = { Q_INT(base), Q_INT(step), Q_INT(o->now), Q_END };
 	struct table *t = table_new(cols, NCOLS(cols));
 	sqlite3_stmt *st;
@@ -677,25 +797,19 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 		table_set_int(t, i, 0, base + (int64_t)i * step);
 		table_set_int(t, i, 1, 0);
 	}
+	/* created_at is never negative: a window from before 0 is read raw. */
+	if ((which == REPORT_SERIES_EVENTS || which == REPORT_SERIES_ZAP_SATS) &&
+	    step % 3600 == 0 && step > 0 && base >= 0) {
+		if (series_from_hours(db, t, which, n, base, step, o->now) == 0)
+			return t;
+		table_free(t);
+		return NULL;
+	}
 	if ((st = query_prepare(db, series_sql[which], b)) == NULL) {
 		table_free(t);
 		return NULL;
 	}
-	while ((rc = query_step_row(st)) == 1) {
-		bucket = sqlite3_column_int64(st, 0);
-		if (bucket < 0 || bucket >= (int64_t)n)
-			continue;
-		if (which != REPORT_SERIES_AUTHORS) {
-			table_set_int(t, (size_t)bucket, 1, sqlite3_column_int64(st, 1));
-			continue;
-		}
-		/* An author's buckets come in order: a new pair is a new author there. */
-		aid = sqlite3_column_int64(st, 1);
-		if (aid != last_aid || bucket != last_bucket)
-			table_set_int(t, (size_t)bucket, 1, table_cell(t, (size_t)bucket, 1)->i + 1);
-		last_aid = aid;
-		last_bucket = bucket;
-	}
+	rc = series_add(t, st, which, n);
 	sqlite3_finalize(st);
 	if (rc != 0) {
 		table_free(t);

@@ -22,7 +22,8 @@ enum stmt {
 	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
 	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_PRUNED_BEFORE, S_BEGIN, S_COMMIT,
 	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_ZERO_EVENT, S_ZERO_LANG, S_ZERO_ZAP,
-	S_ZERO_ZAPPED, S_COUNTED, S_REMOVE_EID, S_SUM_STATE, S_COUNT
+	S_ZERO_ZAPPED, S_SUM_SENDER, S_SUM_RECIPIENT, S_ZERO_SENDER, S_ZERO_RECIPIENT,
+	S_COUNTED, S_REMOVE_EID, S_SUM_STATE, S_SUM_MARKS, S_COUNT
 };
 
 /*
@@ -141,11 +142,21 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_ZERO_ZAP] =
 	    "DELETE FROM zaps_hourly WHERE hour = ?1 AND valid = ?2 AND bucket = ?3 AND zaps = 0",
 	[S_ZERO_ZAPPED] = "DELETE FROM event_zap_totals WHERE event_id = ?1 AND zaps = 0",
+	[S_SUM_SENDER] =
+	    "INSERT INTO zap_sender_totals(aid, zaps, sats) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(aid) DO UPDATE SET zaps = zaps + excluded.zaps, sats = sats + excluded.sats",
+	[S_SUM_RECIPIENT] =
+	    "INSERT INTO zap_recipient_totals(aid, zaps, sats) VALUES (?1, ?2, ?3)"
+	    " ON CONFLICT(aid) DO UPDATE SET zaps = zaps + excluded.zaps, sats = sats + excluded.sats",
+	[S_ZERO_SENDER] = "DELETE FROM zap_sender_totals WHERE aid = ?1 AND zaps = 0",
+	[S_ZERO_RECIPIENT] = "DELETE FROM zap_recipient_totals WHERE aid = ?1 AND zaps = 0",
 	[S_COUNTED] =
-	    "SELECT e.created_at, e.kind, e.lang, z.eid, z.valid, z.sats, z.event_id"
+	    "SELECT e.created_at, e.kind, e.lang, z.eid, z.valid, z.sats, z.event_id,"
+	    " z.sender, z.recipient"
 	    " FROM nostr_events e LEFT JOIN zaps z ON z.eid = e.eid WHERE e.eid = ?1",
 	[S_REMOVE_EID] = "DELETE FROM nostr_events WHERE eid = ?1",
 	[S_SUM_STATE] = SUMMARY_STATE_SQL,
+	[S_SUM_MARKS] = SUMMARY_MARKS_SQL,
 };
 
 /* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
@@ -495,7 +506,8 @@ db_begin(struct db *db)
 int
 db_commit(struct db *db)
 {
-	if (flush_users(db) < 0 || run(db, S_SUM_STATE) < 0 || run(db, S_COMMIT) < 0)
+	if (flush_users(db) < 0 || run(db, S_SUM_STATE) < 0 || run(db, S_SUM_MARKS) < 0 ||
+	    run(db, S_COMMIT) < 0)
 		return -1;
 	db->in_transaction = 0;
 	return 0;
@@ -764,20 +776,46 @@ count_event(struct db *db, int64_t created_at, int64_t kind, const char *lang,
 	return run(db, S_ZERO_LANG);
 }
 
-/*
- * count_zap: adds sign zap receipts at created_at, valid or not, of sats
- * (when has_sats) naming event_id (NULL: none), to the summaries.
- */
+/* A zap receipt as the summaries count it (0: no sender, no recipient). */
+struct zap_count {
+	int64_t created_at;
+	int valid, has_sats;
+	int64_t sats;
+	const void *event_id;         /* NULL: none */
+	int64_t sender, recipient;    /* aids, or 0 */
+};
+
+/* count_party: adds sign valid zaps of sats to party's row through s (zero: its row
+ * taken back to 0 goes). */
 static int
-count_zap(struct db *db, int64_t created_at, int valid, int has_sats, int64_t sats,
-    const void *event_id, int sign)
+count_party(struct db *db, enum stmt s, enum stmt zero, int64_t party, int64_t sats,
+    int sign)
+{
+	sqlite3_stmt *st = db->stmt[s];
+
+	if (party == 0)
+		return 0;
+	sqlite3_bind_int64(st, 1, party);
+	sqlite3_bind_int(st, 2, sign);
+	sqlite3_bind_int64(st, 3, sign * sats);
+	if (run(db, s) < 0)
+		return -1;
+	if (sign > 0)
+		return 0;
+	sqlite3_bind_int64(db->stmt[zero], 1, party);
+	return run(db, zero);
+}
+
+/* count_zap: adds sign (1 or -1) zap receipts z to the summaries. */
+static int
+count_zap(struct db *db, const struct zap_count *z, int sign)
 {
 	sqlite3_stmt *st = db->stmt[S_SUM_ZAP], *zero = db->stmt[S_ZERO_ZAP];
-	int64_t s = has_sats ? sats : 0, hour = summary_hour(created_at);
-	int64_t bucket = summary_zap_bucket(has_sats, sats);
+	int64_t s = z->has_sats ? z->sats : 0, hour = summary_hour(z->created_at);
+	int64_t bucket = summary_zap_bucket(z->has_sats, z->sats);
 
 	sqlite3_bind_int64(st, 1, hour);
-	sqlite3_bind_int(st, 2, valid);
+	sqlite3_bind_int(st, 2, z->valid);
 	sqlite3_bind_int64(st, 3, bucket);
 	sqlite3_bind_int(st, 4, sign);
 	sqlite3_bind_int64(st, 5, sign * s);
@@ -785,22 +823,27 @@ count_zap(struct db *db, int64_t created_at, int valid, int has_sats, int64_t sa
 		return -1;
 	if (sign < 0) {
 		sqlite3_bind_int64(zero, 1, hour);
-		sqlite3_bind_int(zero, 2, valid);
+		sqlite3_bind_int(zero, 2, z->valid);
 		sqlite3_bind_int64(zero, 3, bucket);
 		if (run(db, S_ZERO_ZAP) < 0)
 			return -1;
 	}
-	if (!valid || event_id == NULL)
+	if (!z->valid)
+		return 0;
+	if (count_party(db, S_SUM_SENDER, S_ZERO_SENDER, z->sender, s, sign) < 0 ||
+	    count_party(db, S_SUM_RECIPIENT, S_ZERO_RECIPIENT, z->recipient, s, sign) < 0)
+		return -1;
+	if (z->event_id == NULL)
 		return 0;
 	st = db->stmt[S_SUM_ZAPPED];
-	bind_blob(st, 1, event_id, 32);
+	bind_blob(st, 1, z->event_id, 32);
 	sqlite3_bind_int(st, 2, sign);
 	sqlite3_bind_int64(st, 3, sign * s);
 	if (run(db, S_SUM_ZAPPED) < 0)
 		return -1;
 	if (sign > 0)
 		return 0;
-	bind_blob(db->stmt[S_ZERO_ZAPPED], 1, event_id, 32);
+	bind_blob(db->stmt[S_ZERO_ZAPPED], 1, z->event_id, 32);
 	return run(db, S_ZERO_ZAPPED);
 }
 
@@ -812,9 +855,10 @@ static int
 uncount(struct db *db, int64_t eid)
 {
 	sqlite3_stmt *st = db->stmt[S_COUNTED];
-	int64_t created_at, kind, sats;
+	int64_t created_at, kind;
 	uint8_t target[32];
-	int rc, has_zap, valid, has_sats, has_target;
+	struct zap_count z = { 0 };
+	int rc, has_zap;
 	char lang[64];
 	size_t lang_len;
 	const char *l;
@@ -833,18 +877,21 @@ uncount(struct db *db, int64_t eid)
 	else
 		l = NULL;  /* a lang of ours is a short code; none longer is stored */
 	has_zap = sqlite3_column_type(st, 3) != SQLITE_NULL;
-	valid = sqlite3_column_int(st, 4);
-	has_sats = sqlite3_column_type(st, 5) != SQLITE_NULL;
-	sats = sqlite3_column_int64(st, 5);
-	has_target = sqlite3_column_bytes(st, 6) == 32;
-	if (has_target)
+	z.created_at = created_at;
+	z.valid = sqlite3_column_int(st, 4);
+	z.has_sats = sqlite3_column_type(st, 5) != SQLITE_NULL;
+	z.sats = sqlite3_column_int64(st, 5);
+	if (sqlite3_column_bytes(st, 6) == 32) {
 		memcpy(target, sqlite3_column_blob(st, 6), 32);
+		z.event_id = target;
+	}
+	z.sender = sqlite3_column_int64(st, 7);      /* NULL reads as 0: none */
+	z.recipient = sqlite3_column_int64(st, 8);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (count_event(db, created_at, kind, l != NULL ? lang : NULL, lang_len, -1) < 0)
 		return -1;
-	if (has_zap && count_zap(db, created_at, valid, has_sats, sats,
-	    has_target ? target : NULL, -1) < 0)
+	if (has_zap && count_zap(db, &z, -1) < 0)
 		return -1;
 	return 0;
 }
@@ -1104,8 +1151,13 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 	sqlite3_bind_int64(st, 12, ev->created_at);
 	if (run(db, S_ZAP) < 0)
 		return -1;
-	return count_zap(db, ev->created_at, z->problems == 0, z->has_msat,
-	    (int64_t)(z->msat / 1000), z->has_event ? z->event : NULL, 1);
+	{
+		struct zap_count c = { ev->created_at, z->problems == 0, z->has_msat,
+		    (int64_t)(z->msat / 1000), z->has_event ? z->event : NULL,
+		    z->has_sender ? sender : 0, z->has_recipient ? recipient : 0 };
+
+		return count_zap(db, &c, 1);
+	}
 }
 
 /* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */

@@ -1,12 +1,16 @@
 /*
  * summary.h: the summaries of schema.sql (events_hourly, languages_hourly,
- * zaps_hourly, event_zap_totals): how an event is counted in them, and
- * their filling from the stored events.
+ * zaps_hourly, event_zap_totals, zap_sender_totals, zap_recipient_totals,
+ * follower_totals): how an event is counted in them, and their filling
+ * from the stored events.
  *
  * nostr-load counts each event it stores and takes back out each one it
- * removes (lib/store/db.c); summary_fill makes them from scratch for a
- * database whose rows they have not all counted (written by other means,
- * made before they existed, or upgraded from version 1 or 2).
+ * removes (lib/store/db.c); follower_totals is kept by triggers.  Each
+ * family of summaries records what it has counted (summaries_state,
+ * summary_marks).  summary_refresh fills a family that has no such record
+ * (made before it existed, or upgraded from version 1 or 2) and counts in
+ * the others only the rows above their record (written by other means), so
+ * that what they hold of pruned events stays.
  */
 #ifndef NP_SUMMARY_H
 #define NP_SUMMARY_H
@@ -36,19 +40,21 @@ int64_t summary_zap_bucket(int has_sats, int64_t sats);
 	" coalesce((SELECT max(eid) FROM nostr_events), 0)," \
 	" coalesce((SELECT max(eid) FROM zaps), 0))"
 
-/*
- * summary_fill: empties the summaries and counts every stored event in
- * them, in the caller's transaction.  Returns 0, or -1 (sqlite3_errmsg).
- */
-int summary_fill(sqlite3 *sql);
+/* The statement that records, at nostr-load's commit, that the summaries of
+ * summary_marks have counted every stored row. */
+#define SUMMARY_MARKS_SQL \
+	"UPDATE summary_marks SET eid = CASE summary" \
+	" WHEN 'zap_parties' THEN coalesce((SELECT max(eid) FROM zaps), 0)" \
+	" ELSE coalesce((SELECT max(eid) FROM nostr_events), 0) END"
 
-/* summary_is_stale: 1 when nostr_events or zaps hold an eid above the last
- * one summaries_state says was counted (rows written by other means than
- * nostr-load), 0 when not, -1 on error. */
+/* summary_is_stale: 1 when a summary family has no record of what it
+ * counted, or nostr_events or zaps hold an eid above it (rows written by
+ * other means than nostr-load), 0 when not, -1 on error. */
 int summary_is_stale(sqlite3 *sql);
 
-/* summary_refresh: fills the summaries in a transaction of its own when
- * they are stale.  Returns 0, or -1 (sqlite3_errmsg). */
+/* summary_refresh: when stale, in a transaction of its own, fills the
+ * families with no record and counts in the others the rows above theirs.
+ * Returns 0, or -1 (sqlite3_errmsg). */
 int summary_refresh(sqlite3 *sql);
 
 #endif
