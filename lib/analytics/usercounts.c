@@ -60,8 +60,9 @@ static const char *const stmt_sql[NSTMTS] = {
 	[S_CREDITED_OF] = "SELECT target, eid, replies, reactions, reposts FROM score_targets"
 	    " WHERE aid = ?1",
 	[S_UNATTRIBUTE] = "UPDATE score_targets SET eid = NULL, aid = NULL WHERE target = ?1",
-	[S_POSTS_OF] = "SELECT count(*) FROM nostr_events WHERE aid = ?1 AND kind = 1"
-	    " AND created_at <= ?2 AND eid <= ?3",
+	/* The author's events, not every post up to ?2 (the kind index). */
+	[S_POSTS_OF] = "SELECT count(*) FROM nostr_events INDEXED BY nostr_events_author"
+	    " WHERE aid = ?1 AND kind = 1 AND created_at <= ?2 AND eid <= ?3",
 };
 
 /* An update in progress: the counts, which authors' rows changed, the
