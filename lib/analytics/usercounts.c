@@ -65,6 +65,12 @@ static const char *const stmt_sql[NSTMTS] = {
 	    " WHERE aid = ?1 AND kind = 1 AND created_at <= ?2 AND eid <= ?3",
 };
 
+/* A new event, as the update needs it. */
+struct new_event {
+	int64_t eid, aid, kind, created_at;
+	uint8_t id[32];
+};
+
 /* An update in progress: the counts, which authors' rows changed, the
  * statements, and the two marks. */
 struct update {
@@ -73,13 +79,10 @@ struct update {
 	unsigned char *touched;   /* by aid */
 	sqlite3_stmt *st[NSTMTS];
 	struct mark last, cur;
+	const struct new_event **by_id;  /* the new events in id order */
+	size_t nnew;
 };
 
-/* A new event, as the update needs it. */
-struct new_event {
-	int64_t eid, aid, kind, created_at;
-	uint8_t id[32];
-};
 
 void
 user_counts_free(struct user_counts *c)
@@ -398,6 +401,47 @@ update_free(struct update *u)
 	for (i = 0; i < NSTMTS; i++)
 		sqlite3_finalize(u->st[i]);
 	free(u->touched);
+	free(u->by_id);
+}
+
+static int
+by_event_id(const void *a, const void *b)
+{
+	return memcmp((*(const struct new_event *const *)a)->id,
+	    (*(const struct new_event *const *)b)->id, 32);
+}
+
+/* new_sort: u->by_id for ev. */
+static void
+new_sort(struct update *u, const struct new_event *ev, size_t n)
+{
+	size_t i;
+
+	u->by_id = xcalloc(n ? n : 1, sizeof(*u->by_id));
+	for (i = 0; i < n; i++)
+		u->by_id[i] = &ev[i];
+	qsort(u->by_id, n, sizeof(*u->by_id), by_event_id);
+	u->nnew = n;
+}
+
+/* new_find: the new event of id, or NULL. */
+static const struct new_event *
+new_find(const struct update *u, const uint8_t id[32])
+{
+	size_t lo = 0, hi = u->nnew;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = memcmp(u->by_id[mid]->id, id, 32);
+
+		if (c == 0)
+			return u->by_id[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 static int
@@ -668,7 +712,8 @@ source_add(struct update *u, int64_t aid, int64_t eid, int64_t role, const uint8
 	struct query_arg add[] = { Q_BLOB(target, 32), Q_INT(role), Q_END };
 	struct query_arg find[] = { Q_BLOB(target, 32), Q_INT(u->cur.last_eid), Q_END };
 	sqlite3_stmt *st = u->st[S_TARGET_ADD];
-	int64_t one[NROLES] = { 0 }, total;
+	const struct new_event *e;
+	int64_t one[NROLES] = { 0 }, total, teid, taid;
 	int rc, attributed;
 
 	one[role] = 1;
@@ -685,14 +730,19 @@ source_add(struct update *u, int64_t aid, int64_t eid, int64_t role, const uint8
 	 * events were attributed before any new row was counted. */
 	if (attributed || total > 1)
 		return 0;
-	if ((rc = run1(u, S_FIND, find)) <= 0)
-		return rc;
+	/* Most targets are recent: a new event's found without an index probe. */
+	if ((e = new_find(u, target)) != NULL) {
+		teid = e->eid, taid = e->aid;
+	} else {
+		if ((rc = run1(u, S_FIND, find)) <= 0)
+			return rc;
+		teid = sqlite3_column_int64(u->st[S_FIND], 0);
+		taid = sqlite3_column_int64(u->st[S_FIND], 1);
+		sqlite3_reset(u->st[S_FIND]);
+	}
 	{
-		int64_t teid = sqlite3_column_int64(u->st[S_FIND], 0);
-		int64_t taid = sqlite3_column_int64(u->st[S_FIND], 1);
 		struct query_arg attr[] = { Q_BLOB(target, 32), Q_INT(teid), Q_INT(taid), Q_END };
 
-		sqlite3_reset(u->st[S_FIND]);
 		if (query_bind(u->st[S_ATTRIBUTE], attr) != 0 ||
 		    query_step_done(u->st[S_ATTRIBUTE]) != 0)
 			return -1;
@@ -830,6 +880,7 @@ from_last(struct update *u, int *done)
 	    new_events(u, &ev, &nev) != 0)
 		goto out;
 	removed = u->last.events + (int64_t)nev - u->cur.events;
+	new_sort(u, ev, nev);
 	u->c->new_events = (int64_t)nev;
 	u->c->removed = removed;
 	if (removals(u, ev, nev, removed, done) != 0)
