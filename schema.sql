@@ -376,6 +376,58 @@ CREATE TABLE IF NOT EXISTS score_runs (
 	contacts    INTEGER NOT NULL               -- stored kind-3 events then (the follow graph)
 ) STRICT;
 
+-- The counts behind user_metrics' posts and engagement received, kept by
+-- nostr-score between runs so that a run counts only what changed since
+-- (lib/analytics/usercounts.h).  They are those of a mark (score_counts_state):
+-- the rows created at or before its now, of the events stored up to its
+-- eid.  With no state row (a database made before them) the next run fills
+-- them from scratch, as it does after a prune, --full, or removals it cannot
+-- account for.  Derived only: deleting every row of the four is harmless.
+
+-- score_authors: per author, the stored events, the kind-1 posts, and the
+-- replies, reactions and reposts their stored events received.
+CREATE TABLE IF NOT EXISTS score_authors (
+	aid       INTEGER PRIMARY KEY,             -- the author (pubkeys.aid)
+	events    INTEGER NOT NULL,                -- stored events up to the mark's eid
+	posts     INTEGER NOT NULL,                -- of them kind 1, created by its now
+	replies   INTEGER NOT NULL,                -- counted replies to them
+	reactions INTEGER NOT NULL,                -- counted reactions to them
+	reposts   INTEGER NOT NULL                 -- counted reposts of them
+) STRICT;
+
+-- score_targets: per event replied to, reacted to or reposted (stored or
+-- not), its counted rows, and the stored event it is, if one is.
+CREATE TABLE IF NOT EXISTS score_targets (
+	target    BLOB    PRIMARY KEY,             -- the event id (32 bytes)
+	replies   INTEGER NOT NULL,
+	reactions INTEGER NOT NULL,
+	reposts   INTEGER NOT NULL,
+	eid       INTEGER,                         -- the stored event, or NULL
+	aid       INTEGER                          -- its author, or NULL
+) STRICT, WITHOUT ROWID;
+-- An author's credited events, for taking out the ones removed.
+CREATE INDEX IF NOT EXISTS score_targets_author ON score_targets(aid) WHERE aid IS NOT NULL;
+
+-- score_sources: each counted reply, reaction and repost row by its
+-- author, for taking out what a removed event counted.
+CREATE TABLE IF NOT EXISTS score_sources (
+	aid    INTEGER NOT NULL,                   -- the row's author
+	eid    INTEGER NOT NULL,                   -- its event
+	role   INTEGER NOT NULL,                   -- 0 reply, 1 reaction, 2 repost
+	target BLOB    NOT NULL,                   -- the event it aims at (32 bytes)
+	PRIMARY KEY (aid, eid, role)
+) STRICT, WITHOUT ROWID;
+
+-- score_counts_state: the mark the counts are of (one row).
+CREATE TABLE IF NOT EXISTS score_counts_state (
+	one           INTEGER PRIMARY KEY CHECK (one = 1),
+	now           INTEGER NOT NULL,            -- rows created at or before it are counted
+	last_eid      INTEGER NOT NULL,            -- events stored up to it are counted
+	last_id       BLOB,                        -- that event's id (NULL: none, or not a key)
+	events        INTEGER NOT NULL,            -- stored events then
+	pruned_before INTEGER NOT NULL             -- retention's cutoff then (0: none)
+) STRICT;
+
 -- Indexes of earlier versions that no query of nostr-score, nostr-report or
 -- the views needs, each of them paid for by every event loaded.  The target
 -- indexes of replies, reactions and reposts are among them: nostr-score

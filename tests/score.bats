@@ -234,6 +234,7 @@ same_as_full() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"since the last run: "*" events new, "* ]]
 	[[ $output == *"PageRank kept"* ]]
+	[[ $output == *"user counts: moved from the last run"* ]]
 	same_as_full "$D" $((S + 70000))
 	nostr-load -q -d "$D" "$T/p3"
 	run nostr-score -v -d "$D" --now $((S + 86401))
@@ -241,6 +242,7 @@ same_as_full() {
 	[[ $output == *"since the last run: "* ]]
 	[[ $output != *"PageRank kept"* ]]
 	[[ $output != *" 0 removed"* ]]
+	[[ $output == *"user counts: moved from the last run"* ]]
 	same_as_full "$D" $((S + 86401))
 }
 
@@ -265,4 +267,69 @@ same_as_full() {
 	[ "$status" -eq 0 ]
 	[[ $output == *"full run: the last run's newest event is gone"* ]]
 	same_as_full "$D" $((S + 3600)) --hours 12
+}
+
+# signed KEY KIND AT TAGS CONTENT: one event signed with nostr-gen's key KEY,
+# appended to $T/stream; prints its id.
+signed() {
+	printf '{"key":%d,"kind":%d,"created_at":%d,"tags":%s,"content":"%s"}\n' "$@" |
+		nostr-gen --sign | tee -a "$T/stream" | jq -r .id
+}
+
+@test "score: incremental user counts: late targets, rows coming due, deletions, a new contact list" {
+	T=$BATS_TEST_TMPDIR S=1700000000 D="$BATS_TEST_TMPDIR/u.db" DB="$BATS_TEST_TMPDIR/u.db"
+	pk0=$(nostr-gen --pubkey 0) pk1=$(nostr-gen --pubkey 1) pk3=$(nostr-gen --pubkey 3)
+	: >"$T/stream"
+	n1=$(signed 0 1 $S '[]' 'hello world')
+	n2=$(signed 1 1 $((S + 10)) '[]' 'second note')
+	r1=$(signed 1 7 $((S + 20)) "[[\"e\",\"$n1\"],[\"p\",\"$pk0\"]]" '+')
+	# The reaction's target is stored only in the second part.
+	printf '{"key":3,"kind":1,"created_at":%d,"tags":[],"content":"late target"}\n' $((S + 25)) |
+		nostr-gen --sign >"$T/late"
+	nf=$(jq -r .id "$T/late")
+	signed 2 7 $((S + 30)) "[[\"e\",\"$nf\"]]" '+' >/dev/null
+	signed 0 3 $((S + 40)) "[[\"p\",\"$pk1\"],[\"p\",\"$pk3\"]]" '' >/dev/null
+	# Replies created after the first run's --now: counted once their time comes.
+	signed 2 1 $((S + 5000)) "[[\"e\",\"$n2\",\"\",\"reply\"],[\"p\",\"$pk1\"]]" 'later' >/dev/null
+	signed 3 1 $((S + 5500)) "[[\"e\",\"$n1\",\"\",\"reply\"],[\"p\",\"$pk0\"]]" 'later too' >/dev/null
+	nostr-enrich <"$T/stream" >"$T/p1"
+	nostr-load -q -d "$D" "$T/p1"
+	nostr-score -q -d "$D" --now $((S + 1000))
+	: >"$T/stream"
+	cat "$T/late" >>"$T/stream"
+	signed 2 1 $((S + 1100)) "[[\"e\",\"$n1\",\"\",\"reply\"],[\"p\",\"$pk0\"]]" 'a reply' >/dev/null
+	signed 3 6 $((S + 1200)) "[[\"e\",\"$n2\"],[\"p\",\"$pk1\"]]" '' >/dev/null
+	# Key 1 deletes its reaction (a counted row) and its note (a target).
+	signed 1 5 $((S + 1300)) "[[\"e\",\"$r1\"],[\"e\",\"$n2\"]]" 'oops' >/dev/null
+	signed 0 3 $((S + 1400)) "[[\"p\",\"$pk3\"]]" '' >/dev/null
+	nostr-enrich <"$T/stream" >"$T/p2"
+	nostr-load -q -d "$D" "$T/p2"
+	run nostr-score -v -d "$D" --now $((S + 6000))
+	[ "$status" -eq 0 ]
+	[[ $output == *"user counts: moved from the last run"* ]]
+	[[ $output != *" 0 removed"* ]]
+	same_as_full "$D" $((S + 6000))
+	# key 0: n1's two replies, its reaction deleted; key 3: the late target's reaction
+	[ "$(q "SELECT posts, replies_received, reactions_received, reposts_received FROM user_metrics_hex WHERE pubkey = '$pk0'")" = "1|2|0|0" ]
+	[ "$(q "SELECT posts, reactions_received, followers FROM user_metrics_hex WHERE pubkey = '$pk3'")" = "2|1|1" ]
+	[ "$(q "SELECT posts, replies_received, reposts_received, followers FROM user_metrics_hex WHERE pubkey = '$pk1'")" = "0|0|0|0" ]
+}
+
+@test "score: user counts are made from scratch with --full, after a prune and without a state" {
+	T=$BATS_TEST_TMPDIR S=1700000000 D="$BATS_TEST_TMPDIR/f.db"
+	nostr-gen -n 800 -s 5 -a 20 -t $S --span 7200 | nostr-enrich >"$T/all"
+	nostr-load -q -d "$D" "$T/all"
+	run nostr-score -v -d "$D" --now $((S + 7200))
+	[[ $output == *"user counts: from scratch: no earlier run"* ]]
+	run nostr-score -v -d "$D" --now $((S + 7300)) --full
+	[[ $output == *"user counts: from scratch: --full"* ]]
+	# A database whose counts were never filled (made before them).
+	sqlite3 "$D" 'DELETE FROM score_counts_state; DELETE FROM score_authors'
+	run nostr-score -v -d "$D" --now $((S + 7400))
+	[[ $output == *"user counts: from scratch: no counts yet"* ]]
+	same_as_full "$D" $((S + 7400))
+	nostr-load -q -d "$D" --prune $((S + 3600))
+	run nostr-score -v -d "$D" --now $((S + 7500))
+	[[ $output == *"user counts: from scratch: pruned since"* ]]
+	same_as_full "$D" $((S + 7500))
 }

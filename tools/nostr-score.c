@@ -198,6 +198,10 @@ main(int argc, char *argv[])
 			    parts == 0 ? ", nothing to do" : "");
 		else
 			fprintf(stderr, "%s: full run: %s\n", getprogname(), changes.reason);
+		if (parts & PART_USERS)
+			fprintf(stderr, "%s: user counts: %s%s\n", getprogname(),
+			    sum.counts_rebuilt ? "from scratch: " : "moved from the last run",
+			    sum.counts_rebuilt && sum.counts_reason ? sum.counts_reason : "");
 		fprintf(stderr, "%s: now %lld, window %gh: %zu events, %zu hashtags, %zu users"
 		    " (PageRank %s%d steps), %zu network windows in %.2fs\n", getprogname(),
 		    (long long)o.now, o.hours, sum.events, sum.hashtags, sum.users,

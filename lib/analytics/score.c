@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "enrich/meta.h"
 #include "analytics/pagerank.h"
+#include "analytics/usercounts.h"
 #include "store/query.h"
 
 /* ---- the formulas ---- */
@@ -775,11 +776,18 @@ struct user {
 	int64_t rank;
 };
 
-/* The follow graph of every known pubkey and each one's figures. */
+/*
+ * The users: every pubkey the graph or the zaps know, by aid (u, node_of),
+ * and the nodes in a fixed order (pubkey order), so ties in rank break the
+ * same way on every run; the follow edges as node indexes.
+ */
 struct graph {
-	struct keymap m;          /* pubkey -> index 0..m.n-1 */
-	struct user *u;           /* m.n users */
-	uint32_t *src, *dst;      /* follow edges, follower -> followed */
+	size_t naids;             /* aids 0..naids-1 */
+	struct user *u;           /* by aid */
+	uint32_t *node_of;        /* by aid: node index + 1, 0 = not a user */
+	int64_t *aid;             /* by node: its aid */
+	size_t n;                 /* nodes */
+	uint32_t *src, *dst;      /* follow edges, follower -> followed (aids, then nodes) */
 	size_t nedges, edges_cap;
 };
 
@@ -787,9 +795,10 @@ static void
 graph_free(struct graph *g)
 {
 	free(g->u);
+	free(g->node_of);
+	free(g->aid);
 	free(g->src);
 	free(g->dst);
-	keymap_free(&g->m);
 }
 
 static int64_t
@@ -798,33 +807,67 @@ engagement_received(const struct user *u)
 	return u->replies + u->reposts + u->reactions + u->zaps;
 }
 
-/* Every pubkey the graph or the zaps know, in a fixed order (sorted), so
- * ties in rank break the same way on every run. */
-static const char nodes_sql[] =
-    "SELECT k.pubkey FROM pubkeys k WHERE k.aid IN"
-    " (SELECT aid FROM users WHERE first_seen <= ?1"
-    "  UNION SELECT follower FROM follows UNION SELECT followed FROM follows"
-    "  UNION SELECT recipient FROM zaps WHERE valid = 1 AND recipient IS NOT NULL"
-    "  AND created_at <= ?1) ORDER BY 1";
-
-/* users_gather_nodes: every pubkey into g->m, and g->u for them. */
+/* is_aid: whether column col of st is an aid of g. */
 static int
-users_gather_nodes(sqlite3 *db, int64_t now, struct graph *g)
+is_aid(const struct graph *g, sqlite3_stmt *st, int col, int64_t *aid)
 {
-	struct query_arg args[] = { Q_INT(now), Q_END };
-
-	if (load_keys(db, nodes_sql, args, &g->m) != 0)
-		return -1;
-	g->u = xcalloc(g->m.n ? g->m.n : 1, sizeof(*g->u));
-	return 0;
+	*aid = sqlite3_column_int64(st, col);
+	return sqlite3_column_type(st, col) == SQLITE_INTEGER && *aid > 0 &&
+	    (size_t)*aid < g->naids;
 }
 
-static void set_followers(struct user *u, sqlite3_stmt *st) { u->followers = sqlite3_column_int64(st, 1); }
-static void set_following(struct user *u, sqlite3_stmt *st) { u->following = sqlite3_column_int64(st, 1); }
-static void set_posts(struct user *u, sqlite3_stmt *st) { u->posts = sqlite3_column_int64(st, 1); }
-static void set_replies(struct user *u, sqlite3_stmt *st) { u->replies = sqlite3_column_int64(st, 1); }
-static void set_reactions(struct user *u, sqlite3_stmt *st) { u->reactions = sqlite3_column_int64(st, 1); }
-static void set_reposts(struct user *u, sqlite3_stmt *st) { u->reposts = sqlite3_column_int64(st, 1); }
+/* users_follows: the follow edges, followers and following; every pubkey
+ * in a list is a user. */
+static int
+users_follows(sqlite3 *db, struct graph *g)
+{
+	sqlite3_stmt *st = query_prepare(db, "SELECT follower, followed FROM follows", NULL);
+	int64_t a, b;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		if (!is_aid(g, st, 0, &a) || !is_aid(g, st, 1, &b))
+			continue;
+		g->u[a].following++;
+		g->u[b].followers++;
+		g->node_of[a] = g->node_of[b] = 1;
+		if (g->nedges == g->edges_cap) {
+			g->edges_cap = g->edges_cap ? g->edges_cap * 2 : 4096;
+			g->src = xrealloc(g->src, g->edges_cap * sizeof(*g->src));
+			g->dst = xrealloc(g->dst, g->edges_cap * sizeof(*g->dst));
+		}
+		g->src[g->nedges] = (uint32_t)a;
+		g->dst[g->nedges++] = (uint32_t)b;
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* users_marked: marks the aids of sql's first column (?1 = now) as users,
+ * and gives each row to set (NULL: none). */
+static int
+users_marked(sqlite3 *db, const char *sql, int64_t now, struct graph *g,
+    void (*set)(struct user *, sqlite3_stmt *))
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, sql, args);
+	int64_t a;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		if (!is_aid(g, st, 0, &a))
+			continue;
+		g->node_of[a] = 1;
+		if (set != NULL)
+			set(&g->u[a], st);
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
 
 static void
 set_zaps(struct user *u, sqlite3_stmt *st)
@@ -833,6 +876,38 @@ set_zaps(struct user *u, sqlite3_stmt *st)
 	u->sats = sqlite3_column_int64(st, 2);
 }
 
+/* users_order: numbers the marked aids in pubkey order, and the edges. */
+static int
+users_order(sqlite3 *db, struct graph *g)
+{
+	sqlite3_stmt *st = query_prepare(db, "SELECT aid FROM pubkeys ORDER BY pubkey", NULL);
+	size_t i;
+	int64_t a;
+	int rc;
+
+	if (st == NULL)
+		return -1;
+	g->aid = xcalloc(g->naids, sizeof(*g->aid));
+	while ((rc = query_step_row(st)) == 1)
+		if (is_aid(g, st, 0, &a) && g->node_of[a] != 0) {
+			g->aid[g->n++] = a;
+			g->node_of[a] = (uint32_t)g->n;
+		}
+	sqlite3_finalize(st);
+	for (i = 0; i < g->nedges; i++) {
+		g->src[i] = g->node_of[g->src[i]] - 1;
+		g->dst[i] = g->node_of[g->dst[i]] - 1;
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+/* Users besides those of the follow lists: authors first seen by now, and
+ * recipients of valid zaps (with their zaps). */
+static const char users_sql[] = "SELECT aid FROM users WHERE first_seen <= ?1";
+static const char zaps_sql[] =
+    "SELECT recipient, count(*), coalesce(sum(sats), 0) FROM zaps"
+    " WHERE valid = 1 AND recipient IS NOT NULL AND created_at <= ?1 GROUP BY recipient";
+
 static void
 set_quality(struct user *u, sqlite3_stmt *st)
 {
@@ -840,108 +915,61 @@ set_quality(struct user *u, sqlite3_stmt *st)
 	u->spam = sqlite3_column_double(st, 2);
 }
 
-/* Per-user figures: rows (pubkey, a, b) and what each sets (?1 = now), each
- * grouped by aid (inner query: columns aid, a, b), then its pubkey looked up. */
-#define BY_AID(inner) \
-	"SELECT k.pubkey, f.a, f.b FROM (" inner ") f JOIN pubkeys k ON k.aid = f.aid"
-static const struct {
-	const char *sql;
-	void (*set)(struct user *, sqlite3_stmt *);
-} figures[] = {
-	{ BY_AID("SELECT followed AS aid, count(*) AS a, 0 AS b FROM follows GROUP BY followed"),
-	  set_followers },
-	{ BY_AID("SELECT follower AS aid, count(*) AS a, 0 AS b FROM follows GROUP BY follower"),
-	  set_following },
-	{ BY_AID("SELECT aid, count(*) AS a, 0 AS b FROM nostr_events WHERE kind = 1"
-	  " AND created_at <= ?1 GROUP BY aid"), set_posts },
-	{ BY_AID("SELECT e.aid AS aid, count(*) AS a, 0 AS b FROM replies r"
-	  " CROSS JOIN nostr_events e ON e.id = r.reply_to WHERE r.created_at <= ?1"
-	  " GROUP BY e.aid"), set_replies },
-	{ BY_AID("SELECT e.aid AS aid, count(*) AS a, 0 AS b FROM reactions x"
-	  " CROSS JOIN nostr_events e ON e.id = x.target_id WHERE x.created_at <= ?1"
-	  " GROUP BY e.aid"), set_reactions },
-	{ BY_AID("SELECT e.aid AS aid, count(*) AS a, 0 AS b FROM reposts p"
-	  " CROSS JOIN nostr_events e ON e.id = p.target_id WHERE p.created_at <= ?1"
-	  " GROUP BY e.aid"), set_reposts },
-	{ BY_AID("SELECT recipient AS aid, count(*) AS a, coalesce(sum(sats), 0) AS b FROM zaps"
-	  " WHERE valid = 1 AND created_at <= ?1 GROUP BY recipient"), set_zaps },
-	{ BY_AID("SELECT aid, avg(quality) AS a, avg(spam_score) AS b FROM content_metrics"
-	  " WHERE computed_at = ?1 GROUP BY aid"), set_quality },
-};
-#undef BY_AID
+static const char quality_sql[] =
+    "SELECT aid, avg(quality), avg(spam_score) FROM content_metrics"
+    " WHERE computed_at = ?1 GROUP BY aid";
 
-/* fill: runs sql (?1 = now) and calls set for each row whose pubkey is in g. */
+/* users_gather: the users, their follows, zaps, quality and counts. */
 static int
-fill(sqlite3 *db, const char *sql, int64_t now, struct graph *g,
-    void (*set)(struct user *, sqlite3_stmt *))
+users_gather(sqlite3 *db, int64_t now, const struct user_counts *c, struct graph *g)
 {
-	struct query_arg args[] = { Q_INT(now), Q_END };
-	sqlite3_stmt *st = query_prepare(db, sql, args);
-	uint8_t k[32];
-	uint32_t i;
-	int rc;
+	int64_t max = 0;
+	size_t i;
 
-	if (st == NULL)
+	if (query_int(db, "SELECT coalesce(max(aid), 0) FROM pubkeys", NULL, &max) != 0)
 		return -1;
-	while ((rc = query_step_row(st)) == 1)
-		if (query_key(st, 0, k) == 0 && (i = keymap_get(&g->m, k, 0)) != UINT32_MAX)
-			set(&g->u[i], st);
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
-}
-
-/* users_gather_figures: followers, posts, engagement, zaps, quality. */
-static int
-users_gather_figures(sqlite3 *db, int64_t now, struct graph *g)
-{
-	size_t f;
-
-	for (f = 0; f < sizeof(figures) / sizeof(figures[0]); f++)
-		if (fill(db, figures[f].sql, now, g, figures[f].set) != 0)
-			return -1;
-	return 0;
-}
-
-/* users_gather_edges: the follow edges between known pubkeys. */
-static int
-users_gather_edges(sqlite3 *db, struct graph *g)
-{
-	sqlite3_stmt *st = query_prepare(db, "SELECT a.pubkey, b.pubkey FROM follows f"
-	    " JOIN pubkeys a ON a.aid = f.follower JOIN pubkeys b ON b.aid = f.followed", NULL);
-	uint8_t k[32], k2[32];
-	int rc;
-
-	if (st == NULL)
+	g->naids = (size_t)max + 1;
+	g->u = xcalloc(g->naids, sizeof(*g->u));
+	g->node_of = xcalloc(g->naids, sizeof(*g->node_of));
+	if (users_follows(db, g) != 0 || users_marked(db, users_sql, now, g, NULL) != 0 ||
+	    users_marked(db, zaps_sql, now, g, set_zaps) != 0 || users_order(db, g) != 0)
 		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		if (query_key(st, 0, k) != 0 || query_key(st, 1, k2) != 0)
-			continue;
-		if (g->nedges == g->edges_cap) {
-			g->edges_cap = g->edges_cap ? g->edges_cap * 2 : 4096;
-			g->src = xrealloc(g->src, g->edges_cap * sizeof(*g->src));
-			g->dst = xrealloc(g->dst, g->edges_cap * sizeof(*g->dst));
-		}
-		g->src[g->nedges] = keymap_get(&g->m, k, 0);
-		g->dst[g->nedges] = keymap_get(&g->m, k2, 0);
-		if (g->src[g->nedges] != UINT32_MAX && g->dst[g->nedges] != UINT32_MAX)
-			g->nedges++;
+	for (i = 0; i < g->naids && i < c->n; i++) {
+		g->u[i].posts = c->a[i].posts;
+		g->u[i].replies = c->a[i].replies;
+		g->u[i].reactions = c->a[i].reactions;
+		g->u[i].reposts = c->a[i].reposts;
 	}
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+	{
+		struct query_arg args[] = { Q_INT(now), Q_END };
+		sqlite3_stmt *st = query_prepare(db, quality_sql, args);
+		int64_t a;
+		int rc;
+
+		if (st == NULL)
+			return -1;
+		while ((rc = query_step_row(st)) == 1)
+			if (is_aid(g, st, 0, &a) && g->node_of[a] != 0)
+				set_quality(&g->u[a], st);
+		sqlite3_finalize(st);
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* users_pagerank: each user's PageRank; returns the iterations it took. */
 static int
 users_pagerank(struct graph *g)
 {
-	size_t n = g->m.n, i;
+	size_t n = g->n, i;
 	double *pr = xcalloc(n ? n : 1, sizeof(*pr));
 	int steps;
 
 	steps = pagerank(n, g->src, g->dst, g->nedges, PAGERANK_DAMPING, PAGERANK_TOLERANCE,
 	    PAGERANK_MAX_ITERATIONS, pr);
 	for (i = 0; i < n; i++)
-		g->u[i].pagerank = pr[i];
+		g->u[g->aid[i]].pagerank = pr[i];
 	free(pr);
 	return steps;
 }
@@ -950,109 +978,108 @@ users_pagerank(struct graph *g)
 static void
 users_influence(struct graph *g)
 {
-	size_t n = g->m.n, i;
+	size_t n = g->n, i;
 	double max_pr = 0;
 	int64_t max_followers = 0, max_sats = 0, max_engagement = 0;
 
 	for (i = 0; i < n; i++) {
-		max_pr = fmax(max_pr, g->u[i].pagerank);
-		if (g->u[i].followers > max_followers)
-			max_followers = g->u[i].followers;
-		if (g->u[i].sats > max_sats)
-			max_sats = g->u[i].sats;
-		if (engagement_received(&g->u[i]) > max_engagement)
-			max_engagement = engagement_received(&g->u[i]);
+		const struct user *u = &g->u[g->aid[i]];
+
+		max_pr = fmax(max_pr, u->pagerank);
+		if (u->followers > max_followers)
+			max_followers = u->followers;
+		if (u->sats > max_sats)
+			max_sats = u->sats;
+		if (engagement_received(u) > max_engagement)
+			max_engagement = engagement_received(u);
 	}
-	for (i = 0; i < n; i++)
-		g->u[i].influence = score_influence(g->u[i].pagerank, n, max_pr,
-		    g->u[i].followers, max_followers, g->u[i].sats, max_sats,
-		    engagement_received(&g->u[i]), max_engagement);
+	for (i = 0; i < n; i++) {
+		struct user *u = &g->u[g->aid[i]];
+
+		u->influence = score_influence(u->pagerank, n, max_pr, u->followers, max_followers,
+		    u->sats, max_sats, engagement_received(u), max_engagement);
+	}
 }
 
-static const struct user *rank_base;
+static const struct graph *rank_base;
 
 static int
 by_influence(const void *a, const void *b)
 {
 	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	double x = rank_base->u[rank_base->aid[i]].influence;
+	double y = rank_base->u[rank_base->aid[j]].influence;
 
-	if (rank_base[i].influence != rank_base[j].influence)
-		return rank_base[i].influence > rank_base[j].influence ? -1 : 1;
+	if (x != y)
+		return x > y ? -1 : 1;
 	return i < j ? -1 : i > j;
 }
 
-/* users_rank: ranks 1.. by influence; nodes were read in pubkey order, so
- * equal influence ranks by pubkey. */
+/* users_rank: ranks 1.. by influence; nodes are in pubkey order, so equal
+ * influence ranks by pubkey. */
 static void
 users_rank(struct graph *g)
 {
-	size_t n = g->m.n, i;
+	size_t n = g->n, i;
 	uint32_t *order = xcalloc(n ? n : 1, sizeof(*order));
 
 	for (i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
 	/* qsort has no context argument in C11: by_influence reads rank_base,
 	 * set only for the duration of the sort. */
-	rank_base = g->u;
+	rank_base = g;
 	qsort(order, n, sizeof(*order), by_influence);
 	rank_base = NULL;
 	for (i = 0; i < n; i++)
-		g->u[order[i]].rank = (int64_t)i + 1;
+		g->u[g->aid[order[i]]].rank = (int64_t)i + 1;
 	free(order);
 }
 
-/* user_insert: user i's user_metrics and user_influence rows. */
+/* user_insert: the user_metrics and user_influence rows of aid. */
 static int
-user_insert(sqlite3_stmt *ins, sqlite3_stmt *inf, const struct graph *g, size_t i,
+user_insert(sqlite3_stmt *ins, sqlite3_stmt *inf, const struct user *u, int64_t aid,
     int64_t now)
 {
-	const struct user *u = &g->u[i];
+	struct query_arg metrics[] = {
+		Q_INT(aid), Q_INT(now), Q_INT(u->followers), Q_INT(u->following),
+		Q_INT(u->posts), Q_INT(u->replies), Q_INT(u->reactions), Q_INT(u->reposts),
+		Q_INT(u->zaps), Q_INT(u->sats), Q_REAL(u->influence), Q_REAL(u->quality),
+		Q_REAL(u->spam), Q_END,
+	};
+	struct query_arg influence[] = {
+		Q_INT(aid), Q_INT(now), Q_REAL(u->pagerank), Q_INT(engagement_received(u)),
+		Q_INT(u->rank), Q_END,
+	};
 
-	{
-		struct query_arg metrics[] = {
-			Q_BLOB(g->m.keys[i], 32), Q_INT(now), Q_INT(u->followers), Q_INT(u->following),
-			Q_INT(u->posts), Q_INT(u->replies), Q_INT(u->reactions), Q_INT(u->reposts),
-			Q_INT(u->zaps), Q_INT(u->sats), Q_REAL(u->influence), Q_REAL(u->quality),
-			Q_REAL(u->spam), Q_END,
-		};
-		struct query_arg influence[] = {
-			Q_BLOB(g->m.keys[i], 32), Q_INT(now), Q_REAL(u->pagerank), Q_INT(engagement_received(u)),
-			Q_INT(u->rank), Q_END,
-		};
-
-		if (query_bind(ins, metrics) != 0 || query_step_done(ins) != 0 ||
-		    query_bind(inf, influence) != 0 || query_step_done(inf) != 0)
-			return -1;
-	}
+	if (query_bind(ins, metrics) != 0 || query_step_done(ins) != 0 ||
+	    query_bind(inf, influence) != 0 || query_step_done(inf) != 0)
+		return -1;
 	return 0;
 }
 
 /* users_write: replaces user_metrics and user_influence by g's users, in
- * one transaction; users the graph no longer holds keep no stale figures. */
+ * one transaction, in aid order; users the graph no longer holds keep no
+ * stale figures. */
 static int
 users_write(sqlite3 *db, const struct graph *g, int64_t now)
 {
-	struct query_arg args[] = { Q_INT(now), Q_END };
 	sqlite3_stmt *ins = NULL, *inf = NULL;
-	size_t i;
+	size_t a;
 	int rc = -1;
 
 	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
-	    (ins = query_prepare(db, "INSERT OR REPLACE INTO user_metrics (aid, computed_at,"
+	    query_exec(db, "DELETE FROM user_metrics", NULL) != 0 ||
+	    query_exec(db, "DELETE FROM user_influence", NULL) != 0 ||
+	    (ins = query_prepare(db, "INSERT INTO user_metrics (aid, computed_at,"
 	    " followers, following, posts, replies_received, reactions_received,"
 	    " reposts_received, zaps_received, zap_sats_received, influence, quality,"
-	    " spam_score) VALUES ((SELECT aid FROM pubkeys WHERE pubkey = ?),"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
-	    (inf = query_prepare(db, "INSERT OR REPLACE INTO user_influence (aid,"
-	    " computed_at, pagerank, engagement, rank) VALUES"
-	    " ((SELECT aid FROM pubkeys WHERE pubkey = ?), ?, ?, ?, ?)", NULL)) == NULL)
+	    " spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
+	    (inf = query_prepare(db, "INSERT INTO user_influence (aid,"
+	    " computed_at, pagerank, engagement, rank) VALUES (?, ?, ?, ?, ?)", NULL)) == NULL)
 		goto out;
-	for (i = 0; i < g->m.n; i++)
-		if (user_insert(ins, inf, g, i, now) != 0)
+	for (a = 0; a < g->naids; a++)
+		if (g->node_of[a] != 0 && user_insert(ins, inf, &g->u[a], (int64_t)a, now) != 0)
 			goto out;
-	if (query_exec(db, "DELETE FROM user_metrics WHERE computed_at <> ?1", args) != 0 ||
-	    query_exec(db, "DELETE FROM user_influence WHERE computed_at <> ?1", args) != 0)
-		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(ins);
@@ -1065,31 +1092,29 @@ out:
 static int
 users_kept_pagerank(sqlite3 *db, struct graph *g, int *kept)
 {
-	sqlite3_stmt *st = query_prepare(db, "SELECT k.pubkey, i.pagerank FROM user_influence i"
-	    " JOIN pubkeys k ON k.aid = i.aid", NULL);
-	uint8_t k[32];
+	sqlite3_stmt *st = query_prepare(db, "SELECT aid, pagerank FROM user_influence", NULL);
 	size_t found = 0;
-	uint32_t i;
+	int64_t a;
 	int rc;
 
 	*kept = 0;
 	if (st == NULL)
 		return -1;
 	while ((rc = query_step_row(st)) == 1) {
-		if (query_key(st, 0, k) != 0 || (i = keymap_get(&g->m, k, 0)) == UINT32_MAX)
+		if (!is_aid(g, st, 0, &a) || g->node_of[a] == 0)
 			break;  /* a user no longer in the graph: its ranks are not these */
-		g->u[i].pagerank = sqlite3_column_double(st, 1);
+		g->u[a].pagerank = sqlite3_column_double(st, 1);
 		found++;
 	}
 	sqlite3_finalize(st);
 	if (rc < 0)
 		return -1;
-	*kept = rc == 0 && found == g->m.n;
+	*kept = rc == 0 && found == g->n;
 	return 0;
 }
 
-/* users_gather_graph: the edges and PageRank, or the stored PageRank when
- * the follow graph is the last run's; *steps the iterations (0 when kept). */
+/* users_gather_graph: PageRank, or the stored PageRank when the follow
+ * graph is the last run's; *steps the iterations (0 when kept). */
 static int
 users_gather_graph(sqlite3 *db, const struct score_options *o, struct graph *g, int *steps,
     int *kept)
@@ -1100,11 +1125,8 @@ users_gather_graph(sqlite3 *db, const struct score_options *o, struct graph *g, 
 	if (ch != NULL && ch->incremental && !ch->follows_changed &&
 	    users_kept_pagerank(db, g, kept) != 0)
 		return -1;
-	if (*kept)
-		return 0;
-	if (users_gather_edges(db, g) != 0)
-		return -1;
-	*steps = users_pagerank(g);
+	if (!*kept)
+		*steps = users_pagerank(g);
 	return 0;
 }
 
@@ -1112,24 +1134,33 @@ int
 score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct graph g = { 0 };
+	struct user_counts c;
+	const char *full = o->changes == NULL ? "no record of the last run" :
+	    !o->changes->incremental ? o->changes->reason : NULL;
 	int steps, kept;
 
-	if (users_gather_nodes(db, o->now, &g) != 0 ||
-	    users_gather_figures(db, o->now, &g) != 0 ||
+	if (user_counts_update(db, o->now, full, &c) != 0)
+		return rollback(db, sum);
+	if (users_gather(db, o->now, &c, &g) != 0 ||
 	    users_gather_graph(db, o, &g, &steps, &kept) != 0) {
 		graph_free(&g);
+		user_counts_free(&c);
 		return rollback(db, sum);
 	}
 	users_influence(&g);
 	users_rank(&g);
 	if (users_write(db, &g, o->now) != 0) {
 		graph_free(&g);
+		user_counts_free(&c);
 		return rollback(db, sum);
 	}
-	sum->users = g.m.n;
+	sum->users = g.n;
 	sum->pagerank_steps = steps;
 	sum->pagerank_kept = kept;
+	sum->counts_rebuilt = c.rebuilt;
+	sum->counts_reason = c.reason;
 	graph_free(&g);
+	user_counts_free(&c);
 	return 0;
 }
 

@@ -62,6 +62,8 @@ struct score_summary {
 	size_t users;       /* user rows written */
 	int pagerank_steps; /* iterations until PageRank converged */
 	int pagerank_kept;  /* 1: the follow graph had not changed, ranks kept */
+	int counts_rebuilt; /* 1: the users' counts were made from scratch (usercounts.h) */
+	const char *counts_reason; /* why (static text), or NULL */
 	size_t windows;     /* network_stats rows written */
 	char error[768];    /* after a failure: SQLite's message */
 };
@@ -147,9 +149,11 @@ void score_trends_free(struct trend *t, size_t n);
 int score_trending(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_users: fills user_metrics and user_influence (run score_content first:
- * users' quality and spam are the means of their scored events).  PageRank
- * is kept from the stored rows when o->changes says the follow graph has not
- * changed and the stored rows hold the same users. */
+ * users' quality and spam are the means of their scored events).  Posts and
+ * engagement received are the counts of usercounts.h, moved from the last
+ * mark when o->changes says the run is incremental, else made from scratch.
+ * PageRank is kept from the stored rows when o->changes says the follow
+ * graph has not changed and the stored rows hold the same users. */
 int score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_network: fills network_stats for 24 hourly and 30 daily windows. */
