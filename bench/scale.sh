@@ -152,7 +152,7 @@ for cmd in $(nostr-report --help 2>&1 | awk '/^Commands:/ { on = 1; next } /^Opt
 	case $cmd in
 	user) args=(-f json user "$user"); limit=0.2 ;;
 	html) args=(html -o "$dir/dashboard.html"); limit=1 ;;
-	export) echo "  export: the whole archive, not a report: not timed"; continue ;;
+	export | have) echo "  $cmd: the whole archive (or its ids), not a report: not timed"; continue ;;
 	*) args=(-f json "$cmd"); limit=0.2 ;;
 	esac
 	if ! nostr-report -d "$db" --now "$now" "${args[@]}" >/dev/null 2>"$dir/report.err"; then
