@@ -14,6 +14,7 @@
 #include "base/jsonobj.h"
 #include "enrich/meta.h"
 #include "store/migrate.h"
+#include "store/relayrec.h"
 #include "store/summary.h"
 
 enum stmt {
@@ -176,7 +177,7 @@ struct db {
 	struct buf meta;                 /* what is left of the meta (meta_rest) */
 	struct buf field[P_COUNT + 1];   /* the last: displayName */
 	int has_field[P_COUNT + 1];
-	struct buf text[4];              /* relay record strings */
+	struct relay_rec rec;            /* the relay-status record in hand */
 	char pubkey[65];                 /* hex of the event in hand's author */
 	int64_t aid, eid;                /* its author's and (once stored) its surrogate */
 	int64_t next_eid;                /* the eid the next stored event gets */
@@ -281,8 +282,7 @@ db_close(struct db *db)
 	buf_free(&db->meta);
 	for (i = 0; i < P_COUNT + 1; i++)
 		buf_free(&db->field[i]);
-	for (i = 0; i < 4; i++)
-		buf_free(&db->text[i]);
+	relay_rec_free(&db->rec);
 	free(db->users_seen);
 	free(db->users_pending);
 	free(db->aids);
@@ -1382,81 +1382,25 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 int
 db_add_relay_record(struct db *db, const char *line, size_t len)
 {
-	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
-	static const char *const num_keys[] = {
-		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
-		"notices",
-	};
 	sqlite3_stmt *st = db->stmt[S_RELAY];
-	const char *nip11 = NULL;
-	size_t nip11_len = 0, k;
-	double num[7], time = 0;
-	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
-	struct jsonobj o;
+	const struct relay_rec *r = &db->rec;
+	int k;
 
-	jsonobj_begin(&o, line, len);
-	while ((r = jsonobj_next(&o, &db->key)) == 1) {
-		target = -1;
-		if (jsonobj_key_is(&db->key, "relay"))
-			target = T_RELAY;
-		else if (jsonobj_key_is(&db->key, "state"))
-			target = T_STATE;
-		else if (jsonobj_key_is(&db->key, "notice"))
-			target = T_NOTICE;
-		else if (jsonobj_key_is(&db->key, "error"))
-			target = T_ERROR;
-		if (target >= 0 && json_peek(&o.c) == '"') {
-			buf_reset(&db->text[target]);
-			if (json_string(&o.c, &db->text[target], NULL) != JSON_OK)
-				return 1;
-			has_text[target] = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&db->key, "time")) {
-			if (jsonobj_number(&o, &time) != JSON_OK)
-				return 1;
-			has_time = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&db->key, "nip11") && json_peek(&o.c) == '{') {
-			nip11 = o.c.p;
-			if (jsonobj_skip(&o) != JSON_OK)
-				return 1;
-			nip11_len = (size_t)(o.c.p - nip11);
-			continue;
-		}
-		for (k = 0; k < 7; k++)
-			if (jsonobj_key_is(&db->key, num_keys[k]))
-				break;
-		if (k < 7 && json_peek(&o.c) != 'n') {
-			if (jsonobj_number(&o, &num[k]) != JSON_OK)
-				return 1;
-			has_num[k] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			return 1;
-		}
-	}
-	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
+	if (relay_rec_parse(&db->rec, line, len) != 0)
 		return 1;
-	json_skip_ws(&o.c);
-	if (o.c.p != o.c.end)
-		return 1;
-	bind_text(st, 1, db->text[T_RELAY].data, db->text[T_RELAY].len);
-	sqlite3_bind_double(st, 2, time);
-	bind_text(st, 3, db->text[T_STATE].data, db->text[T_STATE].len);
-	for (k = 0; k < 7; k++) {
-		if (!has_num[k])
-			continue;
-		if (k < 2)
-			sqlite3_bind_double(st, 4 + (int)k, num[k]);
-		else if (num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
-			sqlite3_bind_int64(st, 4 + (int)k, (sqlite3_int64)num[k]);
-	}
-	if (has_text[T_NOTICE])
-		bind_text(st, 11, db->text[T_NOTICE].data, db->text[T_NOTICE].len);
-	if (has_text[T_ERROR])
-		bind_text(st, 12, db->text[T_ERROR].data, db->text[T_ERROR].len);
-	bind_text(st, 13, nip11, nip11_len);
+	bind_text(st, 1, r->text[RR_RELAY].data, r->text[RR_RELAY].len);
+	sqlite3_bind_double(st, 2, r->time);
+	bind_text(st, 3, r->text[RR_STATE].data, r->text[RR_STATE].len);
+	for (k = 0; k < RR_NMS; k++)
+		if (r->has_ms[k])
+			sqlite3_bind_double(st, 4 + k, r->ms[k]);
+	for (k = 0; k < RR_NCOUNT; k++)
+		if (r->has_count[k])
+			sqlite3_bind_int64(st, 4 + RR_NMS + k, r->count[k]);
+	for (k = RR_NOTICE; k <= RR_ERROR; k++)
+		if (r->has_text[k])
+			bind_text(st, 11 + k - RR_NOTICE, r->text[k].data, r->text[k].len);
+	bind_text(st, 13, r->nip11, r->nip11_len);
 	bind_text(st, 14, line, len);
 	if (run(db, S_RELAY) < 0)
 		return -1;

@@ -79,6 +79,7 @@ pg_stage_free(struct pg_stage_rows *s)
 	buf_free(&s->key);
 	for (i = 0; i < 10; i++)
 		buf_free(&s->field[i]);
+	relay_rec_free(&s->rec);
 }
 
 /* ---- fields in COPY's text format, each followed by a tab ---- */
@@ -537,83 +538,32 @@ pg_stage_event(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
 int
 pg_stage_relay_record(struct pg_stage_rows *s, int64_t seq, const char *line, size_t len)
 {
-	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
-	static const char *const num_keys[] = {
-		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
-		"notices",
-	};
 	struct buf *b = &s->rows[PG_ST_RELAYS];
-	const char *nip11 = NULL;
-	size_t nip11_len = 0, k;
-	double num[7], time = 0;
-	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
-	struct jsonobj o;
+	const struct relay_rec *r = &s->rec;
+	int k;
 
-	jsonobj_begin(&o, line, len);
-	while ((r = jsonobj_next(&o, &s->key)) == 1) {
-		target = -1;
-		if (jsonobj_key_is(&s->key, "relay"))
-			target = T_RELAY;
-		else if (jsonobj_key_is(&s->key, "state"))
-			target = T_STATE;
-		else if (jsonobj_key_is(&s->key, "notice"))
-			target = T_NOTICE;
-		else if (jsonobj_key_is(&s->key, "error"))
-			target = T_ERROR;
-		if (target >= 0 && json_peek(&o.c) == '"') {
-			buf_reset(&s->field[target]);
-			if (json_string(&o.c, &s->field[target], NULL) != JSON_OK)
-				return 1;
-			has_text[target] = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&s->key, "time")) {
-			if (jsonobj_number(&o, &time) != JSON_OK)
-				return 1;
-			has_time = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&s->key, "nip11") && json_peek(&o.c) == '{') {
-			nip11 = o.c.p;
-			if (jsonobj_skip(&o) != JSON_OK)
-				return 1;
-			nip11_len = (size_t)(o.c.p - nip11);
-			continue;
-		}
-		for (k = 0; k < 7; k++)
-			if (jsonobj_key_is(&s->key, num_keys[k]))
-				break;
-		if (k < 7 && json_peek(&o.c) != 'n') {
-			if (jsonobj_number(&o, &num[k]) != JSON_OK)
-				return 1;
-			has_num[k] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			return 1;
-		}
-	}
-	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
-		return 1;
-	json_skip_ws(&o.c);
-	if (o.c.p != o.c.end)
+	if (relay_rec_parse(&s->rec, line, len) != 0)
 		return 1;
 	put_int(b, seq);
-	put_text(b, s->field[T_RELAY].data, s->field[T_RELAY].len);
-	put_double(b, time);
-	put_text(b, s->field[T_STATE].data, s->field[T_STATE].len);
-	for (k = 0; k < 7; k++) {
-		if (has_num[k] && k < 2)
-			put_double(b, num[k]);
-		else if (has_num[k] && num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
-			put_int(b, (int64_t)num[k]);
+	put_text(b, r->text[RR_RELAY].data, r->text[RR_RELAY].len);
+	put_double(b, r->time);
+	put_text(b, r->text[RR_STATE].data, r->text[RR_STATE].len);
+	for (k = 0; k < RR_NMS; k++)
+		if (r->has_ms[k])
+			put_double(b, r->ms[k]);
 		else
 			put_null(b);
-	}
-	for (k = T_NOTICE; k <= T_ERROR; k++)
-		if (has_text[k])
-			put_text(b, s->field[k].data, s->field[k].len);
+	for (k = 0; k < RR_NCOUNT; k++)
+		if (r->has_count[k])
+			put_int(b, r->count[k]);
 		else
 			put_null(b);
-	put_text(b, nip11, nip11_len);
+	for (k = RR_NOTICE; k <= RR_ERROR; k++)
+		if (r->has_text[k])
+			put_text(b, r->text[k].data, r->text[k].len);
+		else
+			put_null(b);
+	put_text(b, r->nip11, r->nip11_len);
 	put_text(b, line, len);
 	end_row(s, PG_ST_RELAYS);
 	return 0;

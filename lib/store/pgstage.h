@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "enrich/enrich.h"
 #include "nostr/event.h"
+#include "store/relayrec.h"
 
 enum pg_stage {
 	PG_ST_EVENTS, PG_ST_HASHTAGS, PG_ST_MENTIONS, PG_ST_REFS, PG_ST_REPLIES,
@@ -38,6 +39,7 @@ struct pg_stage_rows {
 	uint64_t count[PG_ST_COUNT];
 	struct buf scratch, key, field[10];
 	int has_field[10];
+	struct relay_rec rec;
 };
 
 void pg_stage_init(struct pg_stage_rows *s);
