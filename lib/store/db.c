@@ -11,8 +11,9 @@
 #include "base/buf.h"
 #include "base/hex.h"
 #include "base/json.h"
-#include "base/jsonobj.h"
 #include "enrich/meta.h"
+#include "nostr/nip09.h"
+#include "nostr/kind0.h"
 #include "store/migrate.h"
 #include "store/relayrec.h"
 #include "store/summary.h"
@@ -160,14 +161,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SUM_MARKS] = SUMMARY_MARKS_SQL,
 };
 
-/* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
-enum { P_NAME, P_DISPLAY_NAME, P_ABOUT, P_PICTURE, P_BANNER, P_NIP05, P_LUD16,
-	P_LUD06, P_WEBSITE, P_COUNT };
-static const char *const profile_keys[P_COUNT + 1] = {
-	"name", "display_name", "about", "picture", "banner", "nip05", "lud16", "lud06",
-	"website", "displayName",
-};
-
 struct db {
 	sqlite3 *sql;
 	sqlite3_stmt *stmt[S_COUNT];
@@ -175,8 +168,7 @@ struct db {
 	struct buf tags;                 /* tags as JSON */
 	struct buf key;
 	struct buf meta;                 /* what is left of the meta (meta_rest) */
-	struct buf field[P_COUNT + 1];   /* the last: displayName */
-	int has_field[P_COUNT + 1];
+	struct kind0_profile profile;    /* the kind-0 content in hand */
 	struct relay_rec rec;            /* the relay-status record in hand */
 	char pubkey[65];                 /* hex of the event in hand's author */
 	int64_t aid, eid;                /* its author's and (once stored) its surrogate */
@@ -280,8 +272,7 @@ db_close(struct db *db)
 	buf_free(&db->tags);
 	buf_free(&db->key);
 	buf_free(&db->meta);
-	for (i = 0; i < P_COUNT + 1; i++)
-		buf_free(&db->field[i]);
+	kind0_profile_free(&db->profile);
 	relay_rec_free(&db->rec);
 	free(db->users_seen);
 	free(db->users_pending);
@@ -1004,105 +995,59 @@ add_follows(struct db *db, const struct event *ev)
 	return 0;
 }
 
-/*
- * add_profile: kind 0.  Content should be a JSON object of strings; real
- * profiles hold numbers, nulls, nested objects and plain broken text, so
- * only string values count and parsing stops, keeping what it has, at the
- * first error.
- */
+/* add_profile: kind 0, its content read by nostr/kind0. */
 static int
 add_profile(struct db *db, const struct event *ev)
 {
 	sqlite3_stmt *st = db->stmt[S_PROFILE];
-	struct jsonobj o;
-	size_t k;
-	int r, ok, target;
+	const struct kind0_profile *p = &db->profile;
+	int k;
 
-	memset(db->has_field, 0, sizeof db->has_field);
-	jsonobj_begin(&o, ev->content.s, ev->content.len);
-	while ((r = jsonobj_next(&o, &db->key)) == 1) {
-		target = -1;
-		for (k = 0; k < P_COUNT + 1; k++)
-			if (jsonobj_key_is(&db->key, profile_keys[k]))
-				target = (int)k;
-		/* Only strings count; when a key repeats, the first one does. */
-		if (target >= 0 && !db->has_field[target] && json_peek(&o.c) == '"') {
-			buf_reset(&db->field[target]);
-			if ((o.status = json_string(&o.c, &db->field[target], NULL)) != JSON_OK)
-				break;
-			db->has_field[target] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			break;
-		}
-	}
-	/* Something after the object also makes it broken JSON. */
-	ok = o.status == JSON_OK && r == 0;
-	if (ok) {
-		json_skip_ws(&o.c);
-		ok = o.c.p == o.c.end;
-	}
+	kind0_profile_parse(&db->profile, ev->content.s, ev->content.len);
 	sqlite3_bind_int64(st, 1, db->aid);
 	sqlite3_bind_int64(st, 2, db->eid);
 	sqlite3_bind_int64(st, 3, ev->created_at);
-	for (k = 0; k < P_COUNT; k++) {
-		/* Older clients wrote displayName. */
-		target = k == P_DISPLAY_NAME && !db->has_field[k] ? P_COUNT : (int)k;
-		if (db->has_field[target])
-			bind_text(st, 4 + (int)k, db->field[target].data, db->field[target].len);
-	}
-	sqlite3_bind_int(st, 13, ok);
+	for (k = 0; k < KIND0_NFIELDS; k++)
+		if (p->has[k])
+			bind_text(st, 4 + k, p->field[k].data, p->field[k].len);
+	sqlite3_bind_int(st, 13, p->json_ok);
 	return run(db, S_PROFILE);
 }
 
-/* add_deletion: kind 5 (NIP-09): record each target, remove what is stored. */
+/* add_deletion: kind 5 (NIP-09): record each target (nostr/nip09), remove what is stored. */
 static int
 add_deletion(struct db *db, const struct event *ev)
 {
+	struct nip09_targets it;
+	struct nip09_target t;
 	sqlite3_stmt *st;
-	uint8_t id[32];
-	size_t i;
-	int removed, by_id;
+	int removed;
 
-	for (i = 0; i < ev->ntags; i++) {
-		const struct event_tag *t = &ev->tags[i];
-		const struct event_str *v = &t->items[1];
-		unsigned kind = 0;
-		size_t j = 0;
-
-		by_id = tag_is(t, "e") && hex_is_key(v->s, v->len) &&
-		    hex_decode(v->s, id, 32) == 0;
-		if (by_id) {
+	nip09_begin(&it, ev);
+	while (nip09_next(&it, &t)) {
+		if (t.by_id) {
 			st = db->stmt[S_DELETE_ID];
-			bind_blob(st, 1, id, 32);
+			bind_blob(st, 1, t.id, 32);
 			sqlite3_bind_int64(st, 2, db->aid);
-		} else if (tag_is(t, "a")) {
-			/* KIND:PUBKEY:D, and only the deleter's own addresses. */
-			while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
-				kind = kind * 10 + (unsigned)(v->s[j++] - '0');
-			if (j == 0 || j + 66 > v->len || v->s[j] != ':' ||
-			    memcmp(v->s + j + 1, db->pubkey, 64) != 0 || v->s[j + 65] != ':' ||
-			    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
-				continue;
+		} else {
 			st = db->stmt[S_DELETE_ADDR];
 			sqlite3_bind_int64(st, 1, db->aid);
-			sqlite3_bind_int64(st, 2, kind);
-			bind_text(st, 3, v->s + j + 66, v->len - j - 66);
+			sqlite3_bind_int64(st, 2, t.kind);
+			bind_text(st, 3, t.d, t.d_len);
 			sqlite3_bind_int64(st, 4, ev->created_at);
-		} else {
-			continue;
 		}
-		if ((removed = remove_event(db, by_id ? S_DELETE_ID : S_DELETE_ADDR)) < 0)
+		if ((removed = remove_event(db, t.by_id ? S_DELETE_ID : S_DELETE_ADDR)) < 0)
 			return -1;
 		if (removed > 0)
 			db->stats.deleted++;
 		st = db->stmt[S_DELETION];
 		sqlite3_bind_int64(st, 1, db->eid);
-		if (by_id) {
-			bloom_add(db, id, 32);
-			bind_blob(st, 2, id, 32);
+		if (t.by_id) {
+			bloom_add(db, t.id, 32);
+			bind_blob(st, 2, t.id, 32);
 		} else {
-			bloom_add(db, v->s, v->len);
-			bind_text(st, 2, v->s, v->len);
+			bloom_add(db, t.addr, t.addr_len);
+			bind_text(st, 2, t.addr, t.addr_len);
 		}
 		sqlite3_bind_int64(st, 3, db->aid);
 		sqlite3_bind_int64(st, 4, ev->created_at);
