@@ -11,9 +11,11 @@
 #include "base/buf.h"
 #include "base/hex.h"
 #include "base/json.h"
-#include "base/jsonobj.h"
 #include "enrich/meta.h"
+#include "nostr/nip09.h"
+#include "nostr/kind0.h"
 #include "store/migrate.h"
+#include "store/relayrec.h"
 #include "store/summary.h"
 
 enum stmt {
@@ -159,14 +161,6 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SUM_MARKS] = SUMMARY_MARKS_SQL,
 };
 
-/* Profile fields read from kind-0 content, in S_PROFILE's order from ?4. */
-enum { P_NAME, P_DISPLAY_NAME, P_ABOUT, P_PICTURE, P_BANNER, P_NIP05, P_LUD16,
-	P_LUD06, P_WEBSITE, P_COUNT };
-static const char *const profile_keys[P_COUNT + 1] = {
-	"name", "display_name", "about", "picture", "banner", "nip05", "lud16", "lud06",
-	"website", "displayName",
-};
-
 struct db {
 	sqlite3 *sql;
 	sqlite3_stmt *stmt[S_COUNT];
@@ -174,9 +168,8 @@ struct db {
 	struct buf tags;                 /* tags as JSON */
 	struct buf key;
 	struct buf meta;                 /* what is left of the meta (meta_rest) */
-	struct buf field[P_COUNT + 1];   /* the last: displayName */
-	int has_field[P_COUNT + 1];
-	struct buf text[4];              /* relay record strings */
+	struct kind0_profile profile;    /* the kind-0 content in hand */
+	struct relay_rec rec;            /* the relay-status record in hand */
 	char pubkey[65];                 /* hex of the event in hand's author */
 	int64_t aid, eid;                /* its author's and (once stored) its surrogate */
 	int64_t next_eid;                /* the eid the next stored event gets */
@@ -279,10 +272,8 @@ db_close(struct db *db)
 	buf_free(&db->tags);
 	buf_free(&db->key);
 	buf_free(&db->meta);
-	for (i = 0; i < P_COUNT + 1; i++)
-		buf_free(&db->field[i]);
-	for (i = 0; i < 4; i++)
-		buf_free(&db->text[i]);
+	kind0_profile_free(&db->profile);
+	relay_rec_free(&db->rec);
 	free(db->users_seen);
 	free(db->users_pending);
 	free(db->aids);
@@ -1004,105 +995,59 @@ add_follows(struct db *db, const struct event *ev)
 	return 0;
 }
 
-/*
- * add_profile: kind 0.  Content should be a JSON object of strings; real
- * profiles hold numbers, nulls, nested objects and plain broken text, so
- * only string values count and parsing stops, keeping what it has, at the
- * first error.
- */
+/* add_profile: kind 0, its content read by nostr/kind0. */
 static int
 add_profile(struct db *db, const struct event *ev)
 {
 	sqlite3_stmt *st = db->stmt[S_PROFILE];
-	struct jsonobj o;
-	size_t k;
-	int r, ok, target;
+	const struct kind0_profile *p = &db->profile;
+	int k;
 
-	memset(db->has_field, 0, sizeof db->has_field);
-	jsonobj_begin(&o, ev->content.s, ev->content.len);
-	while ((r = jsonobj_next(&o, &db->key)) == 1) {
-		target = -1;
-		for (k = 0; k < P_COUNT + 1; k++)
-			if (jsonobj_key_is(&db->key, profile_keys[k]))
-				target = (int)k;
-		/* Only strings count; when a key repeats, the first one does. */
-		if (target >= 0 && !db->has_field[target] && json_peek(&o.c) == '"') {
-			buf_reset(&db->field[target]);
-			if ((o.status = json_string(&o.c, &db->field[target], NULL)) != JSON_OK)
-				break;
-			db->has_field[target] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			break;
-		}
-	}
-	/* Something after the object also makes it broken JSON. */
-	ok = o.status == JSON_OK && r == 0;
-	if (ok) {
-		json_skip_ws(&o.c);
-		ok = o.c.p == o.c.end;
-	}
+	kind0_profile_parse(&db->profile, ev->content.s, ev->content.len);
 	sqlite3_bind_int64(st, 1, db->aid);
 	sqlite3_bind_int64(st, 2, db->eid);
 	sqlite3_bind_int64(st, 3, ev->created_at);
-	for (k = 0; k < P_COUNT; k++) {
-		/* Older clients wrote displayName. */
-		target = k == P_DISPLAY_NAME && !db->has_field[k] ? P_COUNT : (int)k;
-		if (db->has_field[target])
-			bind_text(st, 4 + (int)k, db->field[target].data, db->field[target].len);
-	}
-	sqlite3_bind_int(st, 13, ok);
+	for (k = 0; k < KIND0_NFIELDS; k++)
+		if (p->has[k])
+			bind_text(st, 4 + k, p->field[k].data, p->field[k].len);
+	sqlite3_bind_int(st, 13, p->json_ok);
 	return run(db, S_PROFILE);
 }
 
-/* add_deletion: kind 5 (NIP-09): record each target, remove what is stored. */
+/* add_deletion: kind 5 (NIP-09): record each target (nostr/nip09), remove what is stored. */
 static int
 add_deletion(struct db *db, const struct event *ev)
 {
+	struct nip09_targets it;
+	struct nip09_target t;
 	sqlite3_stmt *st;
-	uint8_t id[32];
-	size_t i;
-	int removed, by_id;
+	int removed;
 
-	for (i = 0; i < ev->ntags; i++) {
-		const struct event_tag *t = &ev->tags[i];
-		const struct event_str *v = &t->items[1];
-		unsigned kind = 0;
-		size_t j = 0;
-
-		by_id = tag_is(t, "e") && hex_is_key(v->s, v->len) &&
-		    hex_decode(v->s, id, 32) == 0;
-		if (by_id) {
+	nip09_begin(&it, ev);
+	while (nip09_next(&it, &t)) {
+		if (t.by_id) {
 			st = db->stmt[S_DELETE_ID];
-			bind_blob(st, 1, id, 32);
+			bind_blob(st, 1, t.id, 32);
 			sqlite3_bind_int64(st, 2, db->aid);
-		} else if (tag_is(t, "a")) {
-			/* KIND:PUBKEY:D, and only the deleter's own addresses. */
-			while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
-				kind = kind * 10 + (unsigned)(v->s[j++] - '0');
-			if (j == 0 || j + 66 > v->len || v->s[j] != ':' ||
-			    memcmp(v->s + j + 1, db->pubkey, 64) != 0 || v->s[j + 65] != ':' ||
-			    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
-				continue;
+		} else {
 			st = db->stmt[S_DELETE_ADDR];
 			sqlite3_bind_int64(st, 1, db->aid);
-			sqlite3_bind_int64(st, 2, kind);
-			bind_text(st, 3, v->s + j + 66, v->len - j - 66);
+			sqlite3_bind_int64(st, 2, t.kind);
+			bind_text(st, 3, t.d, t.d_len);
 			sqlite3_bind_int64(st, 4, ev->created_at);
-		} else {
-			continue;
 		}
-		if ((removed = remove_event(db, by_id ? S_DELETE_ID : S_DELETE_ADDR)) < 0)
+		if ((removed = remove_event(db, t.by_id ? S_DELETE_ID : S_DELETE_ADDR)) < 0)
 			return -1;
 		if (removed > 0)
 			db->stats.deleted++;
 		st = db->stmt[S_DELETION];
 		sqlite3_bind_int64(st, 1, db->eid);
-		if (by_id) {
-			bloom_add(db, id, 32);
-			bind_blob(st, 2, id, 32);
+		if (t.by_id) {
+			bloom_add(db, t.id, 32);
+			bind_blob(st, 2, t.id, 32);
 		} else {
-			bloom_add(db, v->s, v->len);
-			bind_text(st, 2, v->s, v->len);
+			bloom_add(db, t.addr, t.addr_len);
+			bind_text(st, 2, t.addr, t.addr_len);
 		}
 		sqlite3_bind_int64(st, 3, db->aid);
 		sqlite3_bind_int64(st, 4, ev->created_at);
@@ -1382,81 +1327,25 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 int
 db_add_relay_record(struct db *db, const char *line, size_t len)
 {
-	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
-	static const char *const num_keys[] = {
-		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
-		"notices",
-	};
 	sqlite3_stmt *st = db->stmt[S_RELAY];
-	const char *nip11 = NULL;
-	size_t nip11_len = 0, k;
-	double num[7], time = 0;
-	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
-	struct jsonobj o;
+	const struct relay_rec *r = &db->rec;
+	int k;
 
-	jsonobj_begin(&o, line, len);
-	while ((r = jsonobj_next(&o, &db->key)) == 1) {
-		target = -1;
-		if (jsonobj_key_is(&db->key, "relay"))
-			target = T_RELAY;
-		else if (jsonobj_key_is(&db->key, "state"))
-			target = T_STATE;
-		else if (jsonobj_key_is(&db->key, "notice"))
-			target = T_NOTICE;
-		else if (jsonobj_key_is(&db->key, "error"))
-			target = T_ERROR;
-		if (target >= 0 && json_peek(&o.c) == '"') {
-			buf_reset(&db->text[target]);
-			if (json_string(&o.c, &db->text[target], NULL) != JSON_OK)
-				return 1;
-			has_text[target] = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&db->key, "time")) {
-			if (jsonobj_number(&o, &time) != JSON_OK)
-				return 1;
-			has_time = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&db->key, "nip11") && json_peek(&o.c) == '{') {
-			nip11 = o.c.p;
-			if (jsonobj_skip(&o) != JSON_OK)
-				return 1;
-			nip11_len = (size_t)(o.c.p - nip11);
-			continue;
-		}
-		for (k = 0; k < 7; k++)
-			if (jsonobj_key_is(&db->key, num_keys[k]))
-				break;
-		if (k < 7 && json_peek(&o.c) != 'n') {
-			if (jsonobj_number(&o, &num[k]) != JSON_OK)
-				return 1;
-			has_num[k] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			return 1;
-		}
-	}
-	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
+	if (relay_rec_parse(&db->rec, line, len) != 0)
 		return 1;
-	json_skip_ws(&o.c);
-	if (o.c.p != o.c.end)
-		return 1;
-	bind_text(st, 1, db->text[T_RELAY].data, db->text[T_RELAY].len);
-	sqlite3_bind_double(st, 2, time);
-	bind_text(st, 3, db->text[T_STATE].data, db->text[T_STATE].len);
-	for (k = 0; k < 7; k++) {
-		if (!has_num[k])
-			continue;
-		if (k < 2)
-			sqlite3_bind_double(st, 4 + (int)k, num[k]);
-		else if (num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
-			sqlite3_bind_int64(st, 4 + (int)k, (sqlite3_int64)num[k]);
-	}
-	if (has_text[T_NOTICE])
-		bind_text(st, 11, db->text[T_NOTICE].data, db->text[T_NOTICE].len);
-	if (has_text[T_ERROR])
-		bind_text(st, 12, db->text[T_ERROR].data, db->text[T_ERROR].len);
-	bind_text(st, 13, nip11, nip11_len);
+	bind_text(st, 1, r->text[RR_RELAY].data, r->text[RR_RELAY].len);
+	sqlite3_bind_double(st, 2, r->time);
+	bind_text(st, 3, r->text[RR_STATE].data, r->text[RR_STATE].len);
+	for (k = 0; k < RR_NMS; k++)
+		if (r->has_ms[k])
+			sqlite3_bind_double(st, 4 + k, r->ms[k]);
+	for (k = 0; k < RR_NCOUNT; k++)
+		if (r->has_count[k])
+			sqlite3_bind_int64(st, 4 + RR_NMS + k, r->count[k]);
+	for (k = RR_NOTICE; k <= RR_ERROR; k++)
+		if (r->has_text[k])
+			bind_text(st, 11 + k - RR_NOTICE, r->text[k].data, r->text[k].len);
+	bind_text(st, 13, r->nip11, r->nip11_len);
 	bind_text(st, 14, line, len);
 	if (run(db, S_RELAY) < 0)
 		return -1;

@@ -4,8 +4,9 @@
 
 #include "base/hex.h"
 #include "base/json.h"
-#include "base/jsonobj.h"
 #include "enrich/meta.h"
+#include "nostr/kind0.h"
+#include "nostr/nip09.h"
 #include "nostr/zap.h"
 
 const char *const pg_stage_name[PG_ST_COUNT] = {
@@ -43,14 +44,6 @@ const char *const pg_stage_columns[PG_ST_COUNT] = {
 	    " notice text, error text, nip11 text, record text",
 };
 
-/* Profile fields, in s_profiles' order; the last is the older displayName. */
-enum { P_NAME, P_DISPLAY_NAME, P_ABOUT, P_PICTURE, P_BANNER, P_NIP05, P_LUD16,
-	P_LUD06, P_WEBSITE, P_COUNT };
-static const char *const profile_keys[P_COUNT + 1] = {
-	"name", "display_name", "about", "picture", "banner", "nip05", "lud16", "lud06",
-	"website", "displayName",
-};
-
 void
 pg_stage_init(struct pg_stage_rows *s)
 {
@@ -77,8 +70,8 @@ pg_stage_free(struct pg_stage_rows *s)
 		buf_free(&s->rows[i]);
 	buf_free(&s->scratch);
 	buf_free(&s->key);
-	for (i = 0; i < 10; i++)
-		buf_free(&s->field[i]);
+	kind0_profile_free(&s->profile);
+	relay_rec_free(&s->rec);
 }
 
 /* ---- fields in COPY's text format, each followed by a tab ---- */
@@ -345,89 +338,48 @@ follow_rows(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
 	}
 }
 
-/* profile_row: kind 0, read as lib/store/db.c reads it (strings only, the
- * first of a repeated key, what parsed before broken JSON). */
+/* profile_row: kind 0, its content read by nostr/kind0 as for SQLite. */
 static void
 profile_row(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
 {
 	struct buf *b = &s->rows[PG_ST_PROFILES];
-	struct jsonobj o;
-	size_t k;
-	int r, ok, target;
+	const struct kind0_profile *p = &s->profile;
+	int k;
 
-	memset(s->has_field, 0, sizeof s->has_field);
-	jsonobj_begin(&o, ev->content.s, ev->content.len);
-	while ((r = jsonobj_next(&o, &s->key)) == 1) {
-		target = -1;
-		for (k = 0; k < P_COUNT + 1; k++)
-			if (jsonobj_key_is(&s->key, profile_keys[k]))
-				target = (int)k;
-		if (target >= 0 && !s->has_field[target] && json_peek(&o.c) == '"') {
-			buf_reset(&s->field[target]);
-			if ((o.status = json_string(&o.c, &s->field[target], NULL)) != JSON_OK)
-				break;
-			s->has_field[target] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			break;
-		}
-	}
-	ok = o.status == JSON_OK && r == 0;
-	if (ok) {
-		json_skip_ws(&o.c);
-		ok = o.c.p == o.c.end;
-	}
+	kind0_profile_parse(&s->profile, ev->content.s, ev->content.len);
 	put_int(b, seq);
-	for (k = 0; k < P_COUNT; k++) {
-		target = k == P_DISPLAY_NAME && !s->has_field[k] ? P_COUNT : (int)k;
-		if (s->has_field[target])
-			put_text(b, s->field[target].data, s->field[target].len);
+	for (k = 0; k < KIND0_NFIELDS; k++)
+		if (p->has[k])
+			put_text(b, p->field[k].data, p->field[k].len);
 		else
 			put_null(b);
-	}
-	put_int(b, ok);
+	put_int(b, p->json_ok);
 	end_row(s, PG_ST_PROFILES);
 }
 
-/* deletion_rows: kind 5 (NIP-09): each e tag's id, each a tag of the
- * author's own replaceable or addressable events, as lib/store/db.c takes them. */
+/* deletion_rows: kind 5 (NIP-09): its targets (nostr/nip09), as for SQLite. */
 static void
 deletion_rows(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
 {
 	struct buf *b = &s->rows[PG_ST_DELETIONS];
-	char pubkey[65];
-	uint8_t id[32];
-	size_t i;
+	struct nip09_targets it;
+	struct nip09_target t;
 
-	hex_encode(ev->pubkey, 32, pubkey);
-	for (i = 0; i < ev->ntags; i++) {
-		const struct event_tag *t = &ev->tags[i];
-		const struct event_str *v = &t->items[1];
-		unsigned kind = 0;
-		size_t j = 0;
-
-		if (tag_is(t, "e") && hex_is_key(v->s, v->len) && hex_decode(v->s, id, 32) == 0) {
-			put_int(b, seq);
-			put_bytea(b, id, 32);
-			put_null(b);
-			put_null(b);
-			end_row(s, PG_ST_DELETIONS);
-			continue;
-		}
-		if (!tag_is(t, "a"))
-			continue;
-		while (j < v->len && j < 5 && v->s[j] >= '0' && v->s[j] <= '9')
-			kind = kind * 10 + (unsigned)(v->s[j++] - '0');
-		if (j == 0 || j + 66 > v->len || v->s[j] != ':' ||
-		    memcmp(v->s + j + 1, pubkey, 64) != 0 || v->s[j + 65] != ':' ||
-		    !(event_kind_is_replaceable(kind) || event_kind_is_addressable(kind)))
-			continue;
-		/* The address as text (U+0000 as U+FFFD, as in d_tag), in bytea. */
-		buf_reset(&s->scratch);
-		no_nul(&s->scratch, v->s, v->len);
+	nip09_begin(&it, ev);
+	while (nip09_next(&it, &t)) {
 		put_int(b, seq);
-		put_bytea(b, s->scratch.data, s->scratch.len);
-		put_int(b, kind);
-		put_text(b, v->s + j + 66, v->len - j - 66);
+		if (t.by_id) {
+			put_bytea(b, t.id, 32);
+			put_null(b);
+			put_null(b);
+		} else {
+			/* The address as text (U+0000 as U+FFFD, as in d_tag), in bytea. */
+			buf_reset(&s->scratch);
+			no_nul(&s->scratch, t.addr, t.addr_len);
+			put_bytea(b, s->scratch.data, s->scratch.len);
+			put_int(b, t.kind);
+			put_text(b, t.d, t.d_len);
+		}
 		end_row(s, PG_ST_DELETIONS);
 	}
 }
@@ -537,83 +489,32 @@ pg_stage_event(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
 int
 pg_stage_relay_record(struct pg_stage_rows *s, int64_t seq, const char *line, size_t len)
 {
-	enum { T_RELAY, T_STATE, T_NOTICE, T_ERROR };
-	static const char *const num_keys[] = {
-		"connect_ms", "eose_ms", "events", "duplicates", "invalid", "reconnects",
-		"notices",
-	};
 	struct buf *b = &s->rows[PG_ST_RELAYS];
-	const char *nip11 = NULL;
-	size_t nip11_len = 0, k;
-	double num[7], time = 0;
-	int has_num[7] = { 0 }, has_text[4] = { 0 }, has_time = 0, r, target;
-	struct jsonobj o;
+	const struct relay_rec *r = &s->rec;
+	int k;
 
-	jsonobj_begin(&o, line, len);
-	while ((r = jsonobj_next(&o, &s->key)) == 1) {
-		target = -1;
-		if (jsonobj_key_is(&s->key, "relay"))
-			target = T_RELAY;
-		else if (jsonobj_key_is(&s->key, "state"))
-			target = T_STATE;
-		else if (jsonobj_key_is(&s->key, "notice"))
-			target = T_NOTICE;
-		else if (jsonobj_key_is(&s->key, "error"))
-			target = T_ERROR;
-		if (target >= 0 && json_peek(&o.c) == '"') {
-			buf_reset(&s->field[target]);
-			if (json_string(&o.c, &s->field[target], NULL) != JSON_OK)
-				return 1;
-			has_text[target] = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&s->key, "time")) {
-			if (jsonobj_number(&o, &time) != JSON_OK)
-				return 1;
-			has_time = 1;
-			continue;
-		}
-		if (jsonobj_key_is(&s->key, "nip11") && json_peek(&o.c) == '{') {
-			nip11 = o.c.p;
-			if (jsonobj_skip(&o) != JSON_OK)
-				return 1;
-			nip11_len = (size_t)(o.c.p - nip11);
-			continue;
-		}
-		for (k = 0; k < 7; k++)
-			if (jsonobj_key_is(&s->key, num_keys[k]))
-				break;
-		if (k < 7 && json_peek(&o.c) != 'n') {
-			if (jsonobj_number(&o, &num[k]) != JSON_OK)
-				return 1;
-			has_num[k] = 1;
-		} else if (jsonobj_skip(&o) != JSON_OK) {
-			return 1;
-		}
-	}
-	if (r < 0 || !has_text[T_RELAY] || !has_text[T_STATE] || !has_time)
-		return 1;
-	json_skip_ws(&o.c);
-	if (o.c.p != o.c.end)
+	if (relay_rec_parse(&s->rec, line, len) != 0)
 		return 1;
 	put_int(b, seq);
-	put_text(b, s->field[T_RELAY].data, s->field[T_RELAY].len);
-	put_double(b, time);
-	put_text(b, s->field[T_STATE].data, s->field[T_STATE].len);
-	for (k = 0; k < 7; k++) {
-		if (has_num[k] && k < 2)
-			put_double(b, num[k]);
-		else if (has_num[k] && num[k] >= 0 && num[k] < 9e18)  /* a count; else not one */
-			put_int(b, (int64_t)num[k]);
+	put_text(b, r->text[RR_RELAY].data, r->text[RR_RELAY].len);
+	put_double(b, r->time);
+	put_text(b, r->text[RR_STATE].data, r->text[RR_STATE].len);
+	for (k = 0; k < RR_NMS; k++)
+		if (r->has_ms[k])
+			put_double(b, r->ms[k]);
 		else
 			put_null(b);
-	}
-	for (k = T_NOTICE; k <= T_ERROR; k++)
-		if (has_text[k])
-			put_text(b, s->field[k].data, s->field[k].len);
+	for (k = 0; k < RR_NCOUNT; k++)
+		if (r->has_count[k])
+			put_int(b, r->count[k]);
 		else
 			put_null(b);
-	put_text(b, nip11, nip11_len);
+	for (k = RR_NOTICE; k <= RR_ERROR; k++)
+		if (r->has_text[k])
+			put_text(b, r->text[k].data, r->text[k].len);
+		else
+			put_null(b);
+	put_text(b, r->nip11, r->nip11_len);
 	put_text(b, line, len);
 	end_row(s, PG_ST_RELAYS);
 	return 0;

@@ -21,6 +21,8 @@
 #include "base/buf.h"
 #include "enrich/enrich.h"
 #include "nostr/event.h"
+#include "nostr/kind0.h"
+#include "store/relayrec.h"
 
 enum pg_stage {
 	PG_ST_EVENTS, PG_ST_HASHTAGS, PG_ST_MENTIONS, PG_ST_REFS, PG_ST_REPLIES,
@@ -36,8 +38,9 @@ extern const char *const pg_stage_columns[PG_ST_COUNT];
 struct pg_stage_rows {
 	struct buf rows[PG_ST_COUNT];
 	uint64_t count[PG_ST_COUNT];
-	struct buf scratch, key, field[10];
-	int has_field[10];
+	struct buf scratch, key;
+	struct kind0_profile profile;
+	struct relay_rec rec;
 };
 
 void pg_stage_init(struct pg_stage_rows *s);
