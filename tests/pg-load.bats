@@ -192,7 +192,11 @@ none" ]
 	mkfifo "$T/fifo"
 	nostr-load -q -d "$DB_PG" "$T/fifo" &
 	pid=$!
-	# The open returns once nostr-load, connected, opens its input.
+	# The open returns once nostr-load, connected, opens its input; should
+	# it die first, the guard opens the fifo (read-write: that never blocks)
+	# and the test fails below instead of waiting forever.
+	(while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done; exec 8<>"$T/fifo") \
+	    >/dev/null 2>&1 3>&- &
 	exec 7>"$T/fifo"
 	note 1 1700000000 'hello' >&7
 	tr '\0' ' ' <"/proc/$pid/cmdline" >"$T/cmdline"
