@@ -479,17 +479,35 @@ event_kind_is_addressable(uint32_t kind)
 	return kind >= 30000 && kind < 40000;
 }
 
+int
+event_tag_is(const struct event_tag *t, const char *name)
+{
+	size_t n = strlen(name);
+
+	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
+}
+
 const struct event_str *
 event_tag_value(const struct event *ev, const char *name)
 {
-	size_t i, n = strlen(name);
+	size_t i;
 
-	for (i = 0; i < ev->ntags; i++) {
-		const struct event_tag *t = &ev->tags[i];
-
-		if (t->count >= 2 && t->items[0].len == n &&
-		    memcmp(t->items[0].s, name, n) == 0)
-			return &t->items[1];
-	}
+	for (i = 0; i < ev->ntags; i++)
+		if (event_tag_is(&ev->tags[i], name))
+			return &ev->tags[i].items[1];
 	return NULL;
+}
+
+const struct event_str *
+event_d_tag(const struct event *ev)
+{
+	static const struct event_str empty = { "", 0 };
+	const struct event_str *d;
+
+	if (event_kind_is_replaceable(ev->kind))
+		return &empty;
+	if (!event_kind_is_addressable(ev->kind))
+		return NULL;
+	d = event_tag_value(ev, "d");
+	return d != NULL ? d : &empty;
 }

@@ -153,7 +153,15 @@ int event_kind_is_replaceable(uint32_t kind);   /* 0, 3, 10000-19999 */
 int event_kind_is_ephemeral(uint32_t kind);     /* 20000-29999 */
 int event_kind_is_addressable(uint32_t kind);   /* 30000-39999 */
 
+/* event_tag_is: whether t is named name and has a value (a second string). */
+int event_tag_is(const struct event_tag *t, const char *name);
+
 /* event_tag_value: the second string of the first tag named name, or NULL. */
 const struct event_str *event_tag_value(const struct event *ev, const char *name);
+
+/* event_d_tag: the third part of a replaceable event's key: "" for the
+ * replaceable kinds, the first d tag's value ("" when none) for the
+ * addressable ones, NULL for every other kind. */
+const struct event_str *event_d_tag(const struct event *ev);
 
 #endif

@@ -12,14 +12,6 @@ nip09_begin(struct nip09_targets *it, const struct event *ev)
 	it->next = 0;
 }
 
-static int
-tag_is(const struct event_tag *t, const char *name)
-{
-	size_t n = strlen(name);
-
-	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
-}
-
 /* own_address: whether v is KIND:PUBKEY:D of the deleter's replaceable or
  * addressable events; then t's kind and d are set. */
 static int
@@ -50,13 +42,13 @@ nip09_next(struct nip09_targets *it, struct nip09_target *t)
 		const struct event_tag *tag = &ev->tags[it->next++];
 		const struct event_str *v = &tag->items[1];
 
-		if (tag_is(tag, "e") && hex_is_key(v->s, v->len) && hex_decode(v->s, t->id, 32) == 0) {
+		if (event_tag_is(tag, "e") && hex_is_key(v->s, v->len) && hex_decode(v->s, t->id, 32) == 0) {
 			t->by_id = 1;
 			t->addr = NULL;
 			t->addr_len = 0;
 			return 1;
 		}
-		if (tag_is(tag, "a") && own_address(it, v, t)) {
+		if (event_tag_is(tag, "a") && own_address(it, v, t)) {
 			t->by_id = 0;
 			t->addr = v->s;
 			t->addr_len = v->len;

@@ -57,14 +57,6 @@ zap_reader_free(struct zap_reader *zr)
 	free(zr);
 }
 
-static int
-tag_is(const struct event_tag *t, const char *name)
-{
-	size_t n = strlen(name);
-
-	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
-}
-
 /* hex32: decodes a tag value that must be 64 lower-case hex digits. */
 static int
 hex32(const struct event_str *v, uint8_t out[32])
@@ -117,13 +109,13 @@ read_request(struct zap_reader *zr, const struct event_str *desc, struct zap *ou
 	for (i = 0; i < req.ntags; i++) {
 		const struct event_tag *t = &req.tags[i];
 
-		if (tag_is(t, "p")) {
+		if (event_tag_is(t, "p")) {
 			if (np++ == 0)
 				*req_has_p = hex32(&t->items[1], req_p);
-		} else if (tag_is(t, "e")) {
+		} else if (event_tag_is(t, "e")) {
 			if (ne++ == 0)
 				*req_has_e = hex32(&t->items[1], req_e);
-		} else if (tag_is(t, "amount") && !*has_amount_tag) {
+		} else if (event_tag_is(t, "amount") && !*has_amount_tag) {
 			if (decimal(&t->items[1], amount_tag) == 0)
 				*has_amount_tag = 1;
 			else
@@ -150,17 +142,17 @@ zap_read(struct zap_reader *zr, const struct event *receipt, struct zap *out)
 	for (i = 0; i < receipt->ntags; i++) {
 		const struct event_tag *t = &receipt->tags[i];
 
-		if (tag_is(t, "description") && desc == NULL)
+		if (event_tag_is(t, "description") && desc == NULL)
 			desc = &t->items[1];
-		else if (tag_is(t, "bolt11") && bolt11 == NULL)
+		else if (event_tag_is(t, "bolt11") && bolt11 == NULL)
 			bolt11 = &t->items[1];
-		else if (tag_is(t, "p") && !out->has_recipient)
+		else if (event_tag_is(t, "p") && !out->has_recipient)
 			out->has_recipient = hex32(&t->items[1], out->recipient);
-		else if (tag_is(t, "e") && !out->has_event)
+		else if (event_tag_is(t, "e") && !out->has_event)
 			out->has_event = hex32(&t->items[1], out->event);
-		else if (tag_is(t, "P") && !has_P)
+		else if (event_tag_is(t, "P") && !has_P)
 			has_P = hex32(&t->items[1], P);
-		else if (tag_is(t, "a") && out->address == NULL) {
+		else if (event_tag_is(t, "a") && out->address == NULL) {
 			out->address = t->items[1].s;
 			out->address_len = t->items[1].len;
 		}

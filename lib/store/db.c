@@ -628,29 +628,6 @@ exists(struct db *db, enum stmt s)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int
-tag_is(const struct event_tag *t, const char *name)
-{
-	size_t n = strlen(name);
-
-	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
-}
-
-/* d_tag: the replaceable key's third part (see nostr_events.d_tag). */
-static const struct event_str *
-d_tag(const struct event *ev)
-{
-	static const struct event_str empty = { "", 0 };
-	const struct event_str *d;
-
-	if (event_kind_is_replaceable(ev->kind))
-		return &empty;
-	if (!event_kind_is_addressable(ev->kind))
-		return NULL;
-	d = event_tag_value(ev, "d");
-	return d != NULL ? d : &empty;
-}
-
 /* is_deleted: whether a deletion already names this event or its address. */
 static int
 is_deleted(struct db *db, const struct event *ev, const struct event_str *d,
@@ -977,7 +954,7 @@ add_follows(struct db *db, const struct event *ev)
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
 
-		if (!tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
+		if (!event_tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
 			continue;
 		if (hex_aid(db, t->items[1].s, &followed) != 0)
 			return -1;
@@ -1113,7 +1090,7 @@ target_pubkey(const struct event *ev)
 	size_t i;
 
 	for (i = 0; i < ev->ntags; i++) {
-		if (!tag_is(&ev->tags[i], "p"))
+		if (!event_tag_is(&ev->tags[i], "p"))
 			continue;
 		v = &ev->tags[i].items[1];
 		if (hex_is_key(v->s, v->len))
@@ -1246,7 +1223,7 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 		db->stats.ephemeral++;
 		return 0;
 	}
-	d = d_tag(ev);
+	d = event_d_tag(ev);
 	/*
 	 * What a prune removed is not taken back (store/prune.h): stored again,
 	 * it would be counted again by whatever counts insertions, and only

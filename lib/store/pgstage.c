@@ -186,29 +186,6 @@ end_row(struct pg_stage_rows *s, enum pg_stage t)
 
 /* ---- the rows of an event ---- */
 
-static int
-tag_is(const struct event_tag *t, const char *name)
-{
-	size_t n = strlen(name);
-
-	return t->count >= 2 && t->items[0].len == n && memcmp(t->items[0].s, name, n) == 0;
-}
-
-/* d_tag: nostr_events.d_tag ('' for replaceable kinds, the d tag for addressable). */
-static const struct event_str *
-d_tag(const struct event *ev)
-{
-	static const struct event_str empty = { "", 0 };
-	const struct event_str *d;
-
-	if (event_kind_is_replaceable(ev->kind))
-		return &empty;
-	if (!event_kind_is_addressable(ev->kind))
-		return NULL;
-	d = event_tag_value(ev, "d");
-	return d != NULL ? d : &empty;
-}
-
 /* target_pubkey: the last p tag's value that is a key (NIP-18, NIP-25). */
 static const struct event_str *
 target_pubkey(const struct event *ev)
@@ -217,7 +194,7 @@ target_pubkey(const struct event *ev)
 	size_t i;
 
 	for (i = 0; i < ev->ntags; i++) {
-		if (!tag_is(&ev->tags[i], "p"))
+		if (!event_tag_is(&ev->tags[i], "p"))
 			continue;
 		v = &ev->tags[i].items[1];
 		if (hex_is_key(v->s, v->len))
@@ -231,7 +208,7 @@ event_row(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
     const struct enrich_meta *m, const char *meta_json, size_t meta_len)
 {
 	struct buf *b = &s->rows[PG_ST_EVENTS];
-	const struct event_str *d = d_tag(ev);
+	const struct event_str *d = event_d_tag(ev);
 	size_t i, j;
 
 	put_int(b, seq);
@@ -321,7 +298,7 @@ follow_rows(struct pg_stage_rows *s, int64_t seq, const struct event *ev)
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
 
-		if (!tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
+		if (!event_tag_is(t, "p") || !hex_is_key(t->items[1].s, t->items[1].len))
 			continue;
 		put_int(b, seq);
 		put_int(b, (int64_t)i);
