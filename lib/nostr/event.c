@@ -511,3 +511,19 @@ event_d_tag(const struct event *ev)
 	d = event_tag_value(ev, "d");
 	return d != NULL ? d : &empty;
 }
+
+const struct event_str *
+event_target_pubkey(const struct event *ev)
+{
+	const struct event_str *p = NULL, *v;
+	size_t i;
+
+	for (i = 0; i < ev->ntags; i++) {
+		if (!event_tag_is(&ev->tags[i], "p"))
+			continue;
+		v = &ev->tags[i].items[1];
+		if (hex_is_key(v->s, v->len))
+			p = v;
+	}
+	return p;
+}

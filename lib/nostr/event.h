@@ -164,4 +164,8 @@ const struct event_str *event_tag_value(const struct event *ev, const char *name
  * addressable ones, NULL for every other kind. */
 const struct event_str *event_d_tag(const struct event *ev);
 
+/* event_target_pubkey: the value of the last p tag that is a key, the
+ * author of a reaction's or repost's target (NIP-25, NIP-18), or NULL. */
+const struct event_str *event_target_pubkey(const struct event *ev);
+
 #endif

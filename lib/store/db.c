@@ -1082,23 +1082,6 @@ add_zap(struct db *db, const struct event *ev, const struct zap *z, struct buf *
 	}
 }
 
-/* target_pubkey: the last p tag's value, NIP-18/NIP-25's author of the target. */
-static const struct event_str *
-target_pubkey(const struct event *ev)
-{
-	const struct event_str *p = NULL, *v;
-	size_t i;
-
-	for (i = 0; i < ev->ntags; i++) {
-		if (!event_tag_is(&ev->tags[i], "p"))
-			continue;
-		v = &ev->tags[i].items[1];
-		if (hex_is_key(v->s, v->len))
-			p = v;
-	}
-	return p;
-}
-
 /*
  * add_target: a reaction's or repost's row through s: ?1 eid, ?2 target id,
  * ?3 its author's aid (or NULL), ?5 the author, ?6 created_at; the caller
@@ -1108,7 +1091,7 @@ static int
 add_target(struct db *db, enum stmt s, const struct event *ev, const char *target)
 {
 	sqlite3_stmt *st = db->stmt[s];
-	const struct event_str *tp = target_pubkey(ev);
+	const struct event_str *tp = event_target_pubkey(ev);
 	int64_t aid;
 
 	if (tp != NULL && hex_aid(db, tp->s, &aid) != 0)

@@ -186,23 +186,6 @@ end_row(struct pg_stage_rows *s, enum pg_stage t)
 
 /* ---- the rows of an event ---- */
 
-/* target_pubkey: the last p tag's value that is a key (NIP-18, NIP-25). */
-static const struct event_str *
-target_pubkey(const struct event *ev)
-{
-	const struct event_str *p = NULL, *v;
-	size_t i;
-
-	for (i = 0; i < ev->ntags; i++) {
-		if (!event_tag_is(&ev->tags[i], "p"))
-			continue;
-		v = &ev->tags[i].items[1];
-		if (hex_is_key(v->s, v->len))
-			p = v;
-	}
-	return p;
-}
-
 static void
 event_row(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
     const struct enrich_meta *m, const char *meta_json, size_t meta_len)
@@ -410,7 +393,7 @@ target_row(struct pg_stage_rows *s, enum pg_stage t, int64_t seq, const struct e
     const char *target)
 {
 	struct buf *b = &s->rows[t];
-	const struct event_str *tp = target_pubkey(ev);
+	const struct event_str *tp = event_target_pubkey(ev);
 
 	put_int(b, seq);
 	put_hex_key(b, target);
