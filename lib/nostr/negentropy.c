@@ -509,6 +509,7 @@ struct writer {
 	struct neg_bound skip_bound;
 	size_t skip_index;
 	int full;                /* a piece did not fit: stop, close the message */
+	const struct idlist_plan *plan; /* client: IdLists it chose; else NULL */
 };
 
 static void
@@ -520,6 +521,63 @@ w_begin(struct writer *w, struct buf *out, size_t limit, const struct neg_storag
 	w->limit = limit;
 	w->st = st;
 	buf_putc(out, (char)NEG_VERSION);
+}
+
+/* ---- when a client sends its ids rather than fingerprints ---- */
+
+/* A client's IdLists chosen over fingerprints: up to a quarter of a frame. */
+#define IDLIST_CHOSEN_MAX (NEG_FRAME_NOSTR / (4 * NEG_ID_SIZE))
+
+struct idlist_plan {
+	size_t max;                                  /* sizes up to this one */
+	unsigned char range[IDLIST_CHOSEN_MAX + 1];  /* a range that differs */
+	unsigned char bucket[IDLIST_CHOSEN_MAX + 1]; /* a bucket of a split */
+};
+
+/* Bytes the server spends on one fingerprint of a split (bounds are short). */
+#define FP_PIECE   (NEG_FP_SIZE + 6)
+/* Bytes of an IdList of count ids, its bound and mode included. */
+#define IDLIST_PIECE(count) (NEG_ID_SIZE * (count) + 8)
+
+/* Ids a client compares in IdLists before it trusts what they say. */
+#define ODDS_MIN 1024
+
+/*
+ * plan_idlists: which ranges the client sends as IdLists for its next
+ * message, by size, from the IdLists it compared so far: the share of ids
+ * there on one side only is taken as the chance that any item is, so a
+ * bucket of m items differs with odds 1 - (1 - share)^m.  (Those IdLists
+ * are of ranges found to differ, so the guess runs high when few items
+ * differ; it still leaves a client 1% apart splitting as before.)  Costs are
+ * bytes both ways: an IdList, our ids and then the server's; a fingerprint,
+ * one each way and, if the bucket differs, what settling it costs then.  A
+ * range that differs is sent as an IdList rather than as 16 buckets when
+ * that costs no more; a bucket of a split, when its fingerprint would not
+ * save bytes.  Only up to max items, and none until ODDS_MIN ids were
+ * compared (then max is 0).
+ */
+static void
+plan_idlists(struct idlist_plan *pl, const struct neg_odds *o, size_t limit)
+{
+	size_t frame = limit != 0 && limit < NEG_FRAME_NOSTR ? limit : NEG_FRAME_NOSTR;
+	double cost[IDLIST_CHOSEN_MAX + 1], same = 1, idlist, settle, fp;
+
+	memset(pl, 0, sizeof *pl);
+	if (o->listed < ODDS_MIN)
+		return;
+	pl->max = frame / (4 * NEG_ID_SIZE);
+	cost[0] = 0;
+	for (size_t m = 1; m <= pl->max; m++) {
+		same *= 1.0 - (double)o->differing / (double)o->listed;
+		idlist = 2.0 * IDLIST_PIECE(m);
+		settle = idlist;
+		if (m >= 2 * BUCKETS && BUCKETS * cost[m / BUCKETS] < idlist)
+			settle = BUCKETS * cost[m / BUCKETS];
+		pl->range[m] = m >= 2 * BUCKETS && idlist <= BUCKETS * cost[m / BUCKETS];
+		fp = 2.0 * FP_PIECE + (1.0 - same) * settle;
+		pl->bucket[m] = idlist <= fp;
+		cost[m] = idlist <= fp ? idlist : fp;
+	}
 }
 
 /* w_skip: the range up to bound b (storage index i) needs nothing from the peer. */
@@ -644,7 +702,7 @@ split(struct writer *w, size_t lower, size_t upper, const struct neg_bound *ub)
 	uint8_t fp[NEG_FP_SIZE];
 	struct neg_bound b;
 
-	if (n < 2 * BUCKETS) {
+	if (n < 2 * BUCKETS || (w->plan && n <= w->plan->max && w->plan->range[n])) {
 		put_idlist(w, lower, upper, ub);
 		return;
 	}
@@ -654,6 +712,13 @@ split(struct writer *w, size_t lower, size_t upper, const struct neg_bound *ub)
 			b = *ub;
 		else
 			bound_min(&w->st->items[cur + size - 1], &w->st->items[cur + size], &b);
+		if (w->plan && size <= w->plan->max && w->plan->bucket[size]) {
+			put_idlist(w, cur, cur + size, &b);
+			if (w->full)
+				return;
+			cur += size;
+			continue;
+		}
 		if (!w_room(w, &b, NEG_FP_SIZE)) {
 			w->full = 1;
 			return;
@@ -849,6 +914,8 @@ diff_idlist(struct neg *n, const struct neg_range *r, size_t lower, size_t upper
 			report_need(n, need, t[j].id);
 		i += c <= 0;
 		j += c >= 0;
+		n->odds.listed++;
+		n->odds.differing += c != 0;
 	}
 }
 
@@ -902,10 +969,10 @@ answer(struct neg *n, struct neg_msg *m, struct writer *w, struct buf *have,
 			break;
 		case NEG_FINGERPRINT:
 			neg_storage_fingerprint(st, lower, upper, fp);
-			if (memcmp(fp, r.payload, NEG_FP_SIZE) == 0)
-				w_skip(w, &r.upper, upper);
-			else
+			if (memcmp(fp, r.payload, NEG_FP_SIZE) != 0)
 				split(w, lower, upper, &r.upper);
+			else
+				w_skip(w, &r.upper, upper);
 			break;
 		case NEG_IDLIST:
 			if (n->initiator) {
@@ -927,6 +994,7 @@ neg_client_step(struct neg *n, const uint8_t *msg, size_t len, struct buf *out,
 {
 	struct neg_msg m;
 	struct writer w;
+	struct idlist_plan plan;
 	const char *why;
 
 	*done = 0;
@@ -935,6 +1003,8 @@ neg_client_step(struct neg *n, const uint8_t *msg, size_t len, struct buf *out,
 	if ((why = neg_parse(msg, len, &m)) != NULL)
 		return why;
 	w_begin(&w, out, n->frame_limit, n->st);
+	plan_idlists(&plan, &n->odds, n->frame_limit);
+	w.plan = &plan;
 	answer(n, &m, &w, have, need);
 	if (out->len - w.start == 1) {
 		out->len = w.start;

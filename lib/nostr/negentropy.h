@@ -32,10 +32,18 @@
  * Limits.  A frame limit (bytes of one binary message; 0 = none, which is the
  * protocol's default) bounds every message an instance writes; what does not
  * fit is summed up in one fingerprint for the rest of the id space, so later
- * rounds carry it.  The smallest limit accepted is NEG_FRAME_MIN; nostr-tools
- * uses 60000 (and refuses less than 4096).  Incoming messages are not
- * limited: the caller decides how large a NEG-MSG it reads.  Timestamps must
- * be below UINT64_MAX, which the protocol reserves for infinity.
+ * rounds carry it.  The smallest limit accepted is NEG_FRAME_MIN;
+ * nostr-tools uses 60000 (and refuses less than 4096).  Incoming messages
+ * are not limited: the caller decides how large a NEG-MSG it reads.
+ * Timestamps must be below UINT64_MAX, which the protocol reserves for
+ * infinity.
+ *
+ * IdLists.  Ranges of fewer than 32 items are sent as IdLists, larger ones as
+ * the fingerprints of 16 buckets.  A client also sends its ids for a range of
+ * up to 468 items (so that the server's ids there fit a quarter of a
+ * 60000-byte frame) when the IdLists it compared so far say that nearly
+ * every bucket would differ, as when half the items are on one side only:
+ * the fingerprints would only cost it hashing and both sides a round.
  */
 #ifndef NP_NEGENTROPY_H
 #define NP_NEGENTROPY_H
@@ -174,8 +182,14 @@ struct neg_seen {
 	uint64_t secret[2];
 };
 
+/* What a client saw in the IdLists it compared: ids in all, ids on one side. */
+struct neg_odds {
+	uint64_t listed, differing;
+};
+
 struct neg {
 	const struct neg_storage *st;
+	struct neg_odds odds;      /* client: IdLists compared so far */
 	size_t frame_limit;        /* 0: unlimited */
 	int initiator;             /* 1 once neg_initiate was called */
 	struct neg_idkey *ours, *theirs; /* scratch to compare IdLists */

@@ -673,13 +673,31 @@ free_pair(struct pair *p)
 	buf_free(&p->only_s);
 }
 
+/* longest_idlist: the most ids of an IdList in message m (0: none). */
+static size_t
+longest_idlist(const struct buf *m)
+{
+	struct neg_msg msg;
+	struct neg_range r;
+	size_t most = 0;
+
+	if (m->len == 0 || neg_parse((const uint8_t *)m->data, m->len, &msg) != NULL)
+		return 0;
+	while (neg_msg_next(&msg, &r))
+		if (r.mode == NEG_IDLIST && r.count > most)
+			most = r.count;
+	return most;
+}
+
 /*
  * sync: reconciles the pair with frame limits climit and slimit, checking
  * that no message exceeds its limit; returns the rounds (client messages),
- * or -1 on an error or after too many rounds.
+ * or -1 on an error or after too many rounds.  *longest (unless NULL): the
+ * most ids the client put in one IdList.
  */
 static int
-sync(struct pair *p, size_t climit, size_t slimit, struct buf *have, struct buf *need)
+sync_seen(struct pair *p, size_t climit, size_t slimit, struct buf *have,
+    struct buf *need, size_t *longest)
 {
 	struct neg c, s;
 	struct buf cm = BUF_INIT, sm = BUF_INIT;
@@ -704,6 +722,8 @@ sync(struct pair *p, size_t climit, size_t slimit, struct buf *have, struct buf 
 		if (neg_client_step(&c, (const uint8_t *)sm.data, sm.len, &cm, have, need,
 		    &done) != NULL)
 			bad = 1;
+		if (longest && longest_idlist(&cm) > *longest)
+			*longest = longest_idlist(&cm);
 	}
 	neg_free(&c);
 	neg_free(&s);
@@ -712,12 +732,15 @@ sync(struct pair *p, size_t climit, size_t slimit, struct buf *have, struct buf 
 	return bad ? -1 : rounds;
 }
 
-/* check_sync: the pair reconciles to exactly its differences; the rounds. */
+/*
+ * check_sync_seen: the pair reconciles to exactly its differences; the
+ * rounds; *longest as sync_seen's.
+ */
 static int
-check_sync(struct pair *p, size_t climit, size_t slimit)
+check_sync_seen(struct pair *p, size_t climit, size_t slimit, size_t *longest)
 {
 	struct buf have = BUF_INIT, need = BUF_INIT;
-	int rounds = sync(p, climit, slimit, &have, &need);
+	int rounds = sync_seen(p, climit, slimit, &have, &need, longest);
 
 	CHECK(rounds > 0);
 	sort_ids(&have);
@@ -731,6 +754,12 @@ check_sync(struct pair *p, size_t climit, size_t slimit)
 	buf_free(&have);
 	buf_free(&need);
 	return rounds;
+}
+
+static int
+check_sync(struct pair *p, size_t climit, size_t slimit)
+{
+	return check_sync_seen(p, climit, slimit, NULL);
 }
 
 static void
@@ -816,6 +845,34 @@ hundred_thousand_items(void)
 	free_pair(&p);
 	make_pair(&p, 100000, 10, 10);
 	check_sync(&p, 0, NEG_FRAME_NOSTR);
+	free_pair(&p);
+}
+
+/*
+ * A client half apart from the server sends its ids for ranges of more than
+ * 31 items once its IdLists showed that most buckets differ, rather than
+ * their fingerprints, and still finds exactly the differences; 1% apart, it
+ * keeps to fingerprints above 31 items.
+ */
+static void
+idlists_chosen_when_most_differ(void)
+{
+	struct pair p;
+	size_t longest = 0;
+
+	make_pair(&p, 100000, 50, 11);
+	check_sync_seen(&p, NEG_FRAME_NOSTR, NEG_FRAME_NOSTR, &longest);
+	CHECK(longest >= 2 * 16);
+	CHECK(longest <= NEG_FRAME_NOSTR / (4 * NEG_ID_SIZE));
+	longest = 0;
+	check_sync_seen(&p, 4096, 4096, &longest);
+	CHECK(longest >= 2 * 16);
+	CHECK(longest <= 4096 / (4 * NEG_ID_SIZE));
+	free_pair(&p);
+	make_pair(&p, 100000, 1, 12);
+	longest = 0;
+	check_sync_seen(&p, NEG_FRAME_NOSTR, NEG_FRAME_NOSTR, &longest);
+	CHECK(longest < 2 * 16);
 	free_pair(&p);
 }
 
@@ -1089,6 +1146,7 @@ main(void)
 	TEST(one_sided_sets);
 	TEST(one_and_fifty_percent);
 	TEST(hundred_thousand_items);
+	TEST(idlists_chosen_when_most_differ);
 	TEST(small_frame_limits);
 	TEST(frame_limit_too_small);
 	TEST(malformed_messages);
