@@ -44,6 +44,33 @@ rep() { nostr-report -d "$DB" "$@"; }
 	[ "$(rep -f json --now $N --hours 48 trending | jq -r '.[0].mention_count')" = 3 ]
 }
 
+@test "report: trending --now at the last run's now reads its rows while nothing changed, else computes" {
+	rep -f json --now $N trending >"$BATS_TEST_TMPDIR/stored.json"
+	# The stored rows are what computing them gives.
+	sqlite3 "$DB" "UPDATE score_runs SET now = now + 1"
+	rep -f json --now $N trending >"$BATS_TEST_TMPDIR/live.json"
+	cmp "$BATS_TEST_TMPDIR/stored.json" "$BATS_TEST_TMPDIR/live.json"
+	sqlite3 "$DB" "UPDATE score_runs SET now = now - 1"
+	# Stored rows made different, to tell which were read.
+	sqlite3 "$DB" "UPDATE trending_topics SET mention_count = 99 WHERE window_end = $N"
+	[ "$(rep -f json --now $N trending | jq '.[0].mention_count')" = 99 ]
+	# Another window, or --min-zaps at the run: computed.
+	[ "$(rep -f json --now $N --hours 48 trending | jq '.[0].mention_count')" = 3 ]
+	sqlite3 "$DB" "UPDATE score_runs SET min_zaps = 1"
+	[ "$(rep -f json --now $N trending | jq '.[0].mention_count')" = 2 ]
+	sqlite3 "$DB" "UPDATE score_runs SET min_zaps = 0"
+	[ "$(rep -f json --now $N trending | jq '.[0].mention_count')" = 99 ]
+	# An event removed since the run (the oldest, by a prune): computed.
+	cp "$DB" "$BATS_TEST_TMPDIR/pruned.db"
+	oldest=$(sqlite3 "$DB" "SELECT min(created_at) FROM nostr_events")
+	nostr-load -q -d "$BATS_TEST_TMPDIR/pruned.db" --prune $((oldest + 1))
+	[ "$(sqlite3 "$BATS_TEST_TMPDIR/pruned.db" "SELECT count(*) FROM trending_topics WHERE mention_count = 99")" -gt 0 ]
+	[ "$(nostr-report -d "$BATS_TEST_TMPDIR/pruned.db" -f json --now $N trending | jq '.[0].mention_count')" = 2 ]
+	# An event stored since the run: computed.
+	nostr-gen -n 1 -s 99 -t 1000 | nostr-load -q -d "$DB"
+	[ "$(rep -f json --now $N trending | jq '.[0].mention_count')" = 2 ]
+}
+
 @test "report: top-zapped counts only valid zaps (event_id, zap_total_sats)" {
 	run rep -f json --now $N top-zapped
 	[ "$status" -eq 0 ]

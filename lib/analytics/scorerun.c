@@ -127,3 +127,23 @@ score_run_record(sqlite3 *db, const struct score_run *r)
 	    " last_eid, last_id, events, contacts) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	    args);
 }
+
+int
+score_run_current(sqlite3 *db, int64_t now, double hours, int64_t min_zaps, int *current)
+{
+	struct score_run last, cur;
+	int rc;
+
+	*current = 0;
+	if ((rc = run_read(db, &last)) <= 0)
+		return rc;
+	if (last.now != now || last.hours != hours || last.min_zaps != min_zaps ||
+	    last.last_eid < 0)
+		return 0;
+	if (score_run_state(db, now, hours, min_zaps, &cur) != 0)
+		return -1;
+	*current = cur.last_eid == last.last_eid && cur.events == last.events &&
+	    cur.contacts == last.contacts &&
+	    (cur.last_eid == 0 || memcmp(cur.last_id, last.last_id, 32) == 0);
+	return 0;
+}

@@ -46,6 +46,15 @@ int score_run_state(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
  * --hours or --min-zaps, with an earlier --now, or when the mark is gone. */
 int score_run_changes(sqlite3 *db, const struct score_run *cur, struct score_changes *ch);
 
+/*
+ * score_run_current: *current = 1 when the last recorded run had these now,
+ * hours and min_zaps and nothing was stored or removed since (the same
+ * newest event under the same eid, as many events and contact lists): then
+ * the rows it stored are the ones a run now would store, else 0.
+ */
+int score_run_current(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
+    int *current);
+
 /* score_run_record: stores r as the last run (one statement). */
 int score_run_record(sqlite3 *db, const struct score_run *r);
 

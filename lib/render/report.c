@@ -213,8 +213,12 @@ struct table *
 report_trending(sqlite3 *db, const struct report_options *o)
 {
 	struct table *t;
+	int current = 0;
 
-	if (!o->now_given) {
+	if (o->now_given &&
+	    score_run_current(db, o->now, trending_hours(o), 0, &current) != 0)
+		return NULL;
+	if (!o->now_given || current) {
 		if ((t = report_trending_stored(db, o)) == NULL)
 			return NULL;
 		if (t->nrows > 0)

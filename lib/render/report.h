@@ -52,8 +52,9 @@ enum report_series {
 struct table *report_stats(sqlite3 *db, const struct report_options *o);
 
 /* report_trending: hashtags by trend_score: report_trending_stored's rows
- * when there are any and --now was not given, else computed at now with
- * nostr-score's code (score_trending_compute). */
+ * when there are any and either --now was not given or the last nostr-score
+ * run is current for it (score_run_current, min_zaps 0), else computed at
+ * now with nostr-score's code (score_trending_compute). */
 struct table *report_trending(sqlite3 *db, const struct report_options *o);
 
 /* report_trending_stored: the rows nostr-score stored for the window length
