@@ -416,6 +416,12 @@ svg_sparkline(struct buf *out, const char *title, const double *values, size_t n
 	buf_printf(out, "<svg class=\"chart spark\" width=\"100%%\" height=\"%d\" viewBox=\"0 0 100 %d\" "
 	    "preserveAspectRatio=\"none\" role=\"img\" aria-label=\"", SPARK_HEIGHT, SPARK_HEIGHT);
 	html_escape_str(out, title);
+	buf_puts(out, "\" data-values=\"");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(out, ' ');
+		put_fixed(out, clean(values[i]), clean(values[i]) == floor(clean(values[i])) ? 0 : 2);
+	}
 	buf_puts(out, "\"><title>");
 	html_escape_str(out, title);
 	buf_puts(out, "</title>");

@@ -220,6 +220,7 @@ test_sparkline(void)
 	svg_sparkline(&out, "Events: 1 \xe2\x86\x92 2 <b>", v, 3);
 	CHECK(balanced(out.data));
 	CHECK(strstr(out.data, "<title>Events: 1 \xe2\x86\x92 2 &lt;b&gt;</title>") != NULL);
+	CHECK(strstr(out.data, " data-values=\"1 3 2\"") != NULL);
 	/* 36 high with 2 of margin: max at y 2, a third of it at 34 - 32/3. */
 	CHECK(strstr(out.data, "d=\"M0.0 23.3 L50.0 2.0 L100.0 12.7\"") != NULL);
 
