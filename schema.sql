@@ -754,9 +754,11 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 -- from a summary plus the at most two partial hours at its ends from the
 -- raw rows (lib/render/report.c), and hourly rows keep those ends short.
 -- A row whose counts are taken back to 0 is removed, as a fill would not make it.
--- Distinct counts (active authors) are not sums, so none is kept here: stats'
--- users.active probes each user of users whose [first_seen, last_seen]
--- meets the window (users is one row per author, not per event).
+-- Distinct counts (active authors) are not sums, so hourly rows cannot give
+-- them for a window: stats' users.active probes each user of users whose
+-- [first_seen, last_seen] meets the window (users is one row per author,
+-- not per event); authors_hourly and authors_daily below hold them for
+-- whole UTC hours and days.
 
 -- events_hourly: stored events per hour and kind (stats' events.total,
 -- events.window and events.posts; the dashboard's events series and kinds).
@@ -842,6 +844,22 @@ BEGIN
 	DELETE FROM follower_totals WHERE aid = OLD.followed AND followers = 0;
 END;
 
+-- authors_hourly, authors_daily: distinct authors of the stored events per
+-- UTC hour and per UTC day (the dashboard's active authors per hour and per
+-- day).  A distinct count is no sum of smaller ones, so these are the only
+-- periods it has; nostr-load counts an author in a period when it stores
+-- the author's first event there and takes it back out when it removes
+-- the last (it asks nostr_events_author whether another is there).  As
+-- the other statistics, pruning leaves them as they were.
+CREATE TABLE IF NOT EXISTS authors_hourly (
+	hour    INTEGER PRIMARY KEY,               -- start of the UTC hour (unix seconds)
+	authors INTEGER NOT NULL                   -- pubkeys with a stored event in it
+) STRICT;
+CREATE TABLE IF NOT EXISTS authors_daily (
+	day     INTEGER PRIMARY KEY,               -- start of the UTC day (unix seconds)
+	authors INTEGER NOT NULL                   -- pubkeys with a stored event in it
+) STRICT;
+
 -- summary_marks: for the summaries above that came after summaries_state,
 -- one row per summary: what it has counted, so that each is filled on its
 -- own when it is new to a database (no row: filled from the stored rows)
@@ -850,7 +868,7 @@ END;
 -- row could give back.
 CREATE TABLE IF NOT EXISTS summary_marks (
 	summary TEXT    PRIMARY KEY,               -- 'zap_parties' (the two zap_*_totals),
-	                                           -- 'follower_totals'
+	                                           -- 'follower_totals', 'authors' (authors_*)
 	eid     INTEGER NOT NULL                   -- the highest eid counted: zaps.eid for
 	                                           -- zap_parties; nostr_events.eid otherwise
 ) STRICT, WITHOUT ROWID;

@@ -22,7 +22,9 @@ UNION ALL SELECT 'l', hour, lang, events FROM languages_hourly
 UNION ALL SELECT 'z', hour, valid || '/' || bucket, zaps || '/' || sats FROM zaps_hourly
 UNION ALL SELECT 't', hex(event_id), zaps, sats FROM event_zap_totals
 UNION ALL SELECT 'zs', aid, zaps, sats FROM zap_sender_totals
-UNION ALL SELECT 'zr', aid, zaps, sats FROM zap_recipient_totals"
+UNION ALL SELECT 'zr', aid, zaps, sats FROM zap_recipient_totals
+UNION ALL SELECT 'ah', hour, authors, '' FROM authors_hourly
+UNION ALL SELECT 'ad', day, authors, '' FROM authors_daily"
 SCAN="
 SELECT 'e', created_at / 3600 * 3600, kind, count(*) FROM nostr_events GROUP BY 2, 3
 UNION ALL SELECT 'l', created_at / 3600 * 3600, ifnull(lang, 'und'), count(*) FROM nostr_events
@@ -37,7 +39,11 @@ UNION ALL SELECT 't', hex(event_id), count(*), sum(sats) FROM zaps
 UNION ALL SELECT 'zs', sender, count(*), sum(ifnull(sats, 0)) FROM zaps
  WHERE valid = 1 AND sender IS NOT NULL GROUP BY sender
 UNION ALL SELECT 'zr', recipient, count(*), sum(ifnull(sats, 0)) FROM zaps
- WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient"
+ WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient
+UNION ALL SELECT 'ah', created_at / 3600 * 3600, count(DISTINCT aid), '' FROM nostr_events
+ GROUP BY 2
+UNION ALL SELECT 'ad', created_at / 86400 * 86400, count(DISTINCT aid), '' FROM nostr_events
+ GROUP BY 2"
 # follower_totals follows the contact lists as they are (triggers), so a
 # DELETE of a list changes it, unlike the statistics above.
 FOLLOWERS="SELECT 'f', aid, followers, '' FROM follower_totals"
@@ -111,10 +117,12 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 	sqlite3 "$DB" 'DROP TABLE events_hourly; DROP TABLE languages_hourly;
 		DROP TABLE zaps_hourly; DROP TABLE event_zap_totals; DROP TABLE summaries_state;
 		DROP TABLE zap_sender_totals; DROP TABLE zap_recipient_totals;
-		DROP TABLE follower_totals; DROP TABLE summary_marks'
+		DROP TABLE follower_totals; DROP TABLE summary_marks;
+		DROP TABLE authors_hourly; DROP TABLE authors_daily'
 	run nostr-report -d "$DB" -f json stats
 	[ "$status" -eq 0 ]
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM events_hourly')" -gt 0 ]
+	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM authors_daily')" -gt 0 ]
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM zap_recipient_totals')" -gt 0 ]
 	[ "$(sqlite3 "$DB" 'SELECT count(*) FROM follower_totals')" -gt 0 ]
 	run differ "$DB"
@@ -247,6 +255,46 @@ buckets() {
 	done
 	# the figures are not all 0
 	[ "$(buckets 30 86400 1700200000 "nostr_events|count(*)|" | sort -n | tail -1)" -gt 100 ]
+}
+
+# utc_authors N STEP NOW: distinct authors in each of the N UTC periods of
+# STEP seconds up to the one NOW falls in (that one up to NOW), from a scan.
+utc_authors() {
+	local n=$1 step=$2 now=$3
+	sqlite3 "$DB" "WITH RECURSIVE b(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM b
+	    WHERE i < $n - 1), p(s) AS (SELECT $now - $now % $step - ($n - 1 - i) * $step FROM b)
+	    SELECT (SELECT count(DISTINCT aid) FROM nostr_events WHERE created_at >= s
+	    AND created_at < s + $step AND created_at <= $now) FROM p ORDER BY s"
+}
+
+# spark PAGE LABEL: the points of the page's sparkline LABEL, one a line.
+spark() {
+	python3 - "$1" "$2" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'aria-label="%s" data-values="([^"]*)"' % re.escape(sys.argv[2]), page)
+print("\n".join(m.group(1).split()))
+PY
+}
+
+@test "summaries: the dashboard's active authors per UTC hour and day are a scan's, the last up to now" {
+	gen | nostr-enrich | nostr-load -d "$DB"
+	deletions "$DB" | nostr-load -q -d "$DB"
+	for now in 1700050001 1700123456 1700171999 1700172000 1700200000; do
+		echo "now $now"
+		nostr-report -d "$DB" --now "$now" html >"$T/page.html"
+		chart "$T/page.html" "Active authors per UTC day" >"$T/got"
+		utc_authors 30 86400 "$now" >"$T/want"
+		[ "$(wc -l <"$T/got")" -eq 30 ]
+		cmp "$T/got" "$T/want"
+		spark "$T/page.html" "Active users per UTC hour" >"$T/got"
+		utc_authors 24 3600 "$now" >"$T/want"
+		[ "$(wc -l <"$T/got")" -eq 24 ]
+		cmp "$T/got" "$T/want"
+	done
+	# the figures are not all 0
+	[ "$(utc_authors 30 86400 1700200000 | sort -n | tail -1)" -gt 10 ]
+	[ "$(utc_authors 24 3600 1700123456 | sort -n | tail -1)" -gt 5 ]
 }
 
 @test "summaries: a zap changed in place is counted as it is" {

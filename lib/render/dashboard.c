@@ -399,13 +399,14 @@ struct series {
 	size_t n;
 };
 
+/* series_take: the series of table t (report_series' or
+ * report_authors_series' rows), which it frees. */
 static void
-series_load(struct ctx *c, struct series *s, enum report_series which, size_t n,
-    int64_t step_s)
+series_take(struct ctx *c, struct series *s, struct table *t)
 {
-	struct table *t = got(c, report_series(c->db, &c->o, which, n, step_s));
 	size_t i;
 
+	t = got(c, t);
 	s->n = nrows(t);
 	s->p = xcalloc(s->n ? s->n : 1, sizeof *s->p);
 	s->v = xcalloc(s->n ? s->n : 1, sizeof *s->v);
@@ -414,6 +415,13 @@ series_load(struct ctx *c, struct series *s, enum report_series which, size_t n,
 		s->p[i].value = s->v[i] = num(t, i, "value");
 	}
 	table_free(t);
+}
+
+static void
+series_load(struct ctx *c, struct series *s, enum report_series which, size_t n,
+    int64_t step_s)
+{
+	series_take(c, s, report_series(c->db, &c->o, which, n, step_s));
 }
 
 static void
@@ -486,7 +494,7 @@ overview_cards(struct ctx *c, const struct series *ev, const struct series *au,
 	card_title(&title, "Events in the last", c->hours);
 	card(c, title.data, "events.window", 1, ev, "Events per hour");
 	card_title(&title, "Active users, last", c->hours);
-	card(c, title.data, "users.active", 1, au, "Active users per hour");
+	card(c, title.data, "users.active", 1, au, "Active users per UTC hour");
 	card_title(&title, "New users, last", c->hours);
 	card(c, title.data, "users.new", 1, nu, "New users per hour");
 	card_title(&title, "Zapped sats, last", c->hours);
@@ -507,7 +515,7 @@ view_overview(struct ctx *c)
 	size_t nh = hourly_buckets(c);
 
 	series_load(c, &ev, REPORT_SERIES_EVENTS, nh, 3600);
-	series_load(c, &au, REPORT_SERIES_AUTHORS, nh, 3600);
+	series_take(c, &au, report_authors_series(c->db, &c->o, nh, 3600));
 	series_load(c, &nu, REPORT_SERIES_NEW_USERS, nh, 3600);
 	series_load(c, &zs, REPORT_SERIES_ZAP_SATS, nh, 3600);
 	series_load(c, &daily, REPORT_SERIES_EVENTS, DASHBOARD_DAYS, 86400);
@@ -700,14 +708,14 @@ view_network(struct ctx *c)
 	struct report_options o = c->o;
 
 	series_load(c, &ev, REPORT_SERIES_EVENTS, hourly_buckets(c), 3600);
-	series_load(c, &au, REPORT_SERIES_AUTHORS, DASHBOARD_DAYS, 86400);
+	series_take(c, &au, report_authors_series(c->db, &c->o, DASHBOARD_DAYS, 86400));
 	view_begin(out, 2);
 	buf_puts(out, "<div class=\"grid\">");
 	panel_begin(out, "Events per hour");
 	svg_line_chart(out, "Events per hour", ev.p, ev.n, SVG_HOURLY, "events");
 	buf_puts(out, "</div>");
-	panel_begin(out, "Active authors per day");
-	svg_line_chart(out, "Active authors per day", au.p, au.n, SVG_DAILY, "authors");
+	panel_begin(out, "Active authors per UTC day");
+	svg_line_chart(out, "Active authors per UTC day", au.p, au.n, SVG_DAILY, "authors");
 	buf_puts(out, "</div>");
 	/* The window, not all time: what is active now, and an index range
 	 * rather than a scan of every event. */

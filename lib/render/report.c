@@ -663,17 +663,6 @@ static const char *const series_sql[] = {
 	[REPORT_SERIES_EVENTS] =
 	    "SELECT (created_at - ?1 - 1) / ?2, count(*) FROM nostr_events"
 	    " WHERE created_at > ?1 AND created_at <= ?3 GROUP BY 1",
-	/*
-	 * Distinct authors are not a sum (no summary holds them): each author
-	 * whose users range meets the window, its events there in
-	 * nostr_events_author's order, (aid, bucket) rows that come sorted, so
-	 * series_step counts each pair once with no sort and no temporary table.
-	 */
-	[REPORT_SERIES_AUTHORS] =
-	    "SELECT (e.created_at - ?1 - 1) / ?2, u.aid FROM users u"
-	    " CROSS JOIN nostr_events e INDEXED BY nostr_events_author"
-	    " ON e.aid = u.aid AND e.created_at > ?1 AND e.created_at <= ?3"
-	    " WHERE u.last_seen > ?1 AND u.first_seen <= ?3",
 	/* One row per user, bucketed here: users_first_seen gives them in order,
 	 * where a GROUP BY of the bucket would sort them again. */
 	[REPORT_SERIES_NEW_USERS] =
@@ -706,29 +695,18 @@ static const char *const cut_sql[] = {
 	    " WHERE valid = 1 AND created_at > ?4 AND created_at <= ?3 GROUP BY 1",
 };
 
-/* series_add: adds the (bucket, value) rows of st to t's n buckets; for
- * authors, each (author, bucket) pair once (they come in author order). */
+/* series_add: adds the (bucket, value) rows of st to t's n buckets. */
 static int
-series_add(struct table *t, sqlite3_stmt *st, enum report_series which, size_t n)
+series_add(struct table *t, sqlite3_stmt *st, size_t n)
 {
-	int64_t bucket, aid, last_aid = 0, last_bucket = -1;
+	int64_t bucket;
 	int rc;
 
 	while ((rc = query_step_row(st)) == 1) {
 		bucket = sqlite3_column_int64(st, 0);
-		if (bucket < 0 || bucket >= (int64_t)n)
-			continue;
-		if (which != REPORT_SERIES_AUTHORS) {
+		if (bucket >= 0 && bucket < (int64_t)n)
 			table_set_int(t, (size_t)bucket, 1,
 			    table_cell(t, (size_t)bucket, 1)->i + sqlite3_column_int64(st, 1));
-			continue;
-		}
-		/* An author's buckets come in order: a new pair is a new author there. */
-		aid = sqlite3_column_int64(st, 1);
-		if (aid != last_aid || bucket != last_bucket)
-			table_set_int(t, (size_t)bucket, 1, table_cell(t, (size_t)bucket, 1)->i + 1);
-		last_aid = aid;
-		last_bucket = bucket;
 	}
 	return rc;
 }
@@ -773,7 +751,7 @@ series_from_hours(sqlite3 *db, struct table *t, enum report_series which, size_t
 			continue;  /* the boundary ends its hour: none is cut */
 		if ((st = query_prepare(db, cut_sql[which], cb)) == NULL)
 			return -1;
-		rc = series_add(t, st, which, n);
+		rc = series_add(t, st, n);
 		sqlite3_finalize(st);
 		if (rc != 0)
 			return -1;
@@ -813,13 +791,74 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 		table_free(t);
 		return NULL;
 	}
-	rc = series_add(t, st, which, n);
+	rc = series_add(t, st, n);
 	sqlite3_finalize(st);
 	if (rc != 0) {
 		table_free(t);
 		return NULL;
 	}
 	return t;
+}
+
+/*
+ * The distinct authors of whole UTC periods from the summaries (?1 the
+ * first period's start, ?2 the last's), and of the one now falls in, up to
+ * now (?1 its start, ?2 now), from the stored rows; and whether an event is
+ * stored after now in it (?1 now, ?2 its end), when the summary would count it.
+ */
+static const char *const authors_summary_sql[] = {
+	"SELECT hour, authors FROM authors_hourly WHERE hour >= ?1 AND hour <= ?2",
+	"SELECT day, authors FROM authors_daily WHERE day >= ?1 AND day <= ?2",
+};
+static const char authors_raw_sql[] =
+    "SELECT count(DISTINCT aid) FROM nostr_events WHERE created_at >= ?1 AND created_at <= ?2";
+static const char authors_after_sql[] =
+    "SELECT count(*) FROM (SELECT 1 FROM nostr_events WHERE created_at > ?1 AND created_at < ?2"
+    " LIMIT 1)";
+
+struct table *
+report_authors_series(sqlite3 *db, const struct report_options *o, size_t n, int64_t step)
+{
+	static const struct column cols[] = {
+		{ "time", CELL_INT, 0, 0, COLUMN_TIME },
+		{ "value", CELL_INT, 0, 0, 0 },
+	};
+	int64_t last = o->now - o->now % step, first = last - ((int64_t)n - 1) * step;
+	int64_t after = 0, value = 0, at;
+	struct query_arg b[] = { Q_INT(first), Q_INT(last), Q_END };
+	struct query_arg a[] = { Q_INT(o->now), Q_INT(last + step), Q_END };
+	struct query_arg r[] = { Q_INT(last), Q_INT(o->now), Q_END };
+	struct table *t;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((step != 3600 && step != 86400) || n == 0 || o->now < 0)
+		return NULL;
+	t = table_new(cols, NCOLS(cols));
+	for (size_t i = 0; i < n; i++) {
+		table_add_row(t);
+		table_set_int(t, i, 0, first + (int64_t)i * step);
+		table_set_int(t, i, 1, 0);
+	}
+	if ((st = query_prepare(db, authors_summary_sql[step == 86400], b)) == NULL)
+		goto fail;
+	while ((rc = query_step_row(st)) == 1) {
+		at = sqlite3_column_int64(st, 0);
+		if (at >= first && at <= last && (at - first) % step == 0)
+			table_set_int(t, (size_t)((at - first) / step), 1, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (rc != 0 || query_int(db, authors_after_sql, a, &after) != 0)
+		goto fail;
+	if (after > 0) {
+		if (query_int(db, authors_raw_sql, r, &value) != 0)
+			goto fail;
+		table_set_int(t, n - 1, 1, value);
+	}
+	return t;
+fail:
+	table_free(t);
+	return NULL;
 }
 
 int

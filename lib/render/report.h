@@ -41,7 +41,6 @@ struct report_options {
 /* The time series of report_series. */
 enum report_series {
 	REPORT_SERIES_EVENTS,     /* events */
-	REPORT_SERIES_AUTHORS,    /* distinct authors of events */
 	REPORT_SERIES_NEW_USERS,  /* users first seen */
 	REPORT_SERIES_ZAP_SATS,   /* sats of valid zaps */
 };
@@ -116,6 +115,17 @@ struct table *report_kinds(sqlite3 *db, const struct report_options *o);
  */
 struct table *report_series(sqlite3 *db, const struct report_options *o,
     enum report_series which, size_t n, int64_t step);
+
+/*
+ * report_authors_series: the distinct authors of the n UTC hours (step 3600)
+ * or days (86400) up to the one now falls in, as rows (time, value): time
+ * is the period's start; the last period counts its events up to now.  A
+ * distinct count is no sum of rolling buckets, so these are calendar
+ * periods, from the summaries (authors_hourly, authors_daily).  NULL for
+ * another step.
+ */
+struct table *report_authors_series(sqlite3 *db, const struct report_options *o,
+    size_t n, int64_t step);
 
 /* report_reference_time: the end of the last nostr-score run (the newest
  * network_stats window_end), else the newest event's created_at, else 0,

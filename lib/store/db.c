@@ -25,7 +25,8 @@ enum stmt {
 	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_PRUNED_BEFORE, S_BEGIN, S_COMMIT,
 	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_ZERO_EVENT, S_ZERO_LANG, S_ZERO_ZAP,
 	S_ZERO_ZAPPED, S_SUM_SENDER, S_SUM_RECIPIENT, S_ZERO_SENDER, S_ZERO_RECIPIENT,
-	S_COUNTED, S_REMOVE_EID, S_SUM_STATE, S_SUM_MARKS, S_COUNT
+	S_AUTHOR_OTHER, S_SUM_AUTHORS_HOUR, S_SUM_AUTHORS_DAY, S_ZERO_AUTHORS_HOUR,
+	S_ZERO_AUTHORS_DAY, S_COUNTED, S_REMOVE_EID, S_SUM_STATE, S_SUM_MARKS, S_COUNT
 };
 
 /*
@@ -152,9 +153,21 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " ON CONFLICT(aid) DO UPDATE SET zaps = zaps + excluded.zaps, sats = sats + excluded.sats",
 	[S_ZERO_SENDER] = "DELETE FROM zap_sender_totals WHERE aid = ?1 AND zaps = 0",
 	[S_ZERO_RECIPIENT] = "DELETE FROM zap_recipient_totals WHERE aid = ?1 AND zaps = 0",
+	/* Whether the author ?1 has a stored event other than ?4 in [?2, ?3). */
+	[S_AUTHOR_OTHER] =
+	    "SELECT 1 FROM nostr_events INDEXED BY nostr_events_author WHERE aid = ?1"
+	    " AND created_at >= ?2 AND created_at < ?3 AND eid <> ?4 LIMIT 1",
+	[S_SUM_AUTHORS_HOUR] =
+	    "INSERT INTO authors_hourly(hour, authors) VALUES (?1, ?2)"
+	    " ON CONFLICT(hour) DO UPDATE SET authors = authors + excluded.authors",
+	[S_SUM_AUTHORS_DAY] =
+	    "INSERT INTO authors_daily(day, authors) VALUES (?1, ?2)"
+	    " ON CONFLICT(day) DO UPDATE SET authors = authors + excluded.authors",
+	[S_ZERO_AUTHORS_HOUR] = "DELETE FROM authors_hourly WHERE hour = ?1 AND authors = 0",
+	[S_ZERO_AUTHORS_DAY] = "DELETE FROM authors_daily WHERE day = ?1 AND authors = 0",
 	[S_COUNTED] =
 	    "SELECT e.created_at, e.kind, e.lang, z.eid, z.valid, z.sats, z.event_id,"
-	    " z.sender, z.recipient"
+	    " z.sender, z.recipient, e.aid"
 	    " FROM nostr_events e LEFT JOIN zaps z ON z.eid = e.eid WHERE e.eid = ?1",
 	[S_REMOVE_EID] = "DELETE FROM nostr_events WHERE eid = ?1",
 	[S_SUM_STATE] = SUMMARY_STATE_SQL,
@@ -744,6 +757,61 @@ count_event(struct db *db, int64_t created_at, int64_t kind, const char *lang,
 	return run(db, S_ZERO_LANG);
 }
 
+/* author_alone: 1 when aid has no stored event but eid in [start, start + len). */
+static int
+author_alone(struct db *db, int64_t aid, int64_t eid, int64_t start, int64_t len)
+{
+	sqlite3_stmt *st = db->stmt[S_AUTHOR_OTHER];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, aid);
+	sqlite3_bind_int64(st, 2, start);
+	sqlite3_bind_int64(st, 3, start + len);
+	sqlite3_bind_int64(st, 4, eid);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 1 : rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* count_period: adds sign authors to one period's row (stmt sum), removing it
+ * at 0 (stmt zero). */
+static int
+count_period(struct db *db, enum stmt sum, enum stmt zero, int64_t start, int sign)
+{
+	sqlite3_bind_int64(db->stmt[sum], 1, start);
+	sqlite3_bind_int(db->stmt[sum], 2, sign);
+	if (run(db, sum) < 0)
+		return -1;
+	if (sign > 0)
+		return 0;
+	sqlite3_bind_int64(db->stmt[zero], 1, start);
+	return run(db, zero);
+}
+
+/*
+ * count_author: counts (sign 1) or takes back out (-1) author aid in the
+ * distinct authors of created_at's UTC hour and day, as event eid is the
+ * first of theirs stored there or the last to go (the caller stores it
+ * just before, or removes it just after).  An author alone in the day is
+ * alone in the hour too.
+ */
+static int
+count_author(struct db *db, int64_t aid, int64_t eid, int64_t created_at, int sign)
+{
+	int64_t hour = summary_hour(created_at), day = created_at - created_at % 86400;
+	int alone = author_alone(db, aid, eid, day, 86400);
+
+	if (alone < 0)
+		return -1;
+	if (alone && count_period(db, S_SUM_AUTHORS_DAY, S_ZERO_AUTHORS_DAY, day, sign) < 0)
+		return -1;
+	if (!alone && (alone = author_alone(db, aid, eid, hour, 3600)) < 0)
+		return -1;
+	if (!alone)
+		return 0;
+	return count_period(db, S_SUM_AUTHORS_HOUR, S_ZERO_AUTHORS_HOUR, hour, sign);
+}
+
 /* A zap receipt as the summaries count it (0: no sender, no recipient). */
 struct zap_count {
 	int64_t created_at;
@@ -823,7 +891,7 @@ static int
 uncount(struct db *db, int64_t eid)
 {
 	sqlite3_stmt *st = db->stmt[S_COUNTED];
-	int64_t created_at, kind;
+	int64_t created_at, kind, aid;
 	uint8_t target[32];
 	struct zap_count z = { 0 };
 	int rc, has_zap;
@@ -855,9 +923,11 @@ uncount(struct db *db, int64_t eid)
 	}
 	z.sender = sqlite3_column_int64(st, 7);      /* NULL reads as 0: none */
 	z.recipient = sqlite3_column_int64(st, 8);
+	aid = sqlite3_column_int64(st, 9);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (count_event(db, created_at, kind, l != NULL ? lang : NULL, lang_len, -1) < 0)
+	if (count_event(db, created_at, kind, l != NULL ? lang : NULL, lang_len, -1) < 0 ||
+	    count_author(db, aid, eid, created_at, -1) < 0)
 		return -1;
 	if (has_zap && count_zap(db, &z, -1) < 0)
 		return -1;
@@ -1279,7 +1349,8 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	db->next_eid++;
 	db->stats.stored++;
 	if (count_event(db, ev->created_at, ev->kind, m->lang,
-	    m->lang != NULL ? strlen(m->lang) : 0, 1) < 0)
+	    m->lang != NULL ? strlen(m->lang) : 0, 1) < 0 ||
+	    count_author(db, db->aid, db->eid, ev->created_at, 1) < 0)
 		return -1;
 	return add_derived(db, ev, m);
 }

@@ -69,6 +69,26 @@ static const char followers_count_sql[] =
     " coalesce((SELECT max(eid) FROM nostr_events), 0));";
 
 /*
+ * Distinct authors per period (P seconds) of the stored rows above ?1 that
+ * have no event at or below it in that period, added.  Each statement reads
+ * the period's rows of the author through nostr_events_author.
+ */
+#define AUTHORS_COUNT(table, col, p) \
+    "INSERT INTO " table "(" col ", authors)" \
+    " SELECT e.created_at - e.created_at % " p ", count(DISTINCT e.aid)" \
+    " FROM nostr_events e WHERE e.eid > ?1 AND NOT EXISTS (SELECT 1 FROM nostr_events o" \
+    "  WHERE o.aid = e.aid AND o.eid <= ?1" \
+    "  AND o.created_at >= e.created_at - e.created_at % " p \
+    "  AND o.created_at < e.created_at - e.created_at % " p " + " p ")" \
+    " GROUP BY 1 ON CONFLICT(" col ")" ADD("authors") ";"
+static const char authors_reset_sql[] = "DELETE FROM authors_hourly; DELETE FROM authors_daily;";
+static const char authors_count_sql[] =
+    AUTHORS_COUNT("authors_hourly", "hour", "3600")
+    AUTHORS_COUNT("authors_daily", "day", "86400")
+    "INSERT OR REPLACE INTO summary_marks VALUES ('authors',"
+    " coalesce((SELECT max(eid) FROM nostr_events), 0));";
+
+/*
  * Where each family stands: -1 when it has no mark (to be filled), else
  * its marks, which a count from them would use.  A family that has counted
  * every stored row reads as current.
@@ -80,9 +100,11 @@ static const char marks_sql[] =
     "  coalesce((SELECT zaps_eid FROM summaries_state), -1),"
     "  coalesce((SELECT eid FROM summary_marks WHERE summary = 'zap_parties'), -1),"
     "  coalesce((SELECT eid FROM summary_marks WHERE summary = 'follower_totals'), -1),"
+    "  coalesce((SELECT eid FROM summary_marks WHERE summary = 'authors'), -1),"
     "  m.events, m.zaps FROM m";
 
-enum { M_EVENTS, M_ZAPS, M_PARTIES, M_FOLLOWERS, M_MAX_EVENTS, M_MAX_ZAPS, M_COUNT };
+enum { M_EVENTS, M_ZAPS, M_PARTIES, M_FOLLOWERS, M_AUTHORS, M_MAX_EVENTS, M_MAX_ZAPS,
+	M_COUNT };
 
 struct family {
 	const char *reset, *count;
@@ -93,6 +115,7 @@ static const struct family families[] = {
 	{ hourly_reset_sql, hourly_count_sql, M_EVENTS, M_ZAPS },
 	{ parties_reset_sql, parties_count_sql, -1, M_PARTIES },
 	{ followers_reset_sql, followers_count_sql, M_FOLLOWERS, -1 },
+	{ authors_reset_sql, authors_count_sql, M_AUTHORS, -1 },
 };
 #define NFAMILIES (sizeof families / sizeof families[0])
 

@@ -1,8 +1,8 @@
 /*
  * summary.h: the summaries of schema.sql (events_hourly, languages_hourly,
  * zaps_hourly, event_zap_totals, zap_sender_totals, zap_recipient_totals,
- * follower_totals): how an event is counted in them, and their filling
- * from the stored events.
+ * follower_totals, authors_hourly, authors_daily): how an event is counted
+ * in them, and their filling from the stored events.
  *
  * nostr-load counts each event it stores and takes back out each one it
  * removes (lib/store/db.c); follower_totals is kept by triggers.  Each
