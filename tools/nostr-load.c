@@ -406,6 +406,10 @@ main(int argc, char *argv[])
 	l.opt = &opt;
 	if ((l.enrich = enrich_new(&opt.enrich, &why)) == NULL)
 		errx(1, "%s", why);
+	/* One large cache: its pages kept out of the heap (db.h). */
+	if (where.engine == DB_ENGINE_SQLITE)
+		(void)db_reserve_page_cache(opt.db.cache_mb > 0 ? opt.db.cache_mb :
+		    DB_CACHE_MB_DEFAULT);
 	/* The writer creates the database, and the default's directory (a path
 	 * that was given is used as given: a typo makes no directories). */
 	if ((where.source == DB_PATH_DEFAULT &&

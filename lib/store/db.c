@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <sqlite3.h>
@@ -357,7 +359,7 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	sqlite3 *sql = NULL;
 	char pragma[128];
 	int busy = opt && opt->busy_timeout_ms > 0 ? opt->busy_timeout_ms : 10000;
-	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : 512;
+	int cache = opt && opt->cache_mb > 0 ? opt->cache_mb : DB_CACHE_MB_DEFAULT;
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 	struct stat st;
 
@@ -427,6 +429,31 @@ fail:
 	snprintf(err, errlen, "%s", sql ? sqlite3_errmsg(sql) : "cannot open");
 	sqlite3_close(sql);
 	return NULL;
+}
+
+int
+db_reserve_page_cache(int cache_mb)
+{
+	int hdr = 0;
+	size_t slot, n;
+	void *region;
+
+	if (cache_mb <= 0 || sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &hdr) != SQLITE_OK)
+		return -1;
+	slot = 8192 + (size_t)hdr;
+	n = (size_t)cache_mb * 1024 * 1024 / slot;
+	if (n == 0 || n > INT_MAX)
+		return -1;
+	/* Untouched pages of the region take no memory: it fills as the cache does. */
+	region = mmap(NULL, slot * n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (region == MAP_FAILED)
+		return -1;
+	if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, region, (int)slot, (int)n) != SQLITE_OK) {
+		munmap(region, slot * n);
+		return -1;
+	}
+	return 0;
 }
 
 struct db *
