@@ -99,3 +99,16 @@ full_pg() {
 	for t in pubkeys $PG_TABLES; do sql="$sql SELECT '$t', * FROM $t;"; done
 	pq "$1" "$sql" | sort
 }
+
+# pg_cluster restart|pause|resume: scripts/pg-test-cluster.sh on the suite's
+# cluster, with no descriptor but 0, 1 and 2 open: a server started from a
+# test would keep bats' own (3, 251) and bats would wait for it forever.
+pg_cluster() {
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+		done
+		exec "$ROOT/scripts/pg-test-cluster.sh" "$1" "$NP_PG_DIR" </dev/null
+	)
+}

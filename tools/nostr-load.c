@@ -51,6 +51,9 @@
 /* PostgreSQL: a batch is held in memory until its COPY (store/pgload.h). */
 #define PG_BATCH_DEFAULT 20000
 #define FLUSH_MS_DEFAULT 1000
+/* PostgreSQL: long enough for a server's restart, short enough that a
+ * server gone for good ends the load (store/pgload.h). */
+#define RECONNECT_S_DEFAULT 60
 /*
  * A prune's transaction holds the write lock while it runs, and the live
  * loader of nostr-pipeline run waits for it: 10000 events took 0.23 s
@@ -98,7 +101,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-qvV] [-d DB] [--batch N] [--flush-ms MS] "
-	    "[--cache-mb MB] [--busy-timeout MS] [--no-lang] [--reject FILE] "
+	    "[--cache-mb MB] [--busy-timeout MS] [--reconnect-for S] [--no-lang] [--reject FILE] "
 	    "[--max-line BYTES] [--strict] [--print-db] [FILE ...]\n"
 	    "       %s [-qv] [-d DB] [--batch N] --prune TIME\n", getprogname(), getprogname());
 	exit(2);
@@ -121,12 +124,15 @@ help(void)
 	    "      --flush-ms MS      commit rows this old when input pauses (default %d)\n"
 	    "      --cache-mb MB      SQLite page cache (default 512)\n"
 	    "      --busy-timeout MS  wait this long for a lock held by another (default 10000)\n"
+	    "      --reconnect-for S  PostgreSQL: after a lost connection, connect again and\n"
+	    "                         write the batch again for S seconds (default %d; 0: exit)\n"
 	    "      --no-lang          do not guess languages of events without meta.lang\n"
 	    "      --lang-data DIR    libexttextcat fingerprints (default %s)\n"
 	    "      --zap-max-sats N   flag zaps above N sats as implausible (default %d)\n"
 	    STREAM_OPTIONS_HELP
 	    "  -h, --help             this help\n", getprogname(), BATCH_DEFAULT,
-	    PG_BATCH_DEFAULT, PRUNE_BATCH_DEFAULT, FLUSH_MS_DEFAULT, LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
+	    PG_BATCH_DEFAULT, PRUNE_BATCH_DEFAULT, FLUSH_MS_DEFAULT, RECONNECT_S_DEFAULT,
+	    LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
 	exit(0);
 }
 
@@ -288,6 +294,7 @@ summary(const struct loader *l, const struct rejects *rej)
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records", s->relay_records);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records (duplicate)",
 	    s->relay_duplicates);
+	fprintf(stderr, "  %-28s %" PRIu64 "\n", "reconnects", s->reconnects);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "zaps with problems", es->zaps_invalid);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "meta taken as it came", es->taken);
 	rejects_summary(rej, stderr);
@@ -332,6 +339,7 @@ main(int argc, char *argv[])
 		{ "flush-ms", required_argument, NULL, 'f' },
 		{ "cache-mb", required_argument, NULL, 'c' },
 		{ "busy-timeout", required_argument, NULL, 't' },
+		{ "reconnect-for", required_argument, NULL, 'r' },
 		{ "print-db", no_argument, NULL, 'P' },
 		{ "prune", required_argument, NULL, 'p' },
 		ENRICH_LONGOPTS,
@@ -351,6 +359,8 @@ main(int argc, char *argv[])
 
 	memset(&opt, 0, sizeof opt);
 	opt.flush_ms = FLUSH_MS_DEFAULT;
+	opt.db.reconnect_s = RECONNECT_S_DEFAULT;
+	opt.db.stop = &stop;
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:h", longopts, NULL)) != -1) {
 		if (stream_option(&opt.stream, ch, optarg))
@@ -373,6 +383,9 @@ main(int argc, char *argv[])
 		case 't':
 			opt.db.busy_timeout_ms = (int)cli_number(optarg, 1, 1 << 30,
 			    "--busy-timeout");
+			break;
+		case 'r':
+			opt.db.reconnect_s = (int)cli_number(optarg, 0, 86400, "--reconnect-for");
 			break;
 		case 'h': help();
 		default: usage();
