@@ -42,7 +42,7 @@ static const char *const work_sql =
     " kind integer, lang text, seq bigint) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE gone (eid bigint PRIMARY KEY, created_at bigint, kind integer,"
     " lang text, why integer, zap boolean NOT NULL DEFAULT false, valid integer,"
-    " sats bigint, event_id bytea) ON COMMIT DELETE ROWS";
+    " sats bigint, event_id bytea, sender bigint, recipient bigint) ON COMMIT DELETE ROWS";
 
 /* The event rows of b whose verdict is 0 and that meet COND go in, in
  * arrival order; ins gets what they became. */
@@ -63,14 +63,32 @@ static const char *const work_sql =
 	"d_tag IS NULL AND kind <> 5 AND created_at <" \
 	" (SELECT coalesce(max(pruned_before), 0) FROM retention)"
 
+/* A zap party's totals (zap_sender_totals, zap_recipient_totals): what the
+ * batch's valid zaps add and its removed ones take back, and the rows taken
+ * back to 0 out. */
+#define PARTY_SUM(table, party) \
+	"INSERT INTO " table " AS t (aid, zaps, sats)" \
+	" SELECT " party ", sum(n), sum(n * coalesce(sats, 0)) FROM (" \
+	" SELECT z." party ", z.sats, 1 AS n FROM ins i JOIN zaps z ON z.eid = i.eid" \
+	" WHERE z.valid = 1 AND z." party " IS NOT NULL" \
+	" UNION ALL SELECT " party ", sats, -1 FROM gone" \
+	" WHERE zap AND valid = 1 AND " party " IS NOT NULL) x" \
+	" GROUP BY 1 HAVING sum(n) <> 0 OR sum(n * coalesce(sats, 0)) <> 0" \
+	" ON CONFLICT (aid) DO UPDATE SET zaps = t.zaps + excluded.zaps," \
+	" sats = t.sats + excluded.sats"
+#define PARTY_ZERO(table, party) \
+	"DELETE FROM " table " t USING gone g" \
+	" WHERE g.zap AND t.aid = g." party " AND t.zaps = 0"
+
 enum apply {
 	A_BATCH, A_PUBKEYS, A_AID, A_ANALYZE_B, A_USERS, A_HEADS, A_ANALYZE_HC, A_HEADS_SET,
 	A_STATE_HEAD, A_INSERT_5, A_DELETIONS, A_GONE_ID, A_GONE_ADDR, A_GONE_OLD, A_REFUSED,
 	A_REFUSED_ADDR, A_ANALYZE_GONE, A_GONE_ZAPS, A_REMOVE,
 	A_INSERT, A_ANALYZE_INS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
 	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_SUM_LANGS,
-	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_RELAYS,
-	A_SUM_STATE, A_COUNT
+	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_SUM_SENDERS,
+	A_ZERO_SENDERS, A_SUM_RECIPIENTS, A_ZERO_RECIPIENTS, A_RELAYS, A_SUM_STATE, A_SUM_MARKS,
+	A_COUNT
 };
 
 /*
@@ -163,8 +181,8 @@ static const char *const apply_sql[A_COUNT] = {
 	    " 'UTF8') AND x.aid = b.aid AND x.created_at >= b.created_at",
 	[A_ANALYZE_GONE] = "ANALYZE gone",
 	[A_GONE_ZAPS] =
-	    "UPDATE gone SET zap = true, valid = z.valid, sats = z.sats, event_id = z.event_id"
-	    " FROM zaps z WHERE z.eid = gone.eid",
+	    "UPDATE gone SET zap = true, valid = z.valid, sats = z.sats, event_id = z.event_id,"
+	    " sender = z.sender, recipient = z.recipient FROM zaps z WHERE z.eid = gone.eid",
 	/* The row trigger takes the derived rows along. */
 	[A_REMOVE] =
 	    "DELETE FROM nostr_events e USING gone g"
@@ -284,6 +302,11 @@ static const char *const apply_sql[A_COUNT] = {
 	[A_ZERO_ZAPPED] =
 	    "DELETE FROM event_zap_totals t USING gone g"
 	    " WHERE g.zap AND t.event_id = g.event_id AND t.zaps = 0",
+	/* The zaps' parties, as event_zap_totals. */
+	[A_SUM_SENDERS] = PARTY_SUM("zap_sender_totals", "sender"),
+	[A_ZERO_SENDERS] = PARTY_ZERO("zap_sender_totals", "sender"),
+	[A_SUM_RECIPIENTS] = PARTY_SUM("zap_recipient_totals", "recipient"),
+	[A_ZERO_RECIPIENTS] = PARTY_ZERO("zap_recipient_totals", "recipient"),
 	[A_RELAYS] =
 	    "INSERT INTO relay_metrics SELECT DISTINCT ON (relay, time, state) relay, time,"
 	    " state, connect_ms, eose_ms, events, duplicates, invalid, reconnects, notices,"
@@ -295,6 +318,7 @@ static const char *const apply_sql[A_COUNT] = {
 	    " coalesce((SELECT max(eid) FROM zaps), 0))"
 	    " ON CONFLICT (one) DO UPDATE"
 	    " SET events_eid = excluded.events_eid, zaps_eid = excluded.zaps_eid",
+	[A_SUM_MARKS] = SUMMARY_MARKS_SQL,
 };
 
 /* The batch's verdicts, read before the commit, for the counters. */
