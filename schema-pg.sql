@@ -99,6 +99,47 @@ BEGIN
 		extract(epoch FROM (m + interval '1 month') AT TIME ZONE 'UTC')::bigint);
 END $$;
 
+-- nostr_events_prune_month: retention of a month partition part that lies
+-- wholly before the cutoff, [lo, hi) its range (lib/store/pgprune.h): the
+-- rows derived from its pruned events go by range, and the partition is
+-- dropped and made anew with only what stays (replaceable and addressable
+-- heads, deletions: store/prune.h), their eids kept.  Returns the events
+-- removed.  The caller holds the loaders' locks.
+CREATE OR REPLACE FUNCTION nostr_events_prune_month(part text, lo bigint, hi bigint)
+RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	total bigint;
+	kept bigint;
+BEGIN
+	EXECUTE format('SELECT count(*) FROM %I', part) INTO total;
+	CREATE TEMP TABLE np_keep ON COMMIT DROP AS SELECT * FROM nostr_events
+		WHERE created_at >= lo AND created_at < hi AND (d_tag IS NOT NULL OR kind = 5);
+	CREATE INDEX ON np_keep(eid);
+	DELETE FROM hashtags t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM mentions t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM refs t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM replies t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM reactions t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM reposts t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM zaps t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	DELETE FROM content_metrics t WHERE t.created_at >= lo AND t.created_at < hi
+		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	EXECUTE format('ALTER TABLE nostr_events DETACH PARTITION %I', part);
+	EXECUTE format('DROP TABLE %I', part);
+	PERFORM nostr_events_partition(lo);
+	INSERT INTO nostr_events SELECT * FROM np_keep;
+	GET DIAGNOSTICS kept = ROW_COUNT;
+	DROP TABLE np_keep;
+	RETURN total - kept;
+END $$;
+
 CREATE TABLE IF NOT EXISTS replaceable_heads (
 	aid        bigint  NOT NULL,
 	kind       integer NOT NULL,

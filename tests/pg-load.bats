@@ -4,6 +4,7 @@
 # summaries, row counts), loading is idempotent, four loaders at once on
 # overlapping shuffles give what one SQLite load gives; a server restarted
 # mid-load costs nothing, one gone for good ends the load with whole batches;
+# --prune keeps what SQLite's keeps;
 # a server that is not there and a wrong password fail clearly, without
 # showing the password.
 
@@ -283,7 +284,34 @@ wait_rows() {
 	[ "$output" = "nostr-score: PostgreSQL is not supported yet by nostr-score; only nostr-load writes into it so far" ]
 	run -1 nostr-report -d "$DB_PG" stats
 	[[ $output == *"PostgreSQL is not supported yet by nostr-report"* ]]
-	run -1 nostr-load -d "$DB_PG" --prune 90d
-	[[ $output == *"--prune is not supported on PostgreSQL yet"* ]]
 	[[ $output != *"$NP_PG_PASSWORD"* ]]
+}
+
+@test "--prune: what SQLite's prune keeps, the months before the cutoff made anew" {
+	# 2023-11-14 to 2024-03-13; the cutoff, 2024-02-02, leaves November,
+	# December and January wholly before it and cuts February.
+	cut=1706912000
+	nostr-gen -n 6000 -s 47 -a 60 -t 1700000000 --span 10368000 \
+	    --kinds 0,1,3,5,6,7,10002,30023,9735 >"$T/in"
+	nostr-load -q -d "$DB_PG" --batch 1000 "$T/in"
+	nostr-load -q -d "$T/lite" "$T/in"
+	parts=$(pq "$DB_PG" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'nostr_events'::regclass")
+	run -0 nostr-load -v -d "$DB_PG" --prune "$cut" --batch 300
+	[[ $output == *" month partitions made anew" ]]
+	[[ $output == *"; 3 month partitions made anew" ]]
+	[[ $output != *"$NP_PG_PASSWORD"* ]]
+	nostr-load -q -d "$T/lite" --prune "$cut" --batch 300
+	counts_sqlite "$T/lite" >"$T/c1"
+	counts_pg "$DB_PG" | diff "$T/c1" -
+	keyless_sqlite "$T/lite" >"$T/k1"
+	keyless_pg "$DB_PG" | diff "$T/k1" -
+	# Something went, something stayed before the cutoff; the months are all there.
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events WHERE created_at < $cut AND d_tag IS NULL AND kind <> 5")" -eq 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events_2023_12")" -gt 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events WHERE created_at >= $cut")" -gt 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'nostr_events'::regclass")" -eq "$parts" ]
+	[ "$(pq "$DB_PG" 'SELECT pruned_before FROM retention')" -eq "$cut" ]
+	# What was pruned stays pruned: the same input again changes nothing.
+	nostr-load -q -d "$DB_PG" "$T/in"
+	keyless_pg "$DB_PG" | diff "$T/k1" -
 }

@@ -31,6 +31,7 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/dbpath.h"
+#include "store/pgprune.h"
 #include "store/prune.h"
 #include "store/sink.h"
 #include "enrich/enrich.h"
@@ -305,27 +306,36 @@ summary(const struct loader *l, const struct rejects *rej)
  * one would hide a wrong path.
  */
 static int
-prune(const struct options *opt)
+prune(const struct options *opt, const struct db_path *where)
 {
 	struct db_options dbo = opt->db;
 	struct prune_stats st;
 	char errbuf[1024];
-	sqlite3 *sql;
+	sqlite3 *sql = NULL;
 	int r;
 
-	dbo.must_exist = 1;
-	if ((sql = db_open_sqlite(opt->db_path, &dbo, errbuf, sizeof errbuf)) == NULL)
-		errx(1, "%s: %s", opt->db_path, errbuf);
 	cli_on_signals(on_signal);
-	r = prune_events(sql, opt->prune_before, opt->batch, &stop, &st, errbuf,
-	    sizeof errbuf);
+	if (where->engine == DB_ENGINE_POSTGRESQL) {
+		r = pg_prune_events(where->path, opt->prune_before, opt->batch, &stop, &st,
+		    errbuf, sizeof errbuf);
+	} else {
+		dbo.must_exist = 1;
+		if ((sql = db_open_sqlite(opt->db_path, &dbo, errbuf, sizeof errbuf)) == NULL)
+			errx(1, "%s: %s", opt->db_path, errbuf);
+		r = prune_events(sql, opt->prune_before, opt->batch, &stop, &st, errbuf,
+		    sizeof errbuf);
+	}
 	if (r < 0)
 		warnx("%s: prune: %s", opt->db_path, errbuf);
-	if (opt->stream.verbose && !opt->stream.quiet)
+	if (opt->stream.verbose && !opt->stream.quiet && sql != NULL)
 		fprintf(stderr, "%s: %" PRIu64 " events pruned (created before %" PRId64
 		    ") in %" PRIu64 " transactions; %" PRId64 " of %" PRId64
 		    " pages free for reuse\n", getprogname(), st.events, opt->prune_before,
 		    st.batches, st.free_pages, st.pages);
+	else if (opt->stream.verbose && !opt->stream.quiet)
+		fprintf(stderr, "%s: %" PRIu64 " events pruned (created before %" PRId64
+		    ") in %" PRIu64 " transactions; %" PRIu64 " month partitions made anew\n",
+		    getprogname(), st.events, opt->prune_before, st.batches, st.months);
 	sqlite3_close(sql);
 	return r < 0 ? 1 : 0;
 }
@@ -410,10 +420,8 @@ main(int argc, char *argv[])
 	if (opt.batch == 0)
 		opt.batch = opt.prune ? PRUNE_BATCH_DEFAULT :
 		    where.engine == DB_ENGINE_POSTGRESQL ? PG_BATCH_DEFAULT : BATCH_DEFAULT;
-	if (opt.prune && where.engine == DB_ENGINE_POSTGRESQL)
-		errx(1, "%s: --prune is not supported on PostgreSQL yet", opt.db_path);
 	if (opt.prune)
-		return prune(&opt);
+		return prune(&opt, &where);
 
 	memset(&l, 0, sizeof l);
 	l.opt = &opt;
