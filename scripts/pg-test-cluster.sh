@@ -1,5 +1,5 @@
 #!/bin/sh
-# pg-test-cluster.sh start | stop DIR: a throwaway PostgreSQL 15 cluster for
+# pg-test-cluster.sh start | stop DIR | restart DIR | pause DIR | resume DIR: a throwaway PostgreSQL 15 cluster for
 # the tests, in a temporary folder, listening on 127.0.0.1 only, on a free
 # port, with no Unix socket.
 #
@@ -15,6 +15,10 @@
 #   NP_PG_PASSWORD=...   np's password (a test checks that it is never shown)
 # Exits 3, saying why on standard error, when PostgreSQL 15 is not installed.
 # stop DIR: stops the cluster at once and removes the folder.
+# restart DIR: restarts the server (fast: open connections are ended), and
+# returns once it accepts connections again, on the same port.
+# pause DIR: stops the server (fast), keeping the cluster; resume DIR starts
+# it again on its port.  For the tests of a server that goes away.
 set -eu
 BIN=${NP_PG_BIN:-/usr/lib/postgresql/15/bin}
 
@@ -61,9 +65,8 @@ start() {
 	tries=0
 	while :; do
 		port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))
-		if as_pg "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-			-o "-c listen_addresses=127.0.0.1 -p $port -c unix_socket_directories= -c fsync=off -c max_connections=40" \
-			start >/dev/null 2>&1; then
+		if server_start "$dir" "$port"; then
+			echo "$port" >"$dir/port"
 			break
 		fi
 		tries=$((tries + 1))
@@ -85,6 +88,23 @@ start() {
 	printf 'NP_PG_PASSWORD=%s\n' "$np_pw"
 }
 
+# server_start DIR PORT: starts the cluster's server on PORT, waiting until it
+# accepts connections.
+server_start() {
+	as_pg "$BIN/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 30 \
+		-o "-c listen_addresses=127.0.0.1 -p $2 -c unix_socket_directories= -c fsync=off -c max_connections=40" \
+		start >/dev/null 2>&1
+}
+
+# check_dir DIR: refuses a folder that is not a test cluster's.
+check_dir() {
+	case $1 in
+	*/np-pg.*) [ -d "$1/data" ] && return 0 ;;
+	esac
+	echo "pg-test-cluster: $1 is not a test cluster's folder" >&2
+	exit 2
+}
+
 stop_dir() {
 	case $1 in
 	*/np-pg.*) ;;
@@ -96,8 +116,28 @@ stop_dir() {
 	rm -rf "$1"
 }
 
+usage() {
+	echo "usage: $0 start | stop DIR | restart DIR | pause DIR | resume DIR" >&2
+	exit 2
+}
+
 case ${1:-} in
 start) start ;;
-stop) [ $# -eq 2 ] || { echo "usage: $0 start | stop DIR" >&2; exit 2; }; stop_dir "$2" ;;
-*) echo "usage: $0 start | stop DIR" >&2; exit 2 ;;
+stop) [ $# -eq 2 ] || usage; stop_dir "$2" ;;
+restart)
+	[ $# -eq 2 ] || usage
+	check_dir "$2"
+	as_pg "$BIN/pg_ctl" -D "$2/data" -l "$2/server.log" -m fast -w -t 30 restart >/dev/null
+	;;
+pause)
+	[ $# -eq 2 ] || usage
+	check_dir "$2"
+	as_pg "$BIN/pg_ctl" -D "$2/data" -m fast -w stop >/dev/null
+	;;
+resume)
+	[ $# -eq 2 ] || usage
+	check_dir "$2"
+	server_start "$2" "$(cat "$2/port")" || { tail -20 "$2/server.log" >&2; exit 1; }
+	;;
+*) usage ;;
 esac

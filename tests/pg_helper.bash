@@ -59,7 +59,8 @@ pq() {
 # depends on the order of arrival in either engine.
 PG_TABLES="nostr_events replaceable_heads users user_profiles follows hashtags mentions
 refs replies reactions reposts zaps deletions relay_metrics events_hourly
-languages_hourly zaps_hourly event_zap_totals"
+languages_hourly zaps_hourly event_zap_totals zap_sender_totals zap_recipient_totals
+follower_totals"
 
 # counts_sqlite DB, counts_pg URL: "table|rows" per table of PG_TABLES.
 counts_sqlite() {
@@ -74,7 +75,8 @@ counts_pg() {
 }
 
 # The views and tables without surrogate keys that keyless_dump compares:
-# every hex view, the summaries, the relay records.
+# every hex view, the summaries (those keyed by a pubkey through it), the
+# relay records.
 PG_KEYLESS="nostr_events_hex replaceable_heads_hex users_hex user_profiles_hex follows_hex
 hashtags_hex mentions_hex refs_hex replies_hex reactions_hex reposts_hex zaps_hex
 deletions_hex relay_metrics events_hourly languages_hourly zaps_hourly"
@@ -84,13 +86,25 @@ keyless_sqlite() {
 	local v sql=""
 	for v in $PG_KEYLESS; do sql="$sql SELECT '$v', * FROM $v;"; done
 	sqlite3 "$1" "$sql SELECT 'event_zap_totals', lower(hex(event_id)), zaps, sats
-	    FROM event_zap_totals" | sort
+	    FROM event_zap_totals;
+	    SELECT 'zap_sender_totals', lower(hex(pubkey)), zaps, sats
+	    FROM zap_sender_totals JOIN pubkeys USING (aid);
+	    SELECT 'zap_recipient_totals', lower(hex(pubkey)), zaps, sats
+	    FROM zap_recipient_totals JOIN pubkeys USING (aid);
+	    SELECT 'follower_totals', lower(hex(pubkey)), followers
+	    FROM follower_totals JOIN pubkeys USING (aid)" | sort
 }
 keyless_pg() {
 	local v sql=""
 	for v in $PG_KEYLESS; do sql="$sql SELECT '$v', * FROM $v;"; done
 	pq "$1" "$sql SELECT 'event_zap_totals', encode(event_id, 'hex'), zaps, sats
-	    FROM event_zap_totals" | sort
+	    FROM event_zap_totals;
+	    SELECT 'zap_sender_totals', encode(pubkey, 'hex'), zaps, sats
+	    FROM zap_sender_totals JOIN pubkeys USING (aid);
+	    SELECT 'zap_recipient_totals', encode(pubkey, 'hex'), zaps, sats
+	    FROM zap_recipient_totals JOIN pubkeys USING (aid);
+	    SELECT 'follower_totals', encode(pubkey, 'hex'), followers
+	    FROM follower_totals JOIN pubkeys USING (aid)" | sort
 }
 
 # full_pg URL: every row of every table, surrogates too, sorted.
@@ -98,4 +112,17 @@ full_pg() {
 	local t sql=""
 	for t in pubkeys $PG_TABLES; do sql="$sql SELECT '$t', * FROM $t;"; done
 	pq "$1" "$sql" | sort
+}
+
+# pg_cluster restart|pause|resume: scripts/pg-test-cluster.sh on the suite's
+# cluster, with no descriptor but 0, 1 and 2 open: a server started from a
+# test would keep bats' own (3, 251) and bats would wait for it forever.
+pg_cluster() {
+	(
+		for fd in /proc/$BASHPID/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+		done
+		exec "$ROOT/scripts/pg-test-cluster.sh" "$1" "$NP_PG_DIR" </dev/null
+	)
 }

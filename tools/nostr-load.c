@@ -31,6 +31,7 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/dbpath.h"
+#include "store/pgprune.h"
 #include "store/prune.h"
 #include "store/sink.h"
 #include "enrich/enrich.h"
@@ -51,6 +52,9 @@
 /* PostgreSQL: a batch is held in memory until its COPY (store/pgload.h). */
 #define PG_BATCH_DEFAULT 20000
 #define FLUSH_MS_DEFAULT 1000
+/* PostgreSQL: long enough for a server's restart, short enough that a
+ * server gone for good ends the load (store/pgload.h). */
+#define RECONNECT_S_DEFAULT 60
 /*
  * A prune's transaction holds the write lock while it runs, and the live
  * loader of nostr-pipeline run waits for it: 10000 events took 0.23 s
@@ -98,7 +102,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: %s [-qvV] [-d DB] [--batch N] [--flush-ms MS] "
-	    "[--cache-mb MB] [--busy-timeout MS] [--no-lang] [--reject FILE] "
+	    "[--cache-mb MB] [--busy-timeout MS] [--reconnect-for S] [--no-lang] [--reject FILE] "
 	    "[--max-line BYTES] [--strict] [--print-db] [FILE ...]\n"
 	    "       %s [-qv] [-d DB] [--batch N] --prune TIME\n", getprogname(), getprogname());
 	exit(2);
@@ -121,12 +125,15 @@ help(void)
 	    "      --flush-ms MS      commit rows this old when input pauses (default %d)\n"
 	    "      --cache-mb MB      SQLite page cache (default 512)\n"
 	    "      --busy-timeout MS  wait this long for a lock held by another (default 10000)\n"
+	    "      --reconnect-for S  PostgreSQL: after a lost connection, connect again and\n"
+	    "                         write the batch again for S seconds (default %d; 0: exit)\n"
 	    "      --no-lang          do not guess languages of events without meta.lang\n"
 	    "      --lang-data DIR    libexttextcat fingerprints (default %s)\n"
 	    "      --zap-max-sats N   flag zaps above N sats as implausible (default %d)\n"
 	    STREAM_OPTIONS_HELP
 	    "  -h, --help             this help\n", getprogname(), BATCH_DEFAULT,
-	    PG_BATCH_DEFAULT, PRUNE_BATCH_DEFAULT, FLUSH_MS_DEFAULT, LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
+	    PG_BATCH_DEFAULT, PRUNE_BATCH_DEFAULT, FLUSH_MS_DEFAULT, RECONNECT_S_DEFAULT,
+	    LANG_DATA_DIR_DEFAULT, ZAP_MAX_SATS_DEFAULT);
 	exit(0);
 }
 
@@ -288,6 +295,7 @@ summary(const struct loader *l, const struct rejects *rej)
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records", s->relay_records);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "relay records (duplicate)",
 	    s->relay_duplicates);
+	fprintf(stderr, "  %-28s %" PRIu64 "\n", "reconnects", s->reconnects);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "zaps with problems", es->zaps_invalid);
 	fprintf(stderr, "  %-28s %" PRIu64 "\n", "meta taken as it came", es->taken);
 	rejects_summary(rej, stderr);
@@ -298,27 +306,36 @@ summary(const struct loader *l, const struct rejects *rej)
  * one would hide a wrong path.
  */
 static int
-prune(const struct options *opt)
+prune(const struct options *opt, const struct db_path *where)
 {
 	struct db_options dbo = opt->db;
 	struct prune_stats st;
 	char errbuf[1024];
-	sqlite3 *sql;
+	sqlite3 *sql = NULL;
 	int r;
 
-	dbo.must_exist = 1;
-	if ((sql = db_open_sqlite(opt->db_path, &dbo, errbuf, sizeof errbuf)) == NULL)
-		errx(1, "%s: %s", opt->db_path, errbuf);
 	cli_on_signals(on_signal);
-	r = prune_events(sql, opt->prune_before, opt->batch, &stop, &st, errbuf,
-	    sizeof errbuf);
+	if (where->engine == DB_ENGINE_POSTGRESQL) {
+		r = pg_prune_events(where->path, opt->prune_before, opt->batch, &stop, &st,
+		    errbuf, sizeof errbuf);
+	} else {
+		dbo.must_exist = 1;
+		if ((sql = db_open_sqlite(opt->db_path, &dbo, errbuf, sizeof errbuf)) == NULL)
+			errx(1, "%s: %s", opt->db_path, errbuf);
+		r = prune_events(sql, opt->prune_before, opt->batch, &stop, &st, errbuf,
+		    sizeof errbuf);
+	}
 	if (r < 0)
 		warnx("%s: prune: %s", opt->db_path, errbuf);
-	if (opt->stream.verbose && !opt->stream.quiet)
+	if (opt->stream.verbose && !opt->stream.quiet && sql != NULL)
 		fprintf(stderr, "%s: %" PRIu64 " events pruned (created before %" PRId64
 		    ") in %" PRIu64 " transactions; %" PRId64 " of %" PRId64
 		    " pages free for reuse\n", getprogname(), st.events, opt->prune_before,
 		    st.batches, st.free_pages, st.pages);
+	else if (opt->stream.verbose && !opt->stream.quiet)
+		fprintf(stderr, "%s: %" PRIu64 " events pruned (created before %" PRId64
+		    ") in %" PRIu64 " transactions; %" PRIu64 " month partitions made anew\n",
+		    getprogname(), st.events, opt->prune_before, st.batches, st.months);
 	sqlite3_close(sql);
 	return r < 0 ? 1 : 0;
 }
@@ -332,6 +349,7 @@ main(int argc, char *argv[])
 		{ "flush-ms", required_argument, NULL, 'f' },
 		{ "cache-mb", required_argument, NULL, 'c' },
 		{ "busy-timeout", required_argument, NULL, 't' },
+		{ "reconnect-for", required_argument, NULL, 'r' },
 		{ "print-db", no_argument, NULL, 'P' },
 		{ "prune", required_argument, NULL, 'p' },
 		ENRICH_LONGOPTS,
@@ -351,6 +369,8 @@ main(int argc, char *argv[])
 
 	memset(&opt, 0, sizeof opt);
 	opt.flush_ms = FLUSH_MS_DEFAULT;
+	opt.db.reconnect_s = RECONNECT_S_DEFAULT;
+	opt.db.stop = &stop;
 	stream_options_init(&opt.stream);
 	while ((ch = getopt_long(argc, argv, STREAM_SHORTOPTS "d:h", longopts, NULL)) != -1) {
 		if (stream_option(&opt.stream, ch, optarg))
@@ -373,6 +393,9 @@ main(int argc, char *argv[])
 		case 't':
 			opt.db.busy_timeout_ms = (int)cli_number(optarg, 1, 1 << 30,
 			    "--busy-timeout");
+			break;
+		case 'r':
+			opt.db.reconnect_s = (int)cli_number(optarg, 0, 86400, "--reconnect-for");
 			break;
 		case 'h': help();
 		default: usage();
@@ -397,10 +420,8 @@ main(int argc, char *argv[])
 	if (opt.batch == 0)
 		opt.batch = opt.prune ? PRUNE_BATCH_DEFAULT :
 		    where.engine == DB_ENGINE_POSTGRESQL ? PG_BATCH_DEFAULT : BATCH_DEFAULT;
-	if (opt.prune && where.engine == DB_ENGINE_POSTGRESQL)
-		errx(1, "%s: --prune is not supported on PostgreSQL yet", opt.db_path);
 	if (opt.prune)
-		return prune(&opt);
+		return prune(&opt, &where);
 
 	memset(&l, 0, sizeof l);
 	l.opt = &opt;

@@ -28,6 +28,7 @@
 #ifndef NP_DB_H
 #define NP_DB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,10 @@ struct db_options {
 	int busy_timeout_ms;    /* wait this long for a lock (default 10000) */
 	int cache_mb;           /* page cache size (default DB_CACHE_MB_DEFAULT) */
 	int must_exist;         /* a reader: a missing database is an error, never created */
+	/* PostgreSQL: after a lost connection, reconnect (bounded backoff) and
+	 * write the batch again for this long, 0 not at all (store/pgload.h). */
+	int reconnect_s;
+	const volatile sig_atomic_t *stop;  /* set: stop reconnecting (may be NULL) */
 };
 
 /* What became of the events given to db_add_event. */
@@ -56,6 +61,7 @@ struct db_stats {
 	uint64_t expired;       /* older than the last prune's cutoff: not stored */
 	uint64_t relay_records; /* relay-status records stored */
 	uint64_t relay_duplicates;
+	uint64_t reconnects;    /* PostgreSQL: connections made again after one was lost */
 };
 
 struct db;

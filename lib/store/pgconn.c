@@ -1,9 +1,12 @@
 #include "store/pgconn.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hex.h"
+#include "base/sha256.h"
 
 /* The schema version schema-pg.sql writes into schema_version. */
 #define PG_SCHEMA_VERSION 3
@@ -118,10 +121,28 @@ pg_exec(PGconn *c, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/* schema_version: the version the database holds, 0 for none, -1 on error. */
-static int
-schema_version(PGconn *c, char *err, size_t errlen)
+/* schema_digest: the SHA-256 of this build's schema-pg.sql, in hex (65 bytes). */
+static void
+schema_digest(char out[65])
 {
+	uint8_t d[32];
+
+	sha256(np_schema_pg_sql, strlen(np_schema_pg_sql), d);
+	hex_encode(d, sizeof d, out);
+	out[64] = '\0';
+}
+
+/*
+ * schema_current: 1 when the database holds this schema, version and digest
+ * (of the text that made it: a schema-pg.sql that gained a table runs again,
+ * its statements being idempotent), 0 when not, -1 on error.
+ */
+static int
+schema_current(PGconn *c, const char *digest, char *err, size_t errlen)
+{
+	/* to_jsonb: a database made before the digest column reads as NULL. */
+	static const char sql[] =
+	    "SELECT max(version), max(to_jsonb(s) ->> 'digest') FROM schema_version s";
 	PGresult *r = PQexec(c, "SELECT to_regclass('schema_version') IS NOT NULL");
 	int v = -1;
 
@@ -132,9 +153,10 @@ schema_version(PGconn *c, char *err, size_t errlen)
 	PQclear(r);
 	if (v != 1)
 		return v;
-	r = PQexec(c, "SELECT coalesce(max(version), 0) FROM schema_version");
+	r = PQexec(c, sql);
 	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
-		v = atoi(PQgetvalue(r, 0, 0));
+		v = atoi(PQgetvalue(r, 0, 0)) == PG_SCHEMA_VERSION &&
+		    strcmp(PQgetvalue(r, 0, 1), digest) == 0;
 	else {
 		pg_message(c, r, err, errlen);
 		v = -1;
@@ -146,17 +168,18 @@ schema_version(PGconn *c, char *err, size_t errlen)
 int
 pg_schema_ensure(PGconn *c, char *err, size_t errlen)
 {
-	char lock[96], msg[512];
-	int v = schema_version(c, err, errlen);
+	char lock[96], msg[512], digest[65], mark[160];
+	int v;
 
-	if (v < 0)
-		return -1;
-	if (v == PG_SCHEMA_VERSION)
-		return 0;
+	schema_digest(digest);
+	if ((v = schema_current(c, digest, err, errlen)) != 0)
+		return v < 0 ? -1 : 0;
 	snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d)",
 	    PG_LOCK_CLASS, PG_LOCK_SCHEMA);
+	snprintf(mark, sizeof mark, "UPDATE schema_version SET digest = '%s'", digest);
 	if (pg_exec(c, lock, msg, sizeof msg) != 0 ||
 	    pg_exec(c, np_schema_pg_sql, msg, sizeof msg) != 0 ||
+	    pg_exec(c, mark, msg, sizeof msg) != 0 ||
 	    pg_exec(c, "COMMIT", msg, sizeof msg) != 0) {
 		snprintf(err, errlen, "schema: %s", msg);
 		(void)pg_exec(c, "ROLLBACK", msg, sizeof msg);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <libpq-fe.h>
@@ -41,7 +42,7 @@ static const char *const work_sql =
     " kind integer, lang text, seq bigint) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE gone (eid bigint PRIMARY KEY, created_at bigint, kind integer,"
     " lang text, why integer, zap boolean NOT NULL DEFAULT false, valid integer,"
-    " sats bigint, event_id bytea) ON COMMIT DELETE ROWS";
+    " sats bigint, event_id bytea, sender bigint, recipient bigint) ON COMMIT DELETE ROWS";
 
 /* The event rows of b whose verdict is 0 and that meet COND go in, in
  * arrival order; ins gets what they became. */
@@ -62,14 +63,32 @@ static const char *const work_sql =
 	"d_tag IS NULL AND kind <> 5 AND created_at <" \
 	" (SELECT coalesce(max(pruned_before), 0) FROM retention)"
 
+/* A zap party's totals (zap_sender_totals, zap_recipient_totals): what the
+ * batch's valid zaps add and its removed ones take back, and the rows taken
+ * back to 0 out. */
+#define PARTY_SUM(table, party) \
+	"INSERT INTO " table " AS t (aid, zaps, sats)" \
+	" SELECT " party ", sum(n), sum(n * coalesce(sats, 0)) FROM (" \
+	" SELECT z." party ", z.sats, 1 AS n FROM ins i JOIN zaps z ON z.eid = i.eid" \
+	" WHERE z.valid = 1 AND z." party " IS NOT NULL" \
+	" UNION ALL SELECT " party ", sats, -1 FROM gone" \
+	" WHERE zap AND valid = 1 AND " party " IS NOT NULL) x" \
+	" GROUP BY 1 HAVING sum(n) <> 0 OR sum(n * coalesce(sats, 0)) <> 0" \
+	" ON CONFLICT (aid) DO UPDATE SET zaps = t.zaps + excluded.zaps," \
+	" sats = t.sats + excluded.sats"
+#define PARTY_ZERO(table, party) \
+	"DELETE FROM " table " t USING gone g" \
+	" WHERE g.zap AND t.aid = g." party " AND t.zaps = 0"
+
 enum apply {
 	A_BATCH, A_PUBKEYS, A_AID, A_ANALYZE_B, A_USERS, A_HEADS, A_ANALYZE_HC, A_HEADS_SET,
 	A_STATE_HEAD, A_INSERT_5, A_DELETIONS, A_GONE_ID, A_GONE_ADDR, A_GONE_OLD, A_REFUSED,
 	A_REFUSED_ADDR, A_ANALYZE_GONE, A_GONE_ZAPS, A_REMOVE,
 	A_INSERT, A_ANALYZE_INS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
 	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_SUM_LANGS,
-	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_RELAYS,
-	A_SUM_STATE, A_COUNT
+	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_SUM_SENDERS,
+	A_ZERO_SENDERS, A_SUM_RECIPIENTS, A_ZERO_RECIPIENTS, A_RELAYS, A_SUM_STATE, A_SUM_MARKS,
+	A_COUNT
 };
 
 /*
@@ -162,8 +181,8 @@ static const char *const apply_sql[A_COUNT] = {
 	    " 'UTF8') AND x.aid = b.aid AND x.created_at >= b.created_at",
 	[A_ANALYZE_GONE] = "ANALYZE gone",
 	[A_GONE_ZAPS] =
-	    "UPDATE gone SET zap = true, valid = z.valid, sats = z.sats, event_id = z.event_id"
-	    " FROM zaps z WHERE z.eid = gone.eid",
+	    "UPDATE gone SET zap = true, valid = z.valid, sats = z.sats, event_id = z.event_id,"
+	    " sender = z.sender, recipient = z.recipient FROM zaps z WHERE z.eid = gone.eid",
 	/* The row trigger takes the derived rows along. */
 	[A_REMOVE] =
 	    "DELETE FROM nostr_events e USING gone g"
@@ -283,6 +302,11 @@ static const char *const apply_sql[A_COUNT] = {
 	[A_ZERO_ZAPPED] =
 	    "DELETE FROM event_zap_totals t USING gone g"
 	    " WHERE g.zap AND t.event_id = g.event_id AND t.zaps = 0",
+	/* The zaps' parties, as event_zap_totals. */
+	[A_SUM_SENDERS] = PARTY_SUM("zap_sender_totals", "sender"),
+	[A_ZERO_SENDERS] = PARTY_ZERO("zap_sender_totals", "sender"),
+	[A_SUM_RECIPIENTS] = PARTY_SUM("zap_recipient_totals", "recipient"),
+	[A_ZERO_RECIPIENTS] = PARTY_ZERO("zap_recipient_totals", "recipient"),
 	[A_RELAYS] =
 	    "INSERT INTO relay_metrics SELECT DISTINCT ON (relay, time, state) relay, time,"
 	    " state, connect_ms, eose_ms, events, duplicates, invalid, reconnects, notices,"
@@ -294,6 +318,7 @@ static const char *const apply_sql[A_COUNT] = {
 	    " coalesce((SELECT max(eid) FROM zaps), 0))"
 	    " ON CONFLICT (one) DO UPDATE"
 	    " SET events_eid = excluded.events_eid, zaps_eid = excluded.zaps_eid",
+	[A_SUM_MARKS] = SUMMARY_MARKS_SQL,
 };
 
 /* The batch's verdicts, read before the commit, for the counters. */
@@ -304,6 +329,9 @@ static const char *const counts_sql =
 
 struct pgload {
 	PGconn *c;
+	char *url;                   /* to connect again (holds the password) */
+	int reconnect_s;             /* db_options.reconnect_s */
+	const volatile sig_atomic_t *stop;
 	struct pg_stage_rows st;
 	struct db_stats stats;
 	int64_t seq;                 /* lines in the batch */
@@ -333,6 +361,10 @@ pgload_close(struct pgload *p)
 	if (p == NULL)
 		return;
 	PQfinish(p->c);
+	if (p->url != NULL) {
+		explicit_bzero(p->url, strlen(p->url));
+		free(p->url);
+	}
 	pg_stage_free(&p->st);
 	free(p->known);
 	free(p->month);
@@ -340,30 +372,41 @@ pgload_close(struct pgload *p)
 	free(p);
 }
 
-struct pgload *
-pgload_open(const char *url, char *err, size_t errlen)
+/* session_open: connects and makes the session's working and staging tables. */
+static int
+session_open(struct pgload *p, int schema, char *err, size_t errlen)
 {
-	struct pgload *p;
 	struct buf sql = BUF_INIT;
 	size_t i;
+	int r;
 
-	p = xcalloc(1, sizeof *p);
-	pg_stage_init(&p->st);
-	if ((p->c = pg_connect(url, err, errlen)) == NULL ||
-	    pg_schema_ensure(p->c, err, errlen) != 0) {
-		pgload_close(p);
-		return NULL;
-	}
+	if ((p->c = pg_connect(p->url, err, errlen)) == NULL)
+		return -1;
+	if (schema && pg_schema_ensure(p->c, err, errlen) != 0)
+		return -1;
 	buf_puts(&sql, work_sql);
 	for (i = 0; i < PG_ST_COUNT; i++)
 		buf_printf(&sql, "; CREATE TEMP TABLE %s (%s) ON COMMIT DELETE ROWS",
 		    pg_stage_name[i], pg_stage_columns[i]);
-	if (pg_exec(p->c, sql.data, err, errlen) != 0) {
-		buf_free(&sql);
+	r = pg_exec(p->c, sql.data, err, errlen);
+	buf_free(&sql);
+	return r;
+}
+
+struct pgload *
+pgload_open(const char *url, const struct db_options *opt, char *err, size_t errlen)
+{
+	struct pgload *p;
+
+	p = xcalloc(1, sizeof *p);
+	p->url = xstrdup(url);
+	p->reconnect_s = opt != NULL ? opt->reconnect_s : 0;
+	p->stop = opt != NULL ? opt->stop : NULL;
+	pg_stage_init(&p->st);
+	if (session_open(p, 1, err, errlen) != 0) {
 		pgload_close(p);
 		return NULL;
 	}
-	buf_free(&sql);
 	return p;
 }
 
@@ -565,15 +608,14 @@ count_batch(struct pgload *p)
 	return 0;
 }
 
-int
-pgload_commit(struct pgload *p)
+/* commit_once: the batch in one transaction, on the connection there is. */
+static int
+commit_once(struct pgload *p)
 {
 	uint64_t n[A_COUNT] = { 0 };
 	char lock[96];
 	size_t i;
 
-	if (p->seq == 0)
-		return 0;
 	if (make_partitions(p) < 0 || run(p, "BEGIN", NULL) < 0)
 		return -1;
 	for (i = 0; i < PG_ST_COUNT; i++)
@@ -593,6 +635,87 @@ pgload_commit(struct pgload *p)
 	p->stats.replaced += n[A_GONE_OLD];
 	p->stats.relay_records += n[A_RELAYS];
 	p->stats.relay_duplicates += p->st.count[PG_ST_RELAYS] - n[A_RELAYS];
+	return 0;
+}
+
+static double
+mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1000 + (double)t.tv_nsec / 1e6;
+}
+
+/* sleep_ms: sleeps ms milliseconds (fewer when a signal comes). */
+static void
+sleep_ms(double ms)
+{
+	struct timespec t;
+
+	t.tv_sec = (time_t)(ms / 1000);
+	t.tv_nsec = (long)((ms - (double)t.tv_sec * 1000) * 1e6);
+	nanosleep(&t, NULL);
+}
+
+/*
+ * reconnect: a new connection and session after the old one was lost,
+ * tried with a doubling, jittered backoff (loaders that lost the server
+ * together come back spread out) until p->reconnect_s have passed or *stop
+ * is set.  0, or -1 with the reason in p->err, which starts with why.
+ */
+static int
+reconnect(struct pgload *p, const char *why)
+{
+	double deadline = mono_ms() + p->reconnect_s * 1000.0, wait = 100, w;
+	char msg[512] = "";
+	uint32_t rnd;
+
+	PQfinish(p->c);
+	p->c = NULL;
+	for (;;) {
+		if (getrandom(&rnd, sizeof rnd, GRND_NONBLOCK) != sizeof rnd)
+			rnd = 0x80000000u;
+		w = wait / 2 + wait / 2 * (rnd / 4294967296.0);
+		if (mono_ms() + w > deadline || (p->stop != NULL && *p->stop))
+			break;
+		sleep_ms(w);
+		if (session_open(p, 0, msg, sizeof msg) == 0) {
+			p->stats.reconnects++;
+			return 0;
+		}
+		PQfinish(p->c);
+		p->c = NULL;
+		if (wait < 5000)
+			wait = wait * 2 < 5000 ? wait * 2 : 5000;
+	}
+	/* Each part cut to fit: the whole is under sizeof p->err. */
+	if (p->reconnect_s == 0)
+		snprintf(p->err, sizeof p->err, "%.480s", why);
+	else if (*msg == '\0')
+		snprintf(p->err, sizeof p->err, "%.480s; stopped before connecting again", why);
+	else
+		snprintf(p->err, sizeof p->err, "%.480s; connecting again for %d s failed: %.480s",
+		    why, p->reconnect_s, msg);
+	return -1;
+}
+
+int
+pgload_commit(struct pgload *p)
+{
+	char why[sizeof p->err];
+
+	if (p->seq == 0)
+		return 0;
+	while (commit_once(p) != 0) {
+		/* Only a lost connection is worth another try: any other error
+		 * would come again. */
+		if (p->c != NULL && PQstatus(p->c) == CONNECTION_OK)
+			return -1;
+		snprintf(why, sizeof why, "%s", p->err);
+		if (reconnect(p, why) != 0)
+			return -1;
+	}
 	pg_stage_reset(&p->st);
 	p->seq = 0;
 	return 0;

@@ -13,6 +13,13 @@
  * PG_LOCK_LOAD (store/pgconn.h) for its set-based writes, so that those
  * run one batch after another, each seeing every batch committed before it
  * (why a lock and not serializable retries: nostr-pipeline(7)).
+ *
+ * A lost connection (the server restarted, the network dropped) does not end
+ * the load: the commit connects again, with a backoff doubling from 100 ms to
+ * 5 s (with jitter), for opt->reconnect_s seconds at most, and writes the
+ * whole batch again, which it still holds.  Writing it again is harmless
+ * when the lost COMMIT had in fact been applied: loading is idempotent (the
+ * batch's events then count as duplicates).
  */
 #ifndef NP_PGLOAD_H
 #define NP_PGLOAD_H
@@ -27,10 +34,13 @@ struct pgload;
 
 /*
  * pgload_open: connects to url, creates the schema when absent, and the
- * staging tables of the session.  Returns NULL with the reason in err
- * (errlen bytes), which never holds the password.
+ * staging tables of the session; opt gives reconnect_s and stop.  A server
+ * that is not there, or refuses the credentials, fails here at once.
+ * Returns NULL with the reason in err (errlen bytes), which never holds the
+ * password.
  */
-struct pgload *pgload_open(const char *url, char *err, size_t errlen);
+struct pgload *pgload_open(const char *url, const struct db_options *opt, char *err,
+    size_t errlen);
 
 /* pgload_close: closes the connection; a batch not committed is lost. */
 void pgload_close(struct pgload *p);
@@ -50,8 +60,9 @@ int pgload_add_event(struct pgload *p, const struct event *ev, const struct enri
  * line is not one. */
 int pgload_add_relay_record(struct pgload *p, const char *line, size_t len);
 
-/* pgload_commit: writes the batch in one transaction.  0, or -1 (then
- * nothing of the batch is written: pgload_errmsg). */
+/* pgload_commit: writes the batch in one transaction, connecting again
+ * when the connection was lost (above).  0, or -1 (then nothing of the
+ * batch is written: pgload_errmsg). */
 int pgload_commit(struct pgload *p);
 
 /* pgload_get_stats: the counters so far, as db.h defines them, of the set

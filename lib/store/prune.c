@@ -124,7 +124,7 @@ prune_events(sqlite3 *db, int64_t before, long batch,
 	struct pruner p = { .db = db, .cursor = INT64_MIN };
 	int r = 0;
 
-	st->events = st->batches = 0;
+	st->events = st->batches = st->months = 0;
 	if (sqlite3_prepare_v2(db, BATCH_SQL, -1, &p.batch, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, DELETE_SQL, -1, &p.del, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, CUTOFF_SQL, -1, &p.cutoff, NULL) != SQLITE_OK) {

@@ -42,6 +42,7 @@
 struct prune_stats {
 	uint64_t events;        /* events removed */
 	uint64_t batches;       /* transactions committed */
+	uint64_t months;        /* PostgreSQL: month partitions dropped and made anew */
 	int64_t free_pages;     /* pages on the free list afterwards */
 	int64_t pages;          /* pages in the file afterwards */
 };

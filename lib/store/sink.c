@@ -21,7 +21,7 @@ sink_open(const struct db_path *where, const struct db_options *opt, char *err,
 	if (where->engine == DB_ENGINE_SQLITE) {
 		if ((s->db = db_open(where->path, opt, err, errlen)) != NULL)
 			return s;
-	} else if ((s->pg = pgload_open(where->path, msg, sizeof msg)) != NULL) {
+	} else if ((s->pg = pgload_open(where->path, opt, msg, sizeof msg)) != NULL) {
 		return s;
 	} else {
 		snprintf(err, errlen, "%s: %s", where->display, msg);
