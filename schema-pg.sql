@@ -481,8 +481,20 @@ CREATE TABLE IF NOT EXISTS follower_totals (
 );
 CREATE INDEX IF NOT EXISTS follower_totals_followers ON follower_totals(followers);
 
+-- Distinct authors per UTC hour and per UTC day, as in schema.sql; each
+-- batch counts the authors whose first event of a period it stores and
+-- takes out those whose last it removes (store/pgload.c).
+CREATE TABLE IF NOT EXISTS authors_hourly (
+	hour    bigint PRIMARY KEY,
+	authors bigint NOT NULL
+);
+CREATE TABLE IF NOT EXISTS authors_daily (
+	day     bigint PRIMARY KEY,
+	authors bigint NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS summary_marks (
-	summary text   PRIMARY KEY,                -- 'zap_parties', 'follower_totals'
+	summary text   PRIMARY KEY,                -- 'zap_parties', 'follower_totals', 'authors'
 	eid     bigint NOT NULL
 );
 
@@ -505,6 +517,16 @@ INSERT INTO follower_totals
 	WHERE NOT EXISTS (SELECT 1 FROM summary_marks WHERE summary = 'follower_totals')
 	GROUP BY followed ON CONFLICT DO NOTHING;
 INSERT INTO summary_marks SELECT 'follower_totals', coalesce(max(eid), 0) FROM nostr_events
+	ON CONFLICT DO NOTHING;
+INSERT INTO authors_hourly
+	SELECT created_at - created_at % 3600, count(DISTINCT aid) FROM nostr_events
+	WHERE NOT EXISTS (SELECT 1 FROM summary_marks WHERE summary = 'authors')
+	GROUP BY 1 ON CONFLICT DO NOTHING;
+INSERT INTO authors_daily
+	SELECT created_at - created_at % 86400, count(DISTINCT aid) FROM nostr_events
+	WHERE NOT EXISTS (SELECT 1 FROM summary_marks WHERE summary = 'authors')
+	GROUP BY 1 ON CONFLICT DO NOTHING;
+INSERT INTO summary_marks SELECT 'authors', coalesce(max(eid), 0) FROM nostr_events
 	ON CONFLICT DO NOTHING;
 
 CREATE OR REPLACE FUNCTION follows_counted() RETURNS trigger

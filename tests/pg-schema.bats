@@ -75,12 +75,15 @@ columns_pg() {
 	# that came after (zap parties, follower totals, their marks, nostr-score's counts).
 	pq "$DB_PG" "ALTER TABLE schema_version DROP COLUMN digest;
 	    DROP TABLE zap_sender_totals, zap_recipient_totals, follower_totals, summary_marks,
-	    score_authors, score_targets, score_sources, score_counts_state CASCADE;
+	    score_authors, score_targets, score_sources, score_counts_state,
+	    authors_hourly, authors_daily CASCADE;
 	    DROP FUNCTION follows_counted, follows_uncounted, zaps_recount_parties CASCADE" >/dev/null
 	run -0 nostr-load -q -d "$DB_PG" </dev/null
 	keyless_pg "$DB_PG" | diff "$T/k1" -
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM follower_totals')" -gt 0 ]
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM zap_recipient_totals')" -gt 0 ]
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM authors_daily')" -gt 0 ]
+	summaries_equal_scan "$DB_PG"
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM score_counts_state')" -eq 0 ]
 	[ "$(pq "$DB_PG" 'SELECT length(digest) FROM schema_version')" -eq 64 ]
 }
@@ -92,7 +95,9 @@ UNION ALL SELECT 'z', hour::text, valid || '/' || bucket, zaps || '/' || sats FR
 UNION ALL SELECT 't', encode(event_id, 'hex'), zaps::text, sats::text FROM event_zap_totals
 UNION ALL SELECT 'zs', aid::text, zaps::text, sats::text FROM zap_sender_totals
 UNION ALL SELECT 'zr', aid::text, zaps::text, sats::text FROM zap_recipient_totals
-UNION ALL SELECT 'f', aid::text, followers::text, '' FROM follower_totals"
+UNION ALL SELECT 'f', aid::text, followers::text, '' FROM follower_totals
+UNION ALL SELECT 'ah', hour::text, authors::text, '' FROM authors_hourly
+UNION ALL SELECT 'ad', day::text, authors::text, '' FROM authors_daily"
 SCAN="SELECT 'e', (created_at / 3600 * 3600)::text, kind::text, count(*)::text
   FROM nostr_events GROUP BY 2, 3
 UNION ALL SELECT 'l', (created_at / 3600 * 3600)::text, coalesce(lang, 'und'), count(*)::text
@@ -107,7 +112,11 @@ UNION ALL SELECT 'zs', sender::text, count(*)::text, sum(coalesce(sats, 0))::tex
   FROM zaps WHERE valid = 1 AND sender IS NOT NULL GROUP BY sender
 UNION ALL SELECT 'zr', recipient::text, count(*)::text, sum(coalesce(sats, 0))::text
   FROM zaps WHERE valid = 1 AND recipient IS NOT NULL GROUP BY recipient
-UNION ALL SELECT 'f', followed::text, count(*)::text, '' FROM follows GROUP BY followed"
+UNION ALL SELECT 'f', followed::text, count(*)::text, '' FROM follows GROUP BY followed
+UNION ALL SELECT 'ah', (created_at / 3600 * 3600)::text, count(DISTINCT aid)::text, ''
+  FROM nostr_events GROUP BY 2
+UNION ALL SELECT 'ad', (created_at / 86400 * 86400)::text, count(DISTINCT aid)::text, ''
+  FROM nostr_events GROUP BY 2"
 
 # summaries_equal_scan URL: the summaries hold what a scan gives, row for row.
 summaries_equal_scan() {
@@ -123,7 +132,7 @@ summaries_equal_scan() {
 	tac "$T/in" | nostr-load -q -d "$DB_PG" --batch 500
 	summaries_equal_scan "$DB_PG"
 	for t in events_hourly languages_hourly zaps_hourly event_zap_totals zap_sender_totals \
-	    zap_recipient_totals follower_totals; do
+	    zap_recipient_totals follower_totals authors_hourly authors_daily; do
 		[ "$(pq "$DB_PG" "SELECT count(*) > 0 FROM $t")" = t ]
 	done
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM deletions')" -gt 0 ]
@@ -154,4 +163,22 @@ summaries_equal_scan() {
 	# The marks: every row counted.
 	[ "$(pq "$DB_PG" "SELECT eid = (SELECT max(eid) FROM zaps) FROM summary_marks WHERE summary = 'zap_parties'")" = t ]
 	[ "$(pq "$DB_PG" "SELECT eid = (SELECT max(eid) FROM nostr_events) FROM summary_marks WHERE summary = 'follower_totals'")" = t ]
+}
+
+@test "authors summaries in PostgreSQL: an author's only event of a day, then a second, deleted" {
+	# Key 7 alone in its hour and day; key 8 twice in one hour.
+	a=$(note 7 1710000100 'alone')
+	b=$(note 8 1710000200 'first')
+	c=$(note 8 1710000300 'second')
+	printf '%s\n' "$a" "$b" "$c" | nostr-load -q -d "$DB_PG"
+	summaries_equal_scan "$DB_PG"
+	[ "$(pq "$DB_PG" 'SELECT authors FROM authors_daily WHERE day = 1709942400')" -eq 2 ]
+	# Deleted from another day, one batch each: key 7's day empties, key 8 stays.
+	for x in "7 $(jq -r .id <<<"$a")" "8 $(jq -r .id <<<"$b")"; do
+		set -- $x
+		event "$1" 5 1710200000 '' "[[\"e\",\"$2\"]]" | nostr-load -q -d "$DB_PG"
+	done
+	summaries_equal_scan "$DB_PG"
+	[ "$(pq "$DB_PG" 'SELECT authors FROM authors_daily WHERE day = 1709942400')" -eq 1 ]
+	[ "$(pq "$DB_PG" 'SELECT authors FROM authors_hourly WHERE hour = 1710000000')" -eq 1 ]
 }

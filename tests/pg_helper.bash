@@ -60,7 +60,7 @@ pq() {
 PG_TABLES="nostr_events replaceable_heads users user_profiles follows hashtags mentions
 refs replies reactions reposts zaps deletions relay_metrics events_hourly
 languages_hourly zaps_hourly event_zap_totals zap_sender_totals zap_recipient_totals
-follower_totals"
+follower_totals authors_hourly authors_daily"
 
 # counts_sqlite DB, counts_pg URL: "table|rows" per table of PG_TABLES.
 counts_sqlite() {
@@ -79,7 +79,8 @@ counts_pg() {
 # relay records.
 PG_KEYLESS="nostr_events_hex replaceable_heads_hex users_hex user_profiles_hex follows_hex
 hashtags_hex mentions_hex refs_hex replies_hex reactions_hex reposts_hex zaps_hex
-deletions_hex relay_metrics events_hourly languages_hourly zaps_hourly"
+deletions_hex relay_metrics events_hourly languages_hourly zaps_hourly authors_hourly
+authors_daily"
 
 # keyless_sqlite DB, keyless_pg URL: their rows, each line led by its name, sorted.
 keyless_sqlite() {

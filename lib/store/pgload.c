@@ -41,7 +41,7 @@ static const char *const work_sql =
     "CREATE TEMP TABLE ins (eid bigint, id bytea, created_at bigint, aid bigint,"
     " kind integer, lang text, seq bigint) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE gone (eid bigint PRIMARY KEY, created_at bigint, kind integer,"
-    " lang text, why integer, zap boolean NOT NULL DEFAULT false, valid integer,"
+    " lang text, aid bigint, why integer, zap boolean NOT NULL DEFAULT false, valid integer,"
     " sats bigint, event_id bytea, sender bigint, recipient bigint) ON COMMIT DELETE ROWS";
 
 /* The event rows of b whose verdict is 0 and that meet COND go in, in
@@ -85,7 +85,8 @@ enum apply {
 	A_STATE_HEAD, A_INSERT_5, A_DELETIONS, A_GONE_ID, A_GONE_ADDR, A_GONE_OLD, A_REFUSED,
 	A_REFUSED_ADDR, A_ANALYZE_GONE, A_GONE_ZAPS, A_REMOVE,
 	A_INSERT, A_ANALYZE_INS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
-	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_SUM_LANGS,
+	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_SUM_AUTHORS_HOUR,
+	A_ZERO_AUTHORS_HOUR, A_SUM_AUTHORS_DAY, A_ZERO_AUTHORS_DAY, A_SUM_LANGS,
 	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_SUM_SENDERS,
 	A_ZERO_SENDERS, A_SUM_RECIPIENTS, A_ZERO_RECIPIENTS, A_RELAYS, A_SUM_STATE, A_SUM_MARKS,
 	A_COUNT
@@ -155,21 +156,21 @@ static const char *const apply_sql[A_COUNT] = {
 	    " ON CONFLICT DO NOTHING",
 	/* Only the author's own events, never a deletion. */
 	[A_GONE_ID] =
-	    "INSERT INTO gone(eid, created_at, kind, lang, why)"
-	    " SELECT e.eid, e.created_at, e.kind, e.lang, 1 FROM ins i"
+	    "INSERT INTO gone(eid, created_at, kind, lang, aid, why)"
+	    " SELECT e.eid, e.created_at, e.kind, e.lang, e.aid, 1 FROM ins i"
 	    " JOIN s_deletions d ON d.seq = i.seq AND d.kind IS NULL"
 	    " JOIN nostr_events e ON e.id = d.target AND e.aid = i.aid AND e.kind <> 5"
 	    " ON CONFLICT DO NOTHING",
 	[A_GONE_ADDR] =
-	    "INSERT INTO gone(eid, created_at, kind, lang, why)"
-	    " SELECT e.eid, e.created_at, e.kind, e.lang, 1 FROM ins i"
+	    "INSERT INTO gone(eid, created_at, kind, lang, aid, why)"
+	    " SELECT e.eid, e.created_at, e.kind, e.lang, e.aid, 1 FROM ins i"
 	    " JOIN s_deletions d ON d.seq = i.seq AND d.kind IS NOT NULL"
 	    " JOIN nostr_events e ON e.aid = i.aid AND e.kind = d.kind AND e.d_tag = d.d_tag"
 	    " AND e.created_at <= i.created_at"
 	    " ON CONFLICT DO NOTHING",
 	[A_GONE_OLD] =
-	    "INSERT INTO gone(eid, created_at, kind, lang, why)"
-	    " SELECT e.eid, e.created_at, e.kind, e.lang, 2 FROM hc"
+	    "INSERT INTO gone(eid, created_at, kind, lang, aid, why)"
+	    " SELECT e.eid, e.created_at, e.kind, e.lang, e.aid, 2 FROM hc"
 	    " JOIN nostr_events e ON e.id = hc.old_id AND e.created_at = hc.old_at"
 	    " ON CONFLICT DO NOTHING",
 	[A_REFUSED] =
@@ -255,7 +256,31 @@ static const char *const apply_sql[A_COUNT] = {
 	    " picture = excluded.picture, banner = excluded.banner, nip05 = excluded.nip05,"
 	    " lud16 = excluded.lud16, lud06 = excluded.lud06, website = excluded.website,"
 	    " json_ok = excluded.json_ok",
-	/* The summaries: what the batch stored in, what it removed out; a row
+	/*
+ * Distinct authors per period of P seconds: for each author and period the
+ * batch stored or removed an event of, whether the author has one there now
+ * less whether they had one before (one now that the batch did not store,
+ * or one it removed).
+ */
+#define AUTHORS_SUM(table, col, p) \
+	"INSERT INTO " table " AS h (" col ", authors)" \
+	" SELECT s, sum(d) FROM (SELECT t.s," \
+	" (EXISTS (SELECT 1 FROM nostr_events e WHERE e.aid = t.aid" \
+	"  AND e.created_at >= t.s AND e.created_at < t.s + " p "))::int" \
+	" - (EXISTS (SELECT 1 FROM nostr_events e WHERE e.aid = t.aid" \
+	"  AND e.created_at >= t.s AND e.created_at < t.s + " p \
+	"  AND NOT EXISTS (SELECT 1 FROM ins i WHERE i.eid = e.eid))" \
+	"  OR EXISTS (SELECT 1 FROM gone g WHERE g.aid = t.aid" \
+	"  AND g.created_at >= t.s AND g.created_at < t.s + " p "))::int AS d" \
+	" FROM (SELECT created_at - created_at % " p " AS s, aid FROM ins" \
+	"  UNION SELECT created_at - created_at % " p ", aid FROM gone) t) x" \
+	" GROUP BY s HAVING sum(d) <> 0" \
+	" ON CONFLICT (" col ") DO UPDATE SET authors = h.authors + excluded.authors"
+#define AUTHORS_ZERO(table, col, p) \
+	"DELETE FROM " table " h USING gone g" \
+	" WHERE h." col " = g.created_at - g.created_at % " p " AND h.authors = 0"
+
+/* The summaries: what the batch stored in, what it removed out; a row
 	 * taken back to 0 goes, as a fill would not make it (schema.sql). */
 	[A_SUM_EVENTS] =
 	    "INSERT INTO events_hourly AS h (hour, kind, events)"
@@ -266,6 +291,10 @@ static const char *const apply_sql[A_COUNT] = {
 	[A_ZERO_EVENTS] =
 	    "DELETE FROM events_hourly h USING gone g"
 	    " WHERE h.hour = np_hour(g.created_at) AND h.kind = g.kind AND h.events = 0",
+	[A_SUM_AUTHORS_HOUR] = AUTHORS_SUM("authors_hourly", "hour", "3600"),
+	[A_ZERO_AUTHORS_HOUR] = AUTHORS_ZERO("authors_hourly", "hour", "3600"),
+	[A_SUM_AUTHORS_DAY] = AUTHORS_SUM("authors_daily", "day", "86400"),
+	[A_ZERO_AUTHORS_DAY] = AUTHORS_ZERO("authors_daily", "day", "86400"),
 	[A_SUM_LANGS] =
 	    "INSERT INTO languages_hourly AS h (hour, lang, events)"
 	    " SELECT np_hour(created_at), coalesce(lang, 'und'), sum(n) FROM ("
