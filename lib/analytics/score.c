@@ -235,6 +235,30 @@ keymap_free(struct keymap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* ---- the counts kept between runs ---- */
+
+/* counts_current: brings usercounts.h's counts to this run's mark into *c,
+ * from scratch when o->changes says the run is not incremental; a second
+ * call in the same run (sum->counts_done) only moves them from the first. */
+static int
+counts_current(sqlite3 *db, const struct score_options *o, struct score_summary *sum,
+    struct user_counts *c)
+{
+	const char *full = o->changes == NULL ? "no record of the last run" :
+	    !o->changes->incremental ? o->changes->reason : NULL;
+
+	if (sum->counts_done)
+		full = NULL;
+	if (user_counts_update(db, o->now, full, c) != 0)
+		return -1;
+	if (!sum->counts_done) {
+		sum->counts_rebuilt = c->rebuilt;
+		sum->counts_reason = c->reason;
+		sum->counts_done = 1;
+	}
+	return 0;
+}
+
 /* ---- content ---- */
 
 struct scored {
@@ -356,29 +380,22 @@ static const char content_sql[] =
     " WHERE e.created_at > ?2 AND e.created_at <= ?1"
     " AND e.kind IN (" SCORE_CONTENT_KINDS ")";
 
-/* Engagement per target event, only what happened at or before now (?1). */
-enum { ENG_REPLIES, ENG_REPOSTS, ENG_REACTIONS, ENG_ZAPS, ENG_NCOUNTS };
+/* Engagement per target event, only what happened at or before now: the
+ * replies, reactions and reposts from the counts usercounts.h keeps (brought
+ * to this run's mark first), the zaps through their event index.  A probe
+ * per window event, not a pass over every engagement row ever stored. */
+static const char target_sql[] =
+    "SELECT replies, reposts, reactions FROM score_targets WHERE target = ?1";
+static const char zaps_of_sql[] =
+    "SELECT count(*), coalesce(sum(sats), 0) FROM zaps INDEXED BY zaps_valid_event"
+    " WHERE valid = 1 AND event_id = ?1 AND created_at <= ?2";
 
-static const char *const engagement_sql[ENG_NCOUNTS] = {
-	"SELECT reply_to, count(*), 0 FROM replies WHERE created_at <= ?1 GROUP BY reply_to",
-	"SELECT target_id, count(*), 0 FROM reposts WHERE created_at <= ?1 GROUP BY target_id",
-	"SELECT target_id, count(*), 0 FROM reactions WHERE created_at <= ?1"
-	" GROUP BY target_id",
-	"SELECT event_id, count(*), coalesce(sum(sats), 0) FROM zaps WHERE valid = 1"
-	" AND event_id IS NOT NULL AND created_at <= ?1 GROUP BY event_id",
-};
-
-struct engagement {
-	int64_t count[ENG_NCOUNTS];
-	int64_t sats;
-};
-
-/* What score_content reads before it scores: engagement per target event,
- * who has a profile, who has followers, and the window's events. */
+/* What score_content reads before it scores: who has a profile, who has
+ * followers, and the window's events with their engagement. */
 struct content_input {
-	struct keymap authors, targets, profiles, followed;
-	struct engagement *eng;   /* by targets' index */
-	size_t eng_cap;
+	struct keymap authors, profiles, followed;
+	sqlite3_stmt *target, *zaps;   /* target_sql, zaps_of_sql */
+	int64_t now;
 	struct scored *ev;
 	size_t n, cap;
 };
@@ -387,54 +404,34 @@ static void
 content_input_free(struct content_input *in)
 {
 	free(in->ev);
-	free(in->eng);
+	sqlite3_finalize(in->target);
+	sqlite3_finalize(in->zaps);
 	keymap_free(&in->authors);
-	keymap_free(&in->targets);
 	keymap_free(&in->profiles);
 	keymap_free(&in->followed);
 }
 
-/* engagement_row: one row of engagement_sql[q] into in's targets. */
-static void
-engagement_row(struct content_input *in, size_t q, sqlite3_stmt *st)
-{
-	uint8_t k[32];
-	uint32_t i;
-
-	if (query_key(st, 0, k) != 0)
-		return;
-	i = keymap_get(&in->targets, k, 1);
-	if (in->targets.n > in->eng_cap) {
-		size_t old = in->eng_cap;
-
-		in->eng_cap = in->targets.cap;
-		in->eng = xrealloc(in->eng, in->eng_cap * sizeof(*in->eng));
-		memset(in->eng + old, 0, (in->eng_cap - old) * sizeof(*in->eng));
-	}
-	in->eng[i].count[q] = sqlite3_column_int64(st, 1);
-	if (q == ENG_ZAPS)
-		in->eng[i].sats = sqlite3_column_int64(st, 2);
-}
-
-/* load_engagement: fills in->targets (event id -> index into in->eng). */
+/* engagement_of: e's replies, reposts, reactions and zaps. */
 static int
-load_engagement(sqlite3 *db, int64_t now, struct content_input *in)
+engagement_of(struct content_input *in, struct scored *e)
 {
-	struct query_arg args[] = { Q_INT(now), Q_END };
-	size_t q;
+	struct query_arg target[] = { Q_BLOB(e->id, 32), Q_END };
+	struct query_arg zaps[] = { Q_BLOB(e->id, 32), Q_INT(in->now), Q_END };
+	int rc;
 
-	for (q = 0; q < ENG_NCOUNTS; q++) {
-		sqlite3_stmt *st = query_prepare(db, engagement_sql[q], args);
-		int rc;
-
-		if (st == NULL)
-			return -1;
-		while ((rc = query_step_row(st)) == 1)
-			engagement_row(in, q, st);
-		sqlite3_finalize(st);
-		if (rc != 0)
-			return -1;
+	if (query_bind(in->target, target) != 0 || (rc = query_step_row(in->target)) < 0)
+		return -1;
+	if (rc == 1) {
+		e->replies = sqlite3_column_int64(in->target, 0);
+		e->reposts = sqlite3_column_int64(in->target, 1);
+		e->reactions = sqlite3_column_int64(in->target, 2);
 	}
+	sqlite3_reset(in->target);
+	if (query_bind(in->zaps, zaps) != 0 || query_step_row(in->zaps) != 1)
+		return -1;
+	e->zaps = sqlite3_column_int64(in->zaps, 0);
+	e->zap_sats = sqlite3_column_int64(in->zaps, 1);
+	sqlite3_reset(in->zaps);
 	return 0;
 }
 
@@ -457,7 +454,7 @@ load_keys(sqlite3 *db, const char *sql, const struct query_arg *args, struct key
 
 /* content_event: the row of content_sql in st as in->ev[in->n], with its
  * engagement, quality and the spam signals that need no other event. */
-static void
+static int
 content_event(struct content_input *in, sqlite3_stmt *st)
 {
 	struct scored *e;
@@ -467,7 +464,6 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	const char *lang = (const char *)sqlite3_column_text(st, 5);
 	const char *meta = (const char *)sqlite3_column_text(st, 6);
 	int64_t hashtags, mentions, media;
-	uint32_t t;
 
 	if (in->n == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 4096;
@@ -476,7 +472,7 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	e = &in->ev[in->n];
 	memset(e, 0, sizeof(*e));
 	if (query_key(st, 0, e->id) != 0 || query_key(st, 1, pk) != 0)
-		return;  /* not hex: not an event nostr-load wrote */
+		return 0;  /* not hex: not an event nostr-load wrote */
 	e->author = keymap_get(&in->authors, pk, 1);
 	e->kind = (uint32_t)sqlite3_column_int64(st, 2);
 	e->created_at = sqlite3_column_int64(st, 3);
@@ -487,13 +483,8 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	e->aid = sqlite3_column_int64(st, 8);
 	hashtags = sqlite3_column_int64(st, 9);
 	mentions = sqlite3_column_int64(st, 10);
-	if ((t = keymap_get(&in->targets, e->id, 0)) != UINT32_MAX) {
-		e->replies = in->eng[t].count[ENG_REPLIES];
-		e->reposts = in->eng[t].count[ENG_REPOSTS];
-		e->reactions = in->eng[t].count[ENG_REACTIONS];
-		e->zaps = in->eng[t].count[ENG_ZAPS];
-		e->zap_sats = in->eng[t].sats;
-	}
+	if (engagement_of(in, e) != 0)
+		return -1;
 	e->no_profile = keymap_get(&in->profiles, pk, 0) == UINT32_MAX;
 	e->no_followers = keymap_get(&in->followed, pk, 0) == UINT32_MAX;
 	e->mentions = mentions;
@@ -503,6 +494,7 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	    lang != NULL && strcmp(lang, "und") != 0 && lang[0] != '\0',
 	    media > 0, hashtags);
 	in->n++;
+	return 0;
 }
 
 /* content_read: everything score_content needs, the window's events last. */
@@ -515,7 +507,9 @@ content_read(sqlite3 *db, const struct score_options *o, struct content_input *i
 	sqlite3_stmt *st;
 	int rc;
 
-	if (load_engagement(db, o->now, in) != 0 ||
+	in->now = o->now;
+	if ((in->target = query_prepare(db, target_sql, NULL)) == NULL ||
+	    (in->zaps = query_prepare(db, zaps_of_sql, NULL)) == NULL ||
 	    load_keys(db, "SELECT k.pubkey FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid",
 	    NULL, &in->profiles) != 0 ||
 	    load_keys(db, "SELECT k.pubkey FROM (SELECT DISTINCT followed FROM follows) f"
@@ -523,7 +517,10 @@ content_read(sqlite3 *db, const struct score_options *o, struct content_input *i
 	    (st = query_prepare(db, content_sql, window)) == NULL)
 		return -1;
 	while ((rc = query_step_row(st)) == 1)
-		content_event(in, st);
+		if (content_event(in, st) != 0) {
+			rc = -1;
+			break;
+		}
 	sqlite3_finalize(st);
 	return rc == 0 ? 0 : -1;
 }
@@ -582,7 +579,12 @@ int
 score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct content_input in = { 0 };
+	struct user_counts c;
 
+	/* Its engagement is read from the counts, so they come first. */
+	if (counts_current(db, o, sum, &c) != 0)
+		return rollback(db, sum);
+	user_counts_free(&c);
 	if (content_read(db, o, &in) != 0) {
 		content_input_free(&in);
 		return rollback(db, sum);
@@ -1135,11 +1137,9 @@ score_users(sqlite3 *db, const struct score_options *o, struct score_summary *su
 {
 	struct graph g = { 0 };
 	struct user_counts c;
-	const char *full = o->changes == NULL ? "no record of the last run" :
-	    !o->changes->incremental ? o->changes->reason : NULL;
 	int steps, kept;
 
-	if (user_counts_update(db, o->now, full, &c) != 0)
+	if (counts_current(db, o, sum, &c) != 0)
 		return rollback(db, sum);
 	if (users_gather(db, o->now, &c, &g) != 0 ||
 	    users_gather_graph(db, o, &g, &steps, &kept) != 0) {
@@ -1157,8 +1157,6 @@ score_users(sqlite3 *db, const struct score_options *o, struct score_summary *su
 	sum->users = g.n;
 	sum->pagerank_steps = steps;
 	sum->pagerank_kept = kept;
-	sum->counts_rebuilt = c.rebuilt;
-	sum->counts_reason = c.reason;
 	graph_free(&g);
 	user_counts_free(&c);
 	return 0;

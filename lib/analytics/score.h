@@ -64,6 +64,7 @@ struct score_summary {
 	int pagerank_kept;  /* 1: the follow graph had not changed, ranks kept */
 	int counts_rebuilt; /* 1: the users' counts were made from scratch (usercounts.h) */
 	const char *counts_reason; /* why (static text), or NULL */
+	int counts_done;    /* 1: this run brought the counts to its mark already */
 	size_t windows;     /* network_stats rows written */
 	char error[768];    /* after a failure: SQLite's message */
 };
