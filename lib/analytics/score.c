@@ -1170,28 +1170,116 @@ struct window {
 	int64_t active, new_users, total_users;
 };
 
-/* window_figures: the figures of the window of hours ending at w->end. */
+/* Series written per run: the last 24 hours hour by hour, the last 30 days
+ * day by day; one more window each is read for the first one's growth. */
+enum { NSERIES = 2, MAX_WINDOWS = 31 };
+static const struct { double hours; int count; } series[NSERIES] = { { 1, 24 }, { 24, 30 } };
+
+/* The windows of both series, ending at now, now - step, ...: window i of a
+ * series holds created_at in (now - (i + 1) * step, now - i * step]. */
+struct windows {
+	int64_t now, step[NSERIES], since;   /* since: the start of the oldest */
+	struct window w[NSERIES][MAX_WINDOWS];
+};
+
+/* window_of: the index of the window of series s that t falls in, or -1. */
 static int
-window_figures(sqlite3 *db, struct window *w, double hours)
+window_of(const struct windows *ws, size_t s, int64_t t)
+{
+	int64_t i;
+
+	if (t > ws->now || t <= ws->now - (int64_t)(series[s].count + 1) * ws->step[s])
+		return -1;
+	i = (ws->now - t) / ws->step[s];
+	return (int)i;
+}
+
+/* windows_events: every window's events and distinct authors, in one pass
+ * over the author index (it holds aid and created_at: no event row is
+ * read); an author's events come together, in time order. */
+static int
+windows_events(sqlite3 *db, struct windows *ws)
+{
+	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, "SELECT aid, created_at FROM nostr_events"
+	    " INDEXED BY nostr_events_author WHERE created_at > ?1 AND created_at <= ?2", args);
+	int64_t aid = 0;
+	int last[NSERIES] = { -1, -1 }, rc;
+	size_t s;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		int64_t a = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+
+		if (a != aid || sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+			aid = a, last[0] = last[1] = -1;
+		for (s = 0; s < NSERIES; s++) {
+			int i = window_of(ws, s, t);
+
+			if (i < 0)
+				continue;
+			ws->w[s][i].events++;
+			if (i != last[s])
+				ws->w[s][i].active++;
+			last[s] = i;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* windows_kinds: every window's posts, reactions and reposts, through the
+ * kind index (kind and created_at, no event row). */
+static int
+windows_kinds(sqlite3 *db, struct windows *ws)
+{
+	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, "SELECT kind, created_at FROM nostr_events"
+	    " INDEXED BY nostr_events_kind WHERE kind IN (1, 6, 7, 16)"
+	    " AND created_at > ?1 AND created_at <= ?2", args);
+	int rc;
+	size_t s;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		int64_t k = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+
+		for (s = 0; s < NSERIES; s++) {
+			int i = window_of(ws, s, t);
+
+			if (i < 0)
+				continue;
+			if (k == 1)
+				ws->w[s][i].posts++;
+			else if (k == 7)
+				ws->w[s][i].reactions++;
+			else
+				ws->w[s][i].reposts++;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* window_rest: the zaps and users of the window of hours ending at w->end. */
+static int
+window_rest(sqlite3 *db, struct window *w, double hours)
 {
 	static const char *const sql[] = {
-		"SELECT count(*), coalesce(sum(kind = 1), 0), coalesce(sum(kind = 7), 0),"
-		" coalesce(sum(kind IN (6, 16)), 0), count(DISTINCT aid)"
-		" FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2",
 		"SELECT count(*), coalesce(sum(sats), 0) FROM zaps"
 		" WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2",
 		"SELECT (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
 		" (SELECT count(*) FROM users WHERE first_seen <= ?2)",
 	};
-	int64_t *const into[][5] = {
-		{ &w->events, &w->posts, &w->reactions, &w->reposts, &w->active },
-		{ &w->zaps, &w->sats, NULL, NULL, NULL },
-		{ &w->new_users, &w->total_users, NULL, NULL, NULL },
+	int64_t *const into[][2] = {
+		{ &w->zaps, &w->sats }, { &w->new_users, &w->total_users },
 	};
 	struct query_arg args[] = { Q_INT(window_start(w->end, hours)), Q_INT(w->end), Q_END };
 	size_t q, c;
 
-	for (q = 0; q < 3; q++) {
+	for (q = 0; q < 2; q++) {
 		sqlite3_stmt *st = query_prepare(db, sql[q], args);
 
 		if (st == NULL)
@@ -1200,10 +1288,35 @@ window_figures(sqlite3 *db, struct window *w, double hours)
 			sqlite3_finalize(st);
 			return -1;
 		}
-		for (c = 0; c < 5 && into[q][c] != NULL; c++)
+		for (c = 0; c < 2; c++)
 			*into[q][c] = sqlite3_column_int64(st, (int)c);
 		sqlite3_finalize(st);
 	}
+	return 0;
+}
+
+/* windows_read: the figures of every window of both series ending at now. */
+static int
+windows_read(sqlite3 *db, int64_t now, struct windows *ws)
+{
+	size_t s;
+	int i;
+
+	memset(ws, 0, sizeof(*ws));
+	ws->now = ws->since = now;
+	for (s = 0; s < NSERIES; s++) {
+		ws->step[s] = (int64_t)llround(series[s].hours * 3600);
+		if (now - (int64_t)(series[s].count + 1) * ws->step[s] < ws->since)
+			ws->since = now - (int64_t)(series[s].count + 1) * ws->step[s];
+		for (i = 0; i <= series[s].count; i++)
+			ws->w[s][i].end = now - (int64_t)i * ws->step[s];
+	}
+	if (windows_events(db, ws) != 0 || windows_kinds(db, ws) != 0)
+		return -1;
+	for (s = 0; s < NSERIES; s++)
+		for (i = 0; i <= series[s].count; i++)
+			if (window_rest(db, &ws->w[s][i], series[s].hours) != 0)
+				return -1;
 	return 0;
 }
 
@@ -1234,43 +1347,34 @@ network_insert(sqlite3_stmt *st, const struct window *w, const struct window *pr
 	return query_bind(st, row) == 0 && query_step_done(st) == 0 ? 0 : -1;
 }
 
-/* Series written per run: the last 24 hours hour by hour, the last 30 days
- * day by day; one more window each is read for the first one's growth. */
-static const struct { double hours; int count; } series[] = { { 1, 24 }, { 24, 30 } };
-
 int
 score_network(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
-	struct window w[31];
+	struct windows *ws = xcalloc(1, sizeof(*ws));
 	sqlite3_stmt *st = NULL;
 	size_t s, rows = 0;
 	int i;
 
-	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0)
-		return rollback(db, sum);
+	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 || windows_read(db, o->now, ws) != 0)
+		goto fail;
 	if ((st = query_prepare(db, "INSERT OR REPLACE INTO network_stats (window_end,"
 	    " window_hours, events, posts, reactions, reposts, zaps, zap_sats,"
 	    " active_users, new_users, total_users, events_growth, users_growth)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL)
-		return rollback(db, sum);
-	for (s = 0; s < sizeof(series) / sizeof(series[0]); s++) {
-		for (i = 0; i <= series[s].count; i++) {
-			memset(&w[i], 0, sizeof(w[i]));
-			w[i].end = o->now - (int64_t)i * (int64_t)llround(series[s].hours * 3600);
-			if (window_figures(db, &w[i], series[s].hours) != 0)
-				goto fail;
-		}
+		goto fail;
+	for (s = 0; s < NSERIES; s++)
 		for (i = 0; i < series[s].count; i++, rows++)
-			if (network_insert(st, &w[i], &w[i + 1], series[s].hours) != 0)
+			if (network_insert(st, &ws->w[s][i], &ws->w[s][i + 1], series[s].hours) != 0)
 				goto fail;
-	}
 	sqlite3_finalize(st);
+	free(ws);
 	if (query_exec(db, "COMMIT", NULL) != 0)
 		return rollback(db, sum);
 	sum->windows = rows;
 	return 0;
 fail:
 	sqlite3_finalize(st);
+	free(ws);
 	return rollback(db, sum);
 }
 
