@@ -134,7 +134,10 @@ double score_influence(double pagerank, size_t n, double max_pagerank,
     int64_t followers, int64_t max_followers, int64_t sats, int64_t max_sats,
     int64_t engagement, int64_t max_engagement);
 
-/* score_content: fills content_metrics for the events of the window. */
+/* score_content: fills content_metrics for the events of the window.  Their
+ * replies, reactions and reposts are the target counts of usercounts.h,
+ * which it brings to this run's mark first (as score_users does; the second
+ * of the two in a run, sum->counts_done, only moves them from the first). */
 int score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
 
 /*
