@@ -33,7 +33,7 @@ static const struct { const char *due, *added; } role_rows[NROLES] = {
 
 /* The statements of an update from the last mark, prepared once. */
 enum stmt {
-	S_SOURCE_ADD, S_TARGET_ADD, S_FIND, S_ATTRIBUTE, S_TARGET_OF,
+	S_SOURCE_ADD, S_TARGET_ADD, S_FIND, S_ATTRIBUTE,
 	S_OLD_EVENTS, S_SOURCES_OF, S_EXISTS, S_TARGET_SUB, S_TARGET_ZERO, S_SOURCE_DEL,
 	S_CREDITED_OF, S_UNATTRIBUTE, S_POSTS_OF, NSTMTS,
 };
@@ -46,8 +46,6 @@ static const char *const stmt_sql[NSTMTS] = {
 	    " RETURNING eid, aid, replies + reactions + reposts",
 	[S_FIND] = "SELECT eid, aid FROM nostr_events WHERE id = ?1 AND eid <= ?2",
 	[S_ATTRIBUTE] = "UPDATE score_targets SET eid = ?2, aid = ?3 WHERE target = ?1",
-	[S_TARGET_OF] = "SELECT replies, reactions, reposts, eid FROM score_targets"
-	    " WHERE target = ?1",
 	[S_OLD_EVENTS] = "SELECT count(*) FROM nostr_events WHERE aid = ?1 AND eid <= ?2",
 	[S_SOURCES_OF] = "SELECT eid, role, target FROM score_sources WHERE aid = ?1",
 	[S_EXISTS] = "SELECT count(*) FROM nostr_events WHERE eid = ?1",
@@ -869,40 +867,78 @@ due(struct update *u)
 	return rc == 0 ? 0 : -1;
 }
 
-/* event_new: counts a new event for its author, and credits it with what
- * was counted for it before it was stored. */
-static int
+/* event_new: counts a new event for its author. */
+static void
 event_new(struct update *u, const struct new_event *e)
 {
-	struct query_arg args[] = { Q_BLOB(e->id, 32), Q_END };
-	sqlite3_stmt *st = u->st[S_TARGET_OF];
-	int64_t n[NROLES];
-	int rc;
-
 	if (e->aid <= 0 || (size_t)e->aid >= u->c->n)
-		return 0;
+		return;
 	u->c->a[e->aid].events++;
 	if (e->kind == 1 && e->created_at <= u->cur.now)
 		u->c->a[e->aid].posts++;
 	u->touched[e->aid] = 1;
-	if ((rc = run1(u, S_TARGET_OF, args)) <= 0)
-		return rc;
-	n[ROLE_REPLY] = sqlite3_column_int64(st, 0);
-	n[ROLE_REACTION] = sqlite3_column_int64(st, 1);
-	n[ROLE_REPOST] = sqlite3_column_int64(st, 2);
-	rc = sqlite3_column_type(st, 3) == SQLITE_NULL;
-	sqlite3_reset(st);
-	if (!rc)
-		return 0;  /* attributed already: not new to the counts */
-	{
+}
+
+/* A target counted before its event was stored. */
+struct unstored {
+	uint8_t target[32];
+	int64_t n[NROLES];
+};
+
+/* unstored_read: the targets not stored at the last mark that are new
+ * events (through their partial index: a few, whatever the new events). */
+static int
+unstored_read(struct update *u, struct unstored **out, size_t *n)
+{
+	sqlite3_stmt *st = query_prepare(u->db, "SELECT target, replies, reactions, reposts"
+	    " FROM score_targets INDEXED BY score_targets_unstored WHERE eid IS NULL", NULL);
+	struct unstored *v = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL, *n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		if (query_key(st, 0, v[*n].target) != 0 || new_find(u, v[*n].target) == NULL)
+			continue;
+		v[*n].n[ROLE_REPLY] = sqlite3_column_int64(st, 1);
+		v[*n].n[ROLE_REACTION] = sqlite3_column_int64(st, 2);
+		v[*n].n[ROLE_REPOST] = sqlite3_column_int64(st, 3);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	return rc == 0 ? 0 : -1;
+}
+
+/* events_credited: credits each new event with what was counted for it
+ * before it was stored. */
+static int
+events_credited(struct update *u)
+{
+	struct unstored *v;
+	size_t n, i;
+	int rc = 0;
+
+	if (unstored_read(u, &v, &n) != 0)
+		return -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		const struct new_event *e = new_find(u, v[i].target);
 		struct query_arg attr[] = { Q_BLOB(e->id, 32), Q_INT(e->eid), Q_INT(e->aid), Q_END };
 
-		if (query_bind(u->st[S_ATTRIBUTE], attr) != 0 ||
-		    query_step_done(u->st[S_ATTRIBUTE]) != 0)
-			return -1;
+		if (e->aid <= 0 || (size_t)e->aid >= u->c->n)
+			continue;
+		rc = query_bind(u->st[S_ATTRIBUTE], attr) == 0 &&
+		    query_step_done(u->st[S_ATTRIBUTE]) == 0 ? 0 : -1;
+		credit(u, e->aid, v[i].n, 1);
 	}
-	credit(u, e->aid, n, 1);
-	return 0;
+	free(v);
+	return rc;
 }
 
 /* added: the new events, then their rows. */
@@ -913,13 +949,14 @@ added(struct update *u, const struct new_event *ev, size_t nev)
 	size_t i;
 
 	for (i = 0; i < nev; i++) {
-		if (event_new(u, &ev[i]) != 0)
-			return -1;
+		event_new(u, &ev[i]);
 		if (ev[i].created_at < earliest)
 			earliest = ev[i].created_at;
 	}
 	if (nev == 0)
 		return 0;
+	if (events_credited(u) != 0)
+		return -1;
 	{
 		struct query_arg args[] = { Q_INT(earliest), Q_INT(u->cur.now),
 			Q_INT(u->last.last_eid), Q_INT(u->cur.last_eid), Q_END };
