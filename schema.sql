@@ -407,6 +407,8 @@ CREATE TABLE IF NOT EXISTS score_targets (
 ) STRICT, WITHOUT ROWID;
 -- An author's credited events, for taking out the ones removed.
 CREATE INDEX IF NOT EXISTS score_targets_author ON score_targets(aid) WHERE aid IS NOT NULL;
+-- The targets not stored (yet), for crediting the new events among them.
+CREATE INDEX IF NOT EXISTS score_targets_unstored ON score_targets(target) WHERE eid IS NULL;
 
 -- score_sources: each counted reply, reaction and repost row by its
 -- author, for taking out what a removed event counted.

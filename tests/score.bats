@@ -153,6 +153,34 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 	[ "$(q "SELECT count(*) FROM network_stats WHERE window_hours = 24")" = 30 ]
 }
 
+# network_mismatches DB: the network_stats rows whose events, posts,
+# reactions, reposts or active users are not those of the window's events.
+network_mismatches() {
+	sqlite3 -batch -noheader "$1" <<'SQL'
+SELECT count(*) FROM network_stats s JOIN (SELECT n.window_end AS e, n.window_hours AS h,
+  count(x.eid) AS events, count(CASE WHEN x.kind = 1 THEN 1 END) AS posts,
+  count(CASE WHEN x.kind = 7 THEN 1 END) AS reactions,
+  count(CASE WHEN x.kind IN (6, 16) THEN 1 END) AS reposts,
+  count(DISTINCT x.aid) AS active
+  FROM network_stats n LEFT JOIN nostr_events x
+  ON x.created_at > n.window_end - CAST(n.window_hours * 3600 AS INTEGER)
+  AND x.created_at <= n.window_end GROUP BY n.window_end, n.window_hours) w
+  ON w.e = s.window_end AND w.h = s.window_hours
+WHERE s.events != w.events OR s.posts != w.posts OR s.reactions != w.reactions
+  OR s.reposts != w.reposts OR s.active_users != w.active;
+SQL
+}
+
+@test "score: each network window counts its own events and authors, authors once" {
+	T=$BATS_TEST_TMPDIR S=1700000000
+	# 3 days of 30 authors, each with events in many hours and days: every
+	# hourly window and the 3 daily ones hold some author more than once.
+	nostr-gen -n 3000 -s 5 -a 30 -t $S --span $((3 * 86400)) | nostr-load -q -d "$T/n.db"
+	nostr-score -q -d "$T/n.db" --now $((S + 3 * 86400 - 1800)) --only network
+	[ "$(sqlite3 "$T/n.db" "SELECT count(*) FROM network_stats WHERE events > active_users AND active_users > 1")" -ge 27 ]
+	[ "$(network_mismatches "$T/n.db")" = 0 ]
+}
+
 @test "score: -v summary, and an unreadable database is exit 1" {
 	run nostr-score -v -d "$DB" --now $N
 	[ "$status" -eq 0 ]

@@ -80,6 +80,36 @@ parse_parts(const char *arg)
 	return parts;
 }
 
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* run_parts: the parts asked for, in order, each one's seconds into took. */
+static int
+run_parts(sqlite3 *db, unsigned parts, const struct score_options *o,
+    struct score_summary *sum, double took[4])
+{
+	static int (*const fn[4])(sqlite3 *, const struct score_options *,
+	    struct score_summary *) = { score_content, score_trending, score_users, score_network };
+	struct timespec t;
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		if (!(parts & (1u << i)))
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (fn[i](db, o, sum) != 0)
+			return -1;
+		took[i] = seconds_since(&t);
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -106,6 +136,7 @@ main(int argc, char *argv[])
 	struct score_run cur;
 	struct score_changes changes;
 	struct timespec t0, t1;
+	double took[4] = { 0 };
 	sqlite3 *db;
 
 	o.now = (int64_t)time(NULL);
@@ -178,10 +209,7 @@ main(int argc, char *argv[])
 	if (changes.incremental && changes.new_events == 0 && changes.removed == 0 &&
 	    changes.last.now == o.now && parts == PART_ALL)
 		parts = 0;  /* the stored rows are this run's already */
-	if (((parts & PART_CONTENT) && score_content(db, &o, &sum) != 0) ||
-	    ((parts & PART_TRENDING) && score_trending(db, &o, &sum) != 0) ||
-	    ((parts & PART_USERS) && score_users(db, &o, &sum) != 0) ||
-	    ((parts & PART_NETWORK) && score_network(db, &o, &sum) != 0)) {
+	if (run_parts(db, parts, &o, &sum, took) != 0) {
 		warnx("%s: %s", path, sum.error);
 		rc = 1;
 	} else if (parts == PART_ALL && score_run_record(db, &cur) != 0) {
@@ -198,10 +226,12 @@ main(int argc, char *argv[])
 			    parts == 0 ? ", nothing to do" : "");
 		else
 			fprintf(stderr, "%s: full run: %s\n", getprogname(), changes.reason);
-		if (parts & PART_USERS)
+		if (sum.counts_done)
 			fprintf(stderr, "%s: user counts: %s%s\n", getprogname(),
 			    sum.counts_rebuilt ? "from scratch: " : "moved from the last run",
 			    sum.counts_rebuilt && sum.counts_reason ? sum.counts_reason : "");
+		fprintf(stderr, "%s: seconds: content %.2f, trending %.2f, users %.2f,"
+		    " network %.2f\n", getprogname(), took[0], took[1], took[2], took[3]);
 		fprintf(stderr, "%s: now %lld, window %gh: %zu events, %zu hashtags, %zu users"
 		    " (PageRank %s%d steps), %zu network windows in %.2fs\n", getprogname(),
 		    (long long)o.now, o.hours, sum.events, sum.hashtags, sum.users,

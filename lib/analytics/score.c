@@ -235,6 +235,30 @@ keymap_free(struct keymap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* ---- the counts kept between runs ---- */
+
+/* counts_current: brings usercounts.h's counts to this run's mark into *c,
+ * from scratch when o->changes says the run is not incremental; a second
+ * call in the same run (sum->counts_done) only moves them from the first. */
+static int
+counts_current(sqlite3 *db, const struct score_options *o, struct score_summary *sum,
+    struct user_counts *c)
+{
+	const char *full = o->changes == NULL ? "no record of the last run" :
+	    !o->changes->incremental ? o->changes->reason : NULL;
+
+	if (sum->counts_done)
+		full = NULL;
+	if (user_counts_update(db, o->now, full, c) != 0)
+		return -1;
+	if (!sum->counts_done) {
+		sum->counts_rebuilt = c->rebuilt;
+		sum->counts_reason = c->reason;
+		sum->counts_done = 1;
+	}
+	return 0;
+}
+
 /* ---- content ---- */
 
 struct scored {
@@ -356,29 +380,22 @@ static const char content_sql[] =
     " WHERE e.created_at > ?2 AND e.created_at <= ?1"
     " AND e.kind IN (" SCORE_CONTENT_KINDS ")";
 
-/* Engagement per target event, only what happened at or before now (?1). */
-enum { ENG_REPLIES, ENG_REPOSTS, ENG_REACTIONS, ENG_ZAPS, ENG_NCOUNTS };
+/* Engagement per target event, only what happened at or before now: the
+ * replies, reactions and reposts from the counts usercounts.h keeps (brought
+ * to this run's mark first), the zaps through their event index.  A probe
+ * per window event, not a pass over every engagement row ever stored. */
+static const char target_sql[] =
+    "SELECT replies, reposts, reactions FROM score_targets WHERE target = ?1";
+static const char zaps_of_sql[] =
+    "SELECT count(*), coalesce(sum(sats), 0) FROM zaps INDEXED BY zaps_valid_event"
+    " WHERE valid = 1 AND event_id = ?1 AND created_at <= ?2";
 
-static const char *const engagement_sql[ENG_NCOUNTS] = {
-	"SELECT reply_to, count(*), 0 FROM replies WHERE created_at <= ?1 GROUP BY reply_to",
-	"SELECT target_id, count(*), 0 FROM reposts WHERE created_at <= ?1 GROUP BY target_id",
-	"SELECT target_id, count(*), 0 FROM reactions WHERE created_at <= ?1"
-	" GROUP BY target_id",
-	"SELECT event_id, count(*), coalesce(sum(sats), 0) FROM zaps WHERE valid = 1"
-	" AND event_id IS NOT NULL AND created_at <= ?1 GROUP BY event_id",
-};
-
-struct engagement {
-	int64_t count[ENG_NCOUNTS];
-	int64_t sats;
-};
-
-/* What score_content reads before it scores: engagement per target event,
- * who has a profile, who has followers, and the window's events. */
+/* What score_content reads before it scores: who has a profile, who has
+ * followers, and the window's events with their engagement. */
 struct content_input {
-	struct keymap authors, targets, profiles, followed;
-	struct engagement *eng;   /* by targets' index */
-	size_t eng_cap;
+	struct keymap authors, profiles, followed;
+	sqlite3_stmt *target, *zaps;   /* target_sql, zaps_of_sql */
+	int64_t now;
 	struct scored *ev;
 	size_t n, cap;
 };
@@ -387,54 +404,34 @@ static void
 content_input_free(struct content_input *in)
 {
 	free(in->ev);
-	free(in->eng);
+	sqlite3_finalize(in->target);
+	sqlite3_finalize(in->zaps);
 	keymap_free(&in->authors);
-	keymap_free(&in->targets);
 	keymap_free(&in->profiles);
 	keymap_free(&in->followed);
 }
 
-/* engagement_row: one row of engagement_sql[q] into in's targets. */
-static void
-engagement_row(struct content_input *in, size_t q, sqlite3_stmt *st)
-{
-	uint8_t k[32];
-	uint32_t i;
-
-	if (query_key(st, 0, k) != 0)
-		return;
-	i = keymap_get(&in->targets, k, 1);
-	if (in->targets.n > in->eng_cap) {
-		size_t old = in->eng_cap;
-
-		in->eng_cap = in->targets.cap;
-		in->eng = xrealloc(in->eng, in->eng_cap * sizeof(*in->eng));
-		memset(in->eng + old, 0, (in->eng_cap - old) * sizeof(*in->eng));
-	}
-	in->eng[i].count[q] = sqlite3_column_int64(st, 1);
-	if (q == ENG_ZAPS)
-		in->eng[i].sats = sqlite3_column_int64(st, 2);
-}
-
-/* load_engagement: fills in->targets (event id -> index into in->eng). */
+/* engagement_of: e's replies, reposts, reactions and zaps. */
 static int
-load_engagement(sqlite3 *db, int64_t now, struct content_input *in)
+engagement_of(struct content_input *in, struct scored *e)
 {
-	struct query_arg args[] = { Q_INT(now), Q_END };
-	size_t q;
+	struct query_arg target[] = { Q_BLOB(e->id, 32), Q_END };
+	struct query_arg zaps[] = { Q_BLOB(e->id, 32), Q_INT(in->now), Q_END };
+	int rc;
 
-	for (q = 0; q < ENG_NCOUNTS; q++) {
-		sqlite3_stmt *st = query_prepare(db, engagement_sql[q], args);
-		int rc;
-
-		if (st == NULL)
-			return -1;
-		while ((rc = query_step_row(st)) == 1)
-			engagement_row(in, q, st);
-		sqlite3_finalize(st);
-		if (rc != 0)
-			return -1;
+	if (query_bind(in->target, target) != 0 || (rc = query_step_row(in->target)) < 0)
+		return -1;
+	if (rc == 1) {
+		e->replies = sqlite3_column_int64(in->target, 0);
+		e->reposts = sqlite3_column_int64(in->target, 1);
+		e->reactions = sqlite3_column_int64(in->target, 2);
 	}
+	sqlite3_reset(in->target);
+	if (query_bind(in->zaps, zaps) != 0 || query_step_row(in->zaps) != 1)
+		return -1;
+	e->zaps = sqlite3_column_int64(in->zaps, 0);
+	e->zap_sats = sqlite3_column_int64(in->zaps, 1);
+	sqlite3_reset(in->zaps);
 	return 0;
 }
 
@@ -457,7 +454,7 @@ load_keys(sqlite3 *db, const char *sql, const struct query_arg *args, struct key
 
 /* content_event: the row of content_sql in st as in->ev[in->n], with its
  * engagement, quality and the spam signals that need no other event. */
-static void
+static int
 content_event(struct content_input *in, sqlite3_stmt *st)
 {
 	struct scored *e;
@@ -467,7 +464,6 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	const char *lang = (const char *)sqlite3_column_text(st, 5);
 	const char *meta = (const char *)sqlite3_column_text(st, 6);
 	int64_t hashtags, mentions, media;
-	uint32_t t;
 
 	if (in->n == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 4096;
@@ -476,7 +472,7 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	e = &in->ev[in->n];
 	memset(e, 0, sizeof(*e));
 	if (query_key(st, 0, e->id) != 0 || query_key(st, 1, pk) != 0)
-		return;  /* not hex: not an event nostr-load wrote */
+		return 0;  /* not hex: not an event nostr-load wrote */
 	e->author = keymap_get(&in->authors, pk, 1);
 	e->kind = (uint32_t)sqlite3_column_int64(st, 2);
 	e->created_at = sqlite3_column_int64(st, 3);
@@ -487,13 +483,8 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	e->aid = sqlite3_column_int64(st, 8);
 	hashtags = sqlite3_column_int64(st, 9);
 	mentions = sqlite3_column_int64(st, 10);
-	if ((t = keymap_get(&in->targets, e->id, 0)) != UINT32_MAX) {
-		e->replies = in->eng[t].count[ENG_REPLIES];
-		e->reposts = in->eng[t].count[ENG_REPOSTS];
-		e->reactions = in->eng[t].count[ENG_REACTIONS];
-		e->zaps = in->eng[t].count[ENG_ZAPS];
-		e->zap_sats = in->eng[t].sats;
-	}
+	if (engagement_of(in, e) != 0)
+		return -1;
 	e->no_profile = keymap_get(&in->profiles, pk, 0) == UINT32_MAX;
 	e->no_followers = keymap_get(&in->followed, pk, 0) == UINT32_MAX;
 	e->mentions = mentions;
@@ -503,6 +494,7 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	    lang != NULL && strcmp(lang, "und") != 0 && lang[0] != '\0',
 	    media > 0, hashtags);
 	in->n++;
+	return 0;
 }
 
 /* content_read: everything score_content needs, the window's events last. */
@@ -515,7 +507,9 @@ content_read(sqlite3 *db, const struct score_options *o, struct content_input *i
 	sqlite3_stmt *st;
 	int rc;
 
-	if (load_engagement(db, o->now, in) != 0 ||
+	in->now = o->now;
+	if ((in->target = query_prepare(db, target_sql, NULL)) == NULL ||
+	    (in->zaps = query_prepare(db, zaps_of_sql, NULL)) == NULL ||
 	    load_keys(db, "SELECT k.pubkey FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid",
 	    NULL, &in->profiles) != 0 ||
 	    load_keys(db, "SELECT k.pubkey FROM (SELECT DISTINCT followed FROM follows) f"
@@ -523,7 +517,10 @@ content_read(sqlite3 *db, const struct score_options *o, struct content_input *i
 	    (st = query_prepare(db, content_sql, window)) == NULL)
 		return -1;
 	while ((rc = query_step_row(st)) == 1)
-		content_event(in, st);
+		if (content_event(in, st) != 0) {
+			rc = -1;
+			break;
+		}
 	sqlite3_finalize(st);
 	return rc == 0 ? 0 : -1;
 }
@@ -582,7 +579,12 @@ int
 score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct content_input in = { 0 };
+	struct user_counts c;
 
+	/* Its engagement is read from the counts, so they come first. */
+	if (counts_current(db, o, sum, &c) != 0)
+		return rollback(db, sum);
+	user_counts_free(&c);
 	if (content_read(db, o, &in) != 0) {
 		content_input_free(&in);
 		return rollback(db, sum);
@@ -1135,11 +1137,9 @@ score_users(sqlite3 *db, const struct score_options *o, struct score_summary *su
 {
 	struct graph g = { 0 };
 	struct user_counts c;
-	const char *full = o->changes == NULL ? "no record of the last run" :
-	    !o->changes->incremental ? o->changes->reason : NULL;
 	int steps, kept;
 
-	if (user_counts_update(db, o->now, full, &c) != 0)
+	if (counts_current(db, o, sum, &c) != 0)
 		return rollback(db, sum);
 	if (users_gather(db, o->now, &c, &g) != 0 ||
 	    users_gather_graph(db, o, &g, &steps, &kept) != 0) {
@@ -1157,8 +1157,6 @@ score_users(sqlite3 *db, const struct score_options *o, struct score_summary *su
 	sum->users = g.n;
 	sum->pagerank_steps = steps;
 	sum->pagerank_kept = kept;
-	sum->counts_rebuilt = c.rebuilt;
-	sum->counts_reason = c.reason;
 	graph_free(&g);
 	user_counts_free(&c);
 	return 0;
@@ -1172,28 +1170,116 @@ struct window {
 	int64_t active, new_users, total_users;
 };
 
-/* window_figures: the figures of the window of hours ending at w->end. */
+/* Series written per run: the last 24 hours hour by hour, the last 30 days
+ * day by day; one more window each is read for the first one's growth. */
+enum { NSERIES = 2, MAX_WINDOWS = 31 };
+static const struct { double hours; int count; } series[NSERIES] = { { 1, 24 }, { 24, 30 } };
+
+/* The windows of both series, ending at now, now - step, ...: window i of a
+ * series holds created_at in (now - (i + 1) * step, now - i * step]. */
+struct windows {
+	int64_t now, step[NSERIES], since;   /* since: the start of the oldest */
+	struct window w[NSERIES][MAX_WINDOWS];
+};
+
+/* window_of: the index of the window of series s that t falls in, or -1. */
 static int
-window_figures(sqlite3 *db, struct window *w, double hours)
+window_of(const struct windows *ws, size_t s, int64_t t)
+{
+	int64_t i;
+
+	if (t > ws->now || t <= ws->now - (int64_t)(series[s].count + 1) * ws->step[s])
+		return -1;
+	i = (ws->now - t) / ws->step[s];
+	return (int)i;
+}
+
+/* windows_events: every window's events and distinct authors, in one pass
+ * over the author index (it holds aid and created_at: no event row is
+ * read); an author's events come together, in time order. */
+static int
+windows_events(sqlite3 *db, struct windows *ws)
+{
+	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, "SELECT aid, created_at FROM nostr_events"
+	    " INDEXED BY nostr_events_author WHERE created_at > ?1 AND created_at <= ?2", args);
+	int64_t aid = 0;
+	int last[NSERIES] = { -1, -1 }, rc;
+	size_t s;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		int64_t a = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+
+		if (a != aid || sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+			aid = a, last[0] = last[1] = -1;
+		for (s = 0; s < NSERIES; s++) {
+			int i = window_of(ws, s, t);
+
+			if (i < 0)
+				continue;
+			ws->w[s][i].events++;
+			if (i != last[s])
+				ws->w[s][i].active++;
+			last[s] = i;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* windows_kinds: every window's posts, reactions and reposts, through the
+ * kind index (kind and created_at, no event row). */
+static int
+windows_kinds(sqlite3 *db, struct windows *ws)
+{
+	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
+	sqlite3_stmt *st = query_prepare(db, "SELECT kind, created_at FROM nostr_events"
+	    " INDEXED BY nostr_events_kind WHERE kind IN (1, 6, 7, 16)"
+	    " AND created_at > ?1 AND created_at <= ?2", args);
+	int rc;
+	size_t s;
+
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		int64_t k = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+
+		for (s = 0; s < NSERIES; s++) {
+			int i = window_of(ws, s, t);
+
+			if (i < 0)
+				continue;
+			if (k == 1)
+				ws->w[s][i].posts++;
+			else if (k == 7)
+				ws->w[s][i].reactions++;
+			else
+				ws->w[s][i].reposts++;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* window_rest: the zaps and users of the window of hours ending at w->end. */
+static int
+window_rest(sqlite3 *db, struct window *w, double hours)
 {
 	static const char *const sql[] = {
-		"SELECT count(*), coalesce(sum(kind = 1), 0), coalesce(sum(kind = 7), 0),"
-		" coalesce(sum(kind IN (6, 16)), 0), count(DISTINCT aid)"
-		" FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2",
 		"SELECT count(*), coalesce(sum(sats), 0) FROM zaps"
 		" WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2",
 		"SELECT (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2),"
 		" (SELECT count(*) FROM users WHERE first_seen <= ?2)",
 	};
-	int64_t *const into[][5] = {
-		{ &w->events, &w->posts, &w->reactions, &w->reposts, &w->active },
-		{ &w->zaps, &w->sats, NULL, NULL, NULL },
-		{ &w->new_users, &w->total_users, NULL, NULL, NULL },
+	int64_t *const into[][2] = {
+		{ &w->zaps, &w->sats }, { &w->new_users, &w->total_users },
 	};
 	struct query_arg args[] = { Q_INT(window_start(w->end, hours)), Q_INT(w->end), Q_END };
 	size_t q, c;
 
-	for (q = 0; q < 3; q++) {
+	for (q = 0; q < 2; q++) {
 		sqlite3_stmt *st = query_prepare(db, sql[q], args);
 
 		if (st == NULL)
@@ -1202,10 +1288,35 @@ window_figures(sqlite3 *db, struct window *w, double hours)
 			sqlite3_finalize(st);
 			return -1;
 		}
-		for (c = 0; c < 5 && into[q][c] != NULL; c++)
+		for (c = 0; c < 2; c++)
 			*into[q][c] = sqlite3_column_int64(st, (int)c);
 		sqlite3_finalize(st);
 	}
+	return 0;
+}
+
+/* windows_read: the figures of every window of both series ending at now. */
+static int
+windows_read(sqlite3 *db, int64_t now, struct windows *ws)
+{
+	size_t s;
+	int i;
+
+	memset(ws, 0, sizeof(*ws));
+	ws->now = ws->since = now;
+	for (s = 0; s < NSERIES; s++) {
+		ws->step[s] = (int64_t)llround(series[s].hours * 3600);
+		if (now - (int64_t)(series[s].count + 1) * ws->step[s] < ws->since)
+			ws->since = now - (int64_t)(series[s].count + 1) * ws->step[s];
+		for (i = 0; i <= series[s].count; i++)
+			ws->w[s][i].end = now - (int64_t)i * ws->step[s];
+	}
+	if (windows_events(db, ws) != 0 || windows_kinds(db, ws) != 0)
+		return -1;
+	for (s = 0; s < NSERIES; s++)
+		for (i = 0; i <= series[s].count; i++)
+			if (window_rest(db, &ws->w[s][i], series[s].hours) != 0)
+				return -1;
 	return 0;
 }
 
@@ -1236,43 +1347,34 @@ network_insert(sqlite3_stmt *st, const struct window *w, const struct window *pr
 	return query_bind(st, row) == 0 && query_step_done(st) == 0 ? 0 : -1;
 }
 
-/* Series written per run: the last 24 hours hour by hour, the last 30 days
- * day by day; one more window each is read for the first one's growth. */
-static const struct { double hours; int count; } series[] = { { 1, 24 }, { 24, 30 } };
-
 int
 score_network(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
 {
-	struct window w[31];
+	struct windows *ws = xcalloc(1, sizeof(*ws));
 	sqlite3_stmt *st = NULL;
 	size_t s, rows = 0;
 	int i;
 
-	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0)
-		return rollback(db, sum);
+	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 || windows_read(db, o->now, ws) != 0)
+		goto fail;
 	if ((st = query_prepare(db, "INSERT OR REPLACE INTO network_stats (window_end,"
 	    " window_hours, events, posts, reactions, reposts, zaps, zap_sats,"
 	    " active_users, new_users, total_users, events_growth, users_growth)"
 	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL)
-		return rollback(db, sum);
-	for (s = 0; s < sizeof(series) / sizeof(series[0]); s++) {
-		for (i = 0; i <= series[s].count; i++) {
-			memset(&w[i], 0, sizeof(w[i]));
-			w[i].end = o->now - (int64_t)i * (int64_t)llround(series[s].hours * 3600);
-			if (window_figures(db, &w[i], series[s].hours) != 0)
-				goto fail;
-		}
+		goto fail;
+	for (s = 0; s < NSERIES; s++)
 		for (i = 0; i < series[s].count; i++, rows++)
-			if (network_insert(st, &w[i], &w[i + 1], series[s].hours) != 0)
+			if (network_insert(st, &ws->w[s][i], &ws->w[s][i + 1], series[s].hours) != 0)
 				goto fail;
-	}
 	sqlite3_finalize(st);
+	free(ws);
 	if (query_exec(db, "COMMIT", NULL) != 0)
 		return rollback(db, sum);
 	sum->windows = rows;
 	return 0;
 fail:
 	sqlite3_finalize(st);
+	free(ws);
 	return rollback(db, sum);
 }
 

@@ -64,6 +64,7 @@ struct score_summary {
 	int pagerank_kept;  /* 1: the follow graph had not changed, ranks kept */
 	int counts_rebuilt; /* 1: the users' counts were made from scratch (usercounts.h) */
 	const char *counts_reason; /* why (static text), or NULL */
+	int counts_done;    /* 1: this run brought the counts to its mark already */
 	size_t windows;     /* network_stats rows written */
 	char error[768];    /* after a failure: SQLite's message */
 };
@@ -133,7 +134,10 @@ double score_influence(double pagerank, size_t n, double max_pagerank,
     int64_t followers, int64_t max_followers, int64_t sats, int64_t max_sats,
     int64_t engagement, int64_t max_engagement);
 
-/* score_content: fills content_metrics for the events of the window. */
+/* score_content: fills content_metrics for the events of the window.  Their
+ * replies, reactions and reposts are the target counts of usercounts.h,
+ * which it brings to this run's mark first (as score_users does; the second
+ * of the two in a run, sum->counts_done, only moves them from the first). */
 int score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
 
 /*

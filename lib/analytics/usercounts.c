@@ -33,7 +33,7 @@ static const struct { const char *due, *added; } role_rows[NROLES] = {
 
 /* The statements of an update from the last mark, prepared once. */
 enum stmt {
-	S_SOURCE_ADD, S_TARGET_ADD, S_FIND, S_ATTRIBUTE, S_TARGET_OF,
+	S_SOURCE_ADD, S_TARGET_ADD, S_FIND, S_ATTRIBUTE,
 	S_OLD_EVENTS, S_SOURCES_OF, S_EXISTS, S_TARGET_SUB, S_TARGET_ZERO, S_SOURCE_DEL,
 	S_CREDITED_OF, S_UNATTRIBUTE, S_POSTS_OF, NSTMTS,
 };
@@ -46,8 +46,6 @@ static const char *const stmt_sql[NSTMTS] = {
 	    " RETURNING eid, aid, replies + reactions + reposts",
 	[S_FIND] = "SELECT eid, aid FROM nostr_events WHERE id = ?1 AND eid <= ?2",
 	[S_ATTRIBUTE] = "UPDATE score_targets SET eid = ?2, aid = ?3 WHERE target = ?1",
-	[S_TARGET_OF] = "SELECT replies, reactions, reposts, eid FROM score_targets"
-	    " WHERE target = ?1",
 	[S_OLD_EVENTS] = "SELECT count(*) FROM nostr_events WHERE aid = ?1 AND eid <= ?2",
 	[S_SOURCES_OF] = "SELECT eid, role, target FROM score_sources WHERE aid = ?1",
 	[S_EXISTS] = "SELECT count(*) FROM nostr_events WHERE eid = ?1",
@@ -702,23 +700,33 @@ out:
 	return rc;
 }
 
-/* source_add: counts a row (aid's event eid, of role, aimed at target): in
- * score_sources, in its target's counts, and for the target's author when
- * the target is stored. */
+/* A row to count: aid's event eid, of role, aimed at target. */
+struct row {
+	int64_t aid, eid, role;
+	uint8_t target[32];
+};
+
+/* The rows of a step, gathered to be counted in an order that keeps each
+ * table's B-tree pages together: targets by target, sources by key. */
+struct rows {
+	struct row *v;
+	size_t n, cap;
+};
+
+/* target_add: counts row r in its target's counts, and for the target's
+ * author when the target is stored. */
 static int
-source_add(struct update *u, int64_t aid, int64_t eid, int64_t role, const uint8_t target[32])
+target_add(struct update *u, const struct row *r)
 {
-	struct query_arg src[] = { Q_INT(aid), Q_INT(eid), Q_INT(role), Q_BLOB(target, 32), Q_END };
-	struct query_arg add[] = { Q_BLOB(target, 32), Q_INT(role), Q_END };
-	struct query_arg find[] = { Q_BLOB(target, 32), Q_INT(u->cur.last_eid), Q_END };
+	struct query_arg add[] = { Q_BLOB(r->target, 32), Q_INT(r->role), Q_END };
+	struct query_arg find[] = { Q_BLOB(r->target, 32), Q_INT(u->cur.last_eid), Q_END };
 	sqlite3_stmt *st = u->st[S_TARGET_ADD];
 	const struct new_event *e;
 	int64_t one[NROLES] = { 0 }, total, teid, taid;
 	int rc, attributed;
 
-	one[role] = 1;
-	if (query_bind(u->st[S_SOURCE_ADD], src) != 0 ||
-	    query_step_done(u->st[S_SOURCE_ADD]) != 0 || run1(u, S_TARGET_ADD, add) != 1)
+	one[r->role] = 1;
+	if (run1(u, S_TARGET_ADD, add) != 1)
 		return -1;
 	attributed = sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (attributed)
@@ -731,7 +739,7 @@ source_add(struct update *u, int64_t aid, int64_t eid, int64_t role, const uint8
 	if (attributed || total > 1)
 		return 0;
 	/* Most targets are recent: a new event's found without an index probe. */
-	if ((e = new_find(u, target)) != NULL) {
+	if ((e = new_find(u, r->target)) != NULL) {
 		teid = e->eid, taid = e->aid;
 	} else {
 		if ((rc = run1(u, S_FIND, find)) <= 0)
@@ -741,7 +749,7 @@ source_add(struct update *u, int64_t aid, int64_t eid, int64_t role, const uint8
 		sqlite3_reset(u->st[S_FIND]);
 	}
 	{
-		struct query_arg attr[] = { Q_BLOB(target, 32), Q_INT(teid), Q_INT(taid), Q_END };
+		struct query_arg attr[] = { Q_BLOB(r->target, 32), Q_INT(teid), Q_INT(taid), Q_END };
 
 		if (query_bind(u->st[S_ATTRIBUTE], attr) != 0 ||
 		    query_step_done(u->st[S_ATTRIBUTE]) != 0)
@@ -751,25 +759,77 @@ source_add(struct update *u, int64_t aid, int64_t eid, int64_t role, const uint8
 	return 0;
 }
 
-/* rows_add: source_add for each row of sql (aid, eid, target) with args. */
 static int
-rows_add(struct update *u, const char *sql, const struct query_arg *args, int64_t role)
+by_target(const void *a, const void *b)
+{
+	return memcmp(((const struct row *)a)->target, ((const struct row *)b)->target, 32);
+}
+
+static int
+by_source(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->aid != y->aid)
+		return x->aid < y->aid ? -1 : 1;
+	if (x->eid != y->eid)
+		return x->eid < y->eid ? -1 : 1;
+	return x->role < y->role ? -1 : x->role > y->role;
+}
+
+/* rows_read: the rows of sql (aid, eid, target) with args, of role, into r. */
+static int
+rows_read(struct update *u, const char *sql, const struct query_arg *args, int64_t role,
+    struct rows *r)
 {
 	sqlite3_stmt *st = query_prepare(u->db, sql, args);
-	uint8_t target[32];
 	int rc;
 
 	if (st == NULL)
 		return -1;
-	while ((rc = query_step_row(st)) == 1)
-		if (query_key(st, 2, target) == 0 &&
-		    source_add(u, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), role,
-		    target) != 0) {
-			rc = -1;
-			break;
+	while ((rc = query_step_row(st)) == 1) {
+		struct row *w;
+
+		if (r->n == r->cap) {
+			r->cap = r->cap ? r->cap * 2 : 4096;
+			r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
 		}
+		w = &r->v[r->n];
+		if (query_key(st, 2, w->target) != 0)
+			continue;
+		w->aid = sqlite3_column_int64(st, 0);
+		w->eid = sqlite3_column_int64(st, 1);
+		w->role = role;
+		r->n++;
+	}
 	sqlite3_finalize(st);
 	return rc == 0 ? 0 : -1;
+}
+
+/* rows_count: counts each row of r in score_targets (and its target's
+ * author) and in score_sources; frees r's rows. */
+static int
+rows_count(struct update *u, struct rows *r)
+{
+	size_t i;
+	int rc = 0;
+
+	qsort(r->v, r->n, sizeof(*r->v), by_target);
+	for (i = 0; rc == 0 && i < r->n; i++)
+		rc = target_add(u, &r->v[i]);
+	qsort(r->v, r->n, sizeof(*r->v), by_source);
+	for (i = 0; rc == 0 && i < r->n; i++) {
+		struct query_arg src[] = {
+			Q_INT(r->v[i].aid), Q_INT(r->v[i].eid), Q_INT(r->v[i].role),
+			Q_BLOB(r->v[i].target, 32), Q_END,
+		};
+
+		rc = query_bind(u->st[S_SOURCE_ADD], src) == 0 &&
+		    query_step_done(u->st[S_SOURCE_ADD]) == 0 ? 0 : -1;
+	}
+	free(r->v);
+	memset(r, 0, sizeof(*r));
+	return rc;
 }
 
 /* due: the old rows and posts whose created_at passed into (last now, now]. */
@@ -778,6 +838,7 @@ due(struct update *u)
 {
 	struct query_arg args[] = { Q_INT(u->last.now), Q_INT(u->cur.now),
 		Q_INT(u->last.last_eid), Q_END };
+	struct rows r = { 0 };
 	sqlite3_stmt *st;
 	int64_t role;
 	int rc;
@@ -785,8 +846,12 @@ due(struct update *u)
 	if (u->cur.now == u->last.now)
 		return 0;
 	for (role = 0; role < NROLES; role++)
-		if (rows_add(u, role_rows[role].due, args, role) != 0)
+		if (rows_read(u, role_rows[role].due, args, role, &r) != 0) {
+			free(r.v);
 			return -1;
+		}
+	if (rows_count(u, &r) != 0)
+		return -1;
 	if ((st = query_prepare(u->db, "SELECT aid FROM nostr_events WHERE kind = 1"
 	    " AND created_at > ?1 AND created_at <= ?2 AND eid <= ?3", args)) == NULL)
 		return -1;
@@ -802,40 +867,78 @@ due(struct update *u)
 	return rc == 0 ? 0 : -1;
 }
 
-/* event_new: counts a new event for its author, and credits it with what
- * was counted for it before it was stored. */
-static int
+/* event_new: counts a new event for its author. */
+static void
 event_new(struct update *u, const struct new_event *e)
 {
-	struct query_arg args[] = { Q_BLOB(e->id, 32), Q_END };
-	sqlite3_stmt *st = u->st[S_TARGET_OF];
-	int64_t n[NROLES];
-	int rc;
-
 	if (e->aid <= 0 || (size_t)e->aid >= u->c->n)
-		return 0;
+		return;
 	u->c->a[e->aid].events++;
 	if (e->kind == 1 && e->created_at <= u->cur.now)
 		u->c->a[e->aid].posts++;
 	u->touched[e->aid] = 1;
-	if ((rc = run1(u, S_TARGET_OF, args)) <= 0)
-		return rc;
-	n[ROLE_REPLY] = sqlite3_column_int64(st, 0);
-	n[ROLE_REACTION] = sqlite3_column_int64(st, 1);
-	n[ROLE_REPOST] = sqlite3_column_int64(st, 2);
-	rc = sqlite3_column_type(st, 3) == SQLITE_NULL;
-	sqlite3_reset(st);
-	if (!rc)
-		return 0;  /* attributed already: not new to the counts */
-	{
+}
+
+/* A target counted before its event was stored. */
+struct unstored {
+	uint8_t target[32];
+	int64_t n[NROLES];
+};
+
+/* unstored_read: the targets not stored at the last mark that are new
+ * events (through their partial index: a few, whatever the new events). */
+static int
+unstored_read(struct update *u, struct unstored **out, size_t *n)
+{
+	sqlite3_stmt *st = query_prepare(u->db, "SELECT target, replies, reactions, reposts"
+	    " FROM score_targets INDEXED BY score_targets_unstored WHERE eid IS NULL", NULL);
+	struct unstored *v = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL, *n = 0;
+	if (st == NULL)
+		return -1;
+	while ((rc = query_step_row(st)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		if (query_key(st, 0, v[*n].target) != 0 || new_find(u, v[*n].target) == NULL)
+			continue;
+		v[*n].n[ROLE_REPLY] = sqlite3_column_int64(st, 1);
+		v[*n].n[ROLE_REACTION] = sqlite3_column_int64(st, 2);
+		v[*n].n[ROLE_REPOST] = sqlite3_column_int64(st, 3);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	*out = v;
+	return rc == 0 ? 0 : -1;
+}
+
+/* events_credited: credits each new event with what was counted for it
+ * before it was stored. */
+static int
+events_credited(struct update *u)
+{
+	struct unstored *v;
+	size_t n, i;
+	int rc = 0;
+
+	if (unstored_read(u, &v, &n) != 0)
+		return -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		const struct new_event *e = new_find(u, v[i].target);
 		struct query_arg attr[] = { Q_BLOB(e->id, 32), Q_INT(e->eid), Q_INT(e->aid), Q_END };
 
-		if (query_bind(u->st[S_ATTRIBUTE], attr) != 0 ||
-		    query_step_done(u->st[S_ATTRIBUTE]) != 0)
-			return -1;
+		if (e->aid <= 0 || (size_t)e->aid >= u->c->n)
+			continue;
+		rc = query_bind(u->st[S_ATTRIBUTE], attr) == 0 &&
+		    query_step_done(u->st[S_ATTRIBUTE]) == 0 ? 0 : -1;
+		credit(u, e->aid, v[i].n, 1);
 	}
-	credit(u, e->aid, n, 1);
-	return 0;
+	free(v);
+	return rc;
 }
 
 /* added: the new events, then their rows. */
@@ -846,22 +949,26 @@ added(struct update *u, const struct new_event *ev, size_t nev)
 	size_t i;
 
 	for (i = 0; i < nev; i++) {
-		if (event_new(u, &ev[i]) != 0)
-			return -1;
+		event_new(u, &ev[i]);
 		if (ev[i].created_at < earliest)
 			earliest = ev[i].created_at;
 	}
 	if (nev == 0)
 		return 0;
+	if (events_credited(u) != 0)
+		return -1;
 	{
 		struct query_arg args[] = { Q_INT(earliest), Q_INT(u->cur.now),
 			Q_INT(u->last.last_eid), Q_INT(u->cur.last_eid), Q_END };
+		struct rows r = { 0 };
 
 		for (role = 0; role < NROLES; role++)
-			if (rows_add(u, role_rows[role].added, args, role) != 0)
+			if (rows_read(u, role_rows[role].added, args, role, &r) != 0) {
+				free(r.v);
 				return -1;
+			}
+		return rows_count(u, &r);
 	}
-	return 0;
 }
 
 /* from_last: moves the counts from u->last to u->cur; *done 0 when that
