@@ -814,10 +814,13 @@ rows_count(struct update *u, struct rows *r)
 	size_t i;
 	int rc = 0;
 
-	qsort(r->v, r->n, sizeof(*r->v), by_target);
+	/* No rows: r->v may be NULL, which qsort must not be given. */
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof(*r->v), by_target);
 	for (i = 0; rc == 0 && i < r->n; i++)
 		rc = target_add(u, &r->v[i]);
-	qsort(r->v, r->n, sizeof(*r->v), by_source);
+	if (r->n > 0)
+		qsort(r->v, r->n, sizeof(*r->v), by_source);
 	for (i = 0; rc == 0 && i < r->n; i++) {
 		struct query_arg src[] = {
 			Q_INT(r->v[i].aid), Q_INT(r->v[i].eid), Q_INT(r->v[i].role),
