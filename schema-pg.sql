@@ -110,27 +110,18 @@ RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	total bigint;
 	kept bigint;
+	derived text;
 BEGIN
 	EXECUTE format('SELECT count(*) FROM %I', part) INTO total;
 	CREATE TEMP TABLE np_keep ON COMMIT DROP AS SELECT * FROM nostr_events
 		WHERE created_at >= lo AND created_at < hi AND (d_tag IS NOT NULL OR kind = 5);
 	CREATE INDEX ON np_keep(eid);
-	DELETE FROM hashtags t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM mentions t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM refs t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM replies t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM reactions t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM reposts t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM zaps t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
-	DELETE FROM content_metrics t WHERE t.created_at >= lo AND t.created_at < hi
-		AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid);
+	FOREACH derived IN ARRAY ARRAY['hashtags', 'mentions', 'refs', 'replies', 'reactions',
+	    'reposts', 'zaps', 'content_metrics'] LOOP
+		EXECUTE format('DELETE FROM %I t WHERE t.created_at >= $1 AND t.created_at < $2'
+		    ' AND NOT EXISTS (SELECT 1 FROM np_keep k WHERE k.eid = t.eid)', derived)
+		    USING lo, hi;
+	END LOOP;
 	EXECUTE format('ALTER TABLE nostr_events DETACH PARTITION %I', part);
 	EXECUTE format('DROP TABLE %I', part);
 	PERFORM nostr_events_partition(lo);

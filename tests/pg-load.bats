@@ -23,10 +23,7 @@ teardown_file() {
 }
 
 setup() {
-	pg_need
-	T=$BATS_TEST_TMPDIR
-	unset NOSTR_DB DATABASE_URL
-	DB_PG=$(pg_newdb "t$BATS_TEST_NUMBER")
+	pg_setup t
 }
 
 # same_as_sqlite FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG

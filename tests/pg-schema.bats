@@ -30,10 +30,7 @@ teardown_file() {
 }
 
 setup() {
-	pg_need
-	T=$BATS_TEST_TMPDIR
-	unset NOSTR_DB DATABASE_URL
-	DB_PG=$(pg_newdb "s$BATS_TEST_NUMBER")
+	pg_setup s
 }
 
 # columns_sqlite DB, columns_pg URL: "table|view NAME COLUMN" for every

@@ -36,6 +36,16 @@ pg_need() {
 # pg_newdb NAME [empty]: creates the database NAME (owned by np) and prints
 # its URL.  It is a copy of np_schema, a database nostr-load made the schema
 # in (made here the first time), unless "empty" is given: then it has none.
+# pg_setup PREFIX: a test's setup: PostgreSQL there (else the test skips), $T,
+# no database from the environment, and DB_PG, a new database named PREFIX
+# and the test's number.
+pg_setup() {
+	pg_need
+	T=$BATS_TEST_TMPDIR
+	unset NOSTR_DB DATABASE_URL
+	DB_PG=$(pg_newdb "$1$BATS_TEST_NUMBER")
+}
+
 pg_newdb() {
 	local template=np_schema
 	if [ "${2:-}" = empty ]; then
