@@ -383,24 +383,21 @@ read_database(struct run *run)
 	const struct db_options dbo = { .cache_mb = 16, .must_exist = 1 };
 	struct db_path where;
 	char err[1024];
-	sqlite3 *db;
+	struct dbq db;
 
 	if (db_path_resolve(run->opt->db, &where, err, sizeof err) < 0)
 		errx(1, "%s", err);
-	if (where.engine != DB_ENGINE_SQLITE)
-		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load writes into it"
-		    " so far", getprogname());
-	if ((db = db_open_sqlite(where.path, &dbo, err, sizeof err)) == NULL)
-		errx(1, "%s: %s", where.path, err);
-	if (export_events(db, &f, stored_event, run) < 0)
-		errx(1, "%s: %s", where.path, sqlite3_errmsg(db));
+	if (dbq_open(&db, &where, &dbo, err, sizeof err) != 0)
+		errx(1, "%s: %s", where.display, err);
+	if (export_events(&db, &f, stored_event, run) < 0)
+		errx(1, "%s: %s", where.display, dbq_errmsg(&db));
 	if (run->opt->live) {
-		if (export_relay_outcomes(db, live_relay, run) < 0)
-			errx(1, "%s: %s", where.path, sqlite3_errmsg(db));
+		if (export_relay_outcomes(&db, live_relay, run) < 0)
+			errx(1, "%s: %s", where.display, dbq_errmsg(&db));
 		if (run->live.n > 1)
 			qsort(run->live.v, run->live.n, sizeof *run->live.v, by_string);
 	}
-	sqlite3_close(db);
+	dbq_close(&db);
 }
 
 static int

@@ -34,7 +34,7 @@ usage(void)
 /* What one command gets: the database, the options, its argument, and the
  * sections it fills (at most 3). */
 struct run {
-	sqlite3 *db;
+	struct dbq *db;
 	const char *path;
 	struct report_options o;
 	const char *section;   /* --section */
@@ -189,7 +189,7 @@ run_have(struct run *r)
 	int rc = export_have(r->db, &r->ex, stdout);
 
 	if (rc < 0)
-		warnx("%s: %s", r->path, sqlite3_errmsg(r->db));
+		warnx("%s: %s", r->path, dbq_errmsg(r->db));
 	else if (rc > 0 || fflush(stdout) != 0)
 		warn("stdout");
 	return rc != 0 || ferror(stdout) ? 1 : 0;
@@ -280,7 +280,7 @@ run_zaps(struct run *r)
 {
 	static const struct {
 		const char *option, *name;
-		struct table *(*query)(sqlite3 *, const struct report_options *);
+		struct table *(*query)(struct dbq *, const struct report_options *);
 	} parts[] = {
 		{ "sizes", "sizes", report_zap_sizes },
 		{ "zappers", "top_zappers", report_top_zappers },
@@ -316,7 +316,7 @@ run_export(struct run *r)
 	int rc = export_events(r->db, &r->ex, export_line, NULL);
 
 	if (rc < 0) {
-		warnx("%s: %s", r->path, sqlite3_errmsg(r->db));
+		warnx("%s: %s", r->path, dbq_errmsg(r->db));
 		return 1;
 	}
 	if (rc > 0 || fflush(stdout) != 0) {
@@ -433,7 +433,7 @@ main(int argc, char *argv[])
 	const struct command *c;
 	size_t i;
 	char err[1024];
-	sqlite3 *db;
+	struct dbq db;
 
 	format_locale_init();
 	o.now = (int64_t)time(NULL);
@@ -533,17 +533,17 @@ main(int argc, char *argv[])
 		o.limit = c->default_limit;
 	if (db_path_resolve(path, &where, err, sizeof(err)) < 0)
 		errx(1, "%s", err);
-	if (where.engine != DB_ENGINE_SQLITE)
-		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load writes into it"
-		    " so far", getprogname());
-	path = where.path;
+	/* What ps shows of -d holds no password once it is copied. */
+	if (where.source == DB_PATH_OPTION && where.engine == DB_ENGINE_POSTGRESQL)
+		db_url_hide_password((char *)path);
+	path = where.display;
 
 	/* A small page cache: a report reads each page about once, and a short
 	 * process pays for every page of a large cache it fills (measured: 80 ms
 	 * of stats at 1M events with 256 MB against 16 MB). */
-	if ((db = db_open_sqlite(path, &dbo, err, sizeof(err))) == NULL)
+	if (dbq_open(&db, &where, &dbo, err, sizeof(err)) != 0)
 		errx(1, "%s: %s", path, err);
-	r.db = db;
+	r.db = &db;
 	r.path = path;
 	r.o = o;
 	r.section = section;
@@ -555,7 +555,7 @@ main(int argc, char *argv[])
 	rc = c->run(&r);
 	for (i = 0; rc == 0 && i < r.ns; i++)
 		if (r.s[i].table == NULL) {
-			warnx("%s: %s", path, sqlite3_errmsg(db));
+			warnx("%s: %s", path, dbq_errmsg(&db));
 			rc = 1;
 		}
 	if (rc == 0 && r.ns > 0 && (print_sections(r.s, r.ns, f) != 0 || fflush(stdout) != 0)) {
@@ -564,6 +564,6 @@ main(int argc, char *argv[])
 	}
 	for (i = 0; i < r.ns; i++)
 		table_free(r.s[i].table);
-	sqlite3_close(db);
+	dbq_close(&db);
 	return rc;
 }

@@ -138,6 +138,7 @@ main(int argc, char *argv[])
 	struct timespec t0, t1;
 	double took[4] = { 0 };
 	sqlite3 *db;
+	struct dbq q;
 
 	o.now = (int64_t)time(NULL);
 	o.hours = 24;
@@ -196,10 +197,11 @@ main(int argc, char *argv[])
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((db = db_open_sqlite(path, &dbo, sum.error, sizeof(sum.error))) == NULL)
 		errx(1, "%s: %s", path, sum.error);
+	q = (struct dbq)DBQ_SQLITE(db);
 	/* The state is read before the scores: what is stored meanwhile is
 	 * past the recorded mark, and the next run takes it as new. */
-	if (score_run_state(db, o.now, o.hours, o.min_zaps, &cur) != 0 ||
-	    score_run_changes(db, &cur, &changes) != 0)
+	if (score_run_state(&q, o.now, o.hours, o.min_zaps, &cur) != 0 ||
+	    score_run_changes(&q, &cur, &changes) != 0)
 		errx(1, "%s: %s", path, sqlite3_errmsg(db));
 	if (full) {
 		changes.incremental = 0;
@@ -212,7 +214,7 @@ main(int argc, char *argv[])
 	if (run_parts(db, parts, &o, &sum, took) != 0) {
 		warnx("%s: %s", path, sum.error);
 		rc = 1;
-	} else if (parts == PART_ALL && score_run_record(db, &cur) != 0) {
+	} else if (parts == PART_ALL && score_run_record(&q, &cur) != 0) {
 		/* Only a whole run is a mark to score from. */
 		warnx("%s: %s", path, sqlite3_errmsg(db));
 		rc = 1;

@@ -638,56 +638,49 @@ score_trends_free(struct trend *t, size_t n)
 	free(t);
 }
 
-/* trend_row: st's row of trending_sql as a trend of a window of hours. */
+/* trend_row: row r of trending_sql's table t as a trend of a window of hours. */
 static struct trend
-trend_row(sqlite3_stmt *st, const char *tag, double hours)
+trend_row(const struct table *t, size_t r, double hours)
 {
-	struct trend t;
+	struct trend x;
 
-	t.hashtag = xstrdup(tag);
-	t.mention_count = sqlite3_column_int64(st, 1);
-	t.unique_authors = sqlite3_column_int64(st, 2);
-	t.zaps = sqlite3_column_int64(st, 3);
-	t.previous_count = sqlite3_column_int64(st, 4);
-	t.trend_score = score_trend(t.mention_count, hours, t.unique_authors, t.zaps);
-	t.velocity = t.previous_count > 0 ?
-	    (double)t.mention_count / (double)t.previous_count : NAN;
-	t.rank = 0;
-	return t;
+	x.hashtag = xstrdup(table_text(t, r, 0));
+	x.mention_count = (int64_t)table_number(t, r, 1);
+	x.unique_authors = (int64_t)table_number(t, r, 2);
+	x.zaps = (int64_t)table_number(t, r, 3);
+	x.previous_count = (int64_t)table_number(t, r, 4);
+	x.trend_score = score_trend(x.mention_count, hours, x.unique_authors, x.zaps);
+	x.velocity = x.previous_count > 0 ?
+	    (double)x.mention_count / (double)x.previous_count : NAN;
+	x.rank = 0;
+	return x;
 }
 
 int
-score_trending_compute(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
+score_trending_compute(struct dbq *db, int64_t now, double hours, int64_t min_zaps,
     struct trend **out, size_t *count)
 {
+	static const struct column cols[] = {
+		{ "hashtag", CELL_TEXT, 0, 0, 0 }, { "n", CELL_INT, 0, 0, 0 },
+		{ "authors", CELL_INT, 0, 0, 0 }, { "zaps", CELL_INT, 0, 0, 0 },
+		{ "previous", CELL_INT, 0, 0, 0 },
+	};
 	int64_t start = window_start(now, hours);
 	struct query_arg args[] = {
 		Q_INT(now), Q_INT(start), Q_INT(window_start(start, hours)), Q_INT(min_zaps), Q_END,
 	};
 	struct trend *t = NULL;
-	size_t n = 0, cap = 0, i;
-	sqlite3_stmt *st;
-	int rc;
+	struct table *rows;
+	size_t n = 0, i;
 
 	*out = NULL, *count = 0;
-	if ((st = query_prepare(db, trending_sql, args)) == NULL)
+	if ((rows = dbq_table(db, cols, sizeof cols / sizeof cols[0], trending_sql, args)) == NULL)
 		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		const char *tag = (const char *)sqlite3_column_text(st, 0);
-
-		if (tag == NULL)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			t = xrealloc(t, cap * sizeof(*t));
-		}
-		t[n++] = trend_row(st, tag, hours);
-	}
-	sqlite3_finalize(st);
-	if (rc != 0) {
-		score_trends_free(t, n);
-		return -1;
-	}
+	t = xcalloc(rows->nrows ? rows->nrows : 1, sizeof(*t));
+	for (i = 0; i < rows->nrows; i++)
+		if (table_text(rows, i, 0) != NULL)
+			t[n++] = trend_row(rows, i, hours);
+	table_free(rows);
 	if (n > 0)
 		qsort(t, n, sizeof(*t), by_trend);
 	for (i = 0; i < n; i++)
@@ -758,7 +751,9 @@ score_trending(sqlite3 *db, const struct score_options *o, struct score_summary 
 	size_t n;
 	int rc;
 
-	if (score_trending_compute(db, o->now, o->hours, o->min_zaps, &t, &n) != 0)
+	struct dbq q = DBQ_SQLITE(db);
+
+	if (score_trending_compute(&q, o->now, o->hours, o->min_zaps, &t, &n) != 0)
 		return rollback(db, sum);
 	rc = trending_write(db, o, t, n);
 	score_trends_free(t, n);

@@ -143,9 +143,9 @@ int score_content(sqlite3 *db, const struct score_options *o, struct score_summa
 /*
  * score_trending_compute: the trending hashtags of the window, ranked
  * (trend_score down, then hashtag), without min_zaps' rejects, into a new array
- * *out of *n (free with score_trends_free).  Reads only.
+ * *out of *n (free with score_trends_free).  Reads only, on either engine.
  */
-int score_trending_compute(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
+int score_trending_compute(struct dbq *db, int64_t now, double hours, int64_t min_zaps,
     struct trend **out, size_t *n);
 void score_trends_free(struct trend *t, size_t n);
 

@@ -2,30 +2,54 @@
 
 #include <string.h>
 
-#include "store/query.h"
+#include "base/hex.h"
+
+/* The columns score_runs is read into (score_run_state reads its first two). */
+static const struct column run_cols[] = {
+	{ "now", CELL_INT, 0, 0, 0 }, { "hours", CELL_REAL, 0, 0, 0 },
+	{ "min_zaps", CELL_INT, 0, 0, 0 }, { "last_eid", CELL_INT, 0, 0, 0 },
+	{ "last_id", CELL_TEXT, 0, 0, 0 }, { "events", CELL_INT, 0, 0, 0 },
+	{ "contacts", CELL_INT, 0, 0, 0 },
+};
+
+/* cell_int: column c of t's first row as an integer (NULL: 0). */
+static int64_t
+cell_int(const struct table *t, size_t c)
+{
+	return (int64_t)table_number(t, 0, c);
+}
+
+/* cell_key: column c of t's first row (an id as hex) into key; 0 or -1. */
+static int
+cell_key(const struct table *t, size_t c, uint8_t key[32])
+{
+	const struct cell *v = table_cell(t, 0, c);
+
+	return v->type == CELL_TEXT && v->len == 64 ? hex_decode(v->text, key, 32) : -1;
+}
 
 int
-score_run_state(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
+score_run_state(struct dbq *db, int64_t now, double hours, int64_t min_zaps,
     struct score_run *r)
 {
-	struct query_arg none[] = { Q_END };
-	sqlite3_stmt *st;
-	int rc;
+	static const struct column cols[] = {
+		{ "eid", CELL_INT, 0, 0, 0 }, { "id", CELL_TEXT, 0, 0, 0 },
+	};
+	struct table *t;
 
 	memset(r, 0, sizeof(*r));
 	r->now = now, r->hours = hours, r->min_zaps = min_zaps;
-	if ((st = query_prepare(db, "SELECT eid, id FROM nostr_events"
-	    " ORDER BY eid DESC LIMIT 1", none)) == NULL)
+	if ((t = dbq_table(db, cols, 2, "SELECT eid, id FROM nostr_events"
+	    " ORDER BY eid DESC LIMIT 1", NULL)) == NULL)
 		return -1;
-	if ((rc = query_step_row(st)) == 1) {
-		r->last_eid = sqlite3_column_int64(st, 0);
-		if (query_key(st, 1, r->last_id) != 0)
+	if (t->nrows == 1) {
+		r->last_eid = cell_int(t, 0);
+		if (cell_key(t, 1, r->last_id) != 0)
 			r->last_eid = 0;  /* not an id nostr-load wrote: nothing to hold to */
 	}
-	sqlite3_finalize(st);
-	if (rc < 0 ||
-	    query_int(db, "SELECT count(*) FROM nostr_events", none, &r->events) != 0 ||
-	    query_int(db, "SELECT count(*) FROM nostr_events WHERE kind = 3", none,
+	table_free(t);
+	if (dbq_int(db, "SELECT count(*) FROM nostr_events", NULL, &r->events) != 0 ||
+	    dbq_int(db, "SELECT count(*) FROM nostr_events WHERE kind = 3", NULL,
 	    &r->contacts) != 0)
 		return -1;
 	return 0;
@@ -33,32 +57,33 @@ score_run_state(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
 
 /* run_read: the recorded run into *r; 1 when there is one, 0 when not. */
 static int
-run_read(sqlite3 *db, struct score_run *r)
+run_read(struct dbq *db, struct score_run *r)
 {
-	sqlite3_stmt *st = query_prepare(db, "SELECT now, hours, min_zaps, last_eid, last_id,"
-	    " events, contacts FROM score_runs WHERE id = 1", NULL);
+	struct table *t = dbq_table(db, run_cols, sizeof run_cols / sizeof run_cols[0],
+	    "SELECT now, hours, min_zaps, last_eid, last_id, events, contacts"
+	    " FROM score_runs WHERE id = 1", NULL);
 	int rc;
 
-	if (st == NULL)
+	if (t == NULL)
 		return -1;
 	memset(r, 0, sizeof(*r));
-	if ((rc = query_step_row(st)) == 1) {
-		r->now = sqlite3_column_int64(st, 0);
-		r->hours = sqlite3_column_double(st, 1);
-		r->min_zaps = sqlite3_column_int64(st, 2);
-		r->last_eid = sqlite3_column_int64(st, 3);
-		if (r->last_eid != 0 && query_key(st, 4, r->last_id) != 0)
+	if ((rc = t->nrows > 0) == 1) {
+		r->now = cell_int(t, 0);
+		r->hours = table_number(t, 0, 1);
+		r->min_zaps = cell_int(t, 2);
+		r->last_eid = cell_int(t, 3);
+		if (r->last_eid != 0 && cell_key(t, 4, r->last_id) != 0)
 			r->last_eid = -1;  /* a mark that cannot be checked */
-		r->events = sqlite3_column_int64(st, 5);
-		r->contacts = sqlite3_column_int64(st, 6);
+		r->events = cell_int(t, 5);
+		r->contacts = cell_int(t, 6);
 	}
-	sqlite3_finalize(st);
+	table_free(t);
 	return rc;
 }
 
 /* mark_holds: whether last's newest event is still stored under its eid. */
 static int
-mark_holds(sqlite3 *db, const struct score_run *last, int *holds)
+mark_holds(struct dbq *db, const struct score_run *last, int *holds)
 {
 	struct query_arg args[] = { Q_INT(last->last_eid), Q_BLOB(last->last_id, 32), Q_END };
 	int64_t n = 0;
@@ -66,7 +91,7 @@ mark_holds(sqlite3 *db, const struct score_run *last, int *holds)
 	*holds = last->last_eid == 0;
 	if (last->last_eid <= 0)
 		return 0;
-	if (query_int(db, "SELECT count(*) FROM nostr_events WHERE eid = ?1 AND id = ?2",
+	if (dbq_int(db, "SELECT count(*) FROM nostr_events WHERE eid = ?1 AND id = ?2",
 	    args, &n) != 0)
 		return -1;
 	*holds = n == 1;
@@ -74,7 +99,7 @@ mark_holds(sqlite3 *db, const struct score_run *last, int *holds)
 }
 
 int
-score_run_changes(sqlite3 *db, const struct score_run *cur, struct score_changes *ch)
+score_run_changes(struct dbq *db, const struct score_run *cur, struct score_changes *ch)
 {
 	struct score_run last;
 	struct query_arg args[] = { Q_INT(0), Q_END };
@@ -99,9 +124,9 @@ score_run_changes(sqlite3 *db, const struct score_run *cur, struct score_changes
 		return 0;
 	}
 	args[0] = (struct query_arg)Q_INT(last.last_eid);
-	if (query_int(db, "SELECT count(*) FROM nostr_events WHERE eid > ?1", args,
+	if (dbq_int(db, "SELECT count(*) FROM nostr_events WHERE eid > ?1", args,
 	    &ch->new_events) != 0 ||
-	    query_int(db, "SELECT count(*) FROM nostr_events WHERE eid > ?1"
+	    dbq_int(db, "SELECT count(*) FROM nostr_events WHERE eid > ?1"
 	    " AND kind IN (3, 5)", args, &graph) != 0)
 		return -1;
 	ch->incremental = 1;
@@ -114,7 +139,7 @@ score_run_changes(sqlite3 *db, const struct score_run *cur, struct score_changes
 }
 
 int
-score_run_record(sqlite3 *db, const struct score_run *r)
+score_run_record(struct dbq *db, const struct score_run *r)
 {
 	struct query_arg args[] = {
 		Q_INT(r->now), Q_REAL(r->hours), Q_INT(r->min_zaps), Q_INT(r->last_eid),
@@ -123,13 +148,17 @@ score_run_record(sqlite3 *db, const struct score_run *r)
 
 	if (r->last_eid == 0)
 		args[4] = (struct query_arg)Q_NULL;
-	return query_exec(db, "INSERT OR REPLACE INTO score_runs (id, now, hours, min_zaps,"
-	    " last_eid, last_id, events, contacts) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	    args);
+	/* An upsert both engines speak. */
+	return dbq_exec(db, "INSERT INTO score_runs (id, now, hours, min_zaps,"
+	    " last_eid, last_id, events, contacts) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	    " ON CONFLICT (id) DO UPDATE SET now = excluded.now, hours = excluded.hours,"
+	    " min_zaps = excluded.min_zaps, last_eid = excluded.last_eid,"
+	    " last_id = excluded.last_id, events = excluded.events,"
+	    " contacts = excluded.contacts", args);
 }
 
 int
-score_run_current(sqlite3 *db, int64_t now, double hours, int64_t min_zaps, int *current)
+score_run_current(struct dbq *db, int64_t now, double hours, int64_t min_zaps, int *current)
 {
 	struct score_run last, cur;
 	int rc;

@@ -8,15 +8,15 @@
  * while the newest event of the last run is still stored under its eid,
  * every event stored since has a larger one; when it is gone its eid may
  * have been given to a later event and nothing can be told apart: the run is
- * a full one.  Functions return 0, or -1 after an SQLite error (its message
- * in sqlite3_errmsg(db)).
+ * a full one.  Functions return 0, or -1 after a database error (its message
+ * in dbq_errmsg(db)).
  */
 #ifndef NP_SCORERUN_H
 #define NP_SCORERUN_H
 
 #include <stdint.h>
 
-#include <sqlite3.h>
+#include "store/dbq.h"
 
 struct score_run {
 	int64_t now;
@@ -38,13 +38,13 @@ struct score_changes {
 };
 
 /* score_run_state: the database's state now, with o's options, into *r. */
-int score_run_state(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
+int score_run_state(struct dbq *db, int64_t now, double hours, int64_t min_zaps,
     struct score_run *r);
 
 /* score_run_changes: what changed between the last recorded run and cur (a
  * run with cur's options); not incremental without a last run, with other
  * --hours or --min-zaps, with an earlier --now, or when the mark is gone. */
-int score_run_changes(sqlite3 *db, const struct score_run *cur, struct score_changes *ch);
+int score_run_changes(struct dbq *db, const struct score_run *cur, struct score_changes *ch);
 
 /*
  * score_run_current: *current = 1 when the last recorded run had these now,
@@ -52,10 +52,10 @@ int score_run_changes(sqlite3 *db, const struct score_run *cur, struct score_cha
  * newest event under the same eid, as many events and contact lists): then
  * the rows it stored are the ones a run now would store, else 0.
  */
-int score_run_current(sqlite3 *db, int64_t now, double hours, int64_t min_zaps,
+int score_run_current(struct dbq *db, int64_t now, double hours, int64_t min_zaps,
     int *current);
 
 /* score_run_record: stores r as the last run (one statement). */
-int score_run_record(sqlite3 *db, const struct score_run *r);
+int score_run_record(struct dbq *db, const struct score_run *r);
 
 #endif

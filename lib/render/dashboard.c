@@ -15,7 +15,7 @@
 #include "nostr/nip19.h"
 #include "render/report.h"
 #include "render/svg.h"
-#include "store/query.h"
+#include "store/dbq.h"
 
 /*
  * The style sheet and script are constants: the page's CSP carries their
@@ -118,7 +118,7 @@ static const char *const view_names[] = {
 };
 
 struct ctx {
-	sqlite3 *db;
+	struct dbq *db;
 	struct buf *out;
 	struct report_options o;  /* now, hours (the window), limit, wide */
 	int64_t now;       /* reference time */
@@ -126,7 +126,7 @@ struct ctx {
 	double hours;
 	struct table *stats;       /* report_stats of the window */
 	struct table *prev_stats;  /* report_stats of the window before */
-	int failed;        /* an SQLite error happened */
+	int failed;        /* a database error happened */
 	char error[256];   /* its message, kept past the ROLLBACK */
 };
 
@@ -160,13 +160,13 @@ bars_free(struct bars *b)
 	b->n = b->cap = 0;
 }
 
-/* got: t, a report table; NULL after an SQLite error, whose first message
+/* got: t, a report table; NULL after a database error, whose first message
  * is kept (the page is then not published). */
 static struct table *
 got(struct ctx *c, struct table *t)
 {
 	if (t == NULL && !c->failed) {
-		snprintf(c->error, sizeof c->error, "%s", sqlite3_errmsg(c->db));
+		snprintf(c->error, sizeof c->error, "%s", dbq_errmsg(c->db));
 		c->failed = 1;
 	}
 	return t;
@@ -1075,7 +1075,7 @@ page_write(struct ctx *c, const struct dashboard_options *opt, const struct html
 }
 
 int
-dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *out,
+dashboard_write(struct dbq *db, const struct dashboard_options *opt, struct buf *out,
     struct buf *err)
 {
 	struct html_page page = { "Nostr dashboard", dashboard_css, dashboard_js, 0 };
@@ -1088,10 +1088,12 @@ dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *ou
 	page.refresh_seconds = opt->refresh_seconds;
 
 	/* One read transaction: every figure comes from the same snapshot, even
-	 * while nostr-load commits. */
-	if (query_exec(db, "BEGIN", NULL) != 0) {
+	 * while nostr-load commits (PostgreSQL's default isolation would give
+	 * each statement its own). */
+	if (dbq_exec(db, dbq_pick(db, "BEGIN",
+	    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"), NULL) != 0) {
 		if (err != NULL)
-			buf_puts(err, sqlite3_errmsg(db));
+			buf_puts(err, dbq_errmsg(db));
 		return -1;
 	}
 	if (opt->now > 0)
@@ -1114,10 +1116,10 @@ dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *ou
 	if (c.failed) {
 		if (err != NULL)
 			buf_puts(err, c.error);
-		query_exec(db, "ROLLBACK", NULL);
+		dbq_exec(db, "ROLLBACK", NULL);
 		return -1;
 	}
-	query_exec(db, "COMMIT", NULL);
+	dbq_exec(db, "COMMIT", NULL);
 	return 0;
 }
 

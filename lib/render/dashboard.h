@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
+#include "store/dbq.h"
 
 #include "base/buf.h"
 
@@ -52,12 +52,12 @@ struct dashboard_options {
 
 /*
  * dashboard_write: queries db and appends the whole page to out.  Returns 0,
- * or -1 after an SQLite error: its message is appended to err (if not NULL)
+ * or -1 after a database error: its message is appended to err (if not NULL)
  * and out holds a partial page that must not be published.  Reads only, in
  * one transaction: run it on a database that nostr-load is writing (WAL) and
  * every figure comes from the same snapshot.
  */
-int dashboard_write(sqlite3 *db, const struct dashboard_options *opt, struct buf *out,
+int dashboard_write(struct dbq *db, const struct dashboard_options *opt, struct buf *out,
     struct buf *err);
 
 /*

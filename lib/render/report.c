@@ -7,7 +7,7 @@
 #include "nostr/nip19.h"
 #include "base/hex.h"
 #include "analytics/score.h"
-#include "store/query.h"
+#include "store/dbq.h"
 
 #define NCOLS(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -68,7 +68,7 @@ hours_of(int64_t since, int64_t until)
 }
 
 struct table *
-report_stats(sqlite3 *db, const struct report_options *o)
+report_stats(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "events.total", CELL_INT, 0, 0, 0 },
@@ -124,7 +124,7 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	    " (SELECT count(DISTINCT relay) FROM relay_metrics),"
 	    " ?3, ?2,"
 	    " (SELECT max(computed_at) FROM content_metrics),"
-	    " CASE WHEN ?4 THEN " IN_HOURS("zaps_hourly", "sats", "valid = 1 AND ") " + "
+	    " CASE WHEN ?4 <> 0 THEN " IN_HOURS("zaps_hourly", "sats", "valid = 1 AND ") " + "
 	    AT_ENDS("coalesce(sum(sats), 0)", "zaps", "valid = 1 AND ") " END"
 	    " FROM (SELECT coalesce(sum(zaps) FILTER (WHERE valid = 1), 0) AS valid,"
 	    "  coalesce(sum(sats) FILTER (WHERE valid = 1), 0) AS sats,"
@@ -134,7 +134,7 @@ report_stats(sqlite3 *db, const struct report_options *o)
 	/* ?4: the wide column is computed only when it is shown. */
 	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_REAL(hours),
 	    Q_INT(o->wide), Q_INT(w.a), Q_INT(w.b), Q_END };
-	struct table *t = query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
+	struct table *t = dbq_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 
 	if (t != NULL)
 		t->vertical = 1;
@@ -163,7 +163,7 @@ trending_hours(const struct report_options *o)
 }
 
 struct table *
-report_trending_stored(sqlite3 *db, const struct report_options *o)
+report_trending_stored(struct dbq *db, const struct report_options *o)
 {
 	static const char sql[] =
 	    "SELECT t.rank, t.hashtag, t.mention_count, t.unique_authors, t.zaps,"
@@ -178,12 +178,12 @@ report_trending_stored(sqlite3 *db, const struct report_options *o)
 	struct query_arg b[] = { Q_REAL(trending_hours(o)), Q_INT(o->limit), Q_INT(o->now),
 	    Q_END };
 
-	return query_table(db, trending_cols, NCOLS(trending_cols), sql, b);
+	return dbq_table(db, trending_cols, NCOLS(trending_cols), sql, b);
 }
 
 /* trending_live: score_trending_compute's rows as the stored ones would be. */
 static struct table *
-trending_live(sqlite3 *db, const struct report_options *o)
+trending_live(struct dbq *db, const struct report_options *o)
 {
 	struct table *t;
 	struct trend *tr;
@@ -210,7 +210,7 @@ trending_live(sqlite3 *db, const struct report_options *o)
 }
 
 struct table *
-report_trending(sqlite3 *db, const struct report_options *o)
+report_trending(struct dbq *db, const struct report_options *o)
 {
 	struct table *t;
 	int current = 0;
@@ -229,7 +229,7 @@ report_trending(sqlite3 *db, const struct report_options *o)
 }
 
 struct table *
-report_hashtag_counts(sqlite3 *db, const struct report_options *o)
+report_hashtag_counts(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "hashtag", CELL_TEXT, 32, 0, 0 },
@@ -243,22 +243,22 @@ report_hashtag_counts(sqlite3 *db, const struct report_options *o)
 	struct query_arg b[] = { Q_INT(since(o, trending_hours(o))), Q_INT(o->now),
 	    Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return dbq_table(db, cols, NCOLS(cols), sql, b);
 }
 
 /* all_time_zaps: whether o's window holds every zap (no --hours, none after
  * now), so the all-time summaries answer for it. */
 static int
-all_time_zaps(sqlite3 *db, const struct report_options *o)
+all_time_zaps(struct dbq *db, const struct report_options *o)
 {
 	int64_t last = INT64_MIN;
 
 	return o->hours <= 0 &&
-	    query_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 && last <= o->now;
+	    dbq_int(db, "SELECT max(created_at) FROM zaps", NULL, &last) == 0 && last <= o->now;
 }
 
 struct table *
-report_top_zapped(sqlite3 *db, const struct report_options *o)
+report_top_zapped(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "event_id", CELL_TEXT, 0, 0, 0 },
@@ -269,16 +269,20 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	};
 	/* Group in zaps_valid_event's order, then fetch only the winners' rows
 	 * of nostr_events (content is the bulk of that table). */
-	static const char sql[] =
-	    "SELECT z.event_id, k.pubkey, z.n, z.sats, e.content FROM"
-	    " (SELECT event_id, count(*) AS n, coalesce(sum(sats), 0) AS sats"
-	    "  FROM zaps INDEXED BY zaps_valid_event"
-	    "  WHERE valid = 1 AND event_id IS NOT NULL"
-	    "  AND created_at > ?1 AND created_at <= ?2"
-	    "  GROUP BY event_id ORDER BY sats DESC, n DESC, event_id LIMIT ?3) z"
-	    " LEFT JOIN nostr_events e ON e.id = z.event_id"
-	    " LEFT JOIN pubkeys k ON k.aid = e.aid"
-	    " ORDER BY z.sats DESC, z.n DESC, z.event_id";
+	/* (PostgreSQL has no INDEXED BY; its planner picks the index itself.) */
+#define TOP_ZAPPED_SQL(indexed) \
+	    "SELECT z.event_id, k.pubkey, z.n, z.sats, e.content FROM" \
+	    " (SELECT event_id, count(*) AS n, coalesce(sum(sats), 0) AS sats" \
+	    "  FROM zaps " indexed \
+	    "  WHERE valid = 1 AND event_id IS NOT NULL" \
+	    "  AND created_at > ?1 AND created_at <= ?2" \
+	    "  GROUP BY event_id ORDER BY sats DESC, n DESC, event_id LIMIT ?3) z" \
+	    " LEFT JOIN nostr_events e ON e.id = z.event_id" \
+	    " LEFT JOIN pubkeys k ON k.aid = e.aid" \
+	    " ORDER BY z.sats DESC, z.n DESC, z.event_id"
+	static const char lite_sql[] = TOP_ZAPPED_SQL("INDEXED BY zaps_valid_event");
+	static const char pg_sql[] = TOP_ZAPPED_SQL("");
+#undef TOP_ZAPPED_SQL
 	/* All time up to now, when no zap is later: event_zap_totals' top. */
 	static const char totals_sql[] =
 	    "SELECT z.event_id, k.pubkey, z.zaps, z.sats, e.content FROM"
@@ -289,11 +293,12 @@ report_top_zapped(sqlite3 *db, const struct report_options *o)
 	    " ORDER BY z.sats DESC, z.zaps DESC, z.event_id";
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), all_time_zaps(db, o) ? totals_sql : sql, b);
+	return dbq_table(db, cols, NCOLS(cols),
+	    all_time_zaps(db, o) ? totals_sql : dbq_pick(db, lite_sql, pg_sql), b);
 }
 
 struct table *
-report_viral(sqlite3 *db, const struct report_options *o)
+report_viral(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "event_id", CELL_TEXT, 0, 0, 0 },
@@ -324,11 +329,11 @@ report_viral(sqlite3 *db, const struct report_options *o)
 	    " ORDER BY c.virality DESC, e.id LIMIT ?1";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
+	return dbq_table(db, cols, ncols(o, NCOLS(cols), 1), sql, b);
 }
 
 struct table *
-report_users(sqlite3 *db, const struct report_options *o)
+report_users(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "rank", CELL_INT, 0, 0, 0 },
@@ -356,11 +361,11 @@ report_users(sqlite3 *db, const struct report_options *o)
 	    " ORDER BY i.rank LIMIT ?1";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, ncols(o, NCOLS(cols), 3), sql, b);
+	return dbq_table(db, cols, ncols(o, NCOLS(cols), 3), sql, b);
 }
 
 struct table *
-report_users_by_followers(sqlite3 *db, const struct report_options *o)
+report_users_by_followers(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "rank", CELL_INT, 0, 0, 0 },
@@ -381,11 +386,11 @@ report_users_by_followers(sqlite3 *db, const struct report_options *o)
 	    " ORDER BY f.n DESC, k.pubkey";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return dbq_table(db, cols, NCOLS(cols), sql, b);
 }
 
 struct table *
-report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
+report_user(struct dbq *db, const struct report_options *o, const char *pubkey)
 {
 	static const struct column cols[] = {
 		{ "pubkey", CELL_TEXT, 0, 0, 0 },
@@ -446,7 +451,7 @@ report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
 		struct query_arg b[] = { Q_TEXT(pubkey), Q_TEXT(npub),
 		    is_key ? (struct query_arg)Q_BLOB(key, 32) : (struct query_arg)Q_NULL, Q_END };
 
-		t = query_table(db, cols, NCOLS(cols), sql, b);
+		t = dbq_table(db, cols, NCOLS(cols), sql, b);
 	}
 	if (t != NULL)
 		t->vertical = 1;
@@ -454,7 +459,7 @@ report_user(sqlite3 *db, const struct report_options *o, const char *pubkey)
 }
 
 struct table *
-report_relays(sqlite3 *db, const struct report_options *o)
+report_relays(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "relay", CELL_TEXT, 48, 0, 0 },
@@ -469,20 +474,30 @@ report_relays(sqlite3 *db, const struct report_options *o)
 		{ "records", CELL_INT, 0, 0, 0 },
 		{ "notice", CELL_TEXT, 40, 0, 0 },
 	};
-	static const char sql[] =
-	    "SELECT r.relay, r.state, CAST(r.time AS INTEGER), r.connect_ms, r.eose_ms, r.events,"
-	    " r.duplicates, r.invalid, r.reconnects,"
+	/* Each relay's latest record; of two at that time, the state first in
+	 * order.  SQLite's GROUP BY takes the other columns from the row of
+	 * min(); PostgreSQL has DISTINCT ON. */
+	static const char lite_sql[] =
+	    "SELECT r.relay, min(r.state), CAST(r.time AS INTEGER), r.connect_ms, r.eose_ms,"
+	    " r.events, r.duplicates, r.invalid, r.reconnects,"
 	    " (SELECT count(*) FROM relay_metrics c WHERE c.relay = r.relay), r.notice"
 	    " FROM relay_metrics r"
 	    " WHERE r.time = (SELECT max(time) FROM relay_metrics l WHERE l.relay = r.relay)"
 	    " GROUP BY r.relay ORDER BY r.relay LIMIT ?1";
+	static const char pg_sql[] =
+	    "SELECT DISTINCT ON (r.relay) r.relay, r.state, CAST(trunc(r.time) AS bigint),"
+	    " r.connect_ms, r.eose_ms, r.events, r.duplicates, r.invalid, r.reconnects,"
+	    " (SELECT count(*) FROM relay_metrics c WHERE c.relay = r.relay), r.notice"
+	    " FROM relay_metrics r"
+	    " WHERE r.time = (SELECT max(time) FROM relay_metrics l WHERE l.relay = r.relay)"
+	    " ORDER BY r.relay, r.state LIMIT ?1";
 	struct query_arg b[] = { Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return dbq_table(db, cols, NCOLS(cols), dbq_pick(db, lite_sql, pg_sql), b);
 }
 
 struct table *
-report_zap_sizes(sqlite3 *db, const struct report_options *o)
+report_zap_sizes(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "min_sats", CELL_INT, 0, 0, 0 },
@@ -517,11 +532,11 @@ report_zap_sizes(sqlite3 *db, const struct report_options *o)
 	struct hours w = hours_of(since(o, 0), o->now);
 	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(w.a), Q_INT(w.b), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return dbq_table(db, cols, NCOLS(cols), sql, b);
 }
 
 static struct table *
-zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
+zap_parties(struct dbq *db, const struct report_options *o, int by_sender)
 {
 	static const struct column cols[] = {
 		{ "pubkey", CELL_TEXT, 0, 0, 0 },
@@ -530,11 +545,11 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 		{ "sats", CELL_INT, 0, 0, 0 },
 	};
 	/* Grouped in the index's order; names looked up for the winners only. */
-#define ZAP_PARTIES_SQL(party) \
+#define ZAP_PARTIES_SQL(party, indexed) \
 	    "SELECT k.pubkey, (SELECT " PROFILE_NAME("u") " FROM user_profiles u" \
 	    " WHERE u.aid = z.p), z.n, z.s FROM" \
 	    " (SELECT " party " AS p, count(*) AS n, coalesce(sum(sats), 0) AS s" \
-	    "  FROM zaps INDEXED BY zaps_valid_" party \
+	    "  FROM zaps " indexed \
 	    "  WHERE valid = 1 AND " party " IS NOT NULL" \
 	    "  AND created_at > ?1 AND created_at <= ?2" \
 	    "  GROUP BY " party " ORDER BY s DESC, n DESC," \
@@ -548,31 +563,42 @@ zap_parties(sqlite3 *db, const struct report_options *o, int by_sender)
 	    "  ORDER BY s DESC, n DESC, (SELECT pubkey FROM pubkeys WHERE aid = t.aid)" \
 	    "  LIMIT ?3) z" \
 	    " JOIN pubkeys k ON k.aid = z.p ORDER BY z.s DESC, z.n DESC, k.pubkey"
-	static const char *const sql[2][2] = {
-		{ ZAP_PARTIES_SQL("recipient"), ZAP_PARTIES_SQL("sender") },
-		{ ZAP_TOTALS_SQL("zap_recipient_totals"), ZAP_TOTALS_SQL("zap_sender_totals") },
+	/* [engine][all time][by sender]; PostgreSQL has no INDEXED BY. */
+	static const char *const sql[2][2][2] = {
+		[DB_ENGINE_SQLITE] = {
+			{ ZAP_PARTIES_SQL("recipient", "INDEXED BY zaps_valid_recipient"),
+			    ZAP_PARTIES_SQL("sender", "INDEXED BY zaps_valid_sender") },
+			{ ZAP_TOTALS_SQL("zap_recipient_totals"),
+			    ZAP_TOTALS_SQL("zap_sender_totals") },
+		},
+		[DB_ENGINE_POSTGRESQL] = {
+			{ ZAP_PARTIES_SQL("recipient", ""), ZAP_PARTIES_SQL("sender", "") },
+			{ ZAP_TOTALS_SQL("zap_recipient_totals"),
+			    ZAP_TOTALS_SQL("zap_sender_totals") },
+		},
 	};
 #undef ZAP_PARTIES_SQL
 #undef ZAP_TOTALS_SQL
 	struct query_arg b[] = { Q_INT(since(o, 0)), Q_INT(o->now), Q_INT(o->limit), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql[all_time_zaps(db, o)][by_sender != 0], b);
+	return dbq_table(db, cols, NCOLS(cols),
+	    sql[db->engine][all_time_zaps(db, o)][by_sender != 0], b);
 }
 
 struct table *
-report_top_zappers(sqlite3 *db, const struct report_options *o)
+report_top_zappers(struct dbq *db, const struct report_options *o)
 {
 	return zap_parties(db, o, 1);
 }
 
 struct table *
-report_top_recipients(sqlite3 *db, const struct report_options *o)
+report_top_recipients(struct dbq *db, const struct report_options *o)
 {
 	return zap_parties(db, o, 0);
 }
 
 struct table *
-report_languages(sqlite3 *db, const struct report_options *o)
+report_languages(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "lang", CELL_TEXT, 8, 0, 0 },
@@ -590,17 +616,17 @@ report_languages(sqlite3 *db, const struct report_options *o)
 	    "  UNION ALL SELECT coalesce(lang, 'und'), 1 FROM nostr_events"
 	    "  WHERE kind IN (" SCORE_CONTENT_KINDS ") AND created_at >= ?5 AND created_at <= ?2),"
 	    " l AS (SELECT lang, sum(n) AS n FROM c GROUP BY lang HAVING sum(n) > 0)"
-	    " SELECT lang, n, CAST(n AS REAL) / (SELECT sum(n) FROM l) FROM l"
+	    " SELECT lang, n, CAST(n AS DOUBLE PRECISION) / (SELECT sum(n) FROM l) FROM l"
 	    " ORDER BY n DESC, lang LIMIT ?3";
 	struct hours w = hours_of(since(o, 0), o->now);
 	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
 	    Q_INT(w.b), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return dbq_table(db, cols, NCOLS(cols), sql, b);
 }
 
 struct table *
-report_growth(sqlite3 *db, const struct report_options *o, double period_hours)
+report_growth(struct dbq *db, const struct report_options *o, double period_hours)
 {
 	static const struct column cols[] = {
 		{ "window_end", CELL_INT, 0, 0, COLUMN_TIME },
@@ -626,7 +652,7 @@ report_growth(sqlite3 *db, const struct report_options *o, double period_hours)
 	    " AND (last.e - window_end) % CAST(round(?1 * 3600) AS INTEGER) = 0"
 	    " ORDER BY window_end DESC LIMIT ?2";
 	struct query_arg b[] = { Q_REAL(period_hours), Q_INT(o->limit), Q_END };
-	struct table *t = query_table(db, cols, NCOLS(cols), sql, b);
+	struct table *t = dbq_table(db, cols, NCOLS(cols), sql, b);
 	size_t r;
 
 	/* window_hours holds a REAL; show 1 and 24 as they are. */
@@ -637,7 +663,7 @@ report_growth(sqlite3 *db, const struct report_options *o, double period_hours)
 }
 
 struct table *
-report_kinds(sqlite3 *db, const struct report_options *o)
+report_kinds(struct dbq *db, const struct report_options *o)
 {
 	static const struct column cols[] = {
 		{ "kind", CELL_INT, 0, 0, 0 },
@@ -654,7 +680,7 @@ report_kinds(sqlite3 *db, const struct report_options *o)
 	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
 	    Q_INT(w.b), Q_END };
 
-	return query_table(db, cols, NCOLS(cols), sql, b);
+	return dbq_table(db, cols, NCOLS(cols), sql, b);
 }
 
 /* The series, each (bucket, value) rows for the buckets (?1 + b*?2, ?1 + (b+1)*?2]
@@ -695,20 +721,46 @@ static const char *const cut_sql[] = {
 	    " WHERE valid = 1 AND created_at > ?4 AND created_at <= ?3 GROUP BY 1",
 };
 
-/* series_add: adds the (bucket, value) rows of st to t's n buckets. */
-static int
-series_add(struct table *t, sqlite3_stmt *st, size_t n)
-{
-	int64_t bucket;
-	int rc;
+/* The (key, value) rows the series read. */
+static const struct column pair_cols[] = {
+	{ "key", CELL_INT, 0, 0, 0 },
+	{ "value", CELL_INT, 0, 0, 0 },
+};
 
-	while ((rc = query_step_row(st)) == 1) {
-		bucket = sqlite3_column_int64(st, 0);
+/* pairs: the (key, value) rows of sql with args, or NULL after an error. */
+static struct table *
+pairs(struct dbq *db, const char *sql, const struct query_arg *args)
+{
+	return dbq_table(db, pair_cols, NCOLS(pair_cols), sql, args);
+}
+
+/* pair_int: column c of row r of a pairs table as an integer (NULL: 0). */
+static int64_t
+pair_int(const struct table *p, size_t r, size_t c)
+{
+	return (int64_t)table_number(p, r, c);
+}
+
+/* series_add: adds the (bucket, value) rows of sql with args to t's n
+ * buckets.  Returns 0 or -1. */
+static int
+series_add(struct dbq *db, struct table *t, size_t n, const char *sql,
+    const struct query_arg *args)
+{
+	struct table *p = pairs(db, sql, args);
+	int64_t bucket;
+	size_t r;
+
+	if (p == NULL)
+		return -1;
+	for (r = 0; r < p->nrows; r++) {
+		bucket = pair_int(p, r, 0);
 		if (bucket >= 0 && bucket < (int64_t)n)
 			table_set_int(t, (size_t)bucket, 1,
-			    table_cell(t, (size_t)bucket, 1)->i + sqlite3_column_int64(st, 1));
+			    table_cell(t, (size_t)bucket, 1)->i + pair_int(p, r, 1));
 	}
-	return rc;
+	table_free(p);
+	return 0;
 }
 
 /*
@@ -720,27 +772,25 @@ series_add(struct table *t, sqlite3_stmt *st, size_t n)
  * base + k*step falls in [h, h + 3598].
  */
 static int
-series_from_hours(sqlite3 *db, struct table *t, enum report_series which, size_t n,
+series_from_hours(struct dbq *db, struct table *t, enum report_series which, size_t n,
     int64_t base, int64_t step, int64_t now)
 {
 	struct query_arg hb[] = { Q_INT(base + 1 - (base + 1) % 3600), Q_INT(now), Q_END };
-	sqlite3_stmt *st = query_prepare(db, summary_hours_sql[which], hb);
+	struct table *p = pairs(db, summary_hours_sql[which], hb);
 	int64_t h, k;
-	int rc;
+	size_t r;
 
-	if (st == NULL)
+	if (p == NULL)
 		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		h = sqlite3_column_int64(st, 0);
+	for (r = 0; r < p->nrows; r++) {
+		h = pair_int(p, r, 0);
 		if (h > base && h + 3599 <= now &&
 		    (h - base - 1) / step == (h + 3599 - base - 1) / step)
 			table_set_int(t, (size_t)((h - base - 1) / step), 1,
 			    table_cell(t, (size_t)((h - base - 1) / step), 1)->i +
-			    sqlite3_column_int64(st, 1));
+			    pair_int(p, r, 1));
 	}
-	sqlite3_finalize(st);
-	if (rc != 0)
-		return -1;
+	table_free(p);
 	for (k = 0; k <= (int64_t)n; k++) {
 		int64_t cut = base + k * step, hour = cut - cut % 3600;
 		int64_t from = hour - 1 > base ? hour - 1 : base;
@@ -749,18 +799,14 @@ series_from_hours(sqlite3 *db, struct table *t, enum report_series which, size_t
 
 		if (cut - hour == 3599 || from >= to)
 			continue;  /* the boundary ends its hour: none is cut */
-		if ((st = query_prepare(db, cut_sql[which], cb)) == NULL)
-			return -1;
-		rc = series_add(t, st, n);
-		sqlite3_finalize(st);
-		if (rc != 0)
+		if (series_add(db, t, n, cut_sql[which], cb) != 0)
 			return -1;
 	}
 	return 0;
 }
 
 struct table *
-report_series(sqlite3 *db, const struct report_options *o, enum report_series which,
+report_series(struct dbq *db, const struct report_options *o, enum report_series which,
     size_t n, int64_t step)
 {
 	static const struct column cols[] = {
@@ -770,7 +816,6 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 	int64_t base = o->now - (int64_t)n * step;
 	struct query_arg b[] = { Q_INT(base), Q_INT(step), Q_INT(o->now), Q_END };
 	struct table *t = table_new(cols, NCOLS(cols));
-	sqlite3_stmt *st;
 	size_t i;
 	int rc;
 
@@ -781,18 +826,10 @@ report_series(sqlite3 *db, const struct report_options *o, enum report_series wh
 	}
 	/* created_at is never negative: a window from before 0 is read raw. */
 	if ((which == REPORT_SERIES_EVENTS || which == REPORT_SERIES_ZAP_SATS) &&
-	    step % 3600 == 0 && step > 0 && base >= 0) {
-		if (series_from_hours(db, t, which, n, base, step, o->now) == 0)
-			return t;
-		table_free(t);
-		return NULL;
-	}
-	if ((st = query_prepare(db, series_sql[which], b)) == NULL) {
-		table_free(t);
-		return NULL;
-	}
-	rc = series_add(t, st, n);
-	sqlite3_finalize(st);
+	    step % 3600 == 0 && step > 0 && base >= 0)
+		rc = series_from_hours(db, t, which, n, base, step, o->now);
+	else
+		rc = series_add(db, t, n, series_sql[which], b);
 	if (rc != 0) {
 		table_free(t);
 		return NULL;
@@ -817,7 +854,7 @@ static const char authors_after_sql[] =
     " LIMIT 1)";
 
 struct table *
-report_authors_series(sqlite3 *db, const struct report_options *o, size_t n, int64_t step)
+report_authors_series(struct dbq *db, const struct report_options *o, size_t n, int64_t step)
 {
 	static const struct column cols[] = {
 		{ "time", CELL_INT, 0, 0, COLUMN_TIME },
@@ -828,30 +865,29 @@ report_authors_series(sqlite3 *db, const struct report_options *o, size_t n, int
 	struct query_arg b[] = { Q_INT(first), Q_INT(last), Q_END };
 	struct query_arg a[] = { Q_INT(o->now), Q_INT(last + step), Q_END };
 	struct query_arg r[] = { Q_INT(last), Q_INT(o->now), Q_END };
-	struct table *t;
-	sqlite3_stmt *st;
-	int rc;
+	struct table *t, *p;
+	size_t i;
 
 	if ((step != 3600 && step != 86400) || n == 0 || o->now < 0)
 		return NULL;
 	t = table_new(cols, NCOLS(cols));
-	for (size_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		table_add_row(t);
 		table_set_int(t, i, 0, first + (int64_t)i * step);
 		table_set_int(t, i, 1, 0);
 	}
-	if ((st = query_prepare(db, authors_summary_sql[step == 86400], b)) == NULL)
+	if ((p = pairs(db, authors_summary_sql[step == 86400], b)) == NULL)
 		goto fail;
-	while ((rc = query_step_row(st)) == 1) {
-		at = sqlite3_column_int64(st, 0);
+	for (i = 0; i < p->nrows; i++) {
+		at = pair_int(p, i, 0);
 		if (at >= first && at <= last && (at - first) % step == 0)
-			table_set_int(t, (size_t)((at - first) / step), 1, sqlite3_column_int64(st, 1));
+			table_set_int(t, (size_t)((at - first) / step), 1, pair_int(p, i, 1));
 	}
-	sqlite3_finalize(st);
-	if (rc != 0 || query_int(db, authors_after_sql, a, &after) != 0)
+	table_free(p);
+	if (dbq_int(db, authors_after_sql, a, &after) != 0)
 		goto fail;
 	if (after > 0) {
-		if (query_int(db, authors_raw_sql, r, &value) != 0)
+		if (dbq_int(db, authors_raw_sql, r, &value) != 0)
 			goto fail;
 		table_set_int(t, n - 1, 1, value);
 	}
@@ -862,13 +898,13 @@ fail:
 }
 
 int
-report_reference_time(sqlite3 *db, int64_t *out)
+report_reference_time(struct dbq *db, int64_t *out)
 {
 	*out = 0;
-	if (query_int(db, "SELECT max(window_end) FROM network_stats", NULL, out) != 0)
+	if (dbq_int(db, "SELECT max(window_end) FROM network_stats", NULL, out) != 0)
 		return -1;
 	if (*out <= 0 &&
-	    query_int(db, "SELECT max(created_at) FROM nostr_events", NULL, out) != 0)
+	    dbq_int(db, "SELECT max(created_at) FROM nostr_events", NULL, out) != 0)
 		return -1;
 	return 0;
 }

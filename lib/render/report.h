@@ -7,8 +7,9 @@
  * hashtag, mention_count, unique_authors, trend_score; event_id,
  * zap_total_sats; profile.name, activity.total_events; users.total.
  *
- * db is a connection from db_open_sqlite (db.h), whose schema holds the
- * indexes these queries name.
+ * db is either engine's database (store/dbq.h: SQLite from db_open_sqlite,
+ * PostgreSQL from pg_connect), whose schema (schema.sql, schema-pg.sql)
+ * holds the indexes these queries use; both give the same tables.
  *
  * These functions are the one definition of each question: nostr-report
  * prints their tables and the dashboard (dashboard.h) renders the same
@@ -16,7 +17,7 @@
  * profile's display_name, else its name (NIP-24), empty ones skipped.
  *
  * Every function returns a new table that the caller frees with table_free(),
- * or NULL after an SQLite error (sqlite3_errmsg(db) says which).  They only
+ * or NULL after a database error (dbq_errmsg(db) says which).  They only
  * read, with bound parameters, and use the indexes of schema.sql, so each
  * answers in under 200 ms on a database of a million events (bench/report.sh).
  */
@@ -25,9 +26,9 @@
 
 #include <stdint.h>
 
-#include <sqlite3.h>
 
 #include "render/format.h"
+#include "store/dbq.h"
 
 struct report_options {
 	int64_t now;       /* reference time for windows */
@@ -48,64 +49,64 @@ enum report_series {
 /* report_stats: one record of totals (events.*, users.*, zaps.*, ...); the
  * window is the last 24 hours unless hours.  wide: window_zap_sats, the sats
  * of valid zaps in the window. */
-struct table *report_stats(sqlite3 *db, const struct report_options *o);
+struct table *report_stats(struct dbq *db, const struct report_options *o);
 
 /* report_trending: hashtags by trend_score: report_trending_stored's rows
  * when there are any and either --now was not given or the last nostr-score
  * run is current for it (score_run_current, min_zaps 0), else computed at
  * now with nostr-score's code (score_trending_compute). */
-struct table *report_trending(sqlite3 *db, const struct report_options *o);
+struct table *report_trending(struct dbq *db, const struct report_options *o);
 
 /* report_trending_stored: the rows nostr-score stored for the window length
  * (hours, else trending_default_hours, else 24) in its latest window ending
  * at or before now; no row when there is none. */
-struct table *report_trending_stored(sqlite3 *db, const struct report_options *o);
+struct table *report_trending_stored(struct dbq *db, const struct report_options *o);
 
 /* report_hashtag_counts: hashtags by uses in the window (as trending's), then
  * authors: what the dashboard shows before nostr-score ran. */
-struct table *report_hashtag_counts(sqlite3 *db, const struct report_options *o);
+struct table *report_hashtag_counts(struct dbq *db, const struct report_options *o);
 
 /* report_top_zapped: events by valid zap sats (window: all time unless hours). */
-struct table *report_top_zapped(sqlite3 *db, const struct report_options *o);
+struct table *report_top_zapped(struct dbq *db, const struct report_options *o);
 
 /* report_viral: notes by virality from nostr-score's latest run: those with
  * virality > 0 that are still stored.  wide: the author's name. */
-struct table *report_viral(sqlite3 *db, const struct report_options *o);
+struct table *report_viral(struct dbq *db, const struct report_options *o);
 
 /* report_users: users by influence from nostr-score's latest run.  wide:
  * nip05, website, posts. */
-struct table *report_users(sqlite3 *db, const struct report_options *o);
+struct table *report_users(struct dbq *db, const struct report_options *o);
 
 /* report_users_by_followers: users with followers, most first (rank, pubkey,
  * name, followers, nip05, website): the dashboard's view before nostr-score. */
-struct table *report_users_by_followers(sqlite3 *db, const struct report_options *o);
+struct table *report_users_by_followers(struct dbq *db, const struct report_options *o);
 
 /* report_user: one record for pubkey (64 lower-case hex): profile, activity,
  * follows, zaps in and out, influence and rank; no row when nothing in the
  * database knows the pubkey. */
-struct table *report_user(sqlite3 *db, const struct report_options *o, const char *pubkey);
+struct table *report_user(struct dbq *db, const struct report_options *o, const char *pubkey);
 
 /* report_relays: each relay's latest status record, with record counts, by
  * relay URL; time in whole unix seconds (shown as a date, as every time). */
-struct table *report_relays(sqlite3 *db, const struct report_options *o);
+struct table *report_relays(struct dbq *db, const struct report_options *o);
 
 /* report_zap_sizes, report_top_zappers, report_top_recipients: valid zaps by
  * size bucket, by sender and by recipient (window: all time unless hours). */
-struct table *report_zap_sizes(sqlite3 *db, const struct report_options *o);
-struct table *report_top_zappers(sqlite3 *db, const struct report_options *o);
-struct table *report_top_recipients(sqlite3 *db, const struct report_options *o);
+struct table *report_zap_sizes(struct dbq *db, const struct report_options *o);
+struct table *report_top_zappers(struct dbq *db, const struct report_options *o);
+struct table *report_top_recipients(struct dbq *db, const struct report_options *o);
 
 /* report_languages: events per language (meta.lang) in the window (all time
  * unless hours). */
-struct table *report_languages(sqlite3 *db, const struct report_options *o);
+struct table *report_languages(struct dbq *db, const struct report_options *o);
 
 /* report_growth: network_stats of the latest run, newest first, for windows
  * of period_hours (1 or 24). */
-struct table *report_growth(sqlite3 *db, const struct report_options *o, double period_hours);
+struct table *report_growth(struct dbq *db, const struct report_options *o, double period_hours);
 
 /* report_kinds: events per kind in the window (all time unless hours), most
  * first. */
-struct table *report_kinds(sqlite3 *db, const struct report_options *o);
+struct table *report_kinds(struct dbq *db, const struct report_options *o);
 
 /*
  * report_series: n buckets of step seconds ending at now, as rows (time,
@@ -113,7 +114,7 @@ struct table *report_kinds(sqlite3 *db, const struct report_options *o);
  * n*step, time is its start, empty buckets are 0.  Rolling buckets rather
  * than calendar hours and days, so the last one is whole like the others.
  */
-struct table *report_series(sqlite3 *db, const struct report_options *o,
+struct table *report_series(struct dbq *db, const struct report_options *o,
     enum report_series which, size_t n, int64_t step);
 
 /*
@@ -124,12 +125,12 @@ struct table *report_series(sqlite3 *db, const struct report_options *o,
  * periods, from the summaries (authors_hourly, authors_daily).  NULL for
  * another step.
  */
-struct table *report_authors_series(sqlite3 *db, const struct report_options *o,
+struct table *report_authors_series(struct dbq *db, const struct report_options *o,
     size_t n, int64_t step);
 
 /* report_reference_time: the end of the last nostr-score run (the newest
  * network_stats window_end), else the newest event's created_at, else 0,
  * into *out.  Returns 0 or -1. */
-int report_reference_time(sqlite3 *db, int64_t *out);
+int report_reference_time(struct dbq *db, int64_t *out);
 
 #endif

@@ -5,7 +5,7 @@
  * Each event is rebuilt from its stored fields (id, pubkey, created_at,
  * kind, tags, content, sig), so it verifies as it did when it was loaded;
  * what nostr-enrich derived is not part of it.  Events come in created_at
- * order, then id.
+ * order, then id.  Either engine: the same events give the same bytes.
  */
 #ifndef NP_EXPORT_H
 #define NP_EXPORT_H
@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <sqlite3.h>
+
+#include "store/dbq.h"
 
 /* Which events; every event when zeroed, except that until 0 means no bound. */
 struct export_filter {
@@ -30,9 +31,9 @@ typedef int (*export_fn)(void *arg, const char *json, size_t len);
 /*
  * export_events: calls fn for each stored event that f selects.  Returns 0,
  * fn's non-zero value when it stopped the export, or -1 after a database
- * error (SQLite's message in sqlite3_errmsg(db)).
+ * error (its message in dbq_errmsg(db)).
  */
-int export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void *arg);
+int export_events(struct dbq *db, const struct export_filter *f, export_fn fn, void *arg);
 
 /*
  * export_have: writes to out one line "created_at id" (decimal, 64 hex
@@ -40,7 +41,7 @@ int export_events(sqlite3 *db, const struct export_filter *f, export_fn fn, void
  * in created_at order, then id: the set nostr-fetch --have reconciles with.
  * Returns 0, 1 when out could not be written, or -1 after a database error.
  */
-int export_have(sqlite3 *db, const struct export_filter *f, FILE *out);
+int export_have(struct dbq *db, const struct export_filter *f, FILE *out);
 
 /* export_outcome_fn: a relay (its URL as recorded) and whether its last
  * outcome was an answer; a non-zero return stops the export. */
@@ -52,6 +53,6 @@ typedef int (*export_outcome_fn)(void *arg, const char *relay, int answered);
  * (every REQ answered to its end) rather than a "failed" one (given up).
  * Returns as export_events does.
  */
-int export_relay_outcomes(sqlite3 *db, export_outcome_fn fn, void *arg);
+int export_relay_outcomes(struct dbq *db, export_outcome_fn fn, void *arg);
 
 #endif

@@ -115,9 +115,8 @@ blob_into(struct table *t, size_t r, size_t c, sqlite3_stmt *st)
 	table_set_text(t, r, c, hex, 2 * n);
 }
 
-/* row_into: st's current row as a new row of t, column by column. */
-static void
-row_into(struct table *t, sqlite3_stmt *st)
+void
+query_row_into(struct table *t, sqlite3_stmt *st)
 {
 	size_t r = table_add_row(t), c, n = (size_t)sqlite3_column_count(st);
 
@@ -154,7 +153,7 @@ query_table(sqlite3 *db, const struct column *cols, size_t ncols, const char *sq
 		return NULL;
 	t = table_new(cols, ncols);
 	while ((rc = query_step_row(st)) == 1)
-		row_into(t, st);
+		query_row_into(t, st);
 	sqlite3_finalize(st);
 	if (rc != 0) {
 		table_free(t);

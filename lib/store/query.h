@@ -89,6 +89,10 @@ int query_int(sqlite3 *db, const char *sql, const struct query_arg *args, int64_
 struct table *query_table(sqlite3 *db, const struct column *cols, size_t ncols,
     const char *sql, const struct query_arg *args);
 
+/* query_row_into: st's current row as a new row of t, typed as query_table
+ * keeps them; columns past t's are not read. */
+void query_row_into(struct table *t, sqlite3_stmt *st);
+
 /* query_key: column col of st's row into key: a 32-byte BLOB as it is, or
  * text decoded from 64 hex digits.  Returns 0, or -1 when it is neither. */
 int query_key(sqlite3_stmt *st, int col, uint8_t key[32]);

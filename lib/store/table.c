@@ -39,6 +39,16 @@ table_free(struct table *t)
 }
 
 void
+table_clear(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows * t->ncols; i++)
+		free(t->cells[i].text);
+	t->nrows = 0;
+}
+
+void
 table_set_title(struct table *t, const char *title)
 {
 	free(t->title);

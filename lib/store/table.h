@@ -57,6 +57,9 @@ struct table {
 /* table_new: an empty table with copies of the ncols columns. */
 struct table *table_new(const struct column *cols, size_t ncols);
 
+/* table_clear: drops t's rows, keeping its columns (and room for rows). */
+void table_clear(struct table *t);
+
 /* table_free: releases t and all it holds; t may be NULL. */
 void table_free(struct table *t);
 

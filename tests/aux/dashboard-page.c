@@ -31,7 +31,9 @@ main(int argc, char **argv)
 	opt.generator = "dashboard-page (test)";
 	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		errx(1, "%s: %s", argv[1], sqlite3_errmsg(db));
-	if (dashboard_write(db, &opt, &page, &error) != 0)
+	struct dbq q = DBQ_SQLITE(db);
+
+	if (dashboard_write(&q, &opt, &page, &error) != 0)
 		errx(1, "%s: %s", argv[1], error.data);
 	if (fwrite(page.data, 1, page.len, stdout) != page.len || fflush(stdout) != 0)
 		err(1, "stdout");

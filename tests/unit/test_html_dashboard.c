@@ -45,12 +45,13 @@ static int
 render(sqlite3 *db, int64_t now, double hours, struct buf *page, struct buf *err)
 {
 	struct dashboard_options o = { 0 };
+	struct dbq q = DBQ_SQLITE(db);
 
 	o.now = now;
 	o.hours = hours;
 	buf_reset(page);
 	buf_reset(err);
-	return dashboard_write(db, &o, page, err);
+	return dashboard_write(&q, &o, page, err);
 }
 
 static void
