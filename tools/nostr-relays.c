@@ -121,7 +121,8 @@ help(void)
 {
 	printf("usage: %s [options] [FILE ...]\n"
 	    "Lists the relays that Nostr events (NDJSON) name, most-named first.\n\n"
-	    "  -d, --db DB            read the events stored in DB instead of a stream\n"
+	    "  -d, --db DB            read the events stored in DB (a file or a\n"
+	    "                         postgresql:// URL) instead of a stream\n"
 	    "  -f, --format F         text (one URL a line, the default) or ndjson (counts)\n"
 	    "  -n, --limit N          the first N relays only\n"
 	    "      --live             with -d, only relays whose last status record there\n"
@@ -387,6 +388,9 @@ read_database(struct run *run)
 
 	if (db_path_resolve(run->opt->db, &where, err, sizeof err) < 0)
 		errx(1, "%s", err);
+	/* What ps shows of -d holds no password once it is copied. */
+	if (where.source == DB_PATH_OPTION && where.engine == DB_ENGINE_POSTGRESQL)
+		db_url_hide_password((char *)run->opt->db);
 	if (dbq_open(&db, &where, &dbo, err, sizeof err) != 0)
 		errx(1, "%s: %s", where.display, err);
 	if (export_events(&db, &f, stored_event, run) < 0)

@@ -128,8 +128,8 @@ help(void)
 		printf("  %-21s %s\n", name, commands[i].help);
 	}
 	printf("Options:\n"
-	    "  -d, --db DB           database, which must exist (default $NOSTR_DB, else\n"
-	    "                        DATABASE_URL=sqlite:///PATH, else\n"
+	    "  -d, --db DB           database, which must exist: a file or a postgresql://\n"
+	    "                        URL (default $NOSTR_DB, else $DATABASE_URL, else\n"
 	    "                        $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
 	    "  -f, --format F        table, json, ndjson, csv or tsv (default table)\n"
 	    "      --hours H         window in hours (trending: $TRENDING_WINDOW_HOURS or 24)\n"

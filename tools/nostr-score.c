@@ -191,8 +191,8 @@ main(int argc, char *argv[])
 	if (db_path_resolve(path, &where, sum.error, sizeof(sum.error)) < 0)
 		errx(1, "%s", sum.error);
 	if (where.engine != DB_ENGINE_SQLITE)
-		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load writes into it"
-		    " so far", getprogname());
+		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load, nostr-report"
+		    " and nostr-relays use it so far", getprogname());
 	path = where.path;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((db = db_open_sqlite(path, &dbo, sum.error, sizeof(sum.error))) == NULL)

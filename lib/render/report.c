@@ -674,7 +674,7 @@ report_kinds(struct dbq *db, const struct report_options *o)
 	    "SELECT kind, sum(n) AS n FROM (SELECT kind, events AS n FROM events_hourly"
 	    "  WHERE hour >= ?4 AND hour < ?5"
 	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at > ?1 AND created_at < ?4"
-	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at >= ?5 AND created_at <= ?2)"
+	    "  UNION ALL SELECT kind, 1 FROM nostr_events WHERE created_at >= ?5 AND created_at <= ?2) x"
 	    " GROUP BY kind HAVING sum(n) > 0 ORDER BY n DESC, kind LIMIT ?3";
 	struct hours w = hours_of(since(o, 0), o->now);
 	struct query_arg b[] = { Q_INT(w.since), Q_INT(o->now), Q_INT(o->limit), Q_INT(w.a),
@@ -851,7 +851,7 @@ static const char authors_raw_sql[] =
     "SELECT count(DISTINCT aid) FROM nostr_events WHERE created_at >= ?1 AND created_at <= ?2";
 static const char authors_after_sql[] =
     "SELECT count(*) FROM (SELECT 1 FROM nostr_events WHERE created_at > ?1 AND created_at < ?2"
-    " LIMIT 1)";
+    " LIMIT 1) x";
 
 struct table *
 report_authors_series(struct dbq *db, const struct report_options *o, size_t n, int64_t step)
