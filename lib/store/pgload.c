@@ -38,7 +38,7 @@ static const char *const work_sql =
     " ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE hc (aid bigint, kind integer, d_tag text, id bytea,"
     " created_at bigint, old_id bytea, old_at bigint) ON COMMIT DELETE ROWS;"
-    "CREATE TEMP TABLE ins (eid bigint, id bytea, created_at bigint, aid bigint,"
+    "CREATE TEMP TABLE ins (eid bigint PRIMARY KEY, id bytea, created_at bigint, aid bigint,"
     " kind integer, lang text, seq bigint) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE gone (eid bigint PRIMARY KEY, created_at bigint, kind integer,"
     " lang text, aid bigint, why integer, zap boolean NOT NULL DEFAULT false, valid integer,"
@@ -260,20 +260,21 @@ static const char *const apply_sql[A_COUNT] = {
  * Distinct authors per period of P seconds: for each author and period the
  * batch stored or removed an event of, whether the author has one there now
  * less whether they had one before (one now that the batch did not store,
- * or one it removed).
+ * or one it removed).  The batch's own events are among those stored now,
+ * so one count of the author's events in the period tells both: some now,
+ * and more than the batch stored.  (Asking each event whether the batch
+ * stored it took 0.6 s a batch of 15000.)
  */
 #define AUTHORS_SUM(table, col, p) \
 	"INSERT INTO " table " AS h (" col ", authors)" \
 	" SELECT s, sum(d) FROM (SELECT t.s," \
-	" (EXISTS (SELECT 1 FROM nostr_events e WHERE e.aid = t.aid" \
-	"  AND e.created_at >= t.s AND e.created_at < t.s + " p "))::int" \
-	" - (EXISTS (SELECT 1 FROM nostr_events e WHERE e.aid = t.aid" \
-	"  AND e.created_at >= t.s AND e.created_at < t.s + " p \
-	"  AND NOT EXISTS (SELECT 1 FROM ins i WHERE i.eid = e.eid))" \
-	"  OR EXISTS (SELECT 1 FROM gone g WHERE g.aid = t.aid" \
-	"  AND g.created_at >= t.s AND g.created_at < t.s + " p "))::int AS d" \
-	" FROM (SELECT created_at - created_at % " p " AS s, aid FROM ins" \
-	"  UNION SELECT created_at - created_at % " p ", aid FROM gone) t) x" \
+	" (c.n > 0)::int - (c.n > t.stored OR t.removed > 0)::int AS d" \
+	" FROM (SELECT s, aid, sum(st) AS stored, sum(rm) AS removed FROM" \
+	"  (SELECT created_at - created_at % " p " AS s, aid, 1 AS st, 0 AS rm FROM ins" \
+	"   UNION ALL SELECT created_at - created_at % " p ", aid, 0, 1 FROM gone) u" \
+	"  GROUP BY s, aid) t" \
+	" CROSS JOIN LATERAL (SELECT count(*) AS n FROM nostr_events e WHERE e.aid = t.aid" \
+	"  AND e.created_at >= t.s AND e.created_at < t.s + " p ") c) x" \
 	" GROUP BY s HAVING sum(d) <> 0" \
 	" ON CONFLICT (" col ") DO UPDATE SET authors = h.authors + excluded.authors"
 #define AUTHORS_ZERO(table, col, p) \
