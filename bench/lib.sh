@@ -42,3 +42,16 @@ score_db() {
 	fi
 	echo "$db"
 }
+
+# pg_cluster NAME: starts a throwaway PostgreSQL cluster (its NP_PG_* set
+# here) that is stopped and removed when the script exits; without
+# PostgreSQL, says that NAME is skipped and exits 0.
+pg_cluster() {
+	local env
+	if ! env=$(scripts/pg-test-cluster.sh start 2>&1); then
+		echo "$1: skipped: $env"
+		exit 0
+	fi
+	eval "$env"
+	trap 'scripts/pg-test-cluster.sh stop "$NP_PG_DIR"' EXIT
+}

@@ -11,12 +11,7 @@ set -eu
 RUNS=${RUNS:-3}
 N=${PG_EVENTS:-100000}
 
-if ! env=$(scripts/pg-test-cluster.sh start 2>&1); then
-	echo "pg-load: skipped: $env"
-	exit 0
-fi
-eval "$env"
-trap 'scripts/pg-test-cluster.sh stop "$NP_PG_DIR"' EXIT
+pg_cluster pg-load
 
 f="$BENCH_DATA/enriched-$N.ndjson"
 [ -s "$f" ] || nostr-enrich -q "$(events "$N")" >"$f"
