@@ -180,3 +180,26 @@ every_report() {
 	run -1 nostr-pipeline -d "$DB_PG" update
 	[[ $output != *"$NP_PG_PASSWORD"* ]]
 }
+
+@test "a reader role with SELECT alone: every report, export and the dashboard" {
+	nostr-gen -n 1500 -s 4 -a 30 --kinds 0,1,3,7,9735 >"$T/in"
+	both "$T/in"
+	db=${DB_PG##*/}
+	role=np_reader_$$
+	psql -X -q -v ON_ERROR_STOP=1 "$NP_PG_ADMIN_URL" \
+	    -c "CREATE ROLE $role LOGIN PASSWORD 'rEader9'" >/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 "${NP_PG_ADMIN_URL%/*}/$db" \
+	    -c "GRANT SELECT ON ALL TABLES IN SCHEMA public TO $role" >/dev/null
+	reader="postgresql://$role:rEader9@${DB_PG#*@}"
+	now=$(jq -s 'map(.created_at) | max' "$T/in")
+	for c in stats trending top-zapped zaps languages relays; do
+		nostr-report -d "$reader" -f json --now "$now" "$c" >"$T/o.reader"
+		nostr-report -d "$T/lite" -f json --now "$now" "$c" >"$T/o.lite"
+		cmp "$T/o.lite" "$T/o.reader"
+	done
+	nostr-report -d "$reader" export | cmp - <(nostr-report -d "$T/lite" export)
+	nostr-report -d "$reader" --now "$now" html | cmp - <(nostr-report -d "$T/lite" --now "$now" html)
+	# It cannot write: the loader's work is not the reader's.
+	run -1 nostr-load -q -d "$reader" "$T/in"
+	[[ $output != *rEader9* ]]
+}
