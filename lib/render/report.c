@@ -728,6 +728,15 @@ static const char *const cut_sql[] = {
 	    " WHERE valid = 1 AND created_at > ?4 AND created_at <= ?3 GROUP BY 1",
 };
 
+/* The sum of the raw rows of (?1, ?2] of the series' summaries. */
+static const char *const range_sql[] = {
+	[REPORT_SERIES_EVENTS] =
+	    "SELECT count(*) FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2",
+	[REPORT_SERIES_ZAP_SATS] =
+	    "SELECT coalesce(sum(sats), 0) FROM zaps"
+	    " WHERE valid = 1 AND created_at > ?1 AND created_at <= ?2",
+};
+
 /* The (key, value) rows the series read. */
 static const struct column pair_cols[] = {
 	{ "key", CELL_INT, 0, 0, 0 },
@@ -770,10 +779,69 @@ series_add(struct dbq *db, struct table *t, size_t n, const char *sql,
 	return 0;
 }
 
+/* hour_sum: the summary's sum of the hour starting at h (p: its rows). */
+static int64_t
+hour_sum(const struct table *p, int64_t h)
+{
+	size_t r;
+
+	for (r = 0; r < p->nrows; r++)
+		if (pair_int(p, r, 0) == h)
+			return pair_int(p, r, 1);
+	return 0;
+}
+
+/* bucket_add: adds v to bucket b of t's n, when there is one. */
+static void
+bucket_add(struct table *t, size_t n, int64_t b, int64_t v)
+{
+	if (b >= 0 && b < (int64_t)n)
+		table_set_int(t, (size_t)b, 1, table_cell(t, (size_t)b, 1)->i + v);
+}
+
+/*
+ * cut_hour: the rows of the hour [hour, hour + 3599] that the boundary cut
+ * splits between buckets k - 1 (up to cut) and k.  An hour wholly in the
+ * window has its sum in the summary: only the shorter side is read raw, the
+ * other is the rest of the sum.  The hours at the window's ends are read raw
+ * from (from, to], bucketed.
+ */
+static int
+cut_hour(struct dbq *db, struct table *t, const struct table *p, enum report_series which,
+    size_t n, int64_t base, int64_t step, int64_t k, int64_t now)
+{
+	int64_t cut = base + k * step, hour = cut - cut % 3600;
+	int64_t from = hour - 1 > base ? hour - 1 : base;
+	int64_t to = hour + 3599 < now ? hour + 3599 : now;
+	int64_t side = 0, sum;
+	int left;
+
+	if (cut - hour == 3599 || from >= to)
+		return 0;  /* the boundary ends its hour: none is cut */
+	if (from != hour - 1 || to != hour + 3599) {
+		struct query_arg cb[] = { Q_INT(base), Q_INT(step), Q_INT(to), Q_INT(from),
+		    Q_END };
+
+		return series_add(db, t, n, cut_sql[which], cb);
+	}
+	left = cut - hour < hour + 3599 - cut;  /* [hour, cut] is the shorter side */
+	{
+		struct query_arg rb[] = { Q_INT(left ? hour - 1 : cut),
+		    Q_INT(left ? cut : hour + 3599), Q_END };
+
+		if (dbq_int(db, range_sql[which], rb, &side) != 0)
+			return -1;
+	}
+	sum = hour_sum(p, hour);
+	bucket_add(t, n, k - 1, left ? side : sum - side);
+	bucket_add(t, n, k, left ? sum - side : side);
+	return 0;
+}
+
 /*
  * series_from_hours: a sum series whose step is whole hours, as the
  * summaries read a window (schema.sql): each hour that lies whole in one
- * bucket from the summary, the raw rows of each hour a bucket boundary cuts
+ * bucket from the summary, each hour a bucket boundary cuts by cut_hour
  * (base's and now's among them; with steps of whole hours, all or none are
  * cut).  An hour [h, h + 3599] is whole in a bucket when no boundary
  * base + k*step falls in [h, h + 3598].
@@ -786,6 +854,7 @@ series_from_hours(struct dbq *db, struct table *t, enum report_series which, siz
 	struct table *p = pairs(db, summary_hours_sql[which], hb);
 	int64_t h, k;
 	size_t r;
+	int rc = 0;
 
 	if (p == NULL)
 		return -1;
@@ -793,23 +862,12 @@ series_from_hours(struct dbq *db, struct table *t, enum report_series which, siz
 		h = pair_int(p, r, 0);
 		if (h > base && h + 3599 <= now &&
 		    (h - base - 1) / step == (h + 3599 - base - 1) / step)
-			table_set_int(t, (size_t)((h - base - 1) / step), 1,
-			    table_cell(t, (size_t)((h - base - 1) / step), 1)->i +
-			    pair_int(p, r, 1));
+			bucket_add(t, n, (h - base - 1) / step, pair_int(p, r, 1));
 	}
+	for (k = 0; rc == 0 && k <= (int64_t)n; k++)
+		rc = cut_hour(db, t, p, which, n, base, step, k, now);
 	table_free(p);
-	for (k = 0; k <= (int64_t)n; k++) {
-		int64_t cut = base + k * step, hour = cut - cut % 3600;
-		int64_t from = hour - 1 > base ? hour - 1 : base;
-		int64_t to = hour + 3599 < now ? hour + 3599 : now;
-		struct query_arg cb[] = { Q_INT(base), Q_INT(step), Q_INT(to), Q_INT(from), Q_END };
-
-		if (cut - hour == 3599 || from >= to)
-			continue;  /* the boundary ends its hour: none is cut */
-		if (series_add(db, t, n, cut_sql[which], cb) != 0)
-			return -1;
-	}
-	return 0;
+	return rc;
 }
 
 struct table *
