@@ -3,12 +3,15 @@
 # SQLite and into PostgreSQL and scored with the same --now give the same
 # scored rows and the same bytes from every report that reads them (JSON)
 # and from the dashboard; so does a second run after more events, which
-# SQLite makes from its kept counts and PostgreSQL from scratch.
+# SQLite makes from its kept counts and PostgreSQL from scratch.  The
+# wrapper's update scores PostgreSQL too, its fetch state and prune stamp in
+# the XDG state directory.
 
 bats_require_minimum_version 1.5.0
 
 load common
 load pg_helper
+load relay/helpers
 
 setup_file() {
 	pg_setup_file
@@ -20,6 +23,11 @@ teardown_file() {
 
 setup() {
 	pg_setup s
+	export D=$T NP_PIDS=$T/pids
+}
+
+teardown() {
+	kill_tracked
 }
 
 # both FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG.
@@ -160,4 +168,37 @@ same_reports() {
 	run -1 nostr-score -d "postgresql://np:Sekr1tPw@127.0.0.1:1/np"
 	[[ $output == "nostr-score: postgresql://np@127.0.0.1:1/np: connection to server at"* ]]
 	[[ $output != *Sekr1tPw* ]]
+}
+
+@test "nostr-pipeline update and score on PostgreSQL: the state and the stamp in XDG_STATE_HOME" {
+	relay_deps
+	start_relay r
+	gen 15 51 $(($(date +%s) - 3000)) 2000 -a 3 >"$T/events"
+	publish "$r_port" "$T/events"
+	unset NOSTR_STATE XDG_STATE_HOME NOSTR_RELAYS
+	export HOME=$T/home NOSTR_PIPELINE_CONFIG=$T/cfg
+	mkdir -p "$HOME"
+	printf 'NOSTR_RELAYS=ws://127.0.0.1:%s\nRETENTION_DAYS=3650\n' "$r_port" >"$T/cfg"
+	cd "$T"
+	run -0 nostr-pipeline -d "$DB_PG" update
+	[[ $output == *", 15 new, 15 in "* ]]
+	[[ $output != *"$NP_PG_PASSWORD"* ]]
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM score_runs')" -eq 1 ]
+	# Named after host, port and database: 127.0.0.1_PORT_sN.
+	hostport=${DB_PG#*@}
+	name=${hostport//[:\/]/_}
+	[ -s "$HOME/.local/state/nostr-pipeline/$name.fetch-state" ]
+	[ -s "$HOME/.local/state/nostr-pipeline/$name.last-prune" ]
+	run ! grep -rqF "$NP_PG_PASSWORD" "$HOME"
+	# Nothing beside the database: no file named after the URL here.
+	[ -z "$(ls -A "$T" | grep -v '^home$\|^cfg$\|^events$\|^r\.\|^pids$')" ]
+	# A second update fetches from the state: nothing new.
+	run -0 nostr-pipeline -d "$DB_PG" update
+	[[ $output == *", 0 new, 15 in "* ]]
+	# XDG_STATE_HOME moves them; score runs through the wrapper.
+	XDG_STATE_HOME=$T/xdg run -0 nostr-pipeline -d "$DB_PG" update
+	[ -s "$T/xdg/nostr-pipeline/$name.fetch-state" ]
+	NOSTR_DB=$DB_PG run -0 nostr-pipeline score -v --full
+	[[ $output == *"user counts: from scratch: PostgreSQL recomputes every run"* ]]
+	stop_relay r
 }
