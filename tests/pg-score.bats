@@ -10,6 +10,7 @@
 bats_require_minimum_version 1.5.0
 
 load common
+load enrich_helper
 load pg_helper
 load relay/helpers
 
@@ -116,6 +117,22 @@ same_reports() {
 	same_scores
 	score --now "$now" --hours 6 --min-zaps 1
 	same_scores
+}
+
+@test "U+0000 in content: scored by its exact bytes, as on SQLite" {
+	# 18 bytes as sent, 20 with U+FFFD for the NUL (PostgreSQL's text): the
+	# duplicate signal counts content of 20 bytes or more.
+	for k in 2 3; do
+		jq -nc --argjson k "$k" '{key: $k, kind: 1, created_at: 1700000000, tags: [],
+		    content: "abcdefghijklmnop\u0000q"}'
+	done | sign >"$T/in"
+	both "$T/in"
+	score --now 1700000100
+	same_scores
+	[ "$(grep -c '^content|' "$T/scored.pg")" -eq 2 ]
+	# No profile, no followers: 0.3, and no more (not long enough for the duplicate).
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM content_metrics WHERE spam_score > 0.31")" -eq 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM content_metrics WHERE spam_score > 0.29")" -eq 2 ]
 }
 
 @test "a second run after more events: the rows of SQLite's incremental run" {

@@ -429,7 +429,8 @@ static const char zaps_of_sql[] =
  * grouped (a hash join over each table, no probe per event), and the exact
  * content where it held U+0000 (content_raw, its hex). */
 static const char content_pg_sql[] =
-    "WITH e AS MATERIALIZED (SELECT * FROM nostr_events"
+    "WITH e AS MATERIALIZED (SELECT id, aid, kind, created_at, content, content_raw, lang,"
+    "  meta, eid FROM nostr_events"
     "  WHERE created_at > ?2 AND created_at <= ?1 AND kind IN (" SCORE_CONTENT_KINDS ")),"
     " t AS (SELECT target, count(*) FILTER (WHERE role = 0) AS replies,"
     "  count(*) FILTER (WHERE role = 2) AS reposts,"
