@@ -1066,21 +1066,100 @@ static const char zaps_sql[] =
     "SELECT recipient, count(*), coalesce(sum(sats), 0) FROM zaps"
     " WHERE valid = 1 AND recipient IS NOT NULL AND created_at <= ?1 GROUP BY recipient";
 
+/* The scored events' quality and spam, for their authors' means. */
 static const char quality_sql[] =
-    "SELECT aid, avg(quality), avg(spam_score) FROM content_metrics"
-    " WHERE computed_at = ?1 GROUP BY aid";
+    "SELECT aid, quality, spam_score FROM content_metrics WHERE computed_at = ?1";
 
-/* user_quality: one row of quality_sql into the graph arg. */
+/* One scored event's figures, and the users' means made of them in C: the
+ * engines' avg() add up in orders (and, SQLite, with compensation) of their
+ * own, so each author's values are added in ascending order here, whatever
+ * order the rows came in, and the means agree to the last bit. */
+struct scored_figures {
+	int64_t aid;
+	double v[2];   /* quality, spam_score */
+};
+struct figures {
+	struct graph *g;
+	struct scored_figures *f;
+	size_t n, cap;
+};
+
 static int
-user_quality(void *arg, const struct table *row)
+figures_add(void *arg, const struct table *row)
 {
-	struct graph *g = arg;
+	struct figures *fs = arg;
 	int64_t a;
 
-	if (is_aid(g, row, 0, &a) && g->node_of[a] != 0) {
-		g->u[a].quality = table_number(row, 0, 1);
-		g->u[a].spam = table_number(row, 0, 2);
+	if (!is_aid(fs->g, row, 0, &a) || fs->g->node_of[a] == 0)
+		return 0;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 1024;
+		fs->f = xrealloc(fs->f, fs->cap * sizeof(*fs->f));
 	}
+	fs->f[fs->n].aid = a;
+	fs->f[fs->n].v[0] = table_number(row, 0, 1);
+	fs->f[fs->n].v[1] = table_number(row, 0, 2);
+	fs->n++;
+	return 0;
+}
+
+/* by_figure: by author, then by figure i (by_figure_0 and _1 for qsort). */
+static int
+by_figure(const struct scored_figures *x, const struct scored_figures *y, int i)
+{
+	if (x->aid != y->aid)
+		return x->aid < y->aid ? -1 : 1;
+	return x->v[i] < y->v[i] ? -1 : x->v[i] > y->v[i];
+}
+
+static int
+by_figure_0(const void *a, const void *b)
+{
+	return by_figure(a, b, 0);
+}
+
+static int
+by_figure_1(const void *a, const void *b)
+{
+	return by_figure(a, b, 1);
+}
+
+/* figures_means: each author's mean of figure i (0 quality, 1 spam) into g. */
+static void
+figures_means(struct figures *fs, int i)
+{
+	size_t j, k;
+
+	if (fs->n == 0)
+		return;
+	qsort(fs->f, fs->n, sizeof(*fs->f), i == 0 ? by_figure_0 : by_figure_1);
+	for (j = 0; j < fs->n; j = k) {
+		struct user *u = &fs->g->u[fs->f[j].aid];
+		double sum = 0;
+
+		for (k = j; k < fs->n && fs->f[k].aid == fs->f[j].aid; k++)
+			sum += fs->f[k].v[i];
+		if (i == 0)
+			u->quality = sum / (double)(k - j);
+		else
+			u->spam = sum / (double)(k - j);
+	}
+}
+
+/* users_quality: each user's mean quality and spam of the events scored now. */
+static int
+users_quality(struct dbq *db, int64_t now, struct graph *g)
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	struct figures fs = { g, NULL, 0, 0 };
+
+	if (dbq_each(db, user_real_cols, 3, quality_sql, args, figures_add, &fs) != 0) {
+		free(fs.f);
+		return -1;
+	}
+	figures_means(&fs, 0);
+	figures_means(&fs, 1);
+	free(fs.f);
 	return 0;
 }
 
@@ -1088,7 +1167,6 @@ user_quality(void *arg, const struct table *row)
 static int
 users_gather(struct dbq *db, int64_t now, const struct user_counts *c, struct graph *g)
 {
-	struct query_arg args[] = { Q_INT(now), Q_END };
 	int64_t max = 0;
 	size_t i;
 
@@ -1106,8 +1184,7 @@ users_gather(struct dbq *db, int64_t now, const struct user_counts *c, struct gr
 		g->u[i].reactions = c->a[i].reactions;
 		g->u[i].reposts = c->a[i].reposts;
 	}
-	return dbq_each(db, user_real_cols, 3, quality_sql, args, user_quality, g) == 0 ?
-	    0 : -1;
+	return users_quality(db, now, g);
 }
 /* users_pagerank: each user's PageRank; returns the iterations it took. */
 static int
