@@ -276,12 +276,6 @@ wait_rows() {
 	[ "$output" = "${DB_PG/:$NP_PG_PASSWORD@/@}" ]
 }
 
-@test "nostr-score does not take PostgreSQL yet: it says so, exit 1" {
-	run -1 nostr-score -d "$DB_PG"
-	[ "$output" = "nostr-score: PostgreSQL is not supported yet by nostr-score; only nostr-load, nostr-report and nostr-relays use it so far" ]
-	[[ $output != *"$NP_PG_PASSWORD"* ]]
-}
-
 @test "--prune: what SQLite's prune keeps, the months before the cutoff made anew" {
 	# 2023-11-14 to 2024-03-13; the cutoff, 2024-02-02, leaves November,
 	# December and January wholly before it and cuts February.

@@ -152,12 +152,12 @@ recording() {
 	[ "${lines[0]}" = "nostr-pipeline 0.1.0" ]
 	run nostr-pipeline frobnicate
 	[ "$status" -eq 2 ]
-	# A report goes to that server (there is none), a score says it cannot yet.
+	# A report and a score go to that server (there is none).
 	run -1 nostr-pipeline stats
 	[[ $output == "nostr-report: postgresql://np@db.example/np: "* ]]
 	[[ $output != *s3cr3t* ]]
 	run -1 nostr-pipeline score
-	[[ $output == *"PostgreSQL is not supported yet"* ]]
+	[[ $output == "nostr-score: postgresql://np@db.example/np: "* ]]
 	[[ $output != *s3cr3t* ]]
 }
 

@@ -1,7 +1,7 @@
 /*
  * nostr-score: computes engagement, virality, trending hashtags, influence,
  * content quality, spam signals and network statistics from a nostr-load
- * database and stores them in its metric tables.
+ * database (SQLite or PostgreSQL) and stores them in its metric tables.
  */
 #include <err.h>
 #include <getopt.h>
@@ -31,9 +31,10 @@ help(void)
 {
 	printf("usage: %s [-qv] [-d DB] [--now TIME] [--hours H] [--min-zaps N] [--full]\n"
 	    "Computes scores and statistics into the database's metric tables, from\n"
-	    "what changed since the last run (see nostr-score(1)).\n"
-	    "  -d, --db DB        database file, which must exist (default $NOSTR_DB, else\n"
-	    "                     DATABASE_URL=sqlite:///PATH, else\n"
+	    "what changed since the last run (see nostr-score(1); on PostgreSQL the\n"
+	    "user counts are made anew every run).\n"
+	    "  -d, --db DB        database, which must exist: a file or a postgresql://\n"
+	    "                     URL (default $NOSTR_DB, else $DATABASE_URL, else\n"
 	    "                     $XDG_DATA_HOME/nostr-pipeline/nostr.db)\n"
 	    "      --now TIME     reference time: unix, ISO 8601 or 2h/7d ago (default now)\n"
 	    "      --hours H      trending and content window in hours\n"
@@ -91,10 +92,10 @@ seconds_since(const struct timespec *t0)
 
 /* run_parts: the parts asked for, in order, each one's seconds into took. */
 static int
-run_parts(sqlite3 *db, unsigned parts, const struct score_options *o,
+run_parts(struct dbq *db, unsigned parts, const struct score_options *o,
     struct score_summary *sum, double took[4])
 {
-	static int (*const fn[4])(sqlite3 *, const struct score_options *,
+	static int (*const fn[4])(struct dbq *, const struct score_options *,
 	    struct score_summary *) = { score_content, score_trending, score_users, score_network };
 	struct timespec t;
 	size_t i;
@@ -137,7 +138,6 @@ main(int argc, char *argv[])
 	struct score_changes changes;
 	struct timespec t0, t1;
 	double took[4] = { 0 };
-	sqlite3 *db;
 	struct dbq q;
 
 	o.now = (int64_t)time(NULL);
@@ -190,19 +190,18 @@ main(int argc, char *argv[])
 	memset(&sum, 0, sizeof(sum));
 	if (db_path_resolve(path, &where, sum.error, sizeof(sum.error)) < 0)
 		errx(1, "%s", sum.error);
-	if (where.engine != DB_ENGINE_SQLITE)
-		errx(1, "PostgreSQL is not supported yet by %s; only nostr-load, nostr-report"
-		    " and nostr-relays use it so far", getprogname());
-	path = where.path;
+	/* What ps shows of -d holds no password once it is copied. */
+	if (where.source == DB_PATH_OPTION && where.engine == DB_ENGINE_POSTGRESQL)
+		db_url_hide_password((char *)path);
+	path = where.display;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((db = db_open_sqlite(path, &dbo, sum.error, sizeof(sum.error))) == NULL)
+	if (dbq_open(&q, &where, &dbo, sum.error, sizeof(sum.error)) != 0)
 		errx(1, "%s: %s", path, sum.error);
-	q = (struct dbq)DBQ_SQLITE(db);
 	/* The state is read before the scores: what is stored meanwhile is
 	 * past the recorded mark, and the next run takes it as new. */
 	if (score_run_state(&q, o.now, o.hours, o.min_zaps, &cur) != 0 ||
 	    score_run_changes(&q, &cur, &changes) != 0)
-		errx(1, "%s: %s", path, sqlite3_errmsg(db));
+		errx(1, "%s: %s", path, dbq_errmsg(&q));
 	if (full) {
 		changes.incremental = 0;
 		changes.reason = "--full";
@@ -211,15 +210,15 @@ main(int argc, char *argv[])
 	if (changes.incremental && changes.new_events == 0 && changes.removed == 0 &&
 	    changes.last.now == o.now && parts == PART_ALL)
 		parts = 0;  /* the stored rows are this run's already */
-	if (run_parts(db, parts, &o, &sum, took) != 0) {
+	if (run_parts(&q, parts, &o, &sum, took) != 0) {
 		warnx("%s: %s", path, sum.error);
 		rc = 1;
 	} else if (parts == PART_ALL && score_run_record(&q, &cur) != 0) {
 		/* Only a whole run is a mark to score from. */
-		warnx("%s: %s", path, sqlite3_errmsg(db));
+		warnx("%s: %s", path, dbq_errmsg(&q));
 		rc = 1;
 	}
-	sqlite3_close(db);
+	dbq_close(&q);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (verbose && rc == 0) {
 		if (changes.incremental)

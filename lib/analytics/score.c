@@ -12,6 +12,7 @@
 #include "enrich/meta.h"
 #include "analytics/pagerank.h"
 #include "analytics/usercounts.h"
+#include "store/dbqbatch.h"
 #include "store/query.h"
 
 /* ---- the formulas ---- */
@@ -146,17 +147,43 @@ score_influence(double pagerank, size_t n, double max_pagerank,
 
 /* ---- database helpers ---- */
 
-/* rollback: keeps SQLite's message of the first error in sum->error, then
- * ends the write transaction if one is open (ROLLBACK would overwrite the
- * message).  Returns -1. */
+/* rollback: keeps the database's message of the first error in
+ * sum->error, then ends the write transaction if one is open (ROLLBACK
+ * would overwrite the message).  Returns -1. */
 static int
-rollback(sqlite3 *db, struct score_summary *sum)
+rollback(struct dbq *db, struct score_summary *sum)
 {
 	if (sum->error[0] == '\0')
-		snprintf(sum->error, sizeof(sum->error), "%s", sqlite3_errmsg(db));
-	if (!sqlite3_get_autocommit(db))
-		query_exec(db, "ROLLBACK", NULL);
+		snprintf(sum->error, sizeof(sum->error), "%s", dbq_errmsg(db));
+	if (dbq_in_transaction(db))
+		dbq_exec(db, "ROLLBACK", NULL);
 	return -1;
+}
+
+/* begin: a write transaction (SQLite takes its lock at once). */
+static int
+begin(struct dbq *db)
+{
+	return dbq_exec(db, dbq_pick(db, "BEGIN IMMEDIATE", "BEGIN"), NULL);
+}
+
+/* row_int: column c of the one row of row as an integer (NULL: 0). */
+static int64_t
+row_int(const struct table *row, size_t c)
+{
+	const struct cell *v = table_cell(row, 0, c);
+
+	return v->type == CELL_INT ? v->i : v->type == CELL_REAL ? (int64_t)v->r : 0;
+}
+
+/* row_key: column c of the one row of row, an id or pubkey (its hex), into
+ * key; 0, or -1 when it is not one. */
+static int
+row_key(const struct table *row, size_t c, uint8_t key[32])
+{
+	const struct cell *v = table_cell(row, 0, c);
+
+	return v->type == CELL_TEXT && v->len == 64 ? hex_decode(v->text, key, 32) : -1;
 }
 
 static int64_t
@@ -237,11 +264,15 @@ keymap_free(struct keymap *m)
 
 /* ---- the counts kept between runs ---- */
 
+/* Why the counts are made from scratch on PostgreSQL. */
+static const char pg_counts_reason[] = "PostgreSQL recomputes every run";
+
 /* counts_current: brings usercounts.h's counts to this run's mark into *c,
  * from scratch when o->changes says the run is not incremental; a second
- * call in the same run (sum->counts_done) only moves them from the first. */
+ * call in the same run (sum->counts_done) only moves them from the first.
+ * On PostgreSQL they are counted afresh by SQL, every run. */
 static int
-counts_current(sqlite3 *db, const struct score_options *o, struct score_summary *sum,
+counts_current(struct dbq *db, const struct score_options *o, struct score_summary *sum,
     struct user_counts *c)
 {
 	const char *full = o->changes == NULL ? "no record of the last run" :
@@ -249,7 +280,10 @@ counts_current(sqlite3 *db, const struct score_options *o, struct score_summary 
 
 	if (sum->counts_done)
 		full = NULL;
-	if (user_counts_update(db, o->now, full, c) != 0)
+	if (db->engine == DB_ENGINE_POSTGRESQL) {
+		if (user_counts_query(db, o->now, pg_counts_reason, c) != 0)
+			return -1;
+	} else if (user_counts_update(db->lite, o->now, full, c) != 0)
 		return -1;
 	if (!sum->counts_done) {
 		sum->counts_rebuilt = c->rebuilt;
@@ -369,13 +403,13 @@ spam_groups(struct scored *ev, size_t n)
 	free(order);
 }
 
-/* The window's content events.  Their engagement comes from the tables read
- * by engagement_sql beforehand into hash maps: one pass over each table beats
- * several index probes per event (a million events score in seconds). */
-static const char content_sql[] =
-    "SELECT e.id, k.pubkey, e.kind, e.created_at, e.content, e.lang, e.meta, e.eid, e.aid,"
-    " (SELECT count(*) FROM hashtags h WHERE h.created_at = e.created_at AND h.eid = e.eid),"
+/* The window's content events, with their hashtags and mentions. */
+#define CONTENT_COLS \
+    "e.id, k.pubkey, e.kind, e.created_at, e.content, e.lang, e.meta, e.eid, e.aid," \
+    " (SELECT count(*) FROM hashtags h WHERE h.created_at = e.created_at AND h.eid = e.eid)," \
     " (SELECT count(*) FROM mentions m WHERE m.created_at = e.created_at AND m.eid = e.eid)"
+static const char content_sql[] =
+    "SELECT " CONTENT_COLS
     " FROM nostr_events e JOIN pubkeys k ON k.aid = e.aid"
     " WHERE e.created_at > ?2 AND e.created_at <= ?1"
     " AND e.kind IN (" SCORE_CONTENT_KINDS ")";
@@ -390,14 +424,55 @@ static const char zaps_of_sql[] =
     "SELECT count(*), coalesce(sum(sats), 0) FROM zaps INDEXED BY zaps_valid_event"
     " WHERE valid = 1 AND event_id = ?1 AND created_at <= ?2";
 
+/* On PostgreSQL, which keeps no counts between runs, the same figures come
+ * with the events: the rows created by now that target a window event,
+ * grouped (a hash join over each table, no probe per event), and the exact
+ * content where it held U+0000 (content_raw, its hex). */
+static const char content_pg_sql[] =
+    "WITH e AS MATERIALIZED (SELECT id, aid, kind, created_at, content, content_raw, lang,"
+    "  meta, eid FROM nostr_events"
+    "  WHERE created_at > ?2 AND created_at <= ?1 AND kind IN (" SCORE_CONTENT_KINDS ")),"
+    " t AS (SELECT target, count(*) FILTER (WHERE role = 0) AS replies,"
+    "  count(*) FILTER (WHERE role = 2) AS reposts,"
+    "  count(*) FILTER (WHERE role = 1) AS reactions FROM"
+    "  (SELECT reply_to AS target, 0 AS role FROM replies WHERE created_at <= ?1"
+    "   UNION ALL SELECT target_id, 1 FROM reactions WHERE created_at <= ?1"
+    "   UNION ALL SELECT target_id, 2 FROM reposts WHERE created_at <= ?1) s"
+    "  WHERE target IN (SELECT id FROM e) GROUP BY target),"
+    " z AS (SELECT event_id, count(*) AS zaps, coalesce(sum(sats), 0) AS sats FROM zaps"
+    "  WHERE valid = 1 AND created_at <= ?1 AND event_id IN (SELECT id FROM e)"
+    "  GROUP BY event_id)"
+    " SELECT " CONTENT_COLS ","
+    " coalesce(t.replies, 0), coalesce(t.reposts, 0), coalesce(t.reactions, 0),"
+    " coalesce(z.zaps, 0), coalesce(z.sats, 0), e.content_raw"
+    " FROM e JOIN pubkeys k ON k.aid = e.aid LEFT JOIN t ON t.target = e.id"
+    " LEFT JOIN z ON z.event_id = e.id";
+#undef CONTENT_COLS
+
+/* The columns both read into; the last six come on PostgreSQL alone. */
+static const struct column content_cols[] = {
+	{ "id", CELL_TEXT, 0, 0, 0 }, { "pubkey", CELL_TEXT, 0, 0, 0 },
+	{ "kind", CELL_INT, 0, 0, 0 }, { "created_at", CELL_INT, 0, 0, 0 },
+	{ "content", CELL_TEXT, 0, 0, 0 }, { "lang", CELL_TEXT, 0, 0, 0 },
+	{ "meta", CELL_TEXT, 0, 0, 0 }, { "eid", CELL_INT, 0, 0, 0 },
+	{ "aid", CELL_INT, 0, 0, 0 }, { "hashtags", CELL_INT, 0, 0, 0 },
+	{ "mentions", CELL_INT, 0, 0, 0 }, { "replies", CELL_INT, 0, 0, 0 },
+	{ "reposts", CELL_INT, 0, 0, 0 }, { "reactions", CELL_INT, 0, 0, 0 },
+	{ "zaps", CELL_INT, 0, 0, 0 }, { "zap_sats", CELL_INT, 0, 0, 0 },
+	{ "content_raw", CELL_TEXT, 0, 0, 0 },
+};
+enum { CONTENT_LITE_COLS = 11, CONTENT_PG_COLS = 17 };
+
 /* What score_content reads before it scores: who has a profile, who has
  * followers, and the window's events with their engagement. */
 struct content_input {
+	struct dbq *db;
 	struct keymap authors, profiles, followed;
-	sqlite3_stmt *target, *zaps;   /* target_sql, zaps_of_sql */
+	sqlite3_stmt *target, *zaps;   /* SQLite: target_sql, zaps_of_sql */
 	int64_t now;
 	struct scored *ev;
 	size_t n, cap;
+	struct buf raw;                /* PostgreSQL: an event's exact content */
 };
 
 static void
@@ -409,9 +484,10 @@ content_input_free(struct content_input *in)
 	keymap_free(&in->authors);
 	keymap_free(&in->profiles);
 	keymap_free(&in->followed);
+	buf_free(&in->raw);
 }
 
-/* engagement_of: e's replies, reposts, reactions and zaps. */
+/* engagement_of: e's replies, reposts, reactions and zaps, on SQLite. */
 static int
 engagement_of(struct content_input *in, struct scored *e)
 {
@@ -435,34 +511,56 @@ engagement_of(struct content_input *in, struct scored *e)
 	return 0;
 }
 
-/* load_keys: the 64-hex first column of sql's rows into set. */
+/* key_into: the key of row's first column into the keymap arg. */
 static int
-load_keys(sqlite3 *db, const char *sql, const struct query_arg *args, struct keymap *set)
+key_into(void *arg, const struct table *row)
 {
-	sqlite3_stmt *st = query_prepare(db, sql, args);
 	uint8_t k[32];
-	int rc;
 
-	if (st == NULL)
-		return -1;
-	while ((rc = query_step_row(st)) == 1)
-		if (query_key(st, 0, k) == 0)
-			keymap_get(set, k, 1);
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+	if (row_key(row, 0, k) == 0)
+		keymap_get(arg, k, 1);
+	return 0;
 }
 
-/* content_event: the row of content_sql in st as in->ev[in->n], with its
+/* load_keys: the keys (as hex) of the first column of sql's rows into set. */
+static int
+load_keys(struct dbq *db, const char *sql, struct keymap *set)
+{
+	static const struct column key[] = { { "key", CELL_TEXT, 0, 0, 0 } };
+
+	return dbq_each(db, key, 1, sql, NULL, key_into, set) == 0 ? 0 : -1;
+}
+
+/* content_text: the event's content in row: its exact bytes (content_raw,
+ * on PostgreSQL, when it held U+0000), else the content column. */
+static void
+content_text(struct content_input *in, const struct table *row, const char **s,
+    size_t *len)
+{
+	const struct cell *c = table_cell(row, 0, 4);
+
+	*s = c->type == CELL_TEXT ? c->text : "", *len = c->type == CELL_TEXT ? c->len : 0;
+	if (row->ncols < CONTENT_PG_COLS || (c = table_cell(row, 0, 16))->type != CELL_TEXT ||
+	    c->len % 2 != 0)
+		return;
+	buf_reset(&in->raw);
+	buf_reserve(&in->raw, c->len / 2 + 1);
+	if (hex_decode(c->text, (uint8_t *)in->raw.data, c->len / 2) != 0)
+		return;
+	*s = in->raw.data, *len = c->len / 2;
+}
+
+/* content_event: the row of content_sql as in->ev[in->n], with its
  * engagement, quality and the spam signals that need no other event. */
 static int
-content_event(struct content_input *in, sqlite3_stmt *st)
+content_event(void *arg, const struct table *row)
 {
+	struct content_input *in = arg;
 	struct scored *e;
 	uint8_t pk[32];
-	const char *content = (const char *)sqlite3_column_text(st, 4);
-	size_t content_len = (size_t)sqlite3_column_bytes(st, 4);
-	const char *lang = (const char *)sqlite3_column_text(st, 5);
-	const char *meta = (const char *)sqlite3_column_text(st, 6);
+	const char *content, *lang = table_text(row, 0, 5);
+	const struct cell *meta = table_cell(row, 0, 6);
+	size_t content_len;
 	int64_t hashtags, mentions, media;
 
 	if (in->n == in->cap) {
@@ -471,26 +569,33 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 	}
 	e = &in->ev[in->n];
 	memset(e, 0, sizeof(*e));
-	if (query_key(st, 0, e->id) != 0 || query_key(st, 1, pk) != 0)
-		return 0;  /* not hex: not an event nostr-load wrote */
+	if (row_key(row, 0, e->id) != 0 || row_key(row, 1, pk) != 0)
+		return 0;  /* not an id: not an event nostr-load wrote */
+	content_text(in, row, &content, &content_len);
 	e->author = keymap_get(&in->authors, pk, 1);
-	e->kind = (uint32_t)sqlite3_column_int64(st, 2);
-	e->created_at = sqlite3_column_int64(st, 3);
+	e->kind = (uint32_t)row_int(row, 2);
+	e->created_at = row_int(row, 3);
 	/* The lists are in their tables; media, having none, in what is left of meta. */
-	meta_counts(meta, meta ? (size_t)sqlite3_column_bytes(st, 6) : 0,
-	    &hashtags, &mentions, &media);
-	e->eid = sqlite3_column_int64(st, 7);
-	e->aid = sqlite3_column_int64(st, 8);
-	hashtags = sqlite3_column_int64(st, 9);
-	mentions = sqlite3_column_int64(st, 10);
-	if (engagement_of(in, e) != 0)
+	meta_counts(meta->type == CELL_TEXT ? meta->text : NULL,
+	    meta->type == CELL_TEXT ? meta->len : 0, &hashtags, &mentions, &media);
+	e->eid = row_int(row, 7);
+	e->aid = row_int(row, 8);
+	hashtags = row_int(row, 9);
+	mentions = row_int(row, 10);
+	if (in->db->engine == DB_ENGINE_POSTGRESQL) {
+		e->replies = row_int(row, 11);
+		e->reposts = row_int(row, 12);
+		e->reactions = row_int(row, 13);
+		e->zaps = row_int(row, 14);
+		e->zap_sats = row_int(row, 15);
+	} else if (engagement_of(in, e) != 0)
 		return -1;
 	e->no_profile = keymap_get(&in->profiles, pk, 0) == UINT32_MAX;
 	e->no_followers = keymap_get(&in->followed, pk, 0) == UINT32_MAX;
 	e->mentions = mentions;
 	e->long_enough = content_len >= SPAM_DUPLICATE_MIN_BYTES;
-	e->content_hash = content_hash(content ? content : "", content_len);
-	e->quality = score_quality(content ? content : "", content_len,
+	e->content_hash = content_hash(content, content_len);
+	e->quality = score_quality(content, content_len,
 	    lang != NULL && strcmp(lang, "und") != 0 && lang[0] != '\0',
 	    media > 0, hashtags);
 	in->n++;
@@ -499,92 +604,95 @@ content_event(struct content_input *in, sqlite3_stmt *st)
 
 /* content_read: everything score_content needs, the window's events last. */
 static int
-content_read(sqlite3 *db, const struct score_options *o, struct content_input *in)
+content_read(struct dbq *db, const struct score_options *o, struct content_input *in)
 {
 	struct query_arg window[] = {
 		Q_INT(o->now), Q_INT(window_start(o->now, o->hours)), Q_END,
 	};
-	sqlite3_stmt *st;
-	int rc;
+	int pg = db->engine == DB_ENGINE_POSTGRESQL;
 
+	in->db = db;
 	in->now = o->now;
-	if ((in->target = query_prepare(db, target_sql, NULL)) == NULL ||
-	    (in->zaps = query_prepare(db, zaps_of_sql, NULL)) == NULL ||
-	    load_keys(db, "SELECT k.pubkey FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid",
-	    NULL, &in->profiles) != 0 ||
-	    load_keys(db, "SELECT k.pubkey FROM (SELECT DISTINCT followed FROM follows) f"
-	    " JOIN pubkeys k ON k.aid = f.followed", NULL, &in->followed) != 0 ||
-	    (st = query_prepare(db, content_sql, window)) == NULL)
+	if (!pg && ((in->target = query_prepare(db->lite, target_sql, NULL)) == NULL ||
+	    (in->zaps = query_prepare(db->lite, zaps_of_sql, NULL)) == NULL))
 		return -1;
-	while ((rc = query_step_row(st)) == 1)
-		if (content_event(in, st) != 0) {
-			rc = -1;
-			break;
-		}
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+	if (load_keys(db, "SELECT k.pubkey FROM user_profiles p JOIN pubkeys k ON k.aid = p.aid",
+	    &in->profiles) != 0 ||
+	    load_keys(db, "SELECT k.pubkey FROM (SELECT DISTINCT followed FROM follows) f"
+	    " JOIN pubkeys k ON k.aid = f.followed", &in->followed) != 0)
+		return -1;
+	return dbq_each(db, content_cols, pg ? CONTENT_PG_COLS : CONTENT_LITE_COLS,
+	    pg ? content_pg_sql : content_sql, window, content_event, in) == 0 ? 0 : -1;
 }
 
-static const char content_insert_sql[] =
-    "INSERT OR REPLACE INTO content_metrics (eid, aid, kind, created_at,"
-    " computed_at, replies, reposts, reactions, zaps, zap_sats, engagement, virality,"
-    " quality, spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+#define CONTENT_INSERT_COLS "content_metrics (eid, aid, kind, created_at," \
+    " computed_at, replies, reposts, reactions, zaps, zap_sats, engagement, virality," \
+    " quality, spam_score)"
+static const char content_insert_lite[] = "INSERT OR REPLACE INTO " CONTENT_INSERT_COLS;
+static const char content_insert_pg[] = "INSERT INTO " CONTENT_INSERT_COLS;
+static const char content_conflict_pg[] =
+    " ON CONFLICT (eid) DO UPDATE SET aid = excluded.aid, kind = excluded.kind,"
+    " created_at = excluded.created_at, computed_at = excluded.computed_at,"
+    " replies = excluded.replies, reposts = excluded.reposts,"
+    " reactions = excluded.reactions, zaps = excluded.zaps, zap_sats = excluded.zap_sats,"
+    " engagement = excluded.engagement, virality = excluded.virality,"
+    " quality = excluded.quality, spam_score = excluded.spam_score";
+#undef CONTENT_INSERT_COLS
 
-/* content_insert: one content_metrics row of e through st. */
+/* content_insert: one content_metrics row of e into b. */
 static int
-content_insert(sqlite3_stmt *st, const struct content_input *in, const struct scored *e,
-    int64_t now)
+content_insert(struct dbq_batch *b, const struct scored *e, int64_t now)
 {
 	struct spam_signals s = {
 		e->duplicate_authors, e->burst_posts, e->mentions,
 		e->no_profile, e->no_followers, e->long_enough,
 	};
-	(void)in;
-	{
-		struct query_arg row[] = {
-			Q_INT(e->eid), Q_INT(e->aid), Q_INT(e->kind), Q_INT(e->created_at), Q_INT(now),
-			Q_INT(e->replies), Q_INT(e->reposts), Q_INT(e->reactions), Q_INT(e->zaps),
-			Q_INT(e->zap_sats),
-			Q_REAL(score_engagement(e->zaps, e->zap_sats, e->replies, e->reposts,
-			    e->reactions)),
-			Q_REAL(score_virality(e->zaps, e->zap_sats, e->replies, e->reposts,
-			    e->reactions, (double)(now - e->created_at) / 3600.0)),
-			Q_REAL(e->quality), Q_REAL(score_spam(&s)), Q_END,
-		};
+	struct query_arg row[] = {
+		Q_INT(e->eid), Q_INT(e->aid), Q_INT(e->kind), Q_INT(e->created_at), Q_INT(now),
+		Q_INT(e->replies), Q_INT(e->reposts), Q_INT(e->reactions), Q_INT(e->zaps),
+		Q_INT(e->zap_sats),
+		Q_REAL(score_engagement(e->zaps, e->zap_sats, e->replies, e->reposts,
+		    e->reactions)),
+		Q_REAL(score_virality(e->zaps, e->zap_sats, e->replies, e->reposts,
+		    e->reactions, (double)(now - e->created_at) / 3600.0)),
+		Q_REAL(e->quality), Q_REAL(score_spam(&s)),
+	};
 
-		return query_bind(st, row) == 0 && query_step_done(st) == 0 ? 0 : -1;
-	}
+	return dbq_batch_add(b, row);
 }
 
 /* content_write: the scored events into content_metrics, in one transaction. */
 static int
-content_write(sqlite3 *db, const struct content_input *in, int64_t now)
+content_write(struct dbq *db, const struct content_input *in, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct dbq_batch b;
 	size_t i;
 
-	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
-	    (st = query_prepare(db, content_insert_sql, NULL)) == NULL)
+	if (begin(db) != 0 || dbq_batch_open(&b, db, dbq_pick(db, content_insert_lite,
+	    content_insert_pg), 14, dbq_pick(db, "", content_conflict_pg)) != 0)
 		return -1;
 	for (i = 0; i < in->n; i++)
-		if (content_insert(st, in, &in->ev[i], now) != 0) {
-			sqlite3_finalize(st);
+		if (content_insert(&b, &in->ev[i], now) != 0) {
+			dbq_batch_close(&b, 1);
 			return -1;
 		}
-	sqlite3_finalize(st);
-	return query_exec(db, "COMMIT", NULL);
+	if (dbq_batch_close(&b, 0) != 0)
+		return -1;
+	return dbq_exec(db, "COMMIT", NULL);
 }
 
 int
-score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
+score_content(struct dbq *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct content_input in = { 0 };
 	struct user_counts c;
 
-	/* Its engagement is read from the counts, so they come first. */
-	if (counts_current(db, o, sum, &c) != 0)
-		return rollback(db, sum);
-	user_counts_free(&c);
+	/* On SQLite its engagement is read from the counts, so they come first. */
+	if (db->engine == DB_ENGINE_SQLITE) {
+		if (counts_current(db, o, sum, &c) != 0)
+			return rollback(db, sum);
+		user_counts_free(&c);
+	}
 	if (content_read(db, o, &in) != 0) {
 		content_input_free(&in);
 		return rollback(db, sum);
@@ -691,69 +799,67 @@ score_trending_compute(struct dbq *db, int64_t now, double hours, int64_t min_za
 
 /* trending_insert: one hashtag's trending_topics and trending_velocity rows. */
 static int
-trending_insert(sqlite3_stmt *topic, sqlite3_stmt *velocity, const struct trend *t,
+trending_insert(struct dbq_batch *topic, struct dbq_batch *velocity, const struct trend *t,
     const struct score_options *o)
 {
 	struct query_arg topic_row[] = {
 		Q_INT(o->now), Q_REAL(o->hours), Q_TEXT(t->hashtag), Q_INT(t->mention_count),
 		Q_INT(t->unique_authors), Q_INT(t->zaps), Q_REAL(t->trend_score), Q_INT(t->rank),
-		Q_END,
 	};
 	struct query_arg velocity_row[] = {
 		Q_INT(o->now), Q_REAL(o->hours), Q_TEXT(t->hashtag), Q_INT(t->previous_count),
-		Q_REAL(t->velocity), Q_END,
+		Q_REAL(t->velocity),
 	};
 
 	if (isnan(t->velocity))
 		velocity_row[4] = (struct query_arg)Q_NULL;
-	if (query_bind(topic, topic_row) != 0 || query_step_done(topic) != 0 ||
-	    query_bind(velocity, velocity_row) != 0 || query_step_done(velocity) != 0)
+	if (dbq_batch_add(topic, topic_row) != 0 || dbq_batch_add(velocity, velocity_row) != 0)
 		return -1;
 	return 0;
 }
 
 /* trending_write: replaces the window's stored rows by t, in one transaction. */
 static int
-trending_write(sqlite3 *db, const struct score_options *o, const struct trend *t, size_t n)
+trending_write(struct dbq *db, const struct score_options *o, const struct trend *t,
+    size_t n)
 {
 	struct query_arg window[] = { Q_INT(o->now), Q_REAL(o->hours), Q_END };
-	sqlite3_stmt *topic = NULL, *velocity = NULL;
+	struct dbq_batch topic, velocity;
 	size_t i;
-	int rc = -1;
+	int rc = 0;
 
 	/* A rerun with the same --now replaces its window whole. */
-	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
-	    query_exec(db, "DELETE FROM trending_topics WHERE window_end = ?1"
+	if (begin(db) != 0 ||
+	    dbq_exec(db, "DELETE FROM trending_topics WHERE window_end = ?1"
 	    " AND window_hours = ?2", window) != 0 ||
-	    query_exec(db, "DELETE FROM trending_velocity WHERE window_end = ?1"
-	    " AND window_hours = ?2", window) != 0 ||
-	    (topic = query_prepare(db, "INSERT INTO trending_topics (window_end, window_hours,"
-	    " hashtag, mention_count, unique_authors, zaps, trend_score, rank)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
-	    (velocity = query_prepare(db, "INSERT INTO trending_velocity (window_end,"
-	    " window_hours, hashtag, previous_count, velocity) VALUES (?, ?, ?, ?, ?)",
-	    NULL)) == NULL)
-		goto out;
-	for (i = 0; i < n; i++)
-		if (trending_insert(topic, velocity, &t[i], o) != 0)
-			goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(topic);
-	sqlite3_finalize(velocity);
-	return rc == 0 ? query_exec(db, "COMMIT", NULL) : -1;
+	    dbq_exec(db, "DELETE FROM trending_velocity WHERE window_end = ?1"
+	    " AND window_hours = ?2", window) != 0)
+		return -1;
+	if (dbq_batch_open(&topic, db, "INSERT INTO trending_topics (window_end, window_hours,"
+	    " hashtag, mention_count, unique_authors, zaps, trend_score, rank)", 8, "") != 0)
+		return -1;
+	if (dbq_batch_open(&velocity, db, "INSERT INTO trending_velocity (window_end,"
+	    " window_hours, hashtag, previous_count, velocity)", 5, "") != 0) {
+		dbq_batch_close(&topic, 1);
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		rc = trending_insert(&topic, &velocity, &t[i], o);
+	if (dbq_batch_close(&topic, rc != 0) != 0)
+		rc = -1;
+	if (dbq_batch_close(&velocity, rc != 0) != 0)
+		rc = -1;
+	return rc == 0 ? dbq_exec(db, "COMMIT", NULL) : -1;
 }
 
 int
-score_trending(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
+score_trending(struct dbq *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct trend *t;
 	size_t n;
 	int rc;
 
-	struct dbq q = DBQ_SQLITE(db);
-
-	if (score_trending_compute(&q, o->now, o->hours, o->min_zaps, &t, &n) != 0)
+	if (score_trending_compute(db, o->now, o->hours, o->min_zaps, &t, &n) != 0)
 		return rollback(db, sum);
 	rc = trending_write(db, o, t, n);
 	score_trends_free(t, n);
@@ -804,98 +910,153 @@ engagement_received(const struct user *u)
 	return u->replies + u->reposts + u->reactions + u->zaps;
 }
 
-/* is_aid: whether column col of st is an aid of g. */
+/* is_aid: whether column col of row is an aid of g. */
 static int
-is_aid(const struct graph *g, sqlite3_stmt *st, int col, int64_t *aid)
+is_aid(const struct graph *g, const struct table *row, size_t col, int64_t *aid)
 {
-	*aid = sqlite3_column_int64(st, col);
-	return sqlite3_column_type(st, col) == SQLITE_INTEGER && *aid > 0 &&
-	    (size_t)*aid < g->naids;
+	const struct cell *v = table_cell(row, 0, col);
+
+	*aid = v->i;
+	return v->type == CELL_INT && *aid > 0 && (size_t)*aid < g->naids;
+}
+
+/* The columns the users' queries are read into: an aid and figures. */
+static const struct column user_cols[] = {
+	{ "aid", CELL_INT, 0, 0, 0 }, { "a", CELL_INT, 0, 0, 0 }, { "b", CELL_INT, 0, 0, 0 },
+};
+static const struct column user_real_cols[] = {
+	{ "aid", CELL_INT, 0, 0, 0 }, { "a", CELL_REAL, 0, 0, 0 }, { "b", CELL_REAL, 0, 0, 0 },
+};
+
+/* follow_edge: one follows row (follower, followed) into the graph arg. */
+static int
+follow_edge(void *arg, const struct table *row)
+{
+	struct graph *g = arg;
+	int64_t a, b;
+
+	if (!is_aid(g, row, 0, &a) || !is_aid(g, row, 1, &b))
+		return 0;
+	g->u[a].following++;
+	g->u[b].followers++;
+	g->node_of[a] = g->node_of[b] = 1;
+	if (g->nedges == g->edges_cap) {
+		g->edges_cap = g->edges_cap ? g->edges_cap * 2 : 4096;
+		g->src = xrealloc(g->src, g->edges_cap * sizeof(*g->src));
+		g->dst = xrealloc(g->dst, g->edges_cap * sizeof(*g->dst));
+	}
+	g->src[g->nedges] = (uint32_t)a;
+	g->dst[g->nedges++] = (uint32_t)b;
+	return 0;
 }
 
 /* users_follows: the follow edges, followers and following; every pubkey
  * in a list is a user. */
 static int
-users_follows(sqlite3 *db, struct graph *g)
+users_follows(struct dbq *db, struct graph *g)
 {
-	sqlite3_stmt *st = query_prepare(db, "SELECT follower, followed FROM follows", NULL);
-	int64_t a, b;
-	int rc;
+	return dbq_each(db, user_cols, 2, "SELECT follower, followed FROM follows", NULL,
+	    follow_edge, g) == 0 ? 0 : -1;
+}
 
-	if (st == NULL)
-		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		if (!is_aid(g, st, 0, &a) || !is_aid(g, st, 1, &b))
-			continue;
-		g->u[a].following++;
-		g->u[b].followers++;
-		g->node_of[a] = g->node_of[b] = 1;
-		if (g->nedges == g->edges_cap) {
-			g->edges_cap = g->edges_cap ? g->edges_cap * 2 : 4096;
-			g->src = xrealloc(g->src, g->edges_cap * sizeof(*g->src));
-			g->dst = xrealloc(g->dst, g->edges_cap * sizeof(*g->dst));
-		}
-		g->src[g->nedges] = (uint32_t)a;
-		g->dst[g->nedges++] = (uint32_t)b;
-	}
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+/* A users_marked pass: the graph and what to take from each row. */
+struct marking {
+	struct graph *g;
+	void (*set)(struct user *, const struct table *);
+};
+
+static int
+mark_user(void *arg, const struct table *row)
+{
+	struct marking *m = arg;
+	int64_t a;
+
+	if (!is_aid(m->g, row, 0, &a))
+		return 0;
+	m->g->node_of[a] = 1;
+	if (m->set != NULL)
+		m->set(&m->g->u[a], row);
+	return 0;
 }
 
 /* users_marked: marks the aids of sql's first column (?1 = now) as users,
  * and gives each row to set (NULL: none). */
 static int
-users_marked(sqlite3 *db, const char *sql, int64_t now, struct graph *g,
-    void (*set)(struct user *, sqlite3_stmt *))
+users_marked(struct dbq *db, const char *sql, int64_t now, struct graph *g,
+    void (*set)(struct user *, const struct table *))
 {
 	struct query_arg args[] = { Q_INT(now), Q_END };
-	sqlite3_stmt *st = query_prepare(db, sql, args);
-	int64_t a;
-	int rc;
+	struct marking m = { g, set };
 
-	if (st == NULL)
-		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		if (!is_aid(g, st, 0, &a))
-			continue;
-		g->node_of[a] = 1;
-		if (set != NULL)
-			set(&g->u[a], st);
-	}
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+	return dbq_each(db, user_cols, 3, sql, args, mark_user, &m) == 0 ? 0 : -1;
 }
 
 static void
-set_zaps(struct user *u, sqlite3_stmt *st)
+set_zaps(struct user *u, const struct table *row)
 {
-	u->zaps = sqlite3_column_int64(st, 1);
-	u->sats = sqlite3_column_int64(st, 2);
+	u->zaps = row_int(row, 1);
+	u->sats = row_int(row, 2);
+}
+
+/* node_in_order: the next aid in pubkey order, numbered when it is a user. */
+static int
+node_in_order(void *arg, const struct table *row)
+{
+	struct graph *g = arg;
+	int64_t a;
+
+	if (is_aid(g, row, 0, &a) && g->node_of[a] != 0) {
+		g->aid[g->n++] = a;
+		g->node_of[a] = (uint32_t)g->n;
+	}
+	return 0;
+}
+
+static int
+by_edge(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* edges_sort: the edges in node order (follower, then followed), whatever
+ * order the database gave them in and whatever aids it gave their pubkeys:
+ * PageRank adds them up in this order, and so to the last bit alike on
+ * every engine. */
+static void
+edges_sort(struct graph *g)
+{
+	uint64_t *e = xcalloc(g->nedges ? g->nedges : 1, sizeof(*e));
+	size_t i;
+
+	for (i = 0; i < g->nedges; i++)
+		e[i] = (uint64_t)g->src[i] << 32 | g->dst[i];
+	if (g->nedges > 0)
+		qsort(e, g->nedges, sizeof(*e), by_edge);
+	for (i = 0; i < g->nedges; i++) {
+		g->src[i] = (uint32_t)(e[i] >> 32);
+		g->dst[i] = (uint32_t)e[i];
+	}
+	free(e);
 }
 
 /* users_order: numbers the marked aids in pubkey order, and the edges. */
 static int
-users_order(sqlite3 *db, struct graph *g)
+users_order(struct dbq *db, struct graph *g)
 {
-	sqlite3_stmt *st = query_prepare(db, "SELECT aid FROM pubkeys ORDER BY pubkey", NULL);
 	size_t i;
-	int64_t a;
-	int rc;
 
-	if (st == NULL)
-		return -1;
 	g->aid = xcalloc(g->naids, sizeof(*g->aid));
-	while ((rc = query_step_row(st)) == 1)
-		if (is_aid(g, st, 0, &a) && g->node_of[a] != 0) {
-			g->aid[g->n++] = a;
-			g->node_of[a] = (uint32_t)g->n;
-		}
-	sqlite3_finalize(st);
+	if (dbq_each(db, user_cols, 1, "SELECT aid FROM pubkeys ORDER BY pubkey", NULL,
+	    node_in_order, g) != 0)
+		return -1;
 	for (i = 0; i < g->nedges; i++) {
 		g->src[i] = g->node_of[g->src[i]] - 1;
 		g->dst[i] = g->node_of[g->dst[i]] - 1;
 	}
-	return rc == 0 ? 0 : -1;
+	edges_sort(g);
+	return 0;
 }
 
 /* Users besides those of the follow lists: authors first seen by now, and
@@ -905,25 +1066,111 @@ static const char zaps_sql[] =
     "SELECT recipient, count(*), coalesce(sum(sats), 0) FROM zaps"
     " WHERE valid = 1 AND recipient IS NOT NULL AND created_at <= ?1 GROUP BY recipient";
 
-static void
-set_quality(struct user *u, sqlite3_stmt *st)
+/* The scored events' quality and spam, for their authors' means. */
+static const char quality_sql[] =
+    "SELECT aid, quality, spam_score FROM content_metrics WHERE computed_at = ?1";
+
+/* One scored event's figures, and the users' means made of them in C: the
+ * engines' avg() add up in orders (and, SQLite, with compensation) of their
+ * own, so each author's values are added in ascending order here, whatever
+ * order the rows came in, and the means agree to the last bit. */
+struct scored_figures {
+	int64_t aid;
+	double v[2];   /* quality, spam_score */
+};
+struct figures {
+	struct graph *g;
+	struct scored_figures *f;
+	size_t n, cap;
+};
+
+static int
+figures_add(void *arg, const struct table *row)
 {
-	u->quality = sqlite3_column_double(st, 1);
-	u->spam = sqlite3_column_double(st, 2);
+	struct figures *fs = arg;
+	int64_t a;
+
+	if (!is_aid(fs->g, row, 0, &a) || fs->g->node_of[a] == 0)
+		return 0;
+	if (fs->n == fs->cap) {
+		fs->cap = fs->cap ? fs->cap * 2 : 1024;
+		fs->f = xrealloc(fs->f, fs->cap * sizeof(*fs->f));
+	}
+	fs->f[fs->n].aid = a;
+	fs->f[fs->n].v[0] = table_number(row, 0, 1);
+	fs->f[fs->n].v[1] = table_number(row, 0, 2);
+	fs->n++;
+	return 0;
 }
 
-static const char quality_sql[] =
-    "SELECT aid, avg(quality), avg(spam_score) FROM content_metrics"
-    " WHERE computed_at = ?1 GROUP BY aid";
+/* by_figure: by author, then by figure i (by_figure_0 and _1 for qsort). */
+static int
+by_figure(const struct scored_figures *x, const struct scored_figures *y, int i)
+{
+	if (x->aid != y->aid)
+		return x->aid < y->aid ? -1 : 1;
+	return x->v[i] < y->v[i] ? -1 : x->v[i] > y->v[i];
+}
+
+static int
+by_figure_0(const void *a, const void *b)
+{
+	return by_figure(a, b, 0);
+}
+
+static int
+by_figure_1(const void *a, const void *b)
+{
+	return by_figure(a, b, 1);
+}
+
+/* figures_means: each author's mean of figure i (0 quality, 1 spam) into g. */
+static void
+figures_means(struct figures *fs, int i)
+{
+	size_t j, k;
+
+	if (fs->n == 0)
+		return;
+	qsort(fs->f, fs->n, sizeof(*fs->f), i == 0 ? by_figure_0 : by_figure_1);
+	for (j = 0; j < fs->n; j = k) {
+		struct user *u = &fs->g->u[fs->f[j].aid];
+		double sum = 0;
+
+		for (k = j; k < fs->n && fs->f[k].aid == fs->f[j].aid; k++)
+			sum += fs->f[k].v[i];
+		if (i == 0)
+			u->quality = sum / (double)(k - j);
+		else
+			u->spam = sum / (double)(k - j);
+	}
+}
+
+/* users_quality: each user's mean quality and spam of the events scored now. */
+static int
+users_quality(struct dbq *db, int64_t now, struct graph *g)
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	struct figures fs = { g, NULL, 0, 0 };
+
+	if (dbq_each(db, user_real_cols, 3, quality_sql, args, figures_add, &fs) != 0) {
+		free(fs.f);
+		return -1;
+	}
+	figures_means(&fs, 0);
+	figures_means(&fs, 1);
+	free(fs.f);
+	return 0;
+}
 
 /* users_gather: the users, their follows, zaps, quality and counts. */
 static int
-users_gather(sqlite3 *db, int64_t now, const struct user_counts *c, struct graph *g)
+users_gather(struct dbq *db, int64_t now, const struct user_counts *c, struct graph *g)
 {
 	int64_t max = 0;
 	size_t i;
 
-	if (query_int(db, "SELECT coalesce(max(aid), 0) FROM pubkeys", NULL, &max) != 0)
+	if (dbq_int(db, "SELECT coalesce(max(aid), 0) FROM pubkeys", NULL, &max) != 0)
 		return -1;
 	g->naids = (size_t)max + 1;
 	g->u = xcalloc(g->naids, sizeof(*g->u));
@@ -937,24 +1184,8 @@ users_gather(sqlite3 *db, int64_t now, const struct user_counts *c, struct graph
 		g->u[i].reactions = c->a[i].reactions;
 		g->u[i].reposts = c->a[i].reposts;
 	}
-	{
-		struct query_arg args[] = { Q_INT(now), Q_END };
-		sqlite3_stmt *st = query_prepare(db, quality_sql, args);
-		int64_t a;
-		int rc;
-
-		if (st == NULL)
-			return -1;
-		while ((rc = query_step_row(st)) == 1)
-			if (is_aid(g, st, 0, &a) && g->node_of[a] != 0)
-				set_quality(&g->u[a], st);
-		sqlite3_finalize(st);
-		if (rc != 0)
-			return -1;
-	}
-	return 0;
+	return users_quality(db, now, g);
 }
-
 /* users_pagerank: each user's PageRank; returns the iterations it took. */
 static int
 users_pagerank(struct graph *g)
@@ -1034,22 +1265,21 @@ users_rank(struct graph *g)
 
 /* user_insert: the user_metrics and user_influence rows of aid. */
 static int
-user_insert(sqlite3_stmt *ins, sqlite3_stmt *inf, const struct user *u, int64_t aid,
-    int64_t now)
+user_insert(struct dbq_batch *ins, struct dbq_batch *inf, const struct user *u,
+    int64_t aid, int64_t now)
 {
 	struct query_arg metrics[] = {
 		Q_INT(aid), Q_INT(now), Q_INT(u->followers), Q_INT(u->following),
 		Q_INT(u->posts), Q_INT(u->replies), Q_INT(u->reactions), Q_INT(u->reposts),
 		Q_INT(u->zaps), Q_INT(u->sats), Q_REAL(u->influence), Q_REAL(u->quality),
-		Q_REAL(u->spam), Q_END,
+		Q_REAL(u->spam),
 	};
 	struct query_arg influence[] = {
 		Q_INT(aid), Q_INT(now), Q_REAL(u->pagerank), Q_INT(engagement_received(u)),
-		Q_INT(u->rank), Q_END,
+		Q_INT(u->rank),
 	};
 
-	if (query_bind(ins, metrics) != 0 || query_step_done(ins) != 0 ||
-	    query_bind(inf, influence) != 0 || query_step_done(inf) != 0)
+	if (dbq_batch_add(ins, metrics) != 0 || dbq_batch_add(inf, influence) != 0)
 		return -1;
 	return 0;
 }
@@ -1058,63 +1288,75 @@ user_insert(sqlite3_stmt *ins, sqlite3_stmt *inf, const struct user *u, int64_t 
  * one transaction, in aid order; users the graph no longer holds keep no
  * stale figures. */
 static int
-users_write(sqlite3 *db, const struct graph *g, int64_t now)
+users_write(struct dbq *db, const struct graph *g, int64_t now)
 {
-	sqlite3_stmt *ins = NULL, *inf = NULL;
+	struct dbq_batch ins, inf;
 	size_t a;
-	int rc = -1;
+	int rc = 0;
 
-	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 ||
-	    query_exec(db, "DELETE FROM user_metrics", NULL) != 0 ||
-	    query_exec(db, "DELETE FROM user_influence", NULL) != 0 ||
-	    (ins = query_prepare(db, "INSERT INTO user_metrics (aid, computed_at,"
+	if (begin(db) != 0 ||
+	    dbq_exec(db, "DELETE FROM user_metrics", NULL) != 0 ||
+	    dbq_exec(db, "DELETE FROM user_influence", NULL) != 0 ||
+	    dbq_batch_open(&ins, db, "INSERT INTO user_metrics (aid, computed_at,"
 	    " followers, following, posts, replies_received, reactions_received,"
 	    " reposts_received, zaps_received, zap_sats_received, influence, quality,"
-	    " spam_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL ||
-	    (inf = query_prepare(db, "INSERT INTO user_influence (aid,"
-	    " computed_at, pagerank, engagement, rank) VALUES (?, ?, ?, ?, ?)", NULL)) == NULL)
-		goto out;
-	for (a = 0; a < g->naids; a++)
-		if (g->node_of[a] != 0 && user_insert(ins, inf, &g->u[a], (int64_t)a, now) != 0)
-			goto out;
-	rc = 0;
-out:
-	sqlite3_finalize(ins);
-	sqlite3_finalize(inf);
-	return rc == 0 ? query_exec(db, "COMMIT", NULL) : -1;
+	    " spam_score)", 13, "") != 0)
+		return -1;
+	if (dbq_batch_open(&inf, db, "INSERT INTO user_influence (aid,"
+	    " computed_at, pagerank, engagement, rank)", 5, "") != 0) {
+		dbq_batch_close(&ins, 1);
+		return -1;
+	}
+	for (a = 0; a < g->naids && rc == 0; a++)
+		if (g->node_of[a] != 0)
+			rc = user_insert(&ins, &inf, &g->u[a], (int64_t)a, now);
+	if (dbq_batch_close(&ins, rc != 0) != 0)
+		rc = -1;
+	if (dbq_batch_close(&inf, rc != 0) != 0)
+		rc = -1;
+	return rc == 0 ? dbq_exec(db, "COMMIT", NULL) : -1;
+}
+
+/* A users_kept_pagerank pass: the graph and the stored users found in it. */
+struct kept {
+	struct graph *g;
+	size_t found;
+};
+
+static int
+kept_rank(void *arg, const struct table *row)
+{
+	struct kept *k = arg;
+	int64_t a;
+
+	if (!is_aid(k->g, row, 0, &a) || k->g->node_of[a] == 0)
+		return 1;  /* a user no longer in the graph: its ranks are not these */
+	k->g->u[a].pagerank = table_number(row, 0, 1);
+	k->found++;
+	return 0;
 }
 
 /* users_kept_pagerank: each user's stored PageRank into g, when the stored
  * rows hold exactly g's users; *kept tells whether they did. */
 static int
-users_kept_pagerank(sqlite3 *db, struct graph *g, int *kept)
+users_kept_pagerank(struct dbq *db, struct graph *g, int *kept)
 {
-	sqlite3_stmt *st = query_prepare(db, "SELECT aid, pagerank FROM user_influence", NULL);
-	size_t found = 0;
-	int64_t a;
+	struct kept k = { g, 0 };
 	int rc;
 
 	*kept = 0;
-	if (st == NULL)
+	if ((rc = dbq_each(db, user_real_cols, 2, "SELECT aid, pagerank FROM user_influence",
+	    NULL, kept_rank, &k)) < 0)
 		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		if (!is_aid(g, st, 0, &a) || g->node_of[a] == 0)
-			break;  /* a user no longer in the graph: its ranks are not these */
-		g->u[a].pagerank = sqlite3_column_double(st, 1);
-		found++;
-	}
-	sqlite3_finalize(st);
-	if (rc < 0)
-		return -1;
-	*kept = rc == 0 && found == g->n;
+	*kept = rc == 0 && k.found == g->n;
 	return 0;
 }
 
 /* users_gather_graph: PageRank, or the stored PageRank when the follow
  * graph is the last run's; *steps the iterations (0 when kept). */
 static int
-users_gather_graph(sqlite3 *db, const struct score_options *o, struct graph *g, int *steps,
-    int *kept)
+users_gather_graph(struct dbq *db, const struct score_options *o, struct graph *g,
+    int *steps, int *kept)
 {
 	const struct score_changes *ch = o->changes;
 
@@ -1128,7 +1370,7 @@ users_gather_graph(sqlite3 *db, const struct score_options *o, struct graph *g, 
 }
 
 int
-score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
+score_users(struct dbq *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct graph g = { 0 };
 	struct user_counts c;
@@ -1189,78 +1431,92 @@ window_of(const struct windows *ws, size_t s, int64_t t)
 	return (int)i;
 }
 
-/* windows_events: every window's events and distinct authors, in one pass
- * over the author index (it holds aid and created_at: no event row is
- * read); an author's events come together, in time order. */
+/* A windows_events pass: the windows, the author of the last row and the
+ * window of each series that author was last counted active in. */
+struct active {
+	struct windows *ws;
+	int64_t aid;
+	int last[NSERIES];
+};
+
 static int
-windows_events(sqlite3 *db, struct windows *ws)
+event_in_window(void *arg, const struct table *row)
 {
-	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
-	sqlite3_stmt *st = query_prepare(db, "SELECT aid, created_at FROM nostr_events"
-	    " INDEXED BY nostr_events_author WHERE created_at > ?1 AND created_at <= ?2", args);
-	int64_t aid = 0;
-	int last[NSERIES] = { -1, -1 }, rc;
+	struct active *p = arg;
+	const struct cell *who = table_cell(row, 0, 0);
+	int64_t t = row_int(row, 1);
 	size_t s;
 
-	if (st == NULL)
-		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		int64_t a = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+	if (who->type != CELL_INT || who->i != p->aid)
+		p->aid = who->i, p->last[0] = p->last[1] = -1;
+	for (s = 0; s < NSERIES; s++) {
+		int i = window_of(p->ws, s, t);
 
-		if (a != aid || sqlite3_column_type(st, 0) != SQLITE_INTEGER)
-			aid = a, last[0] = last[1] = -1;
-		for (s = 0; s < NSERIES; s++) {
-			int i = window_of(ws, s, t);
-
-			if (i < 0)
-				continue;
-			ws->w[s][i].events++;
-			if (i != last[s])
-				ws->w[s][i].active++;
-			last[s] = i;
-		}
+		if (i < 0)
+			continue;
+		p->ws->w[s][i].events++;
+		if (i != p->last[s])
+			p->ws->w[s][i].active++;
+		p->last[s] = i;
 	}
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+	return 0;
+}
+
+/* windows_events: every window's events and distinct authors, in one pass
+ * over the events by author, each author's in time order (on SQLite the
+ * author index: it holds aid and created_at, no event row is read). */
+static int
+windows_events(struct dbq *db, struct windows *ws)
+{
+	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
+	struct active p = { ws, 0, { -1, -1 } };
+
+	return dbq_each(db, user_cols, 2, dbq_pick(db, "SELECT aid, created_at FROM nostr_events"
+	    " INDEXED BY nostr_events_author WHERE created_at > ?1 AND created_at <= ?2",
+	    "SELECT aid, created_at FROM nostr_events WHERE created_at > ?1 AND created_at <= ?2"
+	    " ORDER BY aid, created_at"), args, event_in_window, &p) == 0 ? 0 : -1;
+}
+
+static int
+kind_in_window(void *arg, const struct table *row)
+{
+	struct windows *ws = arg;
+	int64_t k = row_int(row, 0), t = row_int(row, 1);
+	size_t s;
+
+	for (s = 0; s < NSERIES; s++) {
+		int i = window_of(ws, s, t);
+
+		if (i < 0)
+			continue;
+		if (k == 1)
+			ws->w[s][i].posts++;
+		else if (k == 7)
+			ws->w[s][i].reactions++;
+		else
+			ws->w[s][i].reposts++;
+	}
+	return 0;
 }
 
 /* windows_kinds: every window's posts, reactions and reposts, through the
  * kind index (kind and created_at, no event row). */
 static int
-windows_kinds(sqlite3 *db, struct windows *ws)
+windows_kinds(struct dbq *db, struct windows *ws)
 {
 	struct query_arg args[] = { Q_INT(ws->since), Q_INT(ws->now), Q_END };
-	sqlite3_stmt *st = query_prepare(db, "SELECT kind, created_at FROM nostr_events"
+
+	return dbq_each(db, user_cols, 2, dbq_pick(db, "SELECT kind, created_at FROM nostr_events"
 	    " INDEXED BY nostr_events_kind WHERE kind IN (1, 6, 7, 16)"
-	    " AND created_at > ?1 AND created_at <= ?2", args);
-	int rc;
-	size_t s;
-
-	if (st == NULL)
-		return -1;
-	while ((rc = query_step_row(st)) == 1) {
-		int64_t k = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
-
-		for (s = 0; s < NSERIES; s++) {
-			int i = window_of(ws, s, t);
-
-			if (i < 0)
-				continue;
-			if (k == 1)
-				ws->w[s][i].posts++;
-			else if (k == 7)
-				ws->w[s][i].reactions++;
-			else
-				ws->w[s][i].reposts++;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == 0 ? 0 : -1;
+	    " AND created_at > ?1 AND created_at <= ?2",
+	    "SELECT kind, created_at FROM nostr_events WHERE kind IN (1, 6, 7, 16)"
+	    " AND created_at > ?1 AND created_at <= ?2"), args, kind_in_window, ws) == 0 ?
+	    0 : -1;
 }
 
 /* window_rest: the zaps and users of the window of hours ending at w->end. */
 static int
-window_rest(sqlite3 *db, struct window *w, double hours)
+window_rest(struct dbq *db, struct window *w, double hours)
 {
 	static const char *const sql[] = {
 		"SELECT count(*), coalesce(sum(sats), 0) FROM zaps"
@@ -1275,24 +1531,24 @@ window_rest(sqlite3 *db, struct window *w, double hours)
 	size_t q, c;
 
 	for (q = 0; q < 2; q++) {
-		sqlite3_stmt *st = query_prepare(db, sql[q], args);
+		struct table *t = dbq_table(db, user_cols + 1, 2, sql[q], args);
 
-		if (st == NULL)
+		if (t == NULL)
 			return -1;
-		if (query_step_row(st) != 1) {
-			sqlite3_finalize(st);
+		if (t->nrows != 1) {
+			table_free(t);
 			return -1;
 		}
 		for (c = 0; c < 2; c++)
-			*into[q][c] = sqlite3_column_int64(st, (int)c);
-		sqlite3_finalize(st);
+			*into[q][c] = (int64_t)table_number(t, 0, c);
+		table_free(t);
 	}
 	return 0;
 }
 
 /* windows_read: the figures of every window of both series ending at now. */
 static int
-windows_read(sqlite3 *db, int64_t now, struct windows *ws)
+windows_read(struct dbq *db, int64_t now, struct windows *ws)
 {
 	size_t s;
 	int i;
@@ -1329,52 +1585,62 @@ growth(int64_t cur, int64_t prev)
 
 /* network_insert: the network_stats row of window w (prev: the one before). */
 static int
-network_insert(sqlite3_stmt *st, const struct window *w, const struct window *prev,
+network_insert(struct dbq_batch *b, const struct window *w, const struct window *prev,
     double hours)
 {
 	struct query_arg row[] = {
 		Q_INT(w->end), Q_REAL(hours), Q_INT(w->events), Q_INT(w->posts),
 		Q_INT(w->reactions), Q_INT(w->reposts), Q_INT(w->zaps), Q_INT(w->sats),
 		Q_INT(w->active), Q_INT(w->new_users), Q_INT(w->total_users),
-		growth(w->events, prev->events), growth(w->active, prev->active), Q_END,
+		growth(w->events, prev->events), growth(w->active, prev->active),
 	};
 
-	return query_bind(st, row) == 0 && query_step_done(st) == 0 ? 0 : -1;
+	return dbq_batch_add(b, row);
 }
 
+#define NETWORK_INSERT_COLS "network_stats (window_end, window_hours, events, posts," \
+    " reactions, reposts, zaps, zap_sats, active_users, new_users, total_users," \
+    " events_growth, users_growth)"
+static const char network_insert_lite[] = "INSERT OR REPLACE INTO " NETWORK_INSERT_COLS;
+static const char network_insert_pg[] = "INSERT INTO " NETWORK_INSERT_COLS;
+static const char network_conflict_pg[] =
+    " ON CONFLICT (window_end, window_hours) DO UPDATE SET events = excluded.events,"
+    " posts = excluded.posts, reactions = excluded.reactions,"
+    " reposts = excluded.reposts, zaps = excluded.zaps, zap_sats = excluded.zap_sats,"
+    " active_users = excluded.active_users, new_users = excluded.new_users,"
+    " total_users = excluded.total_users, events_growth = excluded.events_growth,"
+    " users_growth = excluded.users_growth";
+#undef NETWORK_INSERT_COLS
+
 int
-score_network(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
+score_network(struct dbq *db, const struct score_options *o, struct score_summary *sum)
 {
 	struct windows *ws = xcalloc(1, sizeof(*ws));
-	sqlite3_stmt *st = NULL;
+	struct dbq_batch b;
 	size_t s, rows = 0;
-	int i;
+	int i, rc = 0;
 
-	if (query_exec(db, "BEGIN IMMEDIATE", NULL) != 0 || windows_read(db, o->now, ws) != 0)
-		goto fail;
-	if ((st = query_prepare(db, "INSERT OR REPLACE INTO network_stats (window_end,"
-	    " window_hours, events, posts, reactions, reposts, zaps, zap_sats,"
-	    " active_users, new_users, total_users, events_growth, users_growth)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL)) == NULL)
-		goto fail;
-	for (s = 0; s < NSERIES; s++)
-		for (i = 0; i < series[s].count; i++, rows++)
-			if (network_insert(st, &ws->w[s][i], &ws->w[s][i + 1], series[s].hours) != 0)
-				goto fail;
-	sqlite3_finalize(st);
+	/* The windows are read in the transaction that writes them: on
+	 * PostgreSQL with one snapshot for all of its statements. */
+	if (dbq_exec(db, dbq_pick(db, "BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL REPEATABLE READ"),
+	    NULL) != 0 || windows_read(db, o->now, ws) != 0 ||
+	    dbq_batch_open(&b, db, dbq_pick(db, network_insert_lite, network_insert_pg), 13,
+	    dbq_pick(db, "", network_conflict_pg)) != 0) {
+		free(ws);
+		return rollback(db, sum);
+	}
+	for (s = 0; s < NSERIES && rc == 0; s++)
+		for (i = 0; i < series[s].count && rc == 0; i++, rows++)
+			rc = network_insert(&b, &ws->w[s][i], &ws->w[s][i + 1], series[s].hours);
 	free(ws);
-	if (query_exec(db, "COMMIT", NULL) != 0)
+	if (dbq_batch_close(&b, rc != 0) != 0 || rc != 0 || dbq_exec(db, "COMMIT", NULL) != 0)
 		return rollback(db, sum);
 	sum->windows = rows;
 	return 0;
-fail:
-	sqlite3_finalize(st);
-	free(ws);
-	return rollback(db, sum);
 }
 
 int
-score_all(sqlite3 *db, const struct score_options *o, struct score_summary *sum)
+score_all(struct dbq *db, const struct score_options *o, struct score_summary *sum)
 {
 	if (score_content(db, o, sum) != 0 || score_trending(db, o, sum) != 0 ||
 	    score_users(db, o, sum) != 0 || score_network(db, o, sum) != 0)

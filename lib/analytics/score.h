@@ -15,11 +15,14 @@
  *   user_influence   received, PageRank, influence and its rank
  *   network_stats    the last 24 hourly and 30 daily windows, with growth
  *
- * Functions that touch the database return 0, or -1 after an SQLite error,
- * whose message they leave in sum->error (sum is required; clear it before
- * the first call); they print nothing.  score_trending_compute, which only
- * reads, leaves it in sqlite3_errmsg(db).  Writes go in one
- * transaction per table group, so readers never see half a run.
+ * The database is SQLite or PostgreSQL (store/dbq.h).  Functions that touch
+ * it return 0, or -1 after a database error, whose message they leave in
+ * sum->error (sum is required; clear it before the first call); they print
+ * nothing.  score_trending_compute, which only reads, leaves it in
+ * dbq_errmsg(db).  Writes go in one transaction per table group, so
+ * readers never see half a run; on PostgreSQL in multi-row INSERTs
+ * (store/dbqbatch.h).  The counts of usercounts.h are kept between runs
+ * on SQLite only: on PostgreSQL they are counted afresh, by SQL, every run.
  */
 #ifndef NP_SCORE_H
 #define NP_SCORE_H
@@ -137,8 +140,9 @@ double score_influence(double pagerank, size_t n, double max_pagerank,
 /* score_content: fills content_metrics for the events of the window.  Their
  * replies, reactions and reposts are the target counts of usercounts.h,
  * which it brings to this run's mark first (as score_users does; the second
- * of the two in a run, sum->counts_done, only moves them from the first). */
-int score_content(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
+ * of the two in a run, sum->counts_done, only moves them from the first);
+ * on PostgreSQL they are counted with the events. */
+int score_content(struct dbq *db, const struct score_options *o, struct score_summary *sum);
 
 /*
  * score_trending_compute: the trending hashtags of the window, ranked
@@ -150,7 +154,7 @@ int score_trending_compute(struct dbq *db, int64_t now, double hours, int64_t mi
 void score_trends_free(struct trend *t, size_t n);
 
 /* score_trending: stores score_trending_compute's rows for the window. */
-int score_trending(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
+int score_trending(struct dbq *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_users: fills user_metrics and user_influence (run score_content first:
  * users' quality and spam are the means of their scored events).  Posts and
@@ -158,12 +162,12 @@ int score_trending(sqlite3 *db, const struct score_options *o, struct score_summ
  * mark when o->changes says the run is incremental, else made from scratch.
  * PageRank is kept from the stored rows when o->changes says the follow
  * graph has not changed and the stored rows hold the same users. */
-int score_users(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
+int score_users(struct dbq *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_network: fills network_stats for 24 hourly and 30 daily windows. */
-int score_network(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
+int score_network(struct dbq *db, const struct score_options *o, struct score_summary *sum);
 
 /* score_all: all four, in that order. */
-int score_all(sqlite3 *db, const struct score_options *o, struct score_summary *sum);
+int score_all(struct dbq *db, const struct score_options *o, struct score_summary *sum);
 
 #endif

@@ -1040,3 +1040,82 @@ out:
 		user_counts_free(c);
 	return rc;
 }
+
+/* ---- by SQL, from scratch ---- */
+
+/* Each author's events and posts, and what their events received. */
+static const char authored_sql[] =
+    "SELECT aid, count(*), count(*) FILTER (WHERE kind = 1 AND created_at <= ?1)"
+    " FROM nostr_events GROUP BY aid";
+static const char received_sql[] =
+    "SELECT e.aid, count(*) FILTER (WHERE s.role = 0), count(*) FILTER (WHERE s.role = 1),"
+    " count(*) FILTER (WHERE s.role = 2) FROM"
+    " (SELECT reply_to AS target, 0 AS role FROM replies WHERE created_at <= ?1"
+    "  UNION ALL SELECT target_id, 1 FROM reactions WHERE created_at <= ?1"
+    "  UNION ALL SELECT target_id, 2 FROM reposts WHERE created_at <= ?1) s"
+    " JOIN nostr_events e ON e.id = s.target GROUP BY e.aid";
+
+static const struct column counted_cols[] = {
+	{ "aid", CELL_INT, 0, 0, 0 }, { "a", CELL_INT, 0, 0, 0 },
+	{ "b", CELL_INT, 0, 0, 0 }, { "c", CELL_INT, 0, 0, 0 },
+};
+
+/* counted: the author of row's first column, or NULL when not one of c's. */
+static struct author_counts *
+counted(struct user_counts *c, const struct table *row)
+{
+	const struct cell *v = table_cell(row, 0, 0);
+
+	if (v->type != CELL_INT || v->i <= 0 || (size_t)v->i >= c->n)
+		return NULL;
+	return &c->a[v->i];
+}
+
+static int64_t
+counted_int(const struct table *row, size_t col)
+{
+	return (int64_t)table_number(row, 0, col);
+}
+
+static int
+authored_row(void *arg, const struct table *row)
+{
+	struct author_counts *a = counted(arg, row);
+
+	if (a != NULL)
+		a->events = counted_int(row, 1), a->posts = counted_int(row, 2);
+	return 0;
+}
+
+static int
+received_row(void *arg, const struct table *row)
+{
+	struct author_counts *a = counted(arg, row);
+
+	if (a != NULL) {
+		a->replies = counted_int(row, 1);
+		a->reactions = counted_int(row, 2);
+		a->reposts = counted_int(row, 3);
+	}
+	return 0;
+}
+
+int
+user_counts_query(struct dbq *db, int64_t now, const char *reason, struct user_counts *c)
+{
+	struct query_arg args[] = { Q_INT(now), Q_END };
+	int64_t max = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->rebuilt = 1, c->reason = reason;
+	if (dbq_int(db, "SELECT coalesce(max(aid), 0) FROM pubkeys", NULL, &max) != 0)
+		return -1;
+	c->n = (size_t)max + 1;
+	c->a = xcalloc(c->n, sizeof(*c->a));
+	if (dbq_each(db, counted_cols, 3, authored_sql, args, authored_row, c) != 0 ||
+	    dbq_each(db, counted_cols, 4, received_sql, args, received_row, c) != 0) {
+		user_counts_free(c);
+		return -1;
+	}
+	return 0;
+}

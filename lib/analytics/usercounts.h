@@ -28,6 +28,8 @@
 
 #include <sqlite3.h>
 
+#include "store/dbq.h"
+
 /* One author's counts. */
 struct author_counts {
 	int64_t events, posts, replies, reactions, reposts;
@@ -51,6 +53,16 @@ struct user_counts {
  * the caller to read the message and roll back.
  */
 int user_counts_update(sqlite3 *db, int64_t now, const char *full,
+    struct user_counts *c);
+
+/*
+ * user_counts_query: every author's counts at (now, all events stored) by
+ * SQL aggregation, from scratch, on either engine, storing nothing: what
+ * PostgreSQL, which keeps no counts between runs, gives nostr-score.  The
+ * counts of user_counts_update from scratch, as one snapshot sees them
+ * (reason: c->reason).  0, or -1 with the reason in dbq_errmsg(db).
+ */
+int user_counts_query(struct dbq *db, int64_t now, const char *reason,
     struct user_counts *c);
 
 void user_counts_free(struct user_counts *c);

@@ -25,6 +25,14 @@ dbq_errmsg(const struct dbq *q)
 }
 
 int
+dbq_in_transaction(const struct dbq *q)
+{
+	if (q->engine == DB_ENGINE_SQLITE)
+		return !sqlite3_get_autocommit(q->lite);
+	return PQtransactionStatus(q->pg) != PQTRANS_IDLE;
+}
+
+int
 dbq_open(struct dbq *q, const struct db_path *where, const struct db_options *opt,
     char *err, size_t errlen)
 {

@@ -60,6 +60,10 @@ void dbq_close(struct dbq *q);
 /* dbq_pick: the text for q's engine: lite on SQLite, pg on PostgreSQL. */
 #define dbq_pick(q, lite, pg) ((q)->engine == DB_ENGINE_POSTGRESQL ? (pg) : (lite))
 
+/* dbq_in_transaction: whether q has a transaction open (or failed, on
+ * PostgreSQL, waiting for ROLLBACK). */
+int dbq_in_transaction(const struct dbq *q);
+
 /* dbq_errmsg: why the last call on q failed. */
 const char *dbq_errmsg(const struct dbq *q);
 
