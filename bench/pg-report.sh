@@ -5,8 +5,8 @@
 # 5 runs each in ms, beside the same query on SQLite holding the same events
 # (the reference, measured in the same run; target: each under 200 ms).  The
 # events are generated over the day before now (nostr-gen -a 20000, as
-# score.sh's); nostr-score, which does not write PostgreSQL yet, does not
-# run: the scored views are empty on both, trending is computed live.
+# score.sh's) and scored once at now on both engines (nostr-score's time on
+# each printed too), so the reports read stored scores as they would in use.
 # Skips, saying so, without PostgreSQL.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -26,8 +26,11 @@ lite="$BENCH_DATA/pg-report-$N.db"
 psql -X -q "$NP_PG_ADMIN_URL" -c "CREATE DATABASE report OWNER np"
 pg="${NP_PG_URL%/*}/report"
 t=$(seconds nostr-load -q -d "$pg" "$src")
-printf 'nostr-report on PostgreSQL, %d events (loaded in %.0f s), median of 5 runs\n' \
-    "$(wc -l <"$src")" "$t"
+s_pg=$(seconds nostr-score -q -d "$pg" --now "$now")
+s_lite=$(seconds nostr-score -q -d "$lite" --now "$now")
+printf 'nostr-report on PostgreSQL, %d events (loaded in %.0f s; nostr-score %.1f s,\n' \
+    "$(wc -l <"$src")" "$t" "$s_pg"
+printf '  %.1f s on SQLite), median of 5 runs\n' "$s_lite"
 printf '  %-16s %12s %12s\n' command PostgreSQL SQLite
 user=$(sqlite3 "$lite" "SELECT lower(hex(k.pubkey)) FROM users u JOIN pubkeys k ON k.aid = u.aid
 	ORDER BY u.last_seen DESC LIMIT 1")

@@ -23,20 +23,6 @@ setup() {
 	pg_setup r
 }
 
-# both FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG.
-both() {
-	nostr-load -q -d "$T/lite" "$1"
-	nostr-load -q -d "$DB_PG" "$1"
-}
-
-# same ARGS...: nostr-report ARGS... prints the same bytes from both
-# databases, and succeeds on both.
-same() {
-	nostr-report -d "$T/lite" "$@" >"$T/out.lite"
-	nostr-report -d "$DB_PG" "$@" >"$T/out.pg"
-	cmp "$T/out.lite" "$T/out.pg"
-}
-
 # every_report NOW: each command and section, at NOW, in several windows.
 every_report() {
 	local h c

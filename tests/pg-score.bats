@@ -31,23 +31,10 @@ teardown() {
 	kill_tracked
 }
 
-# both FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG.
-both() {
-	nostr-load -q -d "$T/lite" "$1"
-	nostr-load -q -d "$DB_PG" "$1"
-}
-
 # score ARGS...: nostr-score ARGS... on both databases.
 score() {
 	nostr-score -q -d "$T/lite" "$@"
 	nostr-score -q -d "$DB_PG" "$@"
-}
-
-# same ARGS...: nostr-report ARGS... prints the same bytes from both.
-same() {
-	nostr-report -d "$T/lite" "$@" >"$T/out.lite"
-	nostr-report -d "$DB_PG" "$@" >"$T/out.pg"
-	cmp "$T/out.lite" "$T/out.pg"
 }
 
 # The scored rows by their keys (no surrogates), reals to 1e-9, in SQL

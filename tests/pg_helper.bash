@@ -59,6 +59,20 @@ pg_newdb() {
 	printf '%s\n' "${NP_PG_URL%/*}/$1"
 }
 
+# both FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG.
+both() {
+	nostr-load -q -d "$T/lite" "$1"
+	nostr-load -q -d "$DB_PG" "$1"
+}
+
+# same ARGS...: nostr-report ARGS... prints the same bytes from both
+# databases ($T/lite, $DB_PG), and succeeds on both.
+same() {
+	nostr-report -d "$T/lite" "$@" >"$T/out.lite"
+	nostr-report -d "$DB_PG" "$@" >"$T/out.pg"
+	cmp "$T/out.lite" "$T/out.pg"
+}
+
 # pq URL SQL: the rows of a query, unaligned, '|' between columns, as sqlite3 prints.
 pq() {
 	psql -X -q -At -F'|' -v ON_ERROR_STOP=1 "$1" -c "$2"
