@@ -43,7 +43,7 @@ struct db_path {
 /*
  * db_path_resolve: fills out from option (the -d argument, or NULL) and the
  * environment, in the order above.  Returns 0, or -1 with the reason in err
- * (errlen bytes), e.g. for a PostgreSQL URL or when no HOME is set.
+ * (errlen bytes), e.g. for an unknown scheme:// or when no HOME is set.
  */
 int db_path_resolve(const char *option, struct db_path *out, char *err, size_t errlen);
 

@@ -1,9 +1,10 @@
 /*
- * query.h: the one way library code runs SQL: prepare, bind parameters,
- * step, and read results into a struct table (store/table.h).  The report
- * layer, the dashboard and nostr-score all go through it, so every
- * statement gets its values by binding (text from relays is hostile and is
- * never spliced into SQL) and every error is reported the same way.
+ * query.h: the one way library code runs SQL on SQLite: prepare, bind
+ * parameters, step, and read results into a struct table (store/table.h).
+ * What runs on either engine (the reports, the dashboard, export and
+ * nostr-score's reads) goes through store/dbq.h, which runs this on SQLite.
+ * Every statement gets its values by binding (text from relays is hostile
+ * and is never spliced into SQL) and every error is reported the same way.
  *
  * Parameters are given as an array of struct query_arg ended by Q_END and
  * bound in order to ?1, ?2, ...; a statement may use fewer (the rest are
