@@ -1638,12 +1638,3 @@ score_network(struct dbq *db, const struct score_options *o, struct score_summar
 	sum->windows = rows;
 	return 0;
 }
-
-int
-score_all(struct dbq *db, const struct score_options *o, struct score_summary *sum)
-{
-	if (score_content(db, o, sum) != 0 || score_trending(db, o, sum) != 0 ||
-	    score_users(db, o, sum) != 0 || score_network(db, o, sum) != 0)
-		return -1;
-	return 0;
-}

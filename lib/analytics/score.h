@@ -167,7 +167,4 @@ int score_users(struct dbq *db, const struct score_options *o, struct score_summ
 /* score_network: fills network_stats for 24 hourly and 30 daily windows. */
 int score_network(struct dbq *db, const struct score_options *o, struct score_summary *sum);
 
-/* score_all: all four, in that order. */
-int score_all(struct dbq *db, const struct score_options *o, struct score_summary *sum);
-
 #endif

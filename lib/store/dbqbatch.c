@@ -101,7 +101,7 @@ dbq_batch_add(struct dbq_batch *b, const struct query_arg *row)
 	to = &b->args[b->nrows * b->ncols];
 	memcpy(to, row, b->ncols * sizeof(*to));
 	for (c = 0; c < b->ncols; c++)
-		if (to[c].type == QUERY_TEXT || to[c].type == QUERY_BLOB) {
+		if ((to[c].type == QUERY_TEXT || to[c].type == QUERY_BLOB) && to[c].s != NULL) {
 			size_t len = to[c].type == QUERY_TEXT ? strlen(to[c].s) + 1 : (size_t)to[c].i;
 			char *copy = xcalloc(len ? len : 1, 1);
 
