@@ -625,19 +625,11 @@ content_read(struct dbq *db, const struct score_options *o, struct content_input
 	    pg ? content_pg_sql : content_sql, window, content_event, in) == 0 ? 0 : -1;
 }
 
-#define CONTENT_INSERT_COLS "content_metrics (eid, aid, kind, created_at," \
-    " computed_at, replies, reposts, reactions, zaps, zap_sats, engagement, virality," \
-    " quality, spam_score)"
-static const char content_insert_lite[] = "INSERT OR REPLACE INTO " CONTENT_INSERT_COLS;
-static const char content_insert_pg[] = "INSERT INTO " CONTENT_INSERT_COLS;
-static const char content_conflict_pg[] =
-    " ON CONFLICT (eid) DO UPDATE SET aid = excluded.aid, kind = excluded.kind,"
-    " created_at = excluded.created_at, computed_at = excluded.computed_at,"
-    " replies = excluded.replies, reposts = excluded.reposts,"
-    " reactions = excluded.reactions, zaps = excluded.zaps, zap_sats = excluded.zap_sats,"
-    " engagement = excluded.engagement, virality = excluded.virality,"
-    " quality = excluded.quality, spam_score = excluded.spam_score";
-#undef CONTENT_INSERT_COLS
+/* content_metrics' columns as content_insert gives them, its key first. */
+static const char *const content_cols_out[] = {
+	"eid", "aid", "kind", "created_at", "computed_at", "replies", "reposts", "reactions",
+	"zaps", "zap_sats", "engagement", "virality", "quality", "spam_score",
+};
 
 /* content_insert: one content_metrics row of e into b. */
 static int
@@ -668,8 +660,8 @@ content_write(struct dbq *db, const struct content_input *in, int64_t now)
 	struct dbq_batch b;
 	size_t i;
 
-	if (begin(db) != 0 || dbq_batch_open(&b, db, dbq_pick(db, content_insert_lite,
-	    content_insert_pg), 14, dbq_pick(db, "", content_conflict_pg)) != 0)
+	if (begin(db) != 0 || dbq_batch_upsert(&b, db, "content_metrics", content_cols_out,
+	    sizeof content_cols_out / sizeof content_cols_out[0], 1) != 0)
 		return -1;
 	for (i = 0; i < in->n; i++)
 		if (content_insert(&b, &in->ev[i], now) != 0) {
@@ -1598,19 +1590,12 @@ network_insert(struct dbq_batch *b, const struct window *w, const struct window 
 	return dbq_batch_add(b, row);
 }
 
-#define NETWORK_INSERT_COLS "network_stats (window_end, window_hours, events, posts," \
-    " reactions, reposts, zaps, zap_sats, active_users, new_users, total_users," \
-    " events_growth, users_growth)"
-static const char network_insert_lite[] = "INSERT OR REPLACE INTO " NETWORK_INSERT_COLS;
-static const char network_insert_pg[] = "INSERT INTO " NETWORK_INSERT_COLS;
-static const char network_conflict_pg[] =
-    " ON CONFLICT (window_end, window_hours) DO UPDATE SET events = excluded.events,"
-    " posts = excluded.posts, reactions = excluded.reactions,"
-    " reposts = excluded.reposts, zaps = excluded.zaps, zap_sats = excluded.zap_sats,"
-    " active_users = excluded.active_users, new_users = excluded.new_users,"
-    " total_users = excluded.total_users, events_growth = excluded.events_growth,"
-    " users_growth = excluded.users_growth";
-#undef NETWORK_INSERT_COLS
+/* network_stats' columns as network_insert gives them, its key first. */
+static const char *const network_cols_out[] = {
+	"window_end", "window_hours", "events", "posts", "reactions", "reposts", "zaps",
+	"zap_sats", "active_users", "new_users", "total_users", "events_growth",
+	"users_growth",
+};
 
 int
 score_network(struct dbq *db, const struct score_options *o, struct score_summary *sum)
@@ -1624,8 +1609,8 @@ score_network(struct dbq *db, const struct score_options *o, struct score_summar
 	 * PostgreSQL with one snapshot for all of its statements. */
 	if (dbq_exec(db, dbq_pick(db, "BEGIN IMMEDIATE", "BEGIN ISOLATION LEVEL REPEATABLE READ"),
 	    NULL) != 0 || windows_read(db, o->now, ws) != 0 ||
-	    dbq_batch_open(&b, db, dbq_pick(db, network_insert_lite, network_insert_pg), 13,
-	    dbq_pick(db, "", network_conflict_pg)) != 0) {
+	    dbq_batch_upsert(&b, db, "network_stats", network_cols_out,
+	    sizeof network_cols_out / sizeof network_cols_out[0], 2) != 0) {
 		free(ws);
 		return rollback(db, sum);
 	}

@@ -40,7 +40,7 @@ dbq_batch_open(struct dbq_batch *b, struct dbq *q, const char *head, size_t ncol
     const char *tail)
 {
 	memset(b, 0, sizeof(*b));
-	b->q = q, b->head = head, b->tail = tail, b->ncols = ncols;
+	b->q = q, b->head = xstrdup(head), b->tail = xstrdup(tail), b->ncols = ncols;
 	if (q->engine == DB_ENGINE_SQLITE) {
 		struct buf sql = BUF_INIT;
 
@@ -48,7 +48,11 @@ dbq_batch_open(struct dbq_batch *b, struct dbq *q, const char *head, size_t ncol
 		b->st = query_prepare(q->lite, sql.data, NULL);
 		buf_free(&sql);
 		b->args = xcalloc(ncols + 1, sizeof(*b->args));
-		return b->st != NULL ? 0 : -1;
+		if (b->st == NULL) {
+			dbq_batch_close(b, 1);
+			return -1;
+		}
+		return 0;
 	}
 	b->max_rows = 65535 / (ncols ? ncols : 1);
 	if (b->max_rows > DBQ_BATCH_ROWS)
@@ -56,6 +60,49 @@ dbq_batch_open(struct dbq_batch *b, struct dbq *q, const char *head, size_t ncol
 	b->args = xcalloc(b->max_rows * ncols + 1, sizeof(*b->args));
 	b->texts = xcalloc(b->max_rows * ncols + 1, sizeof(*b->texts));
 	return 0;
+}
+
+/* column_list: "(a, b, c)": the n names of cols. */
+static void
+column_list(struct buf *out, const char *const *cols, size_t n)
+{
+	size_t c;
+
+	buf_putc(out, '(');
+	for (c = 0; c < n; c++) {
+		buf_puts(out, c == 0 ? "" : ", ");
+		buf_puts(out, cols[c]);
+	}
+	buf_putc(out, ')');
+}
+
+int
+dbq_batch_upsert(struct dbq_batch *b, struct dbq *q, const char *table,
+    const char *const *cols, size_t ncols, size_t nkeys)
+{
+	struct buf head = BUF_INIT, tail = BUF_INIT;
+	size_t c;
+	int rc;
+
+	buf_puts(&head, "INSERT INTO ");
+	buf_puts(&head, table);
+	buf_putc(&head, ' ');
+	column_list(&head, cols, ncols);
+	buf_putc(&head, '\0');
+	buf_puts(&tail, " ON CONFLICT ");
+	column_list(&tail, cols, nkeys);
+	buf_puts(&tail, nkeys < ncols ? " DO UPDATE SET " : " DO NOTHING");
+	for (c = nkeys; c < ncols; c++) {
+		buf_puts(&tail, c == nkeys ? "" : ", ");
+		buf_puts(&tail, cols[c]);
+		buf_puts(&tail, " = excluded.");
+		buf_puts(&tail, cols[c]);
+	}
+	buf_putc(&tail, '\0');
+	rc = dbq_batch_open(b, q, head.data, ncols, tail.data);
+	buf_free(&head);
+	buf_free(&tail);
+	return rc;
 }
 
 /* texts_free: the copies of the rows sent. */
@@ -126,6 +173,8 @@ dbq_batch_close(struct dbq_batch *b, int discard)
 	texts_free(b);
 	free(b->args);
 	free(b->texts);
+	free(b->head);
+	free(b->tail);
 	memset(b, 0, sizeof(*b));
 	return rc;
 }

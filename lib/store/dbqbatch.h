@@ -7,10 +7,10 @@
  * trip per batch rather than per row.
  *
  * head is the statement up to VALUES ("INSERT INTO t (a, b)"), tail what
- * follows the rows ("" or an ON CONFLICT clause); the caller picks each
- * engine's text with dbq_pick.  A statement may not meet the same key
- * twice on PostgreSQL (ON CONFLICT DO UPDATE refuses it): rows of one
- * batch have distinct keys.
+ * follows the rows ("" or an ON CONFLICT clause).  dbq_batch_upsert makes
+ * both from a table's columns and its key, in the text both engines speak.
+ * A statement may not meet the same key twice on PostgreSQL (ON CONFLICT
+ * DO UPDATE refuses it): rows of one batch have distinct keys.
  *
  * Functions return 0, or -1 after a database error (dbq_errmsg says why).
  */
@@ -26,7 +26,7 @@
 
 struct dbq_batch {
 	struct dbq *q;
-	const char *head, *tail;
+	char *head, *tail;         /* the statement around its rows (copies) */
 	size_t ncols;
 	sqlite3_stmt *st;          /* SQLite: the one-row statement */
 	struct query_arg *args;    /* PostgreSQL: the rows waiting, ncols each */
@@ -37,6 +37,12 @@ struct dbq_batch {
 /* dbq_batch_open: a batch of rows of ncols values for head ... tail. */
 int dbq_batch_open(struct dbq_batch *b, struct dbq *q, const char *head, size_t ncols,
     const char *tail);
+
+/* dbq_batch_upsert: a batch of rows of table's ncols columns cols, whose
+ * first nkeys columns are its key: a row whose key is stored takes that
+ * row's place, its other columns replacing the stored ones. */
+int dbq_batch_upsert(struct dbq_batch *b, struct dbq *q, const char *table,
+    const char *const *cols, size_t ncols, size_t nkeys);
 
 /* dbq_batch_add: one row of b->ncols values (no Q_END needed; text is copied). */
 int dbq_batch_add(struct dbq_batch *b, const struct query_arg *row);
