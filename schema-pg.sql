@@ -128,6 +128,8 @@ BEGIN
 	INSERT INTO nostr_events SELECT * FROM np_keep;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	DROP TABLE np_keep;
+	-- A prune keeps every kind-3 event (a replaceable head).
+	UPDATE event_counts SET events = events - (total - kept);
 	RETURN total - kept;
 END $$;
 
@@ -549,6 +551,21 @@ CREATE TABLE IF NOT EXISTS summaries_state (
 	events_eid bigint  NOT NULL,
 	zaps_eid   bigint  NOT NULL
 );
+
+-- event_counts: the events nostr_events holds, and its kind-3 ones (one
+-- row; PostgreSQL-only).  count(*) is a scan here (0.75 s at 3M events),
+-- and nostr-score and nostr-report ask it each run whether the stored
+-- scores are current (lib/analytics/scorerun.c).  nostr-load keeps it in
+-- the statements that insert and remove events, a prune in its own
+-- (pgload.c, pgprune.c, nostr_events_prune_month); like the summaries it
+-- is not kept by triggers, so rows removed by hand leave it behind.
+CREATE TABLE IF NOT EXISTS event_counts (
+	one      integer PRIMARY KEY CHECK (one = 1),
+	events   bigint  NOT NULL,                 -- count(*) of nostr_events
+	contacts bigint  NOT NULL                  -- its rows of kind 3
+);
+INSERT INTO event_counts SELECT 1, count(*), count(*) FILTER (WHERE kind = 3)
+	FROM nostr_events ON CONFLICT DO NOTHING;
 
 -- np_hour: the start of created_at's UTC hour (lib/store/summary.c's summary_hour).
 CREATE OR REPLACE FUNCTION np_hour(t bigint) RETURNS bigint

@@ -156,6 +156,7 @@ none" ]
 	keyless_pg "$DB_PG" | diff "$T/k1" -
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM deletions')" -gt 100 ]
 	# (keyless_* hold the replaceable heads and deletions, by key.)
+	event_counts_exact "$DB_PG"
 }
 
 # feed_start FIFO ARGS...: starts nostr-load ARGS... reading FIFO in the
@@ -300,6 +301,7 @@ wait_rows() {
 	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events WHERE created_at >= $cut")" -gt 0 ]
 	[ "$(pq "$DB_PG" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'nostr_events'::regclass")" -eq "$parts" ]
 	[ "$(pq "$DB_PG" 'SELECT pruned_before FROM retention')" -eq "$cut" ]
+	event_counts_exact "$DB_PG"
 	# What was pruned stays pruned: the same input again changes nothing.
 	nostr-load -q -d "$DB_PG" "$T/in"
 	keyless_pg "$DB_PG" | diff "$T/k1" -

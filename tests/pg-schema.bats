@@ -15,8 +15,13 @@ load pg_helper
 #                         schema text that made the database
 #   nostr_events.content_raw  the exact content of an event that held U+0000,
 #                         which PostgreSQL's text cannot
+#   event_counts          nostr_events' rows, kept: counting them is a scan
+#                         in PostgreSQL
 # and, not listed, nostr_events' monthly partitions (nostr_events_YYYY_MM).
-PG_ONLY="table schema_version digest
+PG_ONLY="table event_counts contacts
+table event_counts events
+table event_counts one
+table schema_version digest
 table schema_version one
 table schema_version version
 table nostr_events content_raw"
@@ -69,17 +74,19 @@ columns_pg() {
 	nostr-load -q -d "$DB_PG" "$T/in"
 	keyless_pg "$DB_PG" >"$T/k1"
 	# As a loader built before them left it: no digest, none of the tables
-	# that came after (zap parties, follower totals, their marks, nostr-score's counts).
+	# that came after (zap parties, follower totals, their marks, nostr-score's counts,
+	# the event counts).
 	pq "$DB_PG" "ALTER TABLE schema_version DROP COLUMN digest;
 	    DROP TABLE zap_sender_totals, zap_recipient_totals, follower_totals, summary_marks,
 	    score_authors, score_targets, score_sources, score_counts_state,
-	    authors_hourly, authors_daily CASCADE;
+	    authors_hourly, authors_daily, event_counts CASCADE;
 	    DROP FUNCTION follows_counted, follows_uncounted, zaps_recount_parties CASCADE" >/dev/null
 	run -0 nostr-load -q -d "$DB_PG" </dev/null
 	keyless_pg "$DB_PG" | diff "$T/k1" -
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM follower_totals')" -gt 0 ]
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM zap_recipient_totals')" -gt 0 ]
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM authors_daily')" -gt 0 ]
+	[ "$(pq "$DB_PG" 'SELECT events FROM event_counts')" -gt 0 ]
 	summaries_equal_scan "$DB_PG"
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM score_counts_state')" -eq 0 ]
 	[ "$(pq "$DB_PG" 'SELECT length(digest) FROM schema_version')" -eq 64 ]
@@ -94,7 +101,8 @@ UNION ALL SELECT 'zs', aid::text, zaps::text, sats::text FROM zap_sender_totals
 UNION ALL SELECT 'zr', aid::text, zaps::text, sats::text FROM zap_recipient_totals
 UNION ALL SELECT 'f', aid::text, followers::text, '' FROM follower_totals
 UNION ALL SELECT 'ah', hour::text, authors::text, '' FROM authors_hourly
-UNION ALL SELECT 'ad', day::text, authors::text, '' FROM authors_daily"
+UNION ALL SELECT 'ad', day::text, authors::text, '' FROM authors_daily
+UNION ALL SELECT 'n', '', events::text, contacts::text FROM event_counts"
 SCAN="SELECT 'e', (created_at / 3600 * 3600)::text, kind::text, count(*)::text
   FROM nostr_events GROUP BY 2, 3
 UNION ALL SELECT 'l', (created_at / 3600 * 3600)::text, coalesce(lang, 'und'), count(*)::text
@@ -113,7 +121,9 @@ UNION ALL SELECT 'f', followed::text, count(*)::text, '' FROM follows GROUP BY f
 UNION ALL SELECT 'ah', (created_at / 3600 * 3600)::text, count(DISTINCT aid)::text, ''
   FROM nostr_events GROUP BY 2
 UNION ALL SELECT 'ad', (created_at / 86400 * 86400)::text, count(DISTINCT aid)::text, ''
-  FROM nostr_events GROUP BY 2"
+  FROM nostr_events GROUP BY 2
+UNION ALL SELECT 'n', '', count(*)::text, (count(*) FILTER (WHERE kind = 3))::text
+  FROM nostr_events"
 
 # summaries_equal_scan URL: the summaries hold what a scan gives, row for row.
 summaries_equal_scan() {

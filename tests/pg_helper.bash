@@ -86,6 +86,12 @@ refs replies reactions reposts zaps deletions relay_metrics events_hourly
 languages_hourly zaps_hourly event_zap_totals zap_sender_totals zap_recipient_totals
 follower_totals authors_hourly authors_daily"
 
+# event_counts_exact URL: event_counts holds what counting gives.
+event_counts_exact() {
+	[ "$(pq "$1" 'SELECT events = (SELECT count(*) FROM nostr_events) AND contacts =
+	    (SELECT count(*) FROM nostr_events WHERE kind = 3) FROM event_counts')" = t ]
+}
+
 # counts_sqlite DB, counts_pg URL: "table|rows" per table of PG_TABLES.
 counts_sqlite() {
 	local t sql=""

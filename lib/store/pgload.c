@@ -85,7 +85,8 @@ enum apply {
 	A_STATE_HEAD, A_INSERT_5, A_DELETIONS, A_GONE_ID, A_GONE_ADDR, A_GONE_OLD, A_REFUSED,
 	A_REFUSED_ADDR, A_ANALYZE_GONE, A_GONE_ZAPS, A_REMOVE,
 	A_INSERT, A_ANALYZE_INS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
-	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_SUM_AUTHORS_HOUR,
+	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_EVENT_COUNTS,
+	A_SUM_AUTHORS_HOUR,
 	A_ZERO_AUTHORS_HOUR, A_SUM_AUTHORS_DAY, A_ZERO_AUTHORS_DAY, A_SUM_LANGS,
 	A_ZERO_LANGS, A_SUM_ZAPS, A_ZERO_ZAPS, A_SUM_ZAPPED, A_ZERO_ZAPPED, A_SUM_SENDERS,
 	A_ZERO_SENDERS, A_SUM_RECIPIENTS, A_ZERO_RECIPIENTS, A_RELAYS, A_SUM_STATE, A_SUM_MARKS,
@@ -292,6 +293,11 @@ static const char *const apply_sql[A_COUNT] = {
 	[A_ZERO_EVENTS] =
 	    "DELETE FROM events_hourly h USING gone g"
 	    " WHERE h.hour = np_hour(g.created_at) AND h.kind = g.kind AND h.events = 0",
+	/* The batch's rows in and out (gone holds stored events only). */
+	[A_EVENT_COUNTS] =
+	    "UPDATE event_counts SET events = events + (SELECT count(*) FROM ins)"
+	    " - (SELECT count(*) FROM gone), contacts = contacts"
+	    " + (SELECT count(*) FROM ins WHERE kind = 3) - (SELECT count(*) FROM gone WHERE kind = 3)",
 	[A_SUM_AUTHORS_HOUR] = AUTHORS_SUM("authors_hourly", "hour", "3600"),
 	[A_ZERO_AUTHORS_HOUR] = AUTHORS_ZERO("authors_hourly", "hour", "3600"),
 	[A_SUM_AUTHORS_DAY] = AUTHORS_SUM("authors_daily", "day", "86400"),

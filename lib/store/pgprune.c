@@ -25,12 +25,15 @@ static const char months_sql[] =
 
 static const char month_sql[] = "SELECT nostr_events_prune_month($1, $2::bigint, $3::bigint)";
 
-/* The next batch of the month the cutoff cuts, oldest first; the delete
- * trigger takes the derived rows along. */
+/* The next batch of the month the cutoff cuts, oldest first, and how many
+ * it was (taken off event_counts); the delete trigger takes the derived
+ * rows along. */
 static const char batch_sql[] =
-    "DELETE FROM nostr_events WHERE (eid, created_at) IN (SELECT eid, created_at"
+    "WITH d AS (DELETE FROM nostr_events WHERE (eid, created_at) IN (SELECT eid, created_at"
     " FROM nostr_events WHERE created_at < $1::bigint AND d_tag IS NULL AND kind <> 5"
-    " ORDER BY created_at LIMIT $2::bigint)";
+    " ORDER BY created_at LIMIT $2::bigint) RETURNING 1),"
+    " u AS (UPDATE event_counts SET events = events - (SELECT count(*) FROM d))"
+    " SELECT count(*) FROM d";
 
 /*
  * in_lock: runs sql with params in a transaction under the loaders' lock
