@@ -34,8 +34,9 @@
 --     (lib/store/pgload.c), not by triggers, as in SQLite.
 --
 -- schema_version holds 3 (SQLite's user_version) and the digest of this
--- text.  It and nostr_events.content_raw are the only tables and columns
--- that schema.sql lacks; tests/pg-schema.bats checks that the rest agree.
+-- text.  It, event_counts (below) and nostr_events.content_raw are the only
+-- tables and columns that schema.sql lacks; tests/pg-schema.bats checks
+-- that the rest agree.
 
 CREATE TABLE IF NOT EXISTS schema_version (
 	one     integer PRIMARY KEY CHECK (one = 1),
