@@ -105,6 +105,9 @@ f() { awk "BEGIN { printf \"%.15g\", $1 }"; }
 	# a 48-hour window sees e0 too
 	nostr-score -q -d "$DB" --now $N --only trending --hours 48
 	[ "$(q "SELECT mention_count, unique_authors FROM trending_topics WHERE window_hours = 48 AND hashtag = 'nostr'")" = "3|2" ]
+	# e1's second valid zap (N + 100) counts once for each of its hashtags
+	nostr-score -q -d "$DB" --now $((N + 100)) --only trending
+	[ "$(q "SELECT hashtag, zaps FROM trending_topics WHERE window_end = $((N + 100)) ORDER BY hashtag")" = "$(printf 'bitcoin|2\nnostr|2')" ]
 }
 
 @test "score: PageRank and influence over the follow graph" {

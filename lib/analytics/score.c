@@ -702,15 +702,19 @@ score_content(struct dbq *db, const struct score_options *o, struct score_summar
 /* ---- trending ---- */
 
 /* Zaps are counted per hashtag use: a zapped event with two hashtags gives
- * each its zaps.  The previous window has the same length and ends where
- * this one starts. */
+ * each its zaps.  The zaps are counted once per window event that has a
+ * hashtag (z: its id through eid, then the valid zaps index), not once per
+ * use, and joined to the uses by eid.  The previous window has the same
+ * length and ends where this one starts. */
 static const char trending_sql[] =
-    "WITH cur AS (SELECT h.hashtag AS hashtag, count(*) AS n,"
-    "   count(DISTINCT h.aid) AS authors,"
-    "   sum((SELECT count(*) FROM zaps z"
-    "        WHERE z.event_id = (SELECT e.id FROM nostr_events e WHERE e.eid = h.eid)"
-    "        AND z.valid = 1 AND z.created_at <= ?1)) AS zaps"
-    "  FROM hashtags h WHERE h.created_at > ?2 AND h.created_at <= ?1"
+    "WITH z AS (SELECT e.eid AS eid, count(*) AS n FROM nostr_events e"
+    "  JOIN zaps z ON z.event_id = e.id AND z.valid = 1 AND z.created_at <= ?1"
+    "  WHERE e.eid IN (SELECT eid FROM hashtags WHERE created_at > ?2 AND created_at <= ?1)"
+    "  GROUP BY e.eid),"
+    " cur AS (SELECT h.hashtag AS hashtag, count(*) AS n,"
+    "   count(DISTINCT h.aid) AS authors, coalesce(sum(z.n), 0) AS zaps"
+    "  FROM hashtags h LEFT JOIN z ON z.eid = h.eid"
+    "  WHERE h.created_at > ?2 AND h.created_at <= ?1"
     "  GROUP BY h.hashtag),"
     " prev AS (SELECT hashtag, count(*) AS n FROM hashtags"
     "  WHERE created_at > ?3 AND created_at <= ?2 GROUP BY hashtag)"
