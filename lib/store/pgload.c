@@ -295,9 +295,9 @@ static const char *const apply_sql[A_COUNT] = {
 	    " WHERE h.hour = np_hour(g.created_at) AND h.kind = g.kind AND h.events = 0",
 	/* The batch's rows in and out (gone holds stored events only). */
 	[A_EVENT_COUNTS] =
-	    "UPDATE event_counts SET events = events + (SELECT count(*) FROM ins)"
-	    " - (SELECT count(*) FROM gone), contacts = contacts"
-	    " + (SELECT count(*) FROM ins WHERE kind = 3) - (SELECT count(*) FROM gone WHERE kind = 3)",
+	    "UPDATE event_counts SET events = events + i.n - g.n, contacts = contacts + i.c - g.c"
+	    " FROM (SELECT count(*) AS n, count(*) FILTER (WHERE kind = 3) AS c FROM ins) i,"
+	    " (SELECT count(*) AS n, count(*) FILTER (WHERE kind = 3) AS c FROM gone) g",
 	[A_SUM_AUTHORS_HOUR] = AUTHORS_SUM("authors_hourly", "hour", "3600"),
 	[A_ZERO_AUTHORS_HOUR] = AUTHORS_ZERO("authors_hourly", "hour", "3600"),
 	[A_SUM_AUTHORS_DAY] = AUTHORS_SUM("authors_daily", "day", "86400"),
