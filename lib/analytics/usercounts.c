@@ -34,13 +34,13 @@ static const struct { const char *due, *added; } role_rows[NROLES] = {
 /* The statements of an update from the last mark, prepared once. */
 enum stmt {
 	S_SOURCE_ADD, S_TARGET_ADD, S_FIND, S_ATTRIBUTE,
-	S_OLD_EVENTS, S_SOURCES_OF, S_EXISTS, S_TARGET_SUB, S_TARGET_ZERO, S_SOURCE_DEL,
+	S_OLD_EVENTS, S_SOURCES_OF, S_EIDS_OF, S_TARGET_SUB, S_TARGET_ZERO, S_SOURCE_DEL,
 	S_CREDITED_OF, S_UNATTRIBUTE, S_POSTS_OF, NSTMTS,
 };
 static const char *const stmt_sql[NSTMTS] = {
 	[S_SOURCE_ADD] = "INSERT INTO score_sources(aid, eid, role, target) VALUES (?1, ?2, ?3, ?4)",
-	[S_TARGET_ADD] = "INSERT INTO score_targets(target, replies, reactions, reposts)"
-	    " VALUES (?1, ?2 = 0, ?2 = 1, ?2 = 2) ON CONFLICT(target) DO UPDATE"
+	[S_TARGET_ADD] = "INSERT INTO score_targets(target, replies, reactions, reposts, eid, aid)"
+	    " VALUES (?1, ?2 = 0, ?2 = 1, ?2 = 2, ?3, ?4) ON CONFLICT(target) DO UPDATE"
 	    " SET replies = replies + excluded.replies, reactions = reactions + excluded.reactions,"
 	    " reposts = reposts + excluded.reposts"
 	    " RETURNING eid, aid, replies + reactions + reposts",
@@ -48,7 +48,8 @@ static const char *const stmt_sql[NSTMTS] = {
 	[S_ATTRIBUTE] = "UPDATE score_targets SET eid = ?2, aid = ?3 WHERE target = ?1",
 	[S_OLD_EVENTS] = "SELECT count(*) FROM nostr_events WHERE aid = ?1 AND eid <= ?2",
 	[S_SOURCES_OF] = "SELECT eid, role, target FROM score_sources WHERE aid = ?1",
-	[S_EXISTS] = "SELECT count(*) FROM nostr_events WHERE eid = ?1",
+	/* The author index holds the eids: no event row is read. */
+	[S_EIDS_OF] = "SELECT eid FROM nostr_events INDEXED BY nostr_events_author WHERE aid = ?1",
 	[S_TARGET_SUB] = "UPDATE score_targets SET replies = replies - (?2 = 0),"
 	    " reactions = reactions - (?2 = 1), reposts = reposts - (?2 = 2) WHERE target = ?1"
 	    " RETURNING aid",
@@ -574,17 +575,46 @@ held_read(struct update *u, enum stmt s, int64_t aid, struct held **out, size_t 
 	return rc == 0 ? 0 : -1;
 }
 
-/* stored: whether event eid is still stored. */
 static int
-stored(struct update *u, int64_t eid, int *yes)
+by_eid(const void *a, const void *b)
 {
-	struct query_arg args[] = { Q_INT(eid), Q_END };
-	int64_t n;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	if (count1(u, S_EXISTS, args, &n) != 0)
+	return x < y ? -1 : x > y;
+}
+
+/* eids_of: the eids of aid's stored events, sorted, into *out. */
+static int
+eids_of(struct update *u, int64_t aid, int64_t **out, size_t *n)
+{
+	struct query_arg args[] = { Q_INT(aid), Q_END };
+	sqlite3_stmt *st = u->st[S_EIDS_OF];
+	int64_t *v = NULL;
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL, *n = 0;
+	if (query_bind(st, args) != 0)
 		return -1;
-	*yes = n > 0;
-	return 0;
+	while ((rc = query_step_row(st)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (*n > 0)
+		qsort(v, *n, sizeof(*v), by_eid);
+	*out = v;
+	return rc == 0 ? 0 : -1;
+}
+
+/* stored: whether eid is among the sorted eids (one author's stored events). */
+static int
+stored(const int64_t *eids, size_t n, int64_t eid)
+{
+	return n > 0 && bsearch(&eid, eids, n, sizeof(*eids), by_eid) != NULL;
 }
 
 /* source_gone: takes a counted row of a removed event back out. */
@@ -613,20 +643,24 @@ source_gone(struct update *u, int64_t aid, const struct held *h)
 }
 
 /* author_lost: takes what aid's removed events counted back out: their
- * rows from their targets, their own received engagement, their posts. */
+ * rows from their targets, their own received engagement, and, when aid
+ * deleted (kind 5), their posts: a note is regular (NIP-01), so only a
+ * deletion removes one, and a replacement leaves the posts as they were. */
 static int
-author_lost(struct update *u, int64_t aid, int64_t old_events)
+author_lost(struct update *u, int64_t aid, int64_t old_events, int deleted)
 {
 	struct query_arg posts[] = { Q_INT(aid), Q_INT(u->last.now), Q_INT(u->last.last_eid),
 		Q_END };
 	struct held *h = NULL;
-	size_t n, i;
-	int yes;
+	int64_t *eids = NULL;
+	size_t n, neids, i;
 
-	if (held_read(u, S_SOURCES_OF, aid, &h, &n) != 0)
+	/* Whether each row's event is still stored, from one read of the
+	 * author's eids rather than a probe per row. */
+	if (eids_of(u, aid, &eids, &neids) != 0 || held_read(u, S_SOURCES_OF, aid, &h, &n) != 0)
 		goto fail;
 	for (i = 0; i < n; i++)
-		if (stored(u, h[i].eid, &yes) != 0 || (!yes && source_gone(u, aid, &h[i]) != 0))
+		if (!stored(eids, neids, h[i].eid) && source_gone(u, aid, &h[i]) != 0)
 			goto fail;
 	free(h);
 	if (held_read(u, S_CREDITED_OF, aid, &h, &n) != 0)
@@ -634,9 +668,7 @@ author_lost(struct update *u, int64_t aid, int64_t old_events)
 	for (i = 0; i < n; i++) {
 		struct query_arg args[] = { Q_BLOB(h[i].target, 32), Q_END };
 
-		if (stored(u, h[i].eid, &yes) != 0)
-			goto fail;
-		if (yes)
+		if (stored(eids, neids, h[i].eid))
 			continue;
 		credit(u, aid, h[i].n, -1);
 		if (query_bind(u->st[S_UNATTRIBUTE], args) != 0 ||
@@ -644,13 +676,17 @@ author_lost(struct update *u, int64_t aid, int64_t old_events)
 			goto fail;
 	}
 	free(h);
+	free(eids);
 	u->c->a[aid].events = old_events;
 	u->touched[aid] = 1;
-	return count1(u, S_POSTS_OF, posts, &u->c->a[aid].posts);
+	return deleted ? count1(u, S_POSTS_OF, posts, &u->c->a[aid].posts) : 0;
 fail:
 	free(h);
+	free(eids);
 	return -1;
 }
+
+enum { SEEN = 1, DELETED = 2 };
 
 /* removals: takes removed events out (see the header); *whole is 0 when
  * they are not all of the authors of new replacements and deletions, and
@@ -665,13 +701,18 @@ removals(struct update *u, const struct new_event *ev, size_t nev, int64_t remov
 	int rc = -1;
 
 	*whole = 1;
+	/* seen: SEEN once an author is probed, DELETED when one deleted. */
+	for (i = 0; i < nev && removed > 0; i++)
+		if (ev[i].kind == 5 && ev[i].aid > 0 && (size_t)ev[i].aid < u->c->n)
+			seen[ev[i].aid] |= DELETED;
 	for (i = 0; i < nev && removed > 0; i++) {
 		struct query_arg args[] = { Q_INT(ev[i].aid), Q_INT(u->last.last_eid), Q_END };
 		int64_t aid = ev[i].aid, now_old;
 
-		if (!removes_older(ev[i].kind) || aid <= 0 || (size_t)aid >= u->c->n || seen[aid])
+		if (!removes_older(ev[i].kind) || aid <= 0 || (size_t)aid >= u->c->n ||
+		    (seen[aid] & SEEN))
 			continue;
-		seen[aid] = 1;
+		seen[aid] |= SEEN;
 		if (count1(u, S_OLD_EVENTS, args, &now_old) != 0)
 			goto out;
 		if (now_old >= u->c->a[aid].events)
@@ -690,7 +731,7 @@ removals(struct update *u, const struct new_event *ev, size_t nev, int64_t remov
 		goto out;
 	}
 	for (i = 0; i < nlost; i++)
-		if (author_lost(u, lost_aid[i], lost_old[i]) != 0)
+		if (author_lost(u, lost_aid[i], lost_old[i], seen[lost_aid[i]] & DELETED) != 0)
 			goto out;
 	rc = 0;
 out:
@@ -718,10 +759,14 @@ struct rows {
 static int
 target_add(struct update *u, const struct row *r)
 {
-	struct query_arg add[] = { Q_BLOB(r->target, 32), Q_INT(r->role), Q_END };
+	/* Most targets are recent: a new event's is found without an index
+	 * probe, and a first row for it is written attributed. */
+	const struct new_event *e = new_find(u, r->target);
+	struct query_arg add[] = { Q_BLOB(r->target, 32), Q_INT(r->role),
+		e ? (struct query_arg)Q_INT(e->eid) : (struct query_arg)Q_NULL,
+		e ? (struct query_arg)Q_INT(e->aid) : (struct query_arg)Q_NULL, Q_END };
 	struct query_arg find[] = { Q_BLOB(r->target, 32), Q_INT(u->cur.last_eid), Q_END };
 	sqlite3_stmt *st = u->st[S_TARGET_ADD];
-	const struct new_event *e;
 	int64_t one[NROLES] = { 0 }, total, teid, taid;
 	int rc, attributed;
 
@@ -736,18 +781,13 @@ target_add(struct update *u, const struct row *r)
 		return -1;
 	/* A target seen before and not attributed then is not stored: new
 	 * events were attributed before any new row was counted. */
-	if (attributed || total > 1)
+	if (attributed || total > 1 || e != NULL)
 		return 0;
-	/* Most targets are recent: a new event's found without an index probe. */
-	if ((e = new_find(u, r->target)) != NULL) {
-		teid = e->eid, taid = e->aid;
-	} else {
-		if ((rc = run1(u, S_FIND, find)) <= 0)
-			return rc;
-		teid = sqlite3_column_int64(u->st[S_FIND], 0);
-		taid = sqlite3_column_int64(u->st[S_FIND], 1);
-		sqlite3_reset(u->st[S_FIND]);
-	}
+	if ((rc = run1(u, S_FIND, find)) <= 0)
+		return rc;
+	teid = sqlite3_column_int64(u->st[S_FIND], 0);
+	taid = sqlite3_column_int64(u->st[S_FIND], 1);
+	sqlite3_reset(u->st[S_FIND]);
 	{
 		struct query_arg attr[] = { Q_BLOB(r->target, 32), Q_INT(teid), Q_INT(taid), Q_END };
 
