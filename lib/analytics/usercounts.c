@@ -781,7 +781,7 @@ target_add(struct update *u, const struct row *r)
 		return -1;
 	/* A target seen before and not attributed then is not stored: new
 	 * events were attributed before any new row was counted. */
-	if (attributed || total > 1 || e != NULL)
+	if (attributed || total > 1)
 		return 0;
 	if ((rc = run1(u, S_FIND, find)) <= 0)
 		return rc;
