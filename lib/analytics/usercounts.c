@@ -40,7 +40,7 @@ enum stmt {
 static const char *const stmt_sql[NSTMTS] = {
 	[S_SOURCE_ADD] = "INSERT INTO score_sources(aid, eid, role, target) VALUES (?1, ?2, ?3, ?4)",
 	[S_TARGET_ADD] = "INSERT INTO score_targets(target, replies, reactions, reposts, eid, aid)"
-	    " VALUES (?1, ?2 = 0, ?2 = 1, ?2 = 2, ?3, ?4) ON CONFLICT(target) DO UPDATE"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(target) DO UPDATE"
 	    " SET replies = replies + excluded.replies, reactions = reactions + excluded.reactions,"
 	    " reposts = reposts + excluded.reposts"
 	    " RETURNING eid, aid, replies + reactions + reposts",
@@ -754,34 +754,34 @@ struct rows {
 	size_t n, cap;
 };
 
-/* target_add: counts row r in its target's counts, and for the target's
- * author when the target is stored. */
+/* target_add: counts n[] (rows by role, all aimed at target) in target's
+ * counts, and for the target's author when the target is stored. */
 static int
-target_add(struct update *u, const struct row *r)
+target_add(struct update *u, const uint8_t target[32], const int64_t n[NROLES])
 {
 	/* Most targets are recent: a new event's is found without an index
 	 * probe, and a first row for it is written attributed. */
-	const struct new_event *e = new_find(u, r->target);
-	struct query_arg add[] = { Q_BLOB(r->target, 32), Q_INT(r->role),
+	const struct new_event *e = new_find(u, target);
+	struct query_arg add[] = { Q_BLOB(target, 32), Q_INT(n[ROLE_REPLY]),
+		Q_INT(n[ROLE_REACTION]), Q_INT(n[ROLE_REPOST]),
 		e ? (struct query_arg)Q_INT(e->eid) : (struct query_arg)Q_NULL,
 		e ? (struct query_arg)Q_INT(e->aid) : (struct query_arg)Q_NULL, Q_END };
-	struct query_arg find[] = { Q_BLOB(r->target, 32), Q_INT(u->cur.last_eid), Q_END };
+	struct query_arg find[] = { Q_BLOB(target, 32), Q_INT(u->cur.last_eid), Q_END };
 	sqlite3_stmt *st = u->st[S_TARGET_ADD];
-	int64_t one[NROLES] = { 0 }, total, teid, taid;
+	int64_t total, teid, taid;
 	int rc, attributed;
 
-	one[r->role] = 1;
 	if (run1(u, S_TARGET_ADD, add) != 1)
 		return -1;
 	attributed = sqlite3_column_type(st, 0) != SQLITE_NULL;
 	if (attributed)
-		credit(u, sqlite3_column_int64(st, 1), one, 1);
+		credit(u, sqlite3_column_int64(st, 1), n, 1);
 	total = sqlite3_column_int64(st, 2);
 	if (query_step_done(st) != 0)
 		return -1;
 	/* A target seen before and not attributed then is not stored: new
 	 * events were attributed before any new row was counted. */
-	if (attributed || total > 1)
+	if (attributed || total > n[ROLE_REPLY] + n[ROLE_REACTION] + n[ROLE_REPOST])
 		return 0;
 	if ((rc = run1(u, S_FIND, find)) <= 0)
 		return rc;
@@ -789,12 +789,12 @@ target_add(struct update *u, const struct row *r)
 	taid = sqlite3_column_int64(u->st[S_FIND], 1);
 	sqlite3_reset(u->st[S_FIND]);
 	{
-		struct query_arg attr[] = { Q_BLOB(r->target, 32), Q_INT(teid), Q_INT(taid), Q_END };
+		struct query_arg attr[] = { Q_BLOB(target, 32), Q_INT(teid), Q_INT(taid), Q_END };
 
 		if (query_bind(u->st[S_ATTRIBUTE], attr) != 0 ||
 		    query_step_done(u->st[S_ATTRIBUTE]) != 0)
 			return -1;
-		credit(u, taid, one, 1);
+		credit(u, taid, n, 1);
 	}
 	return 0;
 }
@@ -851,14 +851,20 @@ rows_read(struct update *u, const char *sql, const struct query_arg *args, int64
 static int
 rows_count(struct update *u, struct rows *r)
 {
-	size_t i;
+	size_t i, j;
 	int rc = 0;
 
 	/* No rows: r->v may be NULL, which qsort must not be given. */
 	if (r->n > 0)
 		qsort(r->v, r->n, sizeof(*r->v), by_target);
-	for (i = 0; rc == 0 && i < r->n; i++)
-		rc = target_add(u, &r->v[i]);
+	/* One upsert per target, of all of its rows. */
+	for (i = 0; rc == 0 && i < r->n; i = j) {
+		int64_t n[NROLES] = { 0 };
+
+		for (j = i; j < r->n && memcmp(r->v[j].target, r->v[i].target, 32) == 0; j++)
+			n[r->v[j].role]++;
+		rc = target_add(u, r->v[i].target, n);
+	}
 	if (r->n > 0)
 		qsort(r->v, r->n, sizeof(*r->v), by_source);
 	for (i = 0; rc == 0 && i < r->n; i++) {
