@@ -18,6 +18,9 @@
 #include "render/report.h"
 #include "analytics/score.h"
 
+/* SQLite's page cache of a run, MB (see main). */
+enum { SCORE_CACHE_MB = 128 };
+
 static void
 usage(void)
 {
@@ -130,7 +133,13 @@ main(int argc, char *argv[])
 	struct score_options o = { 0 };
 	struct score_summary sum;
 	const char *path = NULL, *env;
-	struct db_options dbo = { .must_exist = 1 };
+	/*
+	 * A run reads most of its pages once, so a large page cache only fills:
+	 * after the 5th million of 5M events, 128 MB instead of nostr-load's 512
+	 * took 197k page faults down to 88k and the run from 24.0 to 20.7 s
+	 * (medians of four, alternating).
+	 */
+	struct db_options dbo = { .must_exist = 1, .cache_mb = SCORE_CACHE_MB };
 	struct db_path where;
 	unsigned parts = PART_ALL;
 	int ch, verbose = 0, quiet = 0, full = 0, rc = 0;
