@@ -220,10 +220,7 @@ tally_relay(struct tally *t, const char *url, size_t len)
 		t->over_limit++;
 		return NULL;
 	}
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->relays = xrealloc(t->relays, t->cap * sizeof *t->relays);
-	}
+	t->relays = xgrow(t->relays, &t->cap, t->n + 1, sizeof *t->relays);
 	r = &t->relays[t->n];
 	memset(r, 0, sizeof *r);
 	r->url = xstrdup(url);
@@ -333,10 +330,7 @@ stored_event(void *arg, const char *json, size_t len)
 static void
 urls_add(struct urls *u, const char *url)
 {
-	if (u->n == u->cap) {
-		u->cap = u->cap ? u->cap * 2 : 64;
-		u->v = xrealloc(u->v, u->cap * sizeof *u->v);
-	}
+	u->v = xgrow(u->v, &u->cap, u->n + 1, sizeof *u->v);
 	u->v[u->n++] = xstrdup(url);
 }
 

@@ -229,10 +229,7 @@ keymap_get(struct keymap *m, const uint8_t k[32], int add)
 			return m->slots[i] - 1;
 	if (!add)
 		return UINT32_MAX;
-	if (m->n == m->cap) {
-		m->cap = m->cap ? m->cap * 2 : 1024;
-		m->keys = xrealloc(m->keys, m->cap * sizeof(*m->keys));
-	}
+	m->keys = xgrow(m->keys, &m->cap, m->n + 1, sizeof(*m->keys));
 	memcpy(m->keys[m->n], k, 32);
 	m->slots[i] = (uint32_t)++m->n;
 	return (uint32_t)(m->n - 1);
@@ -563,10 +560,7 @@ content_event(void *arg, const struct table *row)
 	size_t content_len;
 	int64_t hashtags, mentions, media;
 
-	if (in->n == in->cap) {
-		in->cap = in->cap ? in->cap * 2 : 4096;
-		in->ev = xrealloc(in->ev, in->cap * sizeof(*in->ev));
-	}
+	in->ev = xgrow(in->ev, &in->cap, in->n + 1, sizeof(*in->ev));
 	e = &in->ev[in->n];
 	memset(e, 0, sizeof(*e));
 	if (row_key(row, 0, e->id) != 0 || row_key(row, 1, pk) != 0)
@@ -1088,10 +1082,7 @@ figures_add(void *arg, const struct table *row)
 
 	if (!is_aid(fs->g, row, 0, &a) || fs->g->node_of[a] == 0)
 		return 0;
-	if (fs->n == fs->cap) {
-		fs->cap = fs->cap ? fs->cap * 2 : 1024;
-		fs->f = xrealloc(fs->f, fs->cap * sizeof(*fs->f));
-	}
+	fs->f = xgrow(fs->f, &fs->cap, fs->n + 1, sizeof(*fs->f));
 	fs->f[fs->n].aid = a;
 	fs->f[fs->n].v[0] = table_number(row, 0, 1);
 	fs->f[fs->n].v[1] = table_number(row, 0, 2);

@@ -500,10 +500,7 @@ new_events(struct update *u, struct new_event **out, size_t *n)
 	if (st == NULL)
 		return -1;
 	while ((rc = query_step_row(st)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 4096;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		v = xgrow(v, &cap, *n + 1, sizeof(*v));
 		v[*n].eid = sqlite3_column_int64(st, 0);
 		v[*n].aid = sqlite3_column_int64(st, 1);
 		v[*n].kind = sqlite3_column_int64(st, 2);
@@ -549,10 +546,7 @@ held_read(struct update *u, enum stmt s, int64_t aid, struct held **out, size_t 
 	while ((rc = query_step_row(st)) == 1) {
 		struct held *h;
 
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		v = xgrow(v, &cap, *n + 1, sizeof(*v));
 		h = &v[*n];
 		memset(h, 0, sizeof(*h));
 		if (s == S_SOURCES_OF) {
@@ -597,10 +591,7 @@ eids_of(struct update *u, int64_t aid, int64_t **out, size_t *n)
 	if (query_bind(st, args) != 0)
 		return -1;
 	while ((rc = query_step_row(st)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		v = xgrow(v, &cap, *n + 1, sizeof(*v));
 		v[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
@@ -688,6 +679,11 @@ fail:
 
 enum { SEEN = 1, DELETED = 2 };
 
+/* An author who lost events: aid, and how many of its events are held now. */
+struct loser {
+	int64_t aid, old;
+};
+
 /* removals: takes removed events out (see the header); *whole is 0 when
  * they are not all of the authors of new replacements and deletions, and
  * nothing was changed. */
@@ -696,7 +692,8 @@ removals(struct update *u, const struct new_event *ev, size_t nev, int64_t remov
     int *whole)
 {
 	unsigned char *seen = xcalloc(u->c->n, 1);
-	int64_t *lost_aid = NULL, *lost_old = NULL, lost = 0;
+	struct loser *losers = NULL;
+	int64_t lost = 0;
 	size_t nlost = 0, cap = 0, i;
 	int rc = -1;
 
@@ -717,12 +714,8 @@ removals(struct update *u, const struct new_event *ev, size_t nev, int64_t remov
 			goto out;
 		if (now_old >= u->c->a[aid].events)
 			continue;
-		if (nlost == cap) {
-			cap = cap ? cap * 2 : 256;
-			lost_aid = xrealloc(lost_aid, cap * sizeof(*lost_aid));
-			lost_old = xrealloc(lost_old, cap * sizeof(*lost_old));
-		}
-		lost_aid[nlost] = aid, lost_old[nlost++] = now_old;
+		losers = xgrow(losers, &cap, nlost + 1, sizeof(*losers));
+		losers[nlost].aid = aid, losers[nlost++].old = now_old;
 		lost += u->c->a[aid].events - now_old;
 	}
 	if (lost != removed) {
@@ -731,13 +724,12 @@ removals(struct update *u, const struct new_event *ev, size_t nev, int64_t remov
 		goto out;
 	}
 	for (i = 0; i < nlost; i++)
-		if (author_lost(u, lost_aid[i], lost_old[i], seen[lost_aid[i]] & DELETED) != 0)
+		if (author_lost(u, losers[i].aid, losers[i].old, seen[losers[i].aid] & DELETED) != 0)
 			goto out;
 	rc = 0;
 out:
 	free(seen);
-	free(lost_aid);
-	free(lost_old);
+	free(losers);
 	return rc;
 }
 
@@ -830,10 +822,7 @@ rows_read(struct update *u, const char *sql, const struct query_arg *args, int64
 	while ((rc = query_step_row(st)) == 1) {
 		struct row *w;
 
-		if (r->n == r->cap) {
-			r->cap = r->cap ? r->cap * 2 : 4096;
-			r->v = xrealloc(r->v, r->cap * sizeof(*r->v));
-		}
+		r->v = xgrow(r->v, &r->cap, r->n + 1, sizeof(*r->v));
 		w = &r->v[r->n];
 		if (query_key(st, 2, w->target) != 0)
 			continue;
@@ -949,10 +938,7 @@ unstored_read(struct update *u, struct unstored **out, size_t *n)
 	if (st == NULL)
 		return -1;
 	while ((rc = query_step_row(st)) == 1) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			v = xrealloc(v, cap * sizeof(*v));
-		}
+		v = xgrow(v, &cap, *n + 1, sizeof(*v));
 		if (query_key(st, 0, v[*n].target) != 0 || new_find(u, v[*n].target) == NULL)
 			continue;
 		v[*n].n[ROLE_REPLY] = sqlite3_column_int64(st, 1);

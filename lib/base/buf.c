@@ -34,6 +34,25 @@ xrealloc(void *p, size_t n)
 }
 
 void *
+xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return p;
+	while (c < need) {
+		if (c > SIZE_MAX / 2)
+			buf_out_of_memory();
+		c *= 2;
+	}
+	if (size != 0 && c > SIZE_MAX / size)
+		buf_out_of_memory();
+	p = xrealloc(p, c * size);
+	*cap = c;
+	return p;
+}
+
+void *
 xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);

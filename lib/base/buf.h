@@ -53,6 +53,13 @@ void buf_reset(struct buf *b);
 /* buf_free: releases the memory; the buffer is empty and reusable afterwards. */
 void buf_free(struct buf *b);
 
+/*
+ * xgrow: the array p, of *cap elements of size bytes, with room for at
+ * least need elements: doubled (from 16) as often as that takes, *cap set
+ * to the new count.  Exits on failure, as the x functions below.
+ */
+void *xgrow(void *p, size_t *cap, size_t need, size_t size);
+
 /* xmalloc, xrealloc, xcalloc, xstrdup: allocation that exits on failure. */
 void *xmalloc(size_t n);
 void *xrealloc(void *p, size_t n);

@@ -30,7 +30,7 @@ struct pruner {
 	sqlite3 *db;
 	sqlite3_stmt *batch, *del, *cutoff;  /* cutoff: until the first batch wrote it */
 	int64_t *eids;          /* the batch in hand */
-	long n, cap;
+	size_t n, cap;
 	int64_t cursor;
 };
 
@@ -45,10 +45,7 @@ collect(struct pruner *p, int64_t before, long batch)
 	sqlite3_bind_int64(p->batch, 2, before);
 	sqlite3_bind_int64(p->batch, 3, batch);
 	while ((rc = sqlite3_step(p->batch)) == SQLITE_ROW) {
-		if (p->n == p->cap) {
-			p->cap = p->cap ? p->cap * 2 : 1024;
-			p->eids = xrealloc(p->eids, (size_t)p->cap * sizeof *p->eids);
-		}
+		p->eids = xgrow(p->eids, &p->cap, p->n + 1, sizeof *p->eids);
 		p->eids[p->n++] = sqlite3_column_int64(p->batch, 0);
 		p->cursor = sqlite3_column_int64(p->batch, 1);
 	}
@@ -60,7 +57,7 @@ collect(struct pruner *p, int64_t before, long batch)
 static int
 remove_batch(struct pruner *p)
 {
-	for (long i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++) {
 		sqlite3_bind_int64(p->del, 1, p->eids[i]);
 		if (sqlite3_step(p->del) != SQLITE_DONE) {
 			sqlite3_reset(p->del);
