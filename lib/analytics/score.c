@@ -924,17 +924,17 @@ follow_edge(void *arg, const struct table *row)
 {
 	struct graph *g = arg;
 	int64_t a, b;
+	size_t cap;
 
 	if (!is_aid(g, row, 0, &a) || !is_aid(g, row, 1, &b))
 		return 0;
 	g->u[a].following++;
 	g->u[b].followers++;
 	g->node_of[a] = g->node_of[b] = 1;
-	if (g->nedges == g->edges_cap) {
-		g->edges_cap = g->edges_cap ? g->edges_cap * 2 : 4096;
-		g->src = xrealloc(g->src, g->edges_cap * sizeof(*g->src));
-		g->dst = xrealloc(g->dst, g->edges_cap * sizeof(*g->dst));
-	}
+	/* src and dst share one count: the second grows from a copy of it. */
+	cap = g->edges_cap;
+	g->src = xgrow(g->src, &g->edges_cap, g->nedges + 1, sizeof(*g->src));
+	g->dst = xgrow(g->dst, &cap, g->nedges + 1, sizeof(*g->dst));
 	g->src[g->nedges] = (uint32_t)a;
 	g->dst[g->nedges++] = (uint32_t)b;
 	return 0;

@@ -59,7 +59,7 @@ strlist_rehash(struct strlist *l, size_t nslots)
 int
 strlist_add(struct strlist *l, const char *s, size_t len)
 {
-	size_t j, k;
+	size_t j, k, cap;
 
 	if ((l->n + 1) * 2 > l->nslots)
 		strlist_rehash(l, l->nslots ? l->nslots * 2 : 16);
@@ -70,11 +70,10 @@ strlist_add(struct strlist *l, const char *s, size_t len)
 			return 0;
 		j = (j + 1) & (l->nslots - 1);
 	}
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->off = xrealloc(l->off, l->cap * sizeof *l->off);
-		l->len = xrealloc(l->len, l->cap * sizeof *l->len);
-	}
+	/* off and len share one count: the second grows from a copy of it. */
+	cap = l->cap;
+	l->off = xgrow(l->off, &l->cap, l->n + 1, sizeof *l->off);
+	l->len = xgrow(l->len, &cap, l->n + 1, sizeof *l->len);
 	l->off[l->n] = l->bytes.len;
 	l->len[l->n] = len;
 	buf_append(&l->bytes, s, len);

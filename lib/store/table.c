@@ -58,11 +58,9 @@ table_set_title(struct table *t, const char *title)
 size_t
 table_add_row(struct table *t)
 {
-	if (t->nrows == t->rows_cap) {
-		t->rows_cap = t->rows_cap ? t->rows_cap * 2 : 16;
-		t->cells = xrealloc(t->cells, t->rows_cap * (t->ncols ? t->ncols : 1) *
-		    sizeof(*t->cells));
-	}
+	/* A row is ncols cells: the array grows by rows. */
+	t->cells = xgrow(t->cells, &t->rows_cap, t->nrows + 1,
+	    (t->ncols ? t->ncols : 1) * sizeof(*t->cells));
 	memset(&t->cells[t->nrows * t->ncols], 0, t->ncols * sizeof(*t->cells));
 	return t->nrows++;
 }
