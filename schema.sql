@@ -733,11 +733,12 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 -- them).  nostr-load counts an event in the transaction that stores it,
 -- and takes back out each one it removes (a replaced version, a NIP-09
 -- deletion's target) before the row goes, in its own code
--- (lib/store/db.c).  This is deliberately not a DELETE trigger: removing
--- old raw events on purpose (pruning) must leave the statistics of their
--- windows as they were, so a DELETE made by anything but nostr-load's
--- replacement and deletion code changes no summary, and after pruning the
--- summaries hold more than a scan would.  Nor are the counts made by
+-- (lib/store/db.c: a batch's counts are summed in memory and each row is
+-- written once, at the commit).  This is deliberately not a DELETE
+-- trigger: removing old raw events on purpose (pruning) must leave the
+-- statistics of their windows as they were, so a DELETE made by anything
+-- but nostr-load's replacement and deletion code changes no summary, and
+-- after pruning the summaries hold more than a scan would.  Nor are the counts made by
 -- INSERT triggers: they cost nostr-load 45% more CPU than the same counts
 -- made in its code (200k events).
 -- Rows written by other means (sqlite3, tests' fixtures) are noticed by
