@@ -219,8 +219,8 @@ struct db {
 	/*
 	 * The summaries' deltas of the batch in hand, keyed by the S_SUM_
 	 * statement that writes them and that statement's key: written once a
-	 * key by flush_sums before the commit, where a statement per delta cost
-	 * a sixth of the load (sum_add).
+	 * key by flush_sums before the commit (sum_add), not a statement per
+	 * delta (200k events: 0.93 of the time).
 	 */
 	struct tally sums;
 };
@@ -802,11 +802,12 @@ sum_write(struct db *db, enum stmt s, const int64_t n[3], const void *p, size_t 
 		st = db->stmt[pass[k]];
 		if (s == S_SUM_ZAPPED) {
 			bind_blob(st, 1, p, len);
+		} else if (s == S_SUM_LANG) {
+			sqlite3_bind_int64(st, 1, n[0]);
+			bind_text(st, 2, p, len);
 		} else {
 			for (i = 0; i < nkey; i++)
 				sqlite3_bind_int64(st, i + 1, n[i]);
-			if (s == S_SUM_LANG)
-				bind_text(st, 2, p, len);
 		}
 		if (k == 0) {
 			sqlite3_bind_int64(st, nkey + 1, d0);
