@@ -57,8 +57,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REMOVE] = "SELECT eid FROM nostr_events WHERE id = ?1",
 	[S_EVENT] =
 	    "INSERT OR IGNORE INTO nostr_events(eid, id, aid, created_at, kind, content, tags,"
-	    " sig, d_tag, lang, words, pow, client, relay, received_at, meta)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	    " sig, d_tag, lang, words, pow, client, relay, received_at, meta, derived)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
 	/* OR IGNORE: a list that names a value twice gives one row (its key). */
 	[S_HASHTAG] =
 	    "INSERT OR IGNORE INTO hashtags(eid, hashtag, aid, created_at, kind)"
@@ -407,7 +407,7 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	    sqlite3_exec(sql, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(sql, pragma, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (schema_is_current(sql))
+	if (schema_is_current(sql) && !migrate_columns_missing(sql))
 		goto summaries;
 	/* Versions 1 and 2 (hex keys) are upgraded in place, the schema with them. */
 	if (migrate_is_old(sql)) {
@@ -420,7 +420,8 @@ db_open_sqlite(const char *path, const struct db_options *opt, char *err, size_t
 	/* The schema is all IF NOT EXISTS: complete after this, whatever was there. */
 	if (sqlite3_exec(sql, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
-	if (sqlite3_exec(sql, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
+	if (migrate_add_columns(sql) != 0 ||
+	    sqlite3_exec(sql, np_schema_sql, NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "schema: %s", sqlite3_errmsg(sql));
 		sqlite3_exec(sql, "ROLLBACK", NULL, NULL, NULL);
 		sqlite3_close(sql);
@@ -1252,6 +1253,22 @@ add_target(struct db *db, enum stmt s, const struct event *ev, const char *targe
 	return run(db, s);
 }
 
+/*
+ * derived_bits: nostr_events.derived of ev, the tables of those add_derived
+ * fills for any kind that may get rows of it (schema.sql: its cleanup
+ * trigger searches only those).  A bit may be set for a table that then gets
+ * none (a mention that is no key), never left out for one that gets some.
+ */
+static int
+derived_bits(const struct event *ev, const struct enrich_meta *m)
+{
+	enum { HASHTAGS = 1, MENTIONS = 2, REFS = 4, REPLIES = 8 };
+
+	return (m->hashtags.n > 0 ? HASHTAGS : 0) |
+	    (m->mentions.n > 0 && ev->kind != 3 ? MENTIONS : 0) |
+	    (m->refs.n > 0 ? REFS : 0) | (m->has_reply_to ? REPLIES : 0);
+}
+
 static int
 add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 {
@@ -1417,6 +1434,7 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 		sqlite3_bind_double(st, 15, m->received_at);
 	if (db->meta.len > 0)
 		bind_text(st, 16, db->meta.data, db->meta.len);
+	sqlite3_bind_int(st, 17, derived_bits(ev, m));
 	if (run(db, S_EVENT) < 0)
 		return -1;
 	if (sqlite3_changes(db->sql) == 0) {

@@ -280,3 +280,59 @@ fail:
 	snprintf(err, errlen, "upgrading to schema version 3: %s", sqlite3_errmsg(sql));
 	return -1;
 }
+
+/* The columns added to version 3 since: table, column, declaration. */
+static const char *const added[][3] = {
+	{ "nostr_events", "derived", "INTEGER" },
+};
+#define NADDED (sizeof added / sizeof added[0])
+
+/* lacks: 1 when table is there without column, 0 when not, -1 on error. */
+static int
+lacks(sqlite3 *sql, const char *table, const char *column)
+{
+	sqlite3_stmt *st = NULL;
+	int r = -1;
+
+	if (sqlite3_prepare_v2(sql, "SELECT EXISTS (SELECT 1 FROM sqlite_schema"
+	    " WHERE type = 'table' AND name = ?1) AND NOT EXISTS (SELECT 1 FROM"
+	    " pragma_table_info(?1) WHERE name = ?2)", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			r = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+migrate_columns_missing(sqlite3 *sql)
+{
+	size_t i;
+
+	for (i = 0; i < NADDED; i++)
+		if (lacks(sql, added[i][0], added[i][1]) != 0)
+			return 1;  /* an error too: the schema's run will say it */
+	return 0;
+}
+
+int
+migrate_add_columns(sqlite3 *sql)
+{
+	char stmt[256];
+	size_t i;
+	int r;
+
+	for (i = 0; i < NADDED; i++) {
+		if ((r = lacks(sql, added[i][0], added[i][1])) < 0)
+			return -1;
+		if (r == 0)
+			continue;
+		snprintf(stmt, sizeof stmt, "ALTER TABLE %s ADD COLUMN %s %s", added[i][0],
+		    added[i][1], added[i][2]);
+		if (sqlite3_exec(sql, stmt, NULL, NULL, NULL) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}

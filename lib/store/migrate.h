@@ -1,7 +1,8 @@
 /*
  * migrate.h: upgrading a database of schema version 1 or 2 (ids, pubkeys
  * and signatures as hex text, the whole meta beside its columns) to version
- * 3 (schema.sql: BLOB keys, integer surrogates, meta only for what is left).
+ * 3 (schema.sql: BLOB keys, integer surrogates, meta only for what is left),
+ * and a version-3 database to the columns version 3 gained since (below).
  *
  * The upgrade is made in place, in one transaction: the old tables are
  * renamed, the schema is created, their rows are copied over (hex decoded
@@ -31,5 +32,16 @@ int migrate_is_old(sqlite3 *sql);
  * (errlen bytes); the database is then unchanged.
  */
 int migrate_upgrade(sqlite3 *sql, const char *schema, char *err, size_t errlen);
+
+/*
+ * Columns added to version 3 after it was first written (nostr_events.
+ * derived) are added to a version-3 database that lacks them, with NULL in
+ * its rows, which schema.sql says how to read.  migrate_columns_missing: a
+ * table of the database lacks one.  migrate_add_columns: adds those missing,
+ * in the caller's transaction, before the schema runs; 0, or -1 (the reason
+ * in sqlite3_errmsg).
+ */
+int migrate_columns_missing(sqlite3 *sql);
+int migrate_add_columns(sqlite3 *sql);
 
 #endif
