@@ -71,10 +71,13 @@ CREATE TABLE IF NOT EXISTS nostr_events (
 	relay       text,                          -- meta.relay
 	received_at double precision,              -- meta.received_at
 	meta        text,                          -- what is left of meta (JSON), or NULL
+	derived     integer,                       -- as in schema.sql
 	PRIMARY KEY (eid, created_at),
 	UNIQUE (id, created_at)
 ) PARTITION BY RANGE (created_at);
 ALTER SEQUENCE nostr_events_eid OWNED BY nostr_events.eid;
+-- A database made before the column: its rows' NULL means all tables.
+ALTER TABLE nostr_events ADD COLUMN IF NOT EXISTS derived integer;
 CREATE INDEX IF NOT EXISTS nostr_events_created ON nostr_events(created_at);
 CREATE INDEX IF NOT EXISTS nostr_events_author ON nostr_events(aid, created_at);
 CREATE INDEX IF NOT EXISTS nostr_events_kind ON nostr_events(kind, created_at);
@@ -641,10 +644,18 @@ CREATE OR REPLACE TRIGGER zaps_recount_parties
 CREATE OR REPLACE FUNCTION nostr_events_cleanup() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	DELETE FROM hashtags WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	DELETE FROM mentions WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	DELETE FROM refs WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	DELETE FROM replies WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	IF OLD.derived IS NULL OR OLD.derived & 1 <> 0 THEN
+		DELETE FROM hashtags WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	END IF;
+	IF OLD.derived IS NULL OR OLD.derived & 2 <> 0 THEN
+		DELETE FROM mentions WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	END IF;
+	IF OLD.derived IS NULL OR OLD.derived & 4 <> 0 THEN
+		DELETE FROM refs WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	END IF;
+	IF OLD.derived IS NULL OR OLD.derived & 8 <> 0 THEN
+		DELETE FROM replies WHERE created_at = OLD.created_at AND eid = OLD.eid;
+	END IF;
 	IF OLD.kind = 7 THEN
 		DELETE FROM reactions WHERE created_at = OLD.created_at AND eid = OLD.eid;
 	ELSIF OLD.kind IN (6, 16) THEN

@@ -71,12 +71,17 @@ columns_pg() {
 
 @test "a database an older schema-pg.sql made: the new tables made, the new summaries filled" {
 	nostr-gen -n 3000 -s 41 -a 50 --kinds 0,1,3,5,7,9735 >"$T/in"
+	# A note with rows in the four tables of derived bits, deleted below.
+	old=$(note 1 1700000000 'old #tag' "$(jq -nc --arg r "$(printf 'ab%.0s' {1..32})" \
+	    --arg p "$(pub 2)" '[["e",$r,"","root"],["p",$p]]')")
+	printf '%s\n' "$old" >>"$T/in"
 	nostr-load -q -d "$DB_PG" "$T/in"
 	keyless_pg "$DB_PG" >"$T/k1"
 	# As a loader built before them left it: no digest, none of the tables
 	# that came after (zap parties, follower totals, their marks, nostr-score's counts,
 	# the event counts).
 	pq "$DB_PG" "ALTER TABLE schema_version DROP COLUMN digest;
+	    ALTER TABLE nostr_events DROP COLUMN derived;
 	    DROP TABLE zap_sender_totals, zap_recipient_totals, follower_totals, summary_marks,
 	    score_authors, score_targets, score_sources, score_counts_state,
 	    authors_hourly, authors_daily, event_counts CASCADE;
@@ -90,6 +95,15 @@ columns_pg() {
 	summaries_equal_scan "$DB_PG"
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM score_counts_state')" -eq 0 ]
 	[ "$(pq "$DB_PG" 'SELECT length(digest) FROM schema_version')" -eq 64 ]
+	# Its events have no derived bits, so their removal searches every table.
+	[ "$(pq "$DB_PG" 'SELECT count(*) FILTER (WHERE derived IS NOT NULL) FROM nostr_events')" -eq 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM hashtags WHERE hashtag = 'tag'")" -eq 1 ]
+	event 1 5 1700000100 '' "[[\"e\",\"$(jq -r .id <<<"$old")\"]]" | nostr-load -q -d "$DB_PG"
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM hashtags WHERE hashtag = 'tag'")" -eq 0 ]
+	for t in hashtags mentions refs replies; do
+		[ "$(pq "$DB_PG" "SELECT count(*) FROM $t x WHERE NOT EXISTS (SELECT 1 FROM nostr_events e WHERE e.eid = x.eid)")" -eq 0 ]
+	done
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events WHERE derived IS NOT NULL')" -gt 0 ]
 }
 
 # The summaries as rows, and the same figures from a scan written here.

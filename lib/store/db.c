@@ -17,6 +17,7 @@
 #include "enrich/meta.h"
 #include "nostr/nip09.h"
 #include "nostr/kind0.h"
+#include "store/derived.h"
 #include "store/migrate.h"
 #include "store/relayrec.h"
 #include "store/summary.h"
@@ -1251,22 +1252,6 @@ add_target(struct db *db, enum stmt s, const struct event *ev, const char *targe
 	sqlite3_bind_int64(st, 5, db->aid);
 	sqlite3_bind_int64(st, 6, ev->created_at);
 	return run(db, s);
-}
-
-/*
- * derived_bits: nostr_events.derived of ev, the tables of those add_derived
- * fills for any kind that may get rows of it (schema.sql: its cleanup
- * trigger searches only those).  A bit may be set for a table that then gets
- * none (a mention that is no key), never left out for one that gets some.
- */
-static int
-derived_bits(const struct event *ev, const struct enrich_meta *m)
-{
-	enum { HASHTAGS = 1, MENTIONS = 2, REFS = 4, REPLIES = 8 };
-
-	return (m->hashtags.n > 0 ? HASHTAGS : 0) |
-	    (m->mentions.n > 0 && ev->kind != 3 ? MENTIONS : 0) |
-	    (m->refs.n > 0 ? REFS : 0) | (m->has_reply_to ? REPLIES : 0);
 }
 
 static int

@@ -48,9 +48,10 @@ static const char *const work_sql =
  * arrival order; ins gets what they became. */
 #define EVENT_INSERT(cond) \
 	"WITH x AS (INSERT INTO nostr_events(id, aid, created_at, kind, content," \
-	" content_raw, tags, sig, d_tag, lang, words, pow, client, relay, received_at, meta)" \
+	" content_raw, tags, sig, d_tag, lang, words, pow, client, relay, received_at, meta," \
+	" derived)" \
 	" SELECT s.id, b.aid, s.created_at, s.kind, s.content, s.content_raw, s.tags, s.sig," \
-	" s.d_tag, s.lang, s.words, s.pow, s.client, s.relay, s.received_at, s.meta" \
+	" s.d_tag, s.lang, s.words, s.pow, s.client, s.relay, s.received_at, s.meta, s.derived" \
 	" FROM b JOIN s_events s ON s.seq = b.seq WHERE b.state = 0 AND " cond \
 	" ORDER BY b.seq" \
 	" RETURNING eid, id, created_at, aid, kind, lang)" \

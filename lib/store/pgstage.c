@@ -8,6 +8,7 @@
 #include "nostr/kind0.h"
 #include "nostr/nip09.h"
 #include "nostr/zap.h"
+#include "store/derived.h"
 
 const char *const pg_stage_name[PG_ST_COUNT] = {
 	[PG_ST_EVENTS] = "s_events", [PG_ST_HASHTAGS] = "s_hashtags",
@@ -23,7 +24,7 @@ const char *const pg_stage_columns[PG_ST_COUNT] = {
 	[PG_ST_EVENTS] = "seq bigint, id bytea, pubkey bytea, created_at bigint,"
 	    " kind integer, d_tag text, content text, content_raw bytea, tags text,"
 	    " sig bytea, lang text, words bigint, pow integer, client text, relay text,"
-	    " received_at double precision, meta text",
+	    " received_at double precision, meta text, derived integer",
 	[PG_ST_HASHTAGS] = "seq bigint, hashtag text",
 	[PG_ST_MENTIONS] = "seq bigint, pubkey bytea",
 	[PG_ST_REFS] = "seq bigint, ref bytea",
@@ -237,6 +238,7 @@ event_row(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
 		put_text(b, s->scratch.data, s->scratch.len);
 	else
 		put_null(b);
+	put_int(b, derived_bits(ev, m));
 	end_row(s, PG_ST_EVENTS);
 }
 
