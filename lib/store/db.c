@@ -826,7 +826,9 @@ sum_write(struct db *db, enum stmt s, const int64_t n[3], const void *p, size_t 
  * sum_add: adds d0 (and d1) to a summary row, the one statement s writes
  * with key a, b, c (as sum_write's n) and the len bytes at p: gathered in
  * db->sums until the commit, or written at once when the bytes are too many
- * to gather (a language no tool of ours gives).
+ * for a key.  A zapped id is 32 bytes and a language nostr-enrich gives at
+ * most 15, so only the removal of a row written by other means, with a
+ * longer lang, is written at once.
  */
 static int
 sum_add(struct db *db, enum stmt s, int64_t a, int64_t b, int64_t c, const void *p,
@@ -1262,8 +1264,7 @@ add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 	if (add_list(db, S_HASHTAG, &m->hashtags, LV_TEXT, ev) < 0 ||
 	    add_list(db, S_REF, &m->refs, LV_REF, ev) < 0)
 		return -1;
-	/* A contact list's p tags are follows, not mentions. */
-	if (ev->kind != 3 && add_list(db, S_MENTION, &m->mentions, LV_PUBKEY, ev) < 0)
+	if (derived_mentions(ev) && add_list(db, S_MENTION, &m->mentions, LV_PUBKEY, ev) < 0)
 		return -1;
 	if (m->has_reply_to) {
 		st = db->stmt[S_REPLY];

@@ -19,10 +19,15 @@ enum derived_table {
 };
 
 /*
+ * derived_mentions: whether ev's mentions are stored as mentions rows; a
+ * contact list's p tags are follows, not mentions.
+ */
+int derived_mentions(const struct event *ev);
+
+/*
  * derived_bits: the bits of the tables that get rows of ev from m.  A bit
  * may be set for a table that then gets none (a mention that is no key),
- * never left out for one that gets some.  A contact list's p tags are
- * follows, not mentions.
+ * never left out for one that gets some.
  */
 int derived_bits(const struct event *ev, const struct enrich_meta *m);
 

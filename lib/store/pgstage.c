@@ -414,8 +414,7 @@ pg_stage_event(struct pg_stage_rows *s, int64_t seq, const struct event *ev,
 	event_row(s, seq, ev, m, meta_json, meta_len);
 	list_rows(s, PG_ST_HASHTAGS, seq, &m->hashtags, LV_TEXT);
 	list_rows(s, PG_ST_REFS, seq, &m->refs, LV_REF);
-	/* A contact list's p tags are follows, not mentions. */
-	if (ev->kind != 3)
+	if (derived_mentions(ev))
 		list_rows(s, PG_ST_MENTIONS, seq, &m->mentions, LV_PUBKEY);
 	if (m->has_reply_to) {
 		b = &s->rows[PG_ST_REPLIES];

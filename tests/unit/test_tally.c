@@ -155,11 +155,42 @@ test_sums_wrap_and_come_back(void)
 	tally_free(&t);
 }
 
+/*
+ * Keys whose bytes are all zero and differ only in how many there are: a
+ * comparison that skipped the length would take one for another whenever
+ * two met in a probe chain, and at half load among 200 x 33 of them some do.
+ */
+static void
+test_keys_apart_by_length_alone(void)
+{
+	static const unsigned char zeros[TALLY_BYTES];
+	struct tally t = TALLY_INIT;
+	struct tally_key k;
+	const struct tally_entry *e;
+	size_t pos = 0, n = 0, bad = 0;
+	int tag, len;
+
+	for (tag = 0; tag < 200; tag++)
+		for (len = 0; len <= TALLY_BYTES; len++) {
+			tally_key(&k, tag, 0, 0, 0, zeros, (size_t)len);
+			tally_add(&t, &k, len + 1, 0);
+		}
+	while ((e = tally_next(&t, &pos)) != NULL) {
+		n++;
+		if (e->sum[0] != (int64_t)e->key.len + 1)
+			bad++;
+	}
+	CHECK_EQ_INT(n, 200 * (TALLY_BYTES + 1));
+	CHECK_EQ_INT(bad, 0);
+	tally_free(&t);
+}
+
 int
 main(void)
 {
 	TEST(test_one_key_sums_every_add);
 	TEST(test_keys_apart_in_every_part);
+	TEST(test_keys_apart_by_length_alone);
 	TEST(test_bytes_over_the_limit_refused);
 	TEST(test_growth_keeps_every_sum);
 	TEST(test_clear_empties_and_keeps_working);
