@@ -29,8 +29,8 @@
 --     writes under an advisory lock (nostr-pipeline(7)), not by an index.
 --   * The surrogates come from sequences; they differ between databases
 --     as SQLite's do.
---   * The derived rows follow their event through a row trigger, as in
---     SQLite; the summaries are counted by nostr-load's own statements
+--   * The derived rows follow their event through a delete trigger, as in
+--     SQLite (here one for each statement); the summaries are counted by nostr-load's own statements
 --     (lib/store/pgload.c), not by triggers, as in SQLite.
 --
 -- schema_version holds 3 (SQLite's user_version) and the digest of this
@@ -640,38 +640,36 @@ CREATE OR REPLACE TRIGGER zaps_recount_parties
 	AFTER UPDATE OF valid, sats, sender, recipient ON zaps
 	FOR EACH ROW EXECUTE FUNCTION zaps_recount_parties();
 
--- Derived rows follow their event (schema.sql's nostr_events_cleanup).
+-- Derived rows follow their event (schema.sql's nostr_events_cleanup), a
+-- statement's removed events at once: a trigger for each row took 0.25 ms an
+-- event (several statements planned for each).
 CREATE OR REPLACE FUNCTION nostr_events_cleanup() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF OLD.derived IS NULL OR OLD.derived & 1 <> 0 THEN
-		DELETE FROM hashtags WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	END IF;
-	IF OLD.derived IS NULL OR OLD.derived & 2 <> 0 THEN
-		DELETE FROM mentions WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	END IF;
-	IF OLD.derived IS NULL OR OLD.derived & 4 <> 0 THEN
-		DELETE FROM refs WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	END IF;
-	IF OLD.derived IS NULL OR OLD.derived & 8 <> 0 THEN
-		DELETE FROM replies WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	END IF;
-	IF OLD.kind = 7 THEN
-		DELETE FROM reactions WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	ELSIF OLD.kind IN (6, 16) THEN
-		DELETE FROM reposts WHERE created_at = OLD.created_at AND eid = OLD.eid;
-	ELSIF OLD.kind = 9735 THEN
-		DELETE FROM zaps WHERE eid = OLD.eid;
-	ELSIF OLD.kind = 3 THEN
-		DELETE FROM follows WHERE follower = OLD.aid AND eid = OLD.eid;
-	ELSIF OLD.kind = 0 THEN
-		DELETE FROM user_profiles WHERE aid = OLD.aid AND eid = OLD.eid;
-	END IF;
-	DELETE FROM content_metrics WHERE eid = OLD.eid;
+	DELETE FROM hashtags t USING old_rows o WHERE (o.derived IS NULL OR o.derived & 1 <> 0)
+		AND t.created_at = o.created_at AND t.eid = o.eid;
+	DELETE FROM mentions t USING old_rows o WHERE (o.derived IS NULL OR o.derived & 2 <> 0)
+		AND t.created_at = o.created_at AND t.eid = o.eid;
+	DELETE FROM refs t USING old_rows o WHERE (o.derived IS NULL OR o.derived & 4 <> 0)
+		AND t.created_at = o.created_at AND t.eid = o.eid;
+	DELETE FROM replies t USING old_rows o WHERE (o.derived IS NULL OR o.derived & 8 <> 0)
+		AND t.created_at = o.created_at AND t.eid = o.eid;
+	DELETE FROM reactions t USING old_rows o WHERE o.kind = 7
+		AND t.created_at = o.created_at AND t.eid = o.eid;
+	DELETE FROM reposts t USING old_rows o WHERE o.kind IN (6, 16)
+		AND t.created_at = o.created_at AND t.eid = o.eid;
+	DELETE FROM zaps t USING old_rows o WHERE o.kind = 9735 AND t.eid = o.eid;
+	DELETE FROM follows t USING old_rows o WHERE o.kind = 3
+		AND t.follower = o.aid AND t.eid = o.eid;
+	DELETE FROM user_profiles t USING old_rows o WHERE o.kind = 0
+		AND t.aid = o.aid AND t.eid = o.eid;
+	DELETE FROM content_metrics t USING old_rows o WHERE t.eid = o.eid;
 	RETURN NULL;
 END $$;
-CREATE OR REPLACE TRIGGER nostr_events_cleanup AFTER DELETE ON nostr_events
-	FOR EACH ROW EXECUTE FUNCTION nostr_events_cleanup();
+-- A database made before held a trigger for each row by this name.
+DROP TRIGGER IF EXISTS nostr_events_cleanup ON nostr_events;
+CREATE TRIGGER nostr_events_cleanup AFTER DELETE ON nostr_events
+	REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION nostr_events_cleanup();
 
 -- ---------------------------------------------------------------------------
 -- Hex views, as in schema.sql (encode(NULL, 'hex') is NULL).  np_key_text

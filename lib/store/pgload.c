@@ -186,7 +186,7 @@ static const char *const apply_sql[A_COUNT] = {
 	[A_GONE_ZAPS] =
 	    "UPDATE gone SET zap = true, valid = z.valid, sats = z.sats, event_id = z.event_id,"
 	    " sender = z.sender, recipient = z.recipient FROM zaps z WHERE z.eid = gone.eid",
-	/* The row trigger takes the derived rows along. */
+	/* The cleanup trigger takes the derived rows along. */
 	[A_REMOVE] =
 	    "DELETE FROM nostr_events e USING gone g"
 	    " WHERE e.eid = g.eid AND e.created_at = g.created_at",
