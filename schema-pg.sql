@@ -132,6 +132,9 @@ BEGIN
 	INSERT INTO nostr_events SELECT * FROM np_keep;
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	DROP TABLE np_keep;
+	-- The authors whose newest event was in the month: what stays.
+	UPDATE users u SET last_event = (SELECT max(e.created_at) FROM nostr_events e
+		WHERE e.aid = u.aid) WHERE u.last_event >= lo AND u.last_event < hi;
 	-- A prune keeps every kind-3 event (a replaceable head).
 	UPDATE event_counts SET events = events - (total - kept);
 	RETURN total - kept;
@@ -149,8 +152,19 @@ CREATE TABLE IF NOT EXISTS replaceable_heads (
 CREATE TABLE IF NOT EXISTS users (
 	aid        bigint PRIMARY KEY,
 	first_seen bigint NOT NULL,
-	last_seen  bigint NOT NULL
+	last_seen  bigint NOT NULL,
+	last_event bigint                          -- as in schema.sql
 );
+-- A database made before the column: filled from the events there.
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'users'::regclass
+	    AND attname = 'last_event' AND NOT attisdropped) THEN
+		ALTER TABLE users ADD COLUMN last_event bigint;
+		UPDATE users u SET last_event = (SELECT max(e.created_at) FROM nostr_events e
+			WHERE e.aid = u.aid);
+	END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS users_first_seen ON users(first_seen);
 
 CREATE TABLE IF NOT EXISTS user_profiles (
@@ -664,6 +678,9 @@ BEGIN
 	DELETE FROM user_profiles t USING old_rows o WHERE o.kind = 0
 		AND t.aid = o.aid AND t.eid = o.eid;
 	DELETE FROM content_metrics t USING old_rows o WHERE t.eid = o.eid;
+	UPDATE users u SET last_event = (SELECT max(e.created_at) FROM nostr_events e
+		WHERE e.aid = u.aid) FROM (SELECT aid, max(created_at) AS t FROM old_rows
+		GROUP BY aid) o WHERE u.aid = o.aid AND u.last_event <= o.t;
 	RETURN NULL;
 END $$;
 -- A database made before held a trigger for each row by this name.

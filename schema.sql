@@ -117,10 +117,15 @@ CREATE TABLE IF NOT EXISTS replaceable_heads (
 -- (for new-user statistics: a user is new in a window when first_seen falls
 -- in it); last_seen the latest.  Event timestamps, not load times, so the
 -- figures do not depend on when or how often the stream was loaded.
+-- last_event is the created_at of its newest event nostr_events holds (NULL:
+-- none), kept by nostr-load as it stores and by the cleanup trigger as
+-- events go: a user whose last_event lies in a window is active there
+-- without a look at nostr_events (stats' users.active).
 CREATE TABLE IF NOT EXISTS users (
 	aid        INTEGER PRIMARY KEY,            -- the author (pubkeys.aid)
 	first_seen INTEGER NOT NULL,               -- min(created_at) of its events
-	last_seen  INTEGER NOT NULL                -- max(created_at) of its events
+	last_seen  INTEGER NOT NULL,               -- max(created_at) of its events
+	last_event INTEGER                         -- max(created_at) of its stored events
 ) STRICT;
 CREATE INDEX IF NOT EXISTS users_first_seen ON users(first_seen);
 
@@ -482,6 +487,8 @@ BEGIN
 	DELETE FROM content_metrics WHERE eid = OLD.eid;
 	DELETE FROM follows WHERE OLD.kind = 3 AND follower = OLD.aid AND eid = OLD.eid;
 	DELETE FROM user_profiles WHERE OLD.kind = 0 AND aid = OLD.aid AND eid = OLD.eid;
+	UPDATE users SET last_event = (SELECT max(created_at) FROM nostr_events
+		WHERE aid = OLD.aid) WHERE aid = OLD.aid AND last_event <= OLD.created_at;
 END;
 
 -- ---------------------------------------------------------------------------
@@ -768,10 +775,11 @@ CREATE INDEX IF NOT EXISTS content_metrics_computed
 -- raw rows (lib/render/report.c), and hourly rows keep those ends short.
 -- A row whose counts are taken back to 0 is removed, as a fill would not make it.
 -- Distinct counts (active authors) are not sums, so hourly rows cannot give
--- them for a window: stats' users.active probes each user of users whose
--- [first_seen, last_seen] meets the window (users is one row per author,
--- not per event); authors_hourly and authors_daily below hold them for
--- whole UTC hours and days.
+-- them for a window: stats' users.active counts the users whose last_event
+-- lies in the window, and probes nostr_events only for those whose
+-- last_event is later than its end (users is one row per author, not per
+-- event); authors_hourly and authors_daily below hold them for whole UTC
+-- hours and days.
 
 -- events_hourly: stored events per hour and kind (stats' events.total,
 -- events.window and events.posts; the dashboard's events series and kinds).

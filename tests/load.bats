@@ -3,6 +3,8 @@
 # NIP-01 replaceable rules, NIP-09 deletions, profiles, follows, zaps, bad
 # input, signals.
 
+bats_require_minimum_version 1.5.0
+
 load common
 load enrich_helper
 
@@ -289,6 +291,45 @@ derived_events() {
 	[ "$(orphans "$DB")" = 0 ]
 	[ "$(q "$DB" 'SELECT count(*) FROM hashtags') $(q "$DB" 'SELECT count(*) FROM mentions') $(q "$DB" 'SELECT count(*) FROM replies')" = "0 0 0" ]
 	[ "$(q "$DB" "SELECT derived FROM nostr_events WHERE kind = 5")" = 4 ]
+}
+
+# last_event_off DB: the users whose last_event is not the created_at of
+# their newest stored event (NULL for none).
+last_event_off() {
+	q "$1" 'SELECT count(*) FROM users u WHERE u.last_event IS NOT
+	    (SELECT max(created_at) FROM nostr_events e WHERE e.aid = u.aid)'
+}
+
+@test "users.last_event is each author's newest stored event: deletions, replacements, a prune, an upgrade" {
+	a=$(note 5 1700000100 'first') b=$(note 5 1700000200 'second')
+	ida=$(jq -r .id <<<"$a") idb=$(jq -r .id <<<"$b")
+	printf '%s\n' "$a" "$b" "$(event 5 5 1700000050 'x' "[[\"e\",\"$idb\"]]")" >"$T/in"
+	nostr-load -q -d "$DB" "$T/in"
+	# The deletion (older than what it deletes) is the newest but one.
+	[ "$(q "$DB" "SELECT last_event FROM users")" = 1700000100 ]
+	event 5 5 1700000300 'y' "[[\"e\",\"$ida\"]]" | nostr-load -q -d "$DB"
+	[ "$(q "$DB" "SELECT last_event FROM users")" = 1700000300 ]
+	# In a later batch than what it deletes.
+	c=$(note 6 1700000100 'third') d=$(note 6 1700000200 'fourth')
+	printf '%s\n' "$c" "$d" | nostr-load -q -d "$DB"
+	event 6 5 1700000050 'z' "[[\"e\",\"$(jq -r .id <<<"$d")\"]]" | nostr-load -q -d "$DB"
+	[ "$(q "$DB" "SELECT u.last_event FROM users u JOIN pubkeys k USING (aid) WHERE k.pubkey = x'$(pub 6)'")" = 1700000100 ]
+	# Generated events of every kind, in small batches: removals everywhere.
+	nostr-gen -n 4000 -s 23 -a 30 -t 1700000000 --span 864000 >"$T/gen"
+	nostr-load -q --batch 300 -d "$DB" "$T/gen"
+	[ "$(last_event_off "$DB")" = 0 ]
+	# users.active at windows ending inside the data (the probes) and after it.
+	for now in 1700200000 1700500000 1701000000; do
+		run -0 nostr-report -d "$DB" -f json --now "$now" stats
+		[ "$(jq '.[0].users.active' <<<"$output")" = "$(q "$DB" "SELECT count(DISTINCT aid) FROM nostr_events WHERE created_at > $((now - 86400)) AND created_at <= $now")" ]
+	done
+	nostr-load -q -d "$DB" --prune 1700500000 --batch 200
+	[ "$(last_event_off "$DB")" = 0 ]
+	# A database from before the column gets it, filled.
+	q "$DB" 'DROP TRIGGER nostr_events_cleanup; ALTER TABLE users DROP COLUMN last_event'
+	run -0 nostr-report -d "$DB" -f json stats
+	[ "$(last_event_off "$DB")" = 0 ]
+	[ "$(q "$DB" 'SELECT count(*) FROM users WHERE last_event IS NOT NULL')" -gt 0 ]
 }
 
 @test "broken profile JSON is tolerated: what parsed is kept, json_ok says so" {

@@ -27,7 +27,7 @@ setup() {
 }
 
 # same_as_sqlite FILE: FILE loaded into SQLite ($T/lite) and into $DB_PG
-# (by the caller) hold the same rows.
+# (by the caller) hold the same rows, and users.last_event is exact there.
 same_as_sqlite() {
 	nostr-load -q -d "$T/lite" "$1"
 	counts_sqlite "$T/lite" >"$T/c1"
@@ -36,6 +36,7 @@ same_as_sqlite() {
 	keyless_sqlite "$T/lite" >"$T/k1"
 	keyless_pg "$DB_PG" >"$T/k2"
 	diff "$T/k1" "$T/k2"
+	last_event_exact "$DB_PG"
 }
 
 @test "generated events of every kind the loader reads: the rows SQLite holds" {
@@ -99,6 +100,19 @@ none" ]
 	diff "$T/k2" "$T/k3"
 }
 
+@test "users.last_event: a deletion of an author's newest stored note takes it back" {
+	a=$(note 5 1700000100 'first') b=$(note 5 1700000200 'second')
+	ida=$(jq -r .id <<<"$a") idb=$(jq -r .id <<<"$b")
+	printf '%s\n' "$a" "$b" | nostr-load -q -d "$DB_PG"
+	[ "$(pq "$DB_PG" 'SELECT last_event FROM users')" = 1700000200 ]
+	# The deletion is older than what it deletes: the newest but one is left.
+	event 5 5 1700000050 'x' "[[\"e\",\"$idb\"]]" | nostr-load -q -d "$DB_PG"
+	[ "$(pq "$DB_PG" 'SELECT last_event FROM users')" = 1700000100 ]
+	event 5 5 1700000300 'y' "[[\"e\",\"$ida\"]]" | nostr-load -q -d "$DB_PG"
+	[ "$(pq "$DB_PG" 'SELECT last_event FROM users')" = 1700000300 ]
+	last_event_exact "$DB_PG"
+}
+
 @test "loading again changes nothing; another order changes only the surrogates" {
 	nostr-gen -n 3000 -s 5 -a 40 >"$T/in"
 	nostr-load -q -d "$DB_PG" --batch 1000 "$T/in"
@@ -157,6 +171,7 @@ none" ]
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM deletions')" -gt 100 ]
 	# (keyless_* hold the replaceable heads and deletions, by key.)
 	event_counts_exact "$DB_PG"
+	last_event_exact "$DB_PG"
 }
 
 # feed_start FIFO ARGS...: starts nostr-load ARGS... reading FIFO in the
@@ -302,6 +317,7 @@ wait_rows() {
 	[ "$(pq "$DB_PG" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'nostr_events'::regclass")" -eq "$parts" ]
 	[ "$(pq "$DB_PG" 'SELECT pruned_before FROM retention')" -eq "$cut" ]
 	event_counts_exact "$DB_PG"
+	last_event_exact "$DB_PG"
 	# What was pruned stays pruned: the same input again changes nothing.
 	nostr-load -q -d "$DB_PG" "$T/in"
 	keyless_pg "$DB_PG" | diff "$T/k1" -

@@ -81,7 +81,7 @@ columns_pg() {
 	# that came after (zap parties, follower totals, their marks, nostr-score's counts,
 	# the event counts).
 	pq "$DB_PG" "ALTER TABLE schema_version DROP COLUMN digest;
-	    ALTER TABLE nostr_events DROP COLUMN derived;
+	    ALTER TABLE nostr_events DROP COLUMN derived; ALTER TABLE users DROP COLUMN last_event;
 	    DROP TABLE zap_sender_totals, zap_recipient_totals, follower_totals, summary_marks,
 	    score_authors, score_targets, score_sources, score_counts_state,
 	    authors_hourly, authors_daily, event_counts CASCADE;
@@ -93,6 +93,8 @@ columns_pg() {
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM authors_daily')" -gt 0 ]
 	[ "$(pq "$DB_PG" 'SELECT events FROM event_counts')" -gt 0 ]
 	summaries_equal_scan "$DB_PG"
+	last_event_exact "$DB_PG"
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM users WHERE last_event IS NOT NULL')" -gt 0 ]
 	[ "$(pq "$DB_PG" 'SELECT count(*) FROM score_counts_state')" -eq 0 ]
 	[ "$(pq "$DB_PG" 'SELECT length(digest) FROM schema_version')" -eq 64 ]
 	# Its events have no derived bits, so their removal searches every table.
@@ -100,6 +102,7 @@ columns_pg() {
 	[ "$(pq "$DB_PG" "SELECT count(*) FROM hashtags WHERE hashtag = 'tag'")" -eq 1 ]
 	event 1 5 1700000100 '' "[[\"e\",\"$(jq -r .id <<<"$old")\"]]" | nostr-load -q -d "$DB_PG"
 	[ "$(pq "$DB_PG" "SELECT count(*) FROM hashtags WHERE hashtag = 'tag'")" -eq 0 ]
+	last_event_exact "$DB_PG"
 	for t in hashtags mentions refs replies; do
 		[ "$(pq "$DB_PG" "SELECT count(*) FROM $t x WHERE NOT EXISTS (SELECT 1 FROM nostr_events e WHERE e.eid = x.eid)")" -eq 0 ]
 	done

@@ -87,6 +87,13 @@ languages_hourly zaps_hourly event_zap_totals zap_sender_totals zap_recipient_to
 follower_totals authors_hourly authors_daily"
 
 # event_counts_exact URL: event_counts holds what counting gives.
+# last_event_exact URL: every users.last_event is its author's newest stored
+# event (NULL for none).
+last_event_exact() {
+	[ "$(pq "$1" 'SELECT count(*) FROM users u WHERE u.last_event IS DISTINCT FROM
+	    (SELECT max(created_at) FROM nostr_events e WHERE e.aid = u.aid)')" -eq 0 ]
+}
+
 event_counts_exact() {
 	[ "$(pq "$1" 'SELECT events = (SELECT count(*) FROM nostr_events) AND contacts =
 	    (SELECT count(*) FROM nostr_events WHERE kind = 3) FROM event_counts')" = t ]

@@ -217,7 +217,7 @@ VALUES ($(ev 200), 4, NULL, 1, $(xid 1), NULL, 1, '[]', $((N - 10))),
 INSERT INTO nostr_events (eid, id, aid, created_at, kind, content, tags, sig, lang, meta)
 VALUES ($(ev 210), $(xid 210), 2, $((N - 20)), 30023, 'long', '[]', x'', NULL, NULL),
   ($(ev 211), $(xid 211), 2, $((N - 20)), 1111, 'comment', '[]', x'', 'de', NULL);
-INSERT INTO users VALUES (5, $((N - 500)), $((N - 400)));
+INSERT INTO users(aid, first_seen, last_seen) VALUES (5, $((N - 500)), $((N - 400)));
 SQL
 	s=$((N - 86400))
 	run rep -f json --now $N stats

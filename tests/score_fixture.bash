@@ -28,7 +28,7 @@ fixture_db() {
 BEGIN;
 INSERT INTO pubkeys VALUES (1, x'$A'), (2, x'$B'), (3, x'$C'), (4, x'$PD'), (5, x'$E'),
   (6, $(xid 90)), (7, $(xid 91)), (8, $(xid 92));
-INSERT INTO users VALUES (1, $((N - 108000)), $((N - 3600))),
+INSERT INTO users(aid, first_seen, last_seen) VALUES (1, $((N - 108000)), $((N - 3600))),
   (2, $((N - 7200)), $((N - 3000))), (3, $((N - 3500)), $((N - 1800))),
   (4, $((N - 3000)), $((N - 50)));
 -- e0: A, 30 h ago (before the 24 h window, inside the previous one)

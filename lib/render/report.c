@@ -95,10 +95,11 @@ report_stats(struct dbq *db, const struct report_options *o)
 	 * Counts and sums from the summaries (events_hourly, zaps_hourly), a
 	 * window's from its whole hours there and its partial hours' raw rows
 	 * (?5, ?6: struct hours); the rest over an index or a small table.  Active
-	 * users are counted per user (users holds every author; first_seen and
-	 * last_seen bound their events) with one index probe each, not by
-	 * collecting the distinct authors of a million events.  Zaps are valid
-	 * (1) or not (0).
+	 * users are counted in users, not by collecting the distinct authors of a
+	 * million events: one whose newest stored event (last_event) lies in the
+	 * window is active; one whose last_event is later than the window's end,
+	 * as a report at an earlier --now sees, takes one index probe.  Zaps are
+	 * valid (1) or not (0).
 	 */
 #define IN_HOURS(table, what, cond) \
 	"(SELECT coalesce(sum(" what "), 0) FROM " table \
@@ -118,7 +119,8 @@ report_stats(struct dbq *db, const struct report_options *o)
 	    " (SELECT max(created_at) FROM nostr_events)," \
 	    " (SELECT count(*) FROM users)," \
 	    " (SELECT count(*) FROM user_profiles)," \
-	    " (SELECT count(*) FROM users u WHERE u.last_seen > ?1 AND +u.first_seen <= ?2" \
+	    " (SELECT count(*) FROM users WHERE last_event > ?1 AND last_event <= ?2)" \
+	    " + (SELECT count(*) FROM users u WHERE u.last_event > ?2 AND +u.first_seen <= ?2" \
 	    "   AND EXISTS (SELECT 1 FROM nostr_events e WHERE e.aid = u.aid" \
 	    "   AND e.created_at > ?1 AND e.created_at <= ?2" fence "))," \
 	    " (SELECT count(*) FROM users WHERE first_seen > ?1 AND first_seen <= ?2)," \

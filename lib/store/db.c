@@ -39,11 +39,15 @@ enum stmt {
  */
 static const char *const stmt_sql[S_COUNT] = {
 	[S_USER] =
-	    "INSERT INTO users(aid, first_seen, last_seen) VALUES (?1, ?2, ?3)"
+	    "INSERT INTO users(aid, first_seen, last_seen, last_event) VALUES (?1, ?2, ?3, ?4)"
 	    " ON CONFLICT(aid) DO UPDATE SET"
 	    " first_seen = min(first_seen, excluded.first_seen),"
-	    " last_seen = max(last_seen, excluded.last_seen)"
-	    " WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen",
+	    " last_seen = max(last_seen, excluded.last_seen),"
+	    /* max() of a NULL is NULL: either side may be. */
+	    " last_event = coalesce(max(last_event, excluded.last_event), last_event,"
+	    " excluded.last_event)"
+	    " WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen"
+	    " OR excluded.last_event > coalesce(last_event, -1)",
 	[S_DELETED_ID] =
 	    "SELECT 1 FROM deletions WHERE target = ?1 AND aid = ?2 LIMIT 1",
 	[S_DELETED_ADDR] =
@@ -194,7 +198,8 @@ struct db {
 	int in_transaction;
 	/*
 	 * Work saved per event, in fixed memory: a direct-mapped cache of pubkeys
-	 * with the time range their users row covers, or will once written:
+	 * with the time range their users row covers, or will once written, and
+	 * the newest of their events this batch stored (its last_event):
 	 * widening it marks it pending, and pending entries are written when
 	 * evicted and before each commit, so an author's row is upserted once
 	 * per batch, not once per event (time-ordered input widens it with
@@ -208,8 +213,9 @@ struct db {
 		uint8_t pubkey[32];
 		int64_t aid;
 		int64_t first, last;
+		int64_t stored;          /* INT64_MIN: none since the row was written */
 		int used, pending, listed;
-	} *users_seen;
+	} *users_seen, *author;      /* author: the event in hand's entry */
 	uint32_t *users_pending;         /* slots with listed set (once each) */
 	size_t npending;
 	struct aid_seen {
@@ -649,6 +655,8 @@ write_user(struct db *db, struct user_seen *u)
 	sqlite3_bind_int64(st, 1, u->aid);
 	sqlite3_bind_int64(st, 2, u->first);
 	sqlite3_bind_int64(st, 3, u->last);
+	if (u->stored != INT64_MIN)
+		sqlite3_bind_int64(st, 4, u->stored);
 	return run(db, S_USER);
 }
 
@@ -1035,6 +1043,16 @@ remove_event(struct db *db, enum stmt find)
 		return rc == SQLITE_DONE ? 0 : -1;
 	if (uncount(db, eid) < 0)
 		return -1;
+	/*
+	 * What goes is the author's own (a version it replaced, or one its
+	 * deletion names), and the cleanup trigger may take its last_event back
+	 * to the newest still there: the row is written first, so that it sees
+	 * what this batch stored, and the entry knows none stored since.
+	 */
+	if (db->author->pending && write_user(db, db->author) < 0)
+		return -1;
+	db->author->pending = 0;
+	db->author->stored = INT64_MIN;
 	sqlite3_bind_int64(db->stmt[S_REMOVE_EID], 1, eid);
 	return run(db, S_REMOVE_EID) < 0 ? -1 : 1;
 }
@@ -1296,6 +1314,17 @@ add_derived(struct db *db, const struct event *ev, const struct enrich_meta *m)
 	return 0;
 }
 
+/* mark_pending: u is to be written by flush_users. */
+static void
+mark_pending(struct db *db, struct user_seen *u)
+{
+	u->pending = 1;
+	if (!u->listed) {
+		u->listed = 1;
+		db->users_pending[db->npending++] = (uint32_t)(u - db->users_seen);
+	}
+}
+
 /*
  * note_user: finds the author's aid (db->aid) and widens its users range to
  * cover ev->created_at.  A widening of a cached range is written by
@@ -1309,7 +1338,7 @@ note_user(struct db *db, const struct event *ev)
 
 	memcpy(&slot, ev->pubkey, sizeof slot);  /* pubkeys are uniformly random */
 	slot %= USERS_SEEN;
-	u = &db->users_seen[slot];
+	u = db->author = &db->users_seen[slot];
 	if (u->used && memcmp(u->pubkey, ev->pubkey, 32) == 0) {
 		db->aid = u->aid;
 		if (u->first <= ev->created_at && ev->created_at <= u->last)
@@ -1331,16 +1360,24 @@ note_user(struct db *db, const struct event *ev)
 		memcpy(u->pubkey, ev->pubkey, 32);
 		u->aid = db->aid;
 		u->first = u->last = ev->created_at;
+		u->stored = INT64_MIN;
 		u->used = 1;
 		u->pending = 0;
 		return write_user(db, u);
 	}
-	u->pending = 1;
-	if (!u->listed) {
-		u->listed = 1;
-		db->users_pending[db->npending++] = slot;
-	}
+	mark_pending(db, u);
 	return 0;
+}
+
+/* note_stored: the event in hand was stored; its author's last_event is
+ * at least its created_at (written by flush_users). */
+static void
+note_stored(struct db *db, int64_t created_at)
+{
+	if (created_at > db->author->stored) {
+		db->author->stored = created_at;
+		mark_pending(db, db->author);
+	}
 }
 
 int
@@ -1429,6 +1466,7 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	}
 	db->next_eid++;
 	db->stats.stored++;
+	note_stored(db, ev->created_at);
 	if (count_event(db, ev->created_at, ev->kind, m->lang,
 	    m->lang != NULL ? strlen(m->lang) : 0, 1) < 0 ||
 	    count_author(db, db->aid, db->eid, ev->created_at, 1) < 0)

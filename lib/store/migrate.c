@@ -44,8 +44,9 @@ static const char copy_sql[] =
     "INSERT INTO replaceable_heads SELECT k.aid, o.kind, o.d_tag, np_key(o.event_id),"
     " o.created_at FROM old_replaceable_heads o JOIN pubkeys k ON k.pubkey = np_key(o.pubkey)"
     " WHERE np_key(o.event_id) IS NOT NULL;"
-    "INSERT INTO users SELECT k.aid, o.first_seen, o.last_seen FROM old_users o"
-    " JOIN pubkeys k ON k.pubkey = np_key(o.pubkey);"
+    "INSERT INTO users(aid, first_seen, last_seen, last_event)"
+    " SELECT k.aid, o.first_seen, o.last_seen, (SELECT max(e.created_at) FROM nostr_events e"
+    " WHERE e.aid = k.aid) FROM old_users o JOIN pubkeys k ON k.pubkey = np_key(o.pubkey);"
     "INSERT INTO user_profiles SELECT k.aid,"
     " coalesce(e.eid, -row_number() OVER (ORDER BY o.pubkey)), o.created_at, o.name,"
     " o.display_name, o.about, o.picture, o.banner, o.nip05, o.lud16, o.lud06, o.website,"
@@ -281,9 +282,12 @@ fail:
 	return -1;
 }
 
-/* The columns added to version 3 since: table, column, declaration. */
-static const char *const added[][3] = {
-	{ "nostr_events", "derived", "INTEGER" },
+/* The columns added to version 3 since: table, column, declaration, and
+ * what fills it in the rows there ("": they keep NULL). */
+static const char *const added[][4] = {
+	{ "nostr_events", "derived", "INTEGER", "" },
+	{ "users", "last_event", "INTEGER", "UPDATE users SET last_event ="
+	    " (SELECT max(created_at) FROM nostr_events e WHERE e.aid = users.aid)" },
 };
 #define NADDED (sizeof added / sizeof added[0])
 
@@ -331,7 +335,8 @@ migrate_add_columns(sqlite3 *sql)
 			continue;
 		snprintf(stmt, sizeof stmt, "ALTER TABLE %s ADD COLUMN %s %s", added[i][0],
 		    added[i][1], added[i][2]);
-		if (sqlite3_exec(sql, stmt, NULL, NULL, NULL) != SQLITE_OK)
+		if (sqlite3_exec(sql, stmt, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(sql, added[i][3], NULL, NULL, NULL) != SQLITE_OK)
 			return -1;
 	}
 	return 0;

@@ -35,8 +35,9 @@ int migrate_upgrade(sqlite3 *sql, const char *schema, char *err, size_t errlen);
 
 /*
  * Columns added to version 3 after it was first written (nostr_events.
- * derived) are added to a version-3 database that lacks them, with NULL in
- * its rows, which schema.sql says how to read.  migrate_columns_missing: a
+ * derived, users.last_event) are added to a version-3 database that lacks
+ * them, with NULL in its rows, which schema.sql says how to read, or filled
+ * from the tables there (users.last_event).  migrate_columns_missing: a
  * table of the database lacks one.  migrate_add_columns: adds those missing,
  * in the caller's transaction, before the schema runs; 0, or -1 (the reason
  * in sqlite3_errmsg).

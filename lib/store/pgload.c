@@ -82,10 +82,10 @@ static const char *const work_sql =
 	" WHERE g.zap AND t.aid = g." party " AND t.zaps = 0"
 
 enum apply {
-	A_BATCH, A_PUBKEYS, A_AID, A_ANALYZE_B, A_USERS, A_HEADS, A_ANALYZE_HC, A_HEADS_SET,
+	A_BATCH, A_PUBKEYS, A_AID, A_ANALYZE_B, A_HEADS, A_ANALYZE_HC, A_HEADS_SET,
 	A_STATE_HEAD, A_INSERT_5, A_DELETIONS, A_GONE_ID, A_GONE_ADDR, A_GONE_OLD, A_REFUSED,
 	A_REFUSED_ADDR, A_ANALYZE_GONE, A_GONE_ZAPS, A_REMOVE,
-	A_INSERT, A_ANALYZE_INS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
+	A_INSERT, A_ANALYZE_INS, A_USERS, A_PUBKEYS_2, A_HASHTAGS, A_MENTIONS, A_REFS, A_REPLIES, A_REACTIONS,
 	A_REPOSTS, A_ZAPS, A_FOLLOWS, A_PROFILES, A_SUM_EVENTS, A_ZERO_EVENTS, A_EVENT_COUNTS,
 	A_SUM_AUTHORS_HOUR,
 	A_ZERO_AUTHORS_HOUR, A_SUM_AUTHORS_DAY, A_ZERO_AUTHORS_DAY, A_SUM_LANGS,
@@ -122,13 +122,6 @@ static const char *const apply_sql[A_COUNT] = {
 	    " WHERE NOT EXISTS (SELECT 1 FROM pubkeys k WHERE k.pubkey = b.pubkey)"
 	    " ON CONFLICT DO NOTHING",
 	[A_AID] = "UPDATE b SET aid = k.aid FROM pubkeys k WHERE k.pubkey = b.pubkey",
-	/* Every author, also of events that are not stored. */
-	[A_USERS] =
-	    "INSERT INTO users AS u (aid, first_seen, last_seen)"
-	    " SELECT aid, min(created_at), max(created_at) FROM b GROUP BY aid"
-	    " ON CONFLICT (aid) DO UPDATE SET first_seen = least(u.first_seen,"
-	    " excluded.first_seen), last_seen = greatest(u.last_seen, excluded.last_seen)"
-	    " WHERE excluded.first_seen < u.first_seen OR excluded.last_seen > u.last_seen",
 	/* NIP-01: the newest version wins, on a tie the lowest id. */
 	[A_HEADS] =
 	    "INSERT INTO hc SELECT h.aid, h.kind, h.d_tag, h.id, h.created_at, r.event_id,"
@@ -192,6 +185,17 @@ static const char *const apply_sql[A_COUNT] = {
 	    " WHERE e.eid = g.eid AND e.created_at = g.created_at",
 	[A_INSERT] = EVENT_INSERT("b.kind <> 5"),
 	[A_ANALYZE_INS] = "ANALYZE ins",
+	/* Every author, also of events that are not stored; last_event from
+	 * those stored (after the removals, whose trigger may lower it). */
+	[A_USERS] =
+	    "INSERT INTO users AS u (aid, first_seen, last_seen, last_event)"
+	    " SELECT b.aid, min(b.created_at), max(b.created_at), max(i.created_at)"
+	    " FROM b LEFT JOIN ins i ON i.seq = b.seq GROUP BY b.aid"
+	    " ON CONFLICT (aid) DO UPDATE SET first_seen = least(u.first_seen,"
+	    " excluded.first_seen), last_seen = greatest(u.last_seen, excluded.last_seen),"
+	    " last_event = greatest(u.last_event, excluded.last_event)"
+	    " WHERE excluded.first_seen < u.first_seen OR excluded.last_seen > u.last_seen"
+	    " OR excluded.last_event > coalesce(u.last_event, -1)",
 	[A_PUBKEYS_2] =
 	    "INSERT INTO pubkeys(pubkey) SELECT DISTINCT t.pk FROM ("
 	    " SELECT m.pubkey AS pk FROM s_mentions m JOIN ins i ON i.seq = m.seq"

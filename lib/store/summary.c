@@ -71,7 +71,8 @@ static const char followers_count_sql[] =
 /*
  * Distinct authors per period (P seconds) of the stored rows above ?1 that
  * have no event at or below it in that period, added.  Each statement reads
- * the period's rows of the author through nostr_events_author.
+ * the period's rows of the author through nostr_events_author.  With them,
+ * each author's users.last_event, raised to its newest row above ?1.
  */
 #define AUTHORS_COUNT(table, col, p) \
     "INSERT INTO " table "(" col ", authors)" \
@@ -81,10 +82,14 @@ static const char followers_count_sql[] =
     "  AND o.created_at >= e.created_at - e.created_at % " p \
     "  AND o.created_at < e.created_at - e.created_at % " p " + " p ")" \
     " GROUP BY 1 ON CONFLICT(" col ")" ADD("authors") ";"
-static const char authors_reset_sql[] = "DELETE FROM authors_hourly; DELETE FROM authors_daily;";
+static const char authors_reset_sql[] =
+    "DELETE FROM authors_hourly; DELETE FROM authors_daily; UPDATE users SET last_event = NULL;";
 static const char authors_count_sql[] =
     AUTHORS_COUNT("authors_hourly", "hour", "3600")
     AUTHORS_COUNT("authors_daily", "day", "86400")
+    "UPDATE users SET last_event = n.t FROM (SELECT aid, max(created_at) AS t"
+    " FROM nostr_events WHERE eid > ?1 GROUP BY aid) n"
+    " WHERE users.aid = n.aid AND coalesce(users.last_event, -1) < n.t;"
     "INSERT OR REPLACE INTO summary_marks VALUES ('authors',"
     " coalesce((SELECT max(eid) FROM nostr_events), 0));";
 
