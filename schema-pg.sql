@@ -30,8 +30,9 @@
 --   * The surrogates come from sequences; they differ between databases
 --     as SQLite's do.
 --   * The derived rows follow their event through a delete trigger, as in
---     SQLite (here one for each statement); the summaries are counted by nostr-load's own statements
---     (lib/store/pgload.c), not by triggers, as in SQLite.
+--     SQLite (here one for each statement); the summaries are counted by
+--     nostr-load's own statements (lib/store/pgload.c), not by triggers as
+--     in SQLite.
 --
 -- schema_version holds 3 (SQLite's user_version) and the digest of this
 -- text.  It, event_counts (below) and nostr_events.content_raw are the only
@@ -84,6 +85,11 @@ CREATE INDEX IF NOT EXISTS nostr_events_kind ON nostr_events(kind, created_at);
 CREATE INDEX IF NOT EXISTS nostr_events_replaceable
 	ON nostr_events(aid, kind, d_tag) WHERE d_tag IS NOT NULL;
 
+-- np_last_event: the created_at of author a's newest stored event, NULL for
+-- none: what users.last_event holds, recomputed by whatever removes events.
+CREATE OR REPLACE FUNCTION np_last_event(a bigint) RETURNS bigint
+LANGUAGE sql STABLE AS $$ SELECT max(created_at) FROM nostr_events WHERE aid = a $$;
+
 -- nostr_events_partition: makes the partition that holds created_at t, when
 -- it is missing.  nostr-load calls it for each month of a batch.
 CREATE OR REPLACE FUNCTION nostr_events_partition(t bigint) RETURNS void
@@ -133,8 +139,8 @@ BEGIN
 	GET DIAGNOSTICS kept = ROW_COUNT;
 	DROP TABLE np_keep;
 	-- The authors whose newest event was in the month: what stays.
-	UPDATE users u SET last_event = (SELECT max(e.created_at) FROM nostr_events e
-		WHERE e.aid = u.aid) WHERE u.last_event >= lo AND u.last_event < hi;
+	UPDATE users SET last_event = np_last_event(aid)
+		WHERE last_event >= lo AND last_event < hi;
 	-- A prune keeps every kind-3 event (a replaceable head).
 	UPDATE event_counts SET events = events - (total - kept);
 	RETURN total - kept;
@@ -161,8 +167,7 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'users'::regclass
 	    AND attname = 'last_event' AND NOT attisdropped) THEN
 		ALTER TABLE users ADD COLUMN last_event bigint;
-		UPDATE users u SET last_event = (SELECT max(e.created_at) FROM nostr_events e
-			WHERE e.aid = u.aid);
+		UPDATE users SET last_event = np_last_event(aid);
 	END IF;
 END $$;
 CREATE INDEX IF NOT EXISTS users_first_seen ON users(first_seen);
@@ -678,9 +683,9 @@ BEGIN
 	DELETE FROM user_profiles t USING old_rows o WHERE o.kind = 0
 		AND t.aid = o.aid AND t.eid = o.eid;
 	DELETE FROM content_metrics t USING old_rows o WHERE t.eid = o.eid;
-	UPDATE users u SET last_event = (SELECT max(e.created_at) FROM nostr_events e
-		WHERE e.aid = u.aid) FROM (SELECT aid, max(created_at) AS t FROM old_rows
-		GROUP BY aid) o WHERE u.aid = o.aid AND u.last_event <= o.t;
+	UPDATE users u SET last_event = np_last_event(u.aid) FROM (SELECT aid,
+		max(created_at) AS t FROM old_rows GROUP BY aid) o
+		WHERE u.aid = o.aid AND u.last_event <= o.t;
 	RETURN NULL;
 END $$;
 -- A database made before held a trigger for each row by this name.

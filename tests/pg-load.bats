@@ -298,8 +298,16 @@ wait_rows() {
 	cut=1706912000
 	nostr-gen -n 6000 -s 47 -a 60 -t 1700000000 --span 10368000 \
 	    --kinds 0,1,3,5,6,7,10002,30023,9735 >"$T/in"
+	# Two authors whose newest event is pruned: one keeps its profile (a
+	# replaceable head), the other keeps nothing.
+	{ event 90 0 1700100000 '{"name":"kept"}'; note 90 1702000000 'pruned'
+	  note 91 1703000000 'pruned too'; } >>"$T/in"
 	nostr-load -q -d "$DB_PG" --batch 1000 "$T/in"
 	nostr-load -q -d "$T/lite" "$T/in"
+	last() {
+		pq "$DB_PG" "SELECT coalesce(u.last_event, 0) FROM users u JOIN pubkeys k USING (aid) WHERE k.pubkey = decode('$(pub "$1")', 'hex')"
+	}
+	[ "$(last 90) $(last 91)" = "1702000000 1703000000" ]
 	parts=$(pq "$DB_PG" "SELECT count(*) FROM pg_inherits WHERE inhparent = 'nostr_events'::regclass")
 	run -0 nostr-load -v -d "$DB_PG" --prune "$cut" --batch 300
 	[[ $output == *" month partitions made anew" ]]
@@ -318,6 +326,7 @@ wait_rows() {
 	[ "$(pq "$DB_PG" 'SELECT pruned_before FROM retention')" -eq "$cut" ]
 	event_counts_exact "$DB_PG"
 	last_event_exact "$DB_PG"
+	[ "$(last 90) $(last 91)" = "1700100000 0" ]
 	# What was pruned stays pruned: the same input again changes nothing.
 	nostr-load -q -d "$DB_PG" "$T/in"
 	keyless_pg "$DB_PG" | diff "$T/k1" -
