@@ -580,6 +580,7 @@ as_old() {
 		[ "$(q "$T/$old" 'PRAGMA integrity_check')" = ok ]
 		[ "$(q "$T/$old" "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'old\_%' ESCAPE '\'")" = 0 ]
 		keyless_dump "$T/$old" | diff "$T/d1" -
+		[ "$(last_event_off "$T/$old")" = 0 ]
 		nostr-load -q -d "$T/$old" "$T/later"
 	done
 	nostr-load -q -d "$DB" "$T/later"

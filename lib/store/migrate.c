@@ -44,9 +44,10 @@ static const char copy_sql[] =
     "INSERT INTO replaceable_heads SELECT k.aid, o.kind, o.d_tag, np_key(o.event_id),"
     " o.created_at FROM old_replaceable_heads o JOIN pubkeys k ON k.pubkey = np_key(o.pubkey)"
     " WHERE np_key(o.event_id) IS NOT NULL;"
-    "INSERT INTO users(aid, first_seen, last_seen, last_event)"
-    " SELECT k.aid, o.first_seen, o.last_seen, (SELECT max(e.created_at) FROM nostr_events e"
-    " WHERE e.aid = k.aid) FROM old_users o JOIN pubkeys k ON k.pubkey = np_key(o.pubkey);"
+    /* last_event is set by the authors summary's fill, which a database
+     * made here gets on its first open (store/summary.h). */
+    "INSERT INTO users(aid, first_seen, last_seen) SELECT k.aid, o.first_seen, o.last_seen"
+    " FROM old_users o JOIN pubkeys k ON k.pubkey = np_key(o.pubkey);"
     "INSERT INTO user_profiles SELECT k.aid,"
     " coalesce(e.eid, -row_number() OVER (ORDER BY o.pubkey)), o.created_at, o.name,"
     " o.display_name, o.about, o.picture, o.banner, o.nip05, o.lud16, o.lud06, o.website,"
