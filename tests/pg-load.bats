@@ -160,10 +160,17 @@ none" ]
 	done
 	pids=""
 	for i in 0 1 2 3; do
-		nostr-load -q --batch 2500 -d "$DB_PG" "$T/part$i" &
+		nostr-load -v --batch 2500 -d "$DB_PG" "$T/part$i" 2>"$T/v$i" &
 		pids="$pids $!"
 	done
 	for p in $pids; do wait "$p"; done
+	# Each loader accounts for every line it read, an event another
+	# stored first among the duplicates; and what they stored, less what
+	# they replaced and removed, is what the table holds.
+	for i in 0 1 2 3; do
+		[ "$(tally_lines "$T/v$i")" = "37500 37500" ]
+	done
+	[ "$(cat "$T"/v? | tally_kept)" -eq "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" ]
 	counts_sqlite "$T/lite" >"$T/c1"
 	counts_pg "$DB_PG" | diff "$T/c1" -
 	keyless_sqlite "$T/lite" >"$T/k1"
@@ -172,6 +179,22 @@ none" ]
 	# (keyless_* hold the replaceable heads and deletions, by key.)
 	event_counts_exact "$DB_PG"
 	last_event_exact "$DB_PG"
+}
+
+# tally_lines FILE: of nostr-load -v's summary in FILE, the lines read and
+# the sum of what became of them.
+tally_lines() {
+	awk '/lines read/ { read = $2; n = $5 + $8 }
+	    /^  (duplicates|older replaceable|refused|ephemeral|older than the last prune)/ {
+		n += $NF }
+	    END { print read, n }' "$1"
+}
+
+# tally_kept: of the -v summaries on standard input, the events stored less
+# those replaced and removed.
+tally_kept() {
+	awk '/lines read/ { n += $5 } /^  (replaced by newer|removed by deletions)/ { n -= $NF }
+	    END { print n }'
 }
 
 # feed_start FIFO ARGS...: starts nostr-load ARGS... reading FIFO in the
@@ -330,4 +353,30 @@ wait_rows() {
 	# What was pruned stays pruned: the same input again changes nothing.
 	nostr-load -q -d "$DB_PG" "$T/in"
 	keyless_pg "$DB_PG" | diff "$T/k1" -
+}
+
+@test "--prune while four loaders load: what the cutoff removes stays out, the counts hold" {
+	# Four months of events, shuffled, so that every batch holds events
+	# from both sides of the cutoff (the start of the third month).
+	cut=1705184000
+	nostr-gen -n 24000 -s 53 -a 120 -t 1700000000 --span 10368000 \
+	    --kinds 0,1,3,5,6,7,30023 | shuf --random-source=<(yes 53) >"$T/in"
+	split -n l/4 -d "$T/in" "$T/part"
+	pids=""
+	for i in 0 1 2 3; do
+		nostr-load -q --batch 300 -d "$DB_PG" "$T/part0$i" &
+		pids="$pids $!"
+	done
+	# The prune comes once the loads are well under way.
+	for _ in $(seq 600); do
+		[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" -lt 4000 ] || break
+		sleep 0.1
+	done
+	run -0 nostr-load -q -d "$DB_PG" --prune "$cut" --batch 500
+	for p in $pids; do wait "$p"; done
+	[ "$(pq "$DB_PG" 'SELECT count(*) FROM nostr_events')" -lt 24000 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events WHERE created_at < $cut AND d_tag IS NULL AND kind <> 5")" -eq 0 ]
+	[ "$(pq "$DB_PG" "SELECT count(*) FROM nostr_events WHERE created_at < $cut")" -gt 0 ]
+	event_counts_exact "$DB_PG"
+	last_event_exact "$DB_PG"
 }

@@ -20,7 +20,8 @@ extern const char np_schema_pg_sql[];
 enum pg_lock {
 	PG_LOCK_SCHEMA = 1,        /* creating or upgrading the schema */
 	PG_LOCK_PARTITION = 2,     /* creating a month's partition */
-	PG_LOCK_LOAD = 3           /* a batch's set-based writes (store/pgload) */
+	PG_LOCK_LOAD = 3,          /* a batch's set-based writes (store/pgload) */
+	PG_LOCK_PRUNE = 4          /* shared by loaders' batches, a prune's alone */
 };
 
 /*

@@ -36,24 +36,28 @@ static const char batch_sql[] =
     " SELECT count(*) FROM d";
 
 /*
- * in_lock: runs sql with params in a transaction under the loaders' lock
- * (and the partitions' one when partition is set); *value gets the first
+ * in_lock: runs sql with params in a transaction under the prunes' and the
+ * loaders' locks (and the partitions' one when partition is set); *value gets the first
  * column of its one row, or the rows it changed.  0, or -1 with the reason.
  */
 static int
 in_lock(PGconn *c, int partition, const char *sql, int n, const char *const *params,
     int64_t *value, char *err, size_t errlen)
 {
-	char lock[160];
+	char lock[224];
 	PGresult *r;
 	ExecStatusType st;
 
+	/* The prunes' lock first: it waits for the batches in progress, whose
+	 * first part holds it shared (store/pgload.c). */
 	if (partition)
 		snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d);"
-		    " SELECT pg_advisory_xact_lock(%d, %d)", PG_LOCK_CLASS, PG_LOCK_PARTITION,
+		    " SELECT pg_advisory_xact_lock(%d, %d); SELECT pg_advisory_xact_lock(%d, %d)",
+		    PG_LOCK_CLASS, PG_LOCK_PRUNE, PG_LOCK_CLASS, PG_LOCK_PARTITION,
 		    PG_LOCK_CLASS, PG_LOCK_LOAD);
 	else
-		snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d)",
+		snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d);"
+		    " SELECT pg_advisory_xact_lock(%d, %d)", PG_LOCK_CLASS, PG_LOCK_PRUNE,
 		    PG_LOCK_CLASS, PG_LOCK_LOAD);
 	if (pg_exec(c, lock, err, errlen) != 0)
 		goto fail;

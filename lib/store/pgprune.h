@@ -11,7 +11,9 @@
  * dropped, and a new one for the month receives the few rows that stay
  * (nostr_events_prune_month in schema-pg.sql).  The month the cutoff cuts
  * is pruned in transactions of at most batch events, through the delete
- * trigger, as in SQLite.  Each transaction holds the loaders' lock
+ * trigger, as in SQLite.  Each transaction holds the prunes' lock
+ * (PG_LOCK_PRUNE: it waits for the loaders' batches in progress, which hold
+ * it shared, and keeps new ones from starting) and the loaders' lock
  * (PG_LOCK_LOAD, and PG_LOCK_PARTITION for a month's), so a loader running
  * beside the prune waits for one transaction at most, and an interrupted
  * prune keeps what it committed.
