@@ -17,12 +17,14 @@
  * The batch's working tables, beside the staging ones (store/pgstage.h),
  * all emptied at each commit:
  *   b     the batch's distinct events (one line per id), with their author's
- *         aid, whether they are stored already, and the verdict: state 0 to
- *         be stored, 1 stored already, 2 not the newest version of its
- *         replaceable key, 3 deleted before;
+ *         aid, whether they are stored already (or another loader stored
+ *         them first), and the verdict: state 0 to be stored, 1 stored
+ *         already, 2 not the newest version of its replaceable key, 3
+ *         deleted before;
  *   hc    the replaceable keys whose head the batch moves, the new head and
  *         the one it replaces;
- *   ins   the events stored by the batch (eid and what the summaries count);
+ *   ins   the events the batch inserted (eid and what the summaries count),
+ *         less those taken out again under the lock;
  *   gone  the stored events the batch removes (replaced, why 2, or deleted,
  *         why 1), with what the summaries had counted of them.
  */
