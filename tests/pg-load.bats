@@ -4,7 +4,8 @@
 # summaries, row counts), loading is idempotent, four loaders at once on
 # overlapping shuffles give what one SQLite load gives; a server restarted
 # mid-load costs nothing, one gone for good ends the load with whole batches;
-# --prune keeps what SQLite's keeps;
+# --prune keeps what SQLite's keeps, and keeps out of loads beside it what it
+# removes;
 # a server that is not there and a wrong password fail clearly, without
 # showing the password.
 
@@ -357,7 +358,8 @@ wait_rows() {
 
 @test "--prune while four loaders load: what the cutoff removes stays out, the counts hold" {
 	# Four months of events, shuffled, so that every batch holds events
-	# from both sides of the cutoff (the start of the third month).
+	# from both sides of the cutoff (2024-01-13: November and December lie
+	# wholly before it, January is cut).
 	cut=1705184000
 	nostr-gen -n 24000 -s 53 -a 120 -t 1700000000 --span 10368000 \
 	    --kinds 0,1,3,5,6,7,30023 | shuf --random-source=<(yes 53) >"$T/in"

@@ -37,8 +37,9 @@ static const char batch_sql[] =
 
 /*
  * in_lock: runs sql with params in a transaction under the prunes' and the
- * loaders' locks (and the partitions' one when partition is set); *value gets the first
- * column of its one row, or the rows it changed.  0, or -1 with the reason.
+ * loaders' locks (and the partitions' one when partition is set); *value
+ * gets the first column of its one row, or the rows it changed.  0, or -1
+ * with the reason.
  */
 static int
 in_lock(PGconn *c, int partition, const char *sql, int n, const char *const *params,
