@@ -14,8 +14,8 @@
 #include "store/summary.h"
 
 /*
- * The batch's working tables, beside the staging ones (store/pgstage.h),
- * all emptied at each commit:
+ * The batch's working tables, emptied at each commit (the staging ones,
+ * store/pgstage.h, at the start of the next batch: stage()):
  *   b     the batch's distinct events (one line per id), with their author's
  *         aid, whether they are stored already (or another loader stored
  *         them first), and the verdict: state 0 to be stored, 1 stored

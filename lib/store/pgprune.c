@@ -45,21 +45,17 @@ static int
 in_lock(PGconn *c, int partition, const char *sql, int n, const char *const *params,
     int64_t *value, char *err, size_t errlen)
 {
-	char lock[224];
+	char part[64], lock[224];
 	PGresult *r;
 	ExecStatusType st;
 
 	/* The prunes' lock first: it waits for the batches in progress, whose
 	 * first part holds it shared (store/pgload.c). */
-	if (partition)
-		snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d);"
-		    " SELECT pg_advisory_xact_lock(%d, %d); SELECT pg_advisory_xact_lock(%d, %d)",
-		    PG_LOCK_CLASS, PG_LOCK_PRUNE, PG_LOCK_CLASS, PG_LOCK_PARTITION,
-		    PG_LOCK_CLASS, PG_LOCK_LOAD);
-	else
-		snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d);"
-		    " SELECT pg_advisory_xact_lock(%d, %d)", PG_LOCK_CLASS, PG_LOCK_PRUNE,
-		    PG_LOCK_CLASS, PG_LOCK_LOAD);
+	snprintf(part, sizeof part, " SELECT pg_advisory_xact_lock(%d, %d);", PG_LOCK_CLASS,
+	    PG_LOCK_PARTITION);
+	snprintf(lock, sizeof lock, "BEGIN; SELECT pg_advisory_xact_lock(%d, %d);%s"
+	    " SELECT pg_advisory_xact_lock(%d, %d)", PG_LOCK_CLASS, PG_LOCK_PRUNE,
+	    partition ? part : "", PG_LOCK_CLASS, PG_LOCK_LOAD);
 	if (pg_exec(c, lock, err, errlen) != 0)
 		goto fail;
 	r = PQexecParams(c, sql, n, NULL, params, NULL, NULL, 0);
