@@ -17,15 +17,18 @@ SIZES=${PG_EVENTS:-100000 1000000}
 pg_cluster pg-load
 
 # prepare N: the enriched events ($f, $n lines), their NIP-01 fields in
-# COPY's text format ($bare; jq's @tsv escapes as COPY reads) and their
-# quarters, made once and kept in $BENCH_DATA.
+# COPY's text format ($bare; jq's @tsv escapes as COPY reads; each id once,
+# as nostr-load stores it: at 3M the generator repeats a deletion, signed
+# anew, in the same second) and their quarters, made once and kept in
+# $BENCH_DATA.
 prepare() {
 	f="$BENCH_DATA/enriched-$1.ndjson"
 	[ -s "$f" ] || nostr-enrich -q "$(events "$1")" >"$f"
 	n=$(wc -l <"$f")
 	bare="$BENCH_DATA/bare-$1.tsv"
 	[ -s "$bare" ] || jq -r '["\\x" + .id, "\\x" + .pubkey, .created_at, .kind,
-	    (.tags | tojson), .content, "\\x" + .sig] | @tsv' "$f" >"$bare"
+	    (.tags | tojson), .content, "\\x" + .sig] | @tsv' "$f" |
+	    awk -F '\t' '!seen[$1]++' >"$bare"
 	for i in 0 1 2 3; do
 		[ -s "$f.q$i" ] ||
 		    awk -v i="$i" -v q=$(((n + 3) / 4)) 'int((NR - 1) / q) == i' "$f" >"$f.q$i"
@@ -88,6 +91,11 @@ measure() {
 	local ref t1 t4 c1 c4
 	prepare "$1"
 	ref=$(for _ in $(seq "$RUNS"); do reference; done | median)
+	stored=$(psql -X -At "${NP_PG_URL%/*}/bare" -c "SELECT count(*) FROM bare")
+	if [ "$stored" -ne "$(wc -l <"$bare")" ]; then
+		echo "pg-load: the bare COPY stored $stored of $(wc -l <"$bare") rows" >&2
+		exit 1
+	fi
 	t1=$(for _ in $(seq "$RUNS"); do one; done 3>"$BENCH_DATA/pg-load-cpu1" | median)
 	t4=$(for _ in $(seq "$RUNS"); do four; done 3>"$BENCH_DATA/pg-load-cpu4" | median)
 	c1=$(median <"$BENCH_DATA/pg-load-cpu1")
