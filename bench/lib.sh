@@ -13,11 +13,18 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# seconds CMD...: wall-clock seconds CMD takes (output discarded).
+# seconds CMD...: wall-clock seconds CMD takes (output discarded).  A CMD
+# that fails stops the whole script, saying so: its time would be a figure
+# of nothing (this runs in $(...), where set -e does not reach).
 seconds() {
-	local t0 t1
+	local t0 t1 rc=0
 	t0=$(date +%s.%N)
-	"$@" >/dev/null
+	"$@" >/dev/null || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "${0##*/}: exit status $rc: $*" >&2
+		kill -TERM $$
+		exit 1
+	fi
 	t1=$(date +%s.%N)
 	echo "$t1 - $t0" | bc -l
 }
