@@ -88,7 +88,7 @@ reference() {
 
 # measure N: the figures at N events.
 measure() {
-	local ref t1 t4 c1 c4
+	local ref stored t1 t4 c1 c4
 	prepare "$1"
 	ref=$(for _ in $(seq "$RUNS"); do reference; done | median)
 	stored=$(psql -X -At "${NP_PG_URL%/*}/bare" -c "SELECT count(*) FROM bare")
