@@ -215,6 +215,7 @@ struct db {
 		int64_t first, last;
 		int64_t stored;          /* INT64_MIN: none since the row was written */
 		int used, pending, listed;
+		int fresh;               /* new to the slot: written when its event is done */
 	} *users_seen, *author;      /* author: the event in hand's entry */
 	uint32_t *users_pending;         /* slots with listed set (once each) */
 	size_t npending;
@@ -1349,9 +1350,11 @@ note_user(struct db *db, const struct event *ev)
 			u->last = ev->created_at;
 	} else {
 		/*
-		 * A pubkey new to the slot is written at once: when it is new to
-		 * the table, its row goes in where it first appeared, so the rowid
-		 * order (and .dump) does not depend on where batches end.
+		 * A pubkey new to the slot is written as soon as its event is
+		 * done (end_author): when it is new to the table, its row goes in
+		 * where it first appeared, so the rowid order (and .dump) does
+		 * not depend on where batches end; and written after the event,
+		 * the row has its last_event at once, not from a second upsert.
 		 */
 		if (u->pending && write_user(db, u) < 0)
 			return -1;
@@ -1362,8 +1365,7 @@ note_user(struct db *db, const struct event *ev)
 		u->first = u->last = ev->created_at;
 		u->stored = INT64_MIN;
 		u->used = 1;
-		u->pending = 0;
-		return write_user(db, u);
+		u->fresh = 1;
 	}
 	mark_pending(db, u);
 	return 0;
@@ -1380,8 +1382,27 @@ note_stored(struct db *db, int64_t created_at)
 	}
 }
 
-int
-db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
+/*
+ * end_author: the event in hand is done; an author new to its cache slot
+ * gets its users row now, with what the event stored (note_user).
+ */
+static int
+end_author(struct db *db)
+{
+	struct user_seen *u = db->author;
+
+	if (u == NULL || !u->fresh)
+		return 0;
+	u->fresh = 0;
+	if (!u->pending)
+		return 0;
+	u->pending = 0;
+	return write_user(db, u);
+}
+
+/* add_event: db_add_event but for the author's first write (end_author). */
+static int
+add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
     const char *meta_json, size_t meta_len)
 {
 	sqlite3_stmt *st;
@@ -1472,6 +1493,17 @@ db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	    count_author(db, db->aid, db->eid, ev->created_at, 1) < 0)
 		return -1;
 	return add_derived(db, ev, m);
+}
+
+int
+db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
+    const char *meta_json, size_t meta_len)
+{
+	int r = add_event(db, ev, m, meta_json, meta_len);
+
+	if (r < 0 || end_author(db) < 0)
+		return -1;
+	return r;
 }
 
 int
