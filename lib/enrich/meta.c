@@ -139,14 +139,20 @@ cfield(const struct enrich_meta *m, size_t off)
 	return (const char *)m + off;
 }
 
-/* member_index: the table index of the member named key, or -1. */
+/*
+ * member_index: the table index of the member named key, or -1.  Every
+ * member of every meta is looked up (twice by nostr-load: meta_read, then
+ * meta_rest), so the length, known from the written key (,"name":), is
+ * compared before the bytes.
+ */
 static int
 member_index(const struct buf *key)
 {
 	size_t k;
 
 	for (k = 0; k < NMEMBERS; k++)
-		if (jsonobj_key_is(key, members[k].name))
+		if (members[k].key_len == key->len + 4 &&
+		    memcmp(key->data, members[k].name, key->len) == 0)
 			return (int)k;
 	return -1;
 }
