@@ -845,20 +845,20 @@ CREATE INDEX IF NOT EXISTS zap_recipient_totals_sats ON zap_recipient_totals(sat
 -- follower_totals: followers per pubkey in the current contact lists, as
 -- follows holds them (users by followers: the dashboard's leaderboard before
 -- nostr-score has run; stats' follows.total is their sum).  Not a statistic
--- of a window but of the lists as they are, so it is kept by the triggers
--- below, whoever writes follows (nostr-load takes a row of the list it
--- replaces over, which is no insert, and the cleanup trigger removes the
--- rest); pruning keeps contact lists, so it never changes them.
+-- of a window but of the lists as they are: nostr-load counts each follows
+-- row it inserts (it takes a row of the list it replaces over, which is no
+-- insert; a trigger on inserts would make each of them run under a
+-- statement journal, a copy of every page it changes), and the trigger
+-- below takes out each row the cleanup trigger removes; pruning keeps
+-- contact lists, so it never changes them.  Anything else that inserts
+-- follows rows counts them itself, or deletes summary_marks'
+-- 'follower_totals' row, so that the next open counts them anew.
 CREATE TABLE IF NOT EXISTS follower_totals (
 	aid       INTEGER PRIMARY KEY,             -- the followed pubkey (pubkeys.aid)
 	followers INTEGER NOT NULL                 -- lists that follow it
 ) STRICT;
 CREATE INDEX IF NOT EXISTS follower_totals_followers ON follower_totals(followers);
-CREATE TRIGGER IF NOT EXISTS follows_counted AFTER INSERT ON follows
-BEGIN
-	INSERT INTO follower_totals VALUES (NEW.followed, 1)
-		ON CONFLICT(aid) DO UPDATE SET followers = followers + 1;
-END;
+DROP TRIGGER IF EXISTS follows_counted;  -- in databases made before 2026-12-08
 CREATE TRIGGER IF NOT EXISTS follows_uncounted AFTER DELETE ON follows
 BEGIN
 	UPDATE follower_totals SET followers = followers - 1 WHERE aid = OLD.followed;

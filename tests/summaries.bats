@@ -44,8 +44,8 @@ UNION ALL SELECT 'ah', created_at / 3600 * 3600, count(DISTINCT aid), '' FROM no
  GROUP BY 2
 UNION ALL SELECT 'ad', created_at / 86400 * 86400, count(DISTINCT aid), '' FROM nostr_events
  GROUP BY 2"
-# follower_totals follows the contact lists as they are (triggers), so a
-# DELETE of a list changes it, unlike the statistics above.
+# follower_totals follows the contact lists as they are (nostr-load and a
+# trigger), so a DELETE of a list changes it, unlike the statistics above.
 FOLLOWERS="SELECT 'f', aid, followers, '' FROM follower_totals"
 FOLLOWERS_SCAN="SELECT 'f', followed, count(*), '' FROM follows GROUP BY followed"
 
@@ -106,6 +106,22 @@ gen() { nostr-gen -n 4000 -s $SEED -a 30 -t 1700000000 --span 172800; }
 	gen | nostr-enrich >"$T/ev"
 	run nostr-load --batch 97 -d "$DB" "$T/ev"
 	[ "$status" -eq 0 ]
+	run differ "$DB"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "summaries: a database that counted follows by a trigger loses it when opened" {
+	gen | nostr-enrich >"$T/ev"
+	head -n 2000 "$T/ev" | nostr-load -d "$DB"
+	# the trigger databases made before 2026-12-08 have: left in place, each
+	# follow nostr-load inserts would count twice
+	sqlite3 "$DB" "CREATE TRIGGER follows_counted AFTER INSERT ON follows BEGIN
+		INSERT INTO follower_totals VALUES (NEW.followed, 1)
+		ON CONFLICT(aid) DO UPDATE SET followers = followers + 1; END"
+	tail -n +2001 "$T/ev" | nostr-load -d "$DB"
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_schema WHERE name = 'follows_counted'")" -eq 0 ]
+	[ "$(sqlite3 "$DB" "SELECT count(*) FROM sqlite_schema WHERE name = 'nostr_events_cleanup'")" -eq 1 ]
 	run differ "$DB"
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]

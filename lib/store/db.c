@@ -25,7 +25,7 @@
 enum stmt {
 	S_USER, S_DELETED_ID, S_DELETED_ADDR, S_CURRENT, S_HEAD, S_REMOVE, S_EVENT,
 	S_HASHTAG, S_MENTION, S_REF, S_REPLY, S_REACTION, S_REPOST, S_ZAP,
-	S_FOLLOW, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
+	S_FOLLOW, S_FOLLOW_TAKE, S_FOLLOWER_ADD, S_PROFILE, S_DELETION, S_DELETE_ID, S_DELETE_ADDR, S_RELAY,
 	S_PUBKEY_FIND, S_PUBKEY_ADD, S_NEXT_EID, S_PRUNED_BEFORE, S_BEGIN, S_COMMIT,
 	S_SUM_EVENT, S_SUM_LANG, S_SUM_ZAP, S_SUM_ZAPPED, S_ZERO_EVENT, S_ZERO_LANG, S_ZERO_ZAP,
 	S_ZERO_ZAPPED, S_SUM_SENDER, S_SUM_RECIPIENT, S_ZERO_SENDER, S_ZERO_RECIPIENT,
@@ -90,14 +90,18 @@ static const char *const stmt_sql[S_COUNT] = {
 	/*
 	 * A row of the list this one replaces is taken over (and keeps its
 	 * place in follows_followed); a pubkey named twice in one list keeps
-	 * its first row.
+	 * its first row.  Only a row inserted counts in follower_totals (the
+	 * cleanup trigger's deletions count themselves out): add_follows.
 	 */
 	[S_FOLLOW] =
 	    "INSERT INTO follows(follower, followed, eid, created_at, relay, petname)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (follower, followed) DO UPDATE"
-	    " SET eid = excluded.eid, created_at = excluded.created_at,"
-	    " relay = excluded.relay, petname = excluded.petname"
-	    " WHERE eid <> excluded.eid",
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (follower, followed) DO NOTHING",
+	[S_FOLLOW_TAKE] =
+	    "UPDATE follows SET eid = ?3, created_at = ?4, relay = ?5, petname = ?6"
+	    " WHERE follower = ?1 AND followed = ?2 AND eid <> ?3",
+	[S_FOLLOWER_ADD] =
+	    "INSERT INTO follower_totals VALUES (?1, 1)"
+	    " ON CONFLICT(aid) DO UPDATE SET followers = followers + 1",
 	[S_PROFILE] =
 	    "INSERT OR REPLACE INTO user_profiles(aid, eid, created_at, name,"
 	    " display_name, about, picture, banner, nip05, lud16, lud06, website, json_ok)"
@@ -313,10 +317,34 @@ db_close(struct db *db)
 	free(db);
 }
 
+/* is_name_char: whether c may be part of an SQL name as the schema writes them. */
+static int
+is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    c == '_';
+}
+
+/* schema_creates: whether np_schema_sql creates the object name[0..len). */
+static int
+schema_creates(const char *name, size_t len)
+{
+	static const char marker[] = "IF NOT EXISTS ";
+	const char *p = np_schema_sql;
+
+	while ((p = strstr(p, marker)) != NULL) {
+		p += strlen(marker);
+		if (strncmp(p, name, len) == 0 && !is_name_char(p[len]))
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * schema_is_current: whether every object np_schema_sql creates (the name
- * after each IF NOT EXISTS) is in the database, none it drops (DROP INDEX IF
- * EXISTS) is, and user_version is the one it sets.  Then running it would
+ * after each IF NOT EXISTS) is in the database, none it drops for good (DROP
+ * INDEX IF EXISTS, DROP TRIGGER IF EXISTS of a name it does not create
+ * again) is, and user_version is the one it sets.  Then running it would
  * change nothing but rewrite the header, a write transaction with its fsyncs
  * and its wait for the write lock, which a report that runs every few seconds
  * should not pay.  Only reads.
@@ -324,7 +352,8 @@ db_close(struct db *db)
 static int
 schema_is_current(sqlite3 *sql)
 {
-	static const char *const markers[2] = { "IF NOT EXISTS", "DROP INDEX IF EXISTS" };
+	static const char *const markers[] = { "IF NOT EXISTS", "DROP INDEX IF EXISTS",
+		"DROP TRIGGER IF EXISTS" };
 	const char *p, *v;
 	sqlite3_stmt *st = NULL;
 	long version = 0;
@@ -343,7 +372,7 @@ schema_is_current(sqlite3 *sql)
 		return 0;
 	}
 	/* What the schema creates must be there, what it drops must not. */
-	for (m = 0; current && m < 2; m++) {
+	for (m = 0; current && m < (int)(sizeof markers / sizeof markers[0]); m++) {
 		p = np_schema_sql;
 		while (current && (p = strstr(p, markers[m])) != NULL) {
 			const char *name;
@@ -360,6 +389,8 @@ schema_is_current(sqlite3 *sql)
 			if (len == 0)
 				continue;
 			p += len;
+			if (m > 0 && schema_creates(name, len))
+				continue;  /* dropped to be made anew */
 			sqlite3_bind_text(st, 1, name, (int)len, SQLITE_STATIC);
 			if ((sqlite3_step(st) == SQLITE_ROW) != (m == 0))
 				current = 0;
@@ -1113,13 +1144,44 @@ add_list(struct db *db, enum stmt s, const struct strlist *l, enum list_value ho
 	return 0;
 }
 
-/* add_follows: kind 3 (NIP-02): one row per valid p tag. */
+/*
+ * follow_put: runs S_FOLLOW or S_FOLLOW_TAKE for the p tag t of ev naming
+ * followed; 1 when it wrote a row, 0 when none, -1 on error.
+ */
 static int
-add_follows(struct db *db, const struct event *ev)
+follow_put(struct db *db, enum stmt s, const struct event *ev, const struct event_tag *t,
+    int64_t followed)
 {
-	sqlite3_stmt *st = db->stmt[S_FOLLOW];
+	sqlite3_stmt *st = db->stmt[s];
+
+	sqlite3_bind_int64(st, 1, db->aid);
+	sqlite3_bind_int64(st, 2, followed);
+	sqlite3_bind_int64(st, 3, db->eid);
+	sqlite3_bind_int64(st, 4, ev->created_at);
+	if (t->count >= 3 && t->items[2].len > 0)
+		bind_text(st, 5, t->items[2].s, t->items[2].len);
+	if (t->count >= 4 && t->items[3].len > 0)
+		bind_text(st, 6, t->items[3].s, t->items[3].len);
+	if (run(db, s) < 0)
+		return -1;
+	return sqlite3_changes(db->sql) > 0;
+}
+
+/*
+ * add_follows: kind 3 (NIP-02): one row per valid p tag, and a follower
+ * more in follower_totals per row inserted.  That count is kept here, not
+ * by a trigger on follows: an insert that fires a trigger runs under a
+ * statement journal, a copy of every page it changes (16% of a load's
+ * instructions).  A list that replaces one (taking) mostly names the same
+ * pubkeys, so the takeover is tried first there and the insert first
+ * elsewhere; either way both are tried before a row counts as there.
+ */
+static int
+add_follows(struct db *db, const struct event *ev, int taking)
+{
 	int64_t followed;
 	size_t i;
+	int r;
 
 	for (i = 0; i < ev->ntags; i++) {
 		const struct event_tag *t = &ev->tags[i];
@@ -1128,15 +1190,20 @@ add_follows(struct db *db, const struct event *ev)
 			continue;
 		if (hex_aid(db, t->items[1].s, &followed) != 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, db->aid);
-		sqlite3_bind_int64(st, 2, followed);
-		sqlite3_bind_int64(st, 3, db->eid);
-		sqlite3_bind_int64(st, 4, ev->created_at);
-		if (t->count >= 3 && t->items[2].len > 0)
-			bind_text(st, 5, t->items[2].s, t->items[2].len);
-		if (t->count >= 4 && t->items[3].len > 0)
-			bind_text(st, 6, t->items[3].s, t->items[3].len);
-		if (run(db, S_FOLLOW) < 0)
+		if (taking && (r = follow_put(db, S_FOLLOW_TAKE, ev, t, followed)) != 0) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
+		if ((r = follow_put(db, S_FOLLOW, ev, t, followed)) < 0)
+			return -1;
+		if (r == 0) {
+			if (!taking && follow_put(db, S_FOLLOW_TAKE, ev, t, followed) < 0)
+				return -1;
+			continue;
+		}
+		sqlite3_bind_int64(db->stmt[S_FOLLOWER_ADD], 1, followed);
+		if (run(db, S_FOLLOWER_ADD) < 0)
 			return -1;
 	}
 	return 0;
@@ -1449,7 +1516,7 @@ add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	 * is known before it is stored: the next one (db_begin reads it).
 	 */
 	db->eid = db->next_eid;
-	if (ev->kind == 3 && add_follows(db, ev) < 0)
+	if (ev->kind == 3 && add_follows(db, ev, has_old) < 0)
 		return -1;
 	if (remove_replaced(db, old_id, has_old) < 0)
 		return -1;

@@ -60,7 +60,8 @@ static const char parties_count_sql[] =
     "INSERT OR REPLACE INTO summary_marks VALUES ('zap_parties',"
     " coalesce((SELECT max(eid) FROM zaps), 0));";
 
-/* Kept by triggers once there (schema.sql): filled, never counted from a mark. */
+/* Kept as follows changes once there (schema.sql): filled, never counted
+ * from a mark. */
 static const char followers_reset_sql[] = "DELETE FROM follower_totals;";
 static const char followers_count_sql[] =
     "INSERT INTO follower_totals(aid, followers)"
@@ -155,7 +156,7 @@ family_state(const struct family *f, const int64_t m[M_COUNT])
 	    (f->zaps_mark >= 0 && m[f->zaps_mark] < 0))
 		return 2;
 	if (f->events_mark == M_FOLLOWERS)
-		return 0;  /* kept by triggers */
+		return 0;  /* kept as follows changes */
 	if (f->events_mark >= 0 && m[M_MAX_EVENTS] > m[f->events_mark])
 		behind = 1;
 	if (f->zaps_mark >= 0 && m[M_MAX_ZAPS] > m[f->zaps_mark])
