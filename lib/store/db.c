@@ -219,7 +219,6 @@ struct db {
 		int64_t first, last;
 		int64_t stored;          /* INT64_MIN: none since the row was written */
 		int used, pending, listed;
-		int fresh;               /* new to the slot: written when its event is done */
 	} *users_seen, *author;      /* author: the event in hand's entry */
 	uint32_t *users_pending;         /* slots with listed set (once each) */
 	size_t npending;
@@ -317,13 +316,9 @@ db_close(struct db *db)
 	free(db);
 }
 
-/* is_name_char: whether c may be part of an SQL name as the schema writes them. */
-static int
-is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	    c == '_';
-}
+/* The characters of an SQL name as the schema writes them. */
+static const char name_chars[] =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
 /* schema_creates: whether np_schema_sql creates the object name[0..len). */
 static int
@@ -335,7 +330,7 @@ schema_creates(const char *name, size_t len)
 	while ((p = strstr(p, marker)) != NULL) {
 		p += strlen(marker);
 		p += strspn(p, " \t\n");
-		if (strncmp(p, name, len) == 0 && !is_name_char(p[len]))
+		if (strspn(p, name_chars) == len && memcmp(p, name, len) == 0)
 			return 1;
 	}
 	return 0;
@@ -385,8 +380,7 @@ schema_is_current(sqlite3 *sql)
 				continue;
 			p += strspn(p, " \t\n");
 			name = p;
-			len = strspn(p,
-			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+			len = strspn(p, name_chars);
 			if (len == 0)
 				continue;
 			p += len;
@@ -1424,11 +1418,11 @@ note_user(struct db *db, const struct event *ev)
 			u->last = ev->created_at;
 	} else {
 		/*
-		 * A pubkey new to the slot is written as soon as its event is
-		 * done (end_author), with the last_event that event stored: one
-		 * upsert, where writing it at once took a second at the commit
-		 * for its last_event.  (Its row is keyed by its aid, so when it
-		 * goes in changes nothing but the work.)
+		 * A pubkey new to the slot is pending like a widened one: written
+		 * when evicted or before the commit, with the last_event of what
+		 * the batch stored, in one upsert (written at once, it took a
+		 * second for its last_event).  Its row is keyed by its aid, so
+		 * when it goes in changes nothing but the work.
 		 */
 		if (u->pending && write_user(db, u) < 0)
 			return -1;
@@ -1439,7 +1433,6 @@ note_user(struct db *db, const struct event *ev)
 		u->first = u->last = ev->created_at;
 		u->stored = INT64_MIN;
 		u->used = 1;
-		u->fresh = 1;
 	}
 	mark_pending(db, u);
 	return 0;
@@ -1456,27 +1449,8 @@ note_stored(struct db *db, int64_t created_at)
 	}
 }
 
-/*
- * end_author: the event in hand is done; an author new to its cache slot
- * gets its users row now, with what the event stored (note_user).
- */
-static int
-end_author(struct db *db)
-{
-	struct user_seen *u = db->author;
-
-	if (u == NULL || !u->fresh)
-		return 0;
-	u->fresh = 0;
-	if (!u->pending)
-		return 0;
-	u->pending = 0;
-	return write_user(db, u);
-}
-
-/* add_event: db_add_event but for the author's first write (end_author). */
-static int
-add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
+int
+db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
     const char *meta_json, size_t meta_len)
 {
 	sqlite3_stmt *st;
@@ -1567,17 +1541,6 @@ add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
 	    count_author(db, db->aid, db->eid, ev->created_at, 1) < 0)
 		return -1;
 	return add_derived(db, ev, m);
-}
-
-int
-db_add_event(struct db *db, const struct event *ev, const struct enrich_meta *m,
-    const char *meta_json, size_t meta_len)
-{
-	int r = add_event(db, ev, m, meta_json, meta_len);
-
-	if (r < 0 || end_author(db) < 0)
-		return -1;
-	return r;
 }
 
 int
