@@ -204,6 +204,32 @@ escape(const char **pp, const char *end, struct buf *out, unsigned *flags)
 }
 
 /*
+ * skip_plain: the first 8-byte word from p that holds a byte other than
+ * plain ASCII (a quote, a backslash, a control character or a byte of a
+ * multi-byte sequence), or the last few bytes before end: most of a string
+ * is plain, and a word is tested at once.  The subtractions set a byte's
+ * top bit when it is under 0x20, or, XORed first, when it is '"' or '\\';
+ * a byte from 0x80 up keeps its top bit through at least one of the XORed
+ * two.  A borrow can carry into the bytes above, but only from a byte that
+ * is special itself, so a word is flagged exactly when it holds one.
+ */
+static const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, tops = 0x8080808080808080u;
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, sizeof w);
+		if (((w - ones * 0x20) | ((w ^ ones * '"') - ones) |
+		    ((w ^ ones * '\\') - ones)) & tops)
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/*
  * scan_string: the one string scanner.  Validates the string at the cursor;
  * appends the decoded value to out if out is not NULL.
  */
@@ -225,6 +251,7 @@ scan_string(struct json_cursor *c, struct buf *out, unsigned *flags,
 	end = (const unsigned char *)c->end;
 	span = p;
 	for (;;) {
+		p = skip_plain(p, end);
 		while (p < end && str_class[*p] == 0)
 			p++;
 		if (p >= end) {

@@ -265,6 +265,75 @@ json_scanner(void)
 	buf_free(&b);
 }
 
+/*
+ * json_scanner_words: the string scanner tests 8 bytes at a time, so each
+ * byte that ends or interrupts a plain run is put at every offset of a word,
+ * and bytes just beside the special ones (0x1f/0x20, '#', '[', ']', 0x7f)
+ * must pass as plain.
+ */
+static void
+scan_one(const char *s, size_t len, enum json_status want, const char *out,
+    size_t outlen, size_t used)
+{
+	struct buf b = BUF_INIT;
+	struct json_cursor c = { s, s + len };
+
+	CHECK_EQ_INT(json_string(&c, &b, NULL), want);
+	if (want == JSON_OK) {
+		CHECK_EQ_INT((int)b.len, (int)outlen);
+		CHECK_EQ_MEM(b.data, out, outlen);
+	}
+	CHECK_EQ_INT((int)(c.p - s), (int)used);
+	buf_free(&b);
+}
+
+static void
+json_scanner_words(void)
+{
+	static const char plain[] = " #[]\x7f~A";
+	char s[64], want[64];
+	size_t i, k, n = 40;
+
+	for (i = 0; i < 24; i++) {
+		/* A plain run of n bytes with one odd byte at offset i. */
+		s[0] = '"';
+		memset(s + 1, 'a', n);
+		for (k = 0; k < sizeof plain - 1; k++) {
+			s[1 + i] = plain[k];
+			s[1 + n] = '"';
+			scan_one(s, n + 2, JSON_OK, s + 1, n, n + 2);
+		}
+		memset(s + 1, 'a', n);
+		s[1 + n] = '"';
+		s[1 + i] = '"';
+		scan_one(s, n + 2, JSON_OK, s + 1, i, i + 2);
+		s[1 + i] = 0x1f;
+		scan_one(s, n + 2, JSON_ERR_SYNTAX, NULL, 0, i + 1);
+		s[1 + i] = 0x01;
+		scan_one(s, n + 2, JSON_ERR_SYNTAX, NULL, 0, i + 1);
+		s[1 + i] = 0;
+		scan_one(s, n + 2, JSON_ERR_NUL, NULL, 0, i + 1);
+		s[1 + i] = (char)0xff;
+		scan_one(s, n + 2, JSON_ERR_UTF8, NULL, 0, i + 1);
+		s[1 + i] = (char)0x85;  /* a continuation byte alone */
+		scan_one(s, n + 2, JSON_ERR_UTF8, NULL, 0, i + 1);
+		s[1 + i] = (char)0xc3;  /* a two-byte sequence: é */
+		s[2 + i] = (char)0xa9;
+		scan_one(s, n + 2, JSON_OK, s + 1, n, n + 2);
+		s[2 + i] = 'a';        /* a lead byte without its continuation */
+		scan_one(s, n + 2, JSON_ERR_UTF8, NULL, 0, i + 1);
+		s[1 + i] = '\\';
+		s[2 + i] = 'n';
+		memcpy(want, s + 1, n);
+		want[i] = '\n';
+		memmove(want + i + 1, want + i + 2, n - i - 2);
+		scan_one(s, n + 2, JSON_OK, want, n - 1, n + 2);
+		/* Unterminated after i plain bytes. */
+		memset(s + 1, 'a', n);
+		scan_one(s, i + 1, JSON_ERR_SYNTAX, NULL, 0, i + 1);
+	}
+}
+
 static void
 sha256_vector(void)
 {
@@ -298,6 +367,7 @@ main(void)
 	TEST(checks_id_and_legacy_form);
 	TEST(hex_round_trip);
 	TEST(json_scanner);
+	TEST(json_scanner_words);
 	TEST(sha256_vector);
 	TEST(kind_classes);
 	event_parser_free(&parser);
