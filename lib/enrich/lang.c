@@ -331,20 +331,28 @@ script_of(uint32_t cp)
 /*
  * rank_by_count: l->order = the text's grams by count, most frequent first
  * (equal counts in order of first appearance).  A counting sort: counts are
- * small, and this runs for every note.
+ * small, and this runs for every note, so only the buckets from the largest
+ * count down are cleared and summed, not all LANG_MAX_COUNT of them.
  */
 static void
 rank_by_count(struct lang *l)
 {
-	uint32_t start[LANG_MAX_COUNT + 2], c;
-	size_t i;
+	uint32_t start[LANG_MAX_COUNT + 2], c, most = 1;
+	size_t i, lo;
 
-	memset(start, 0, sizeof start);
+	for (i = 0; i < l->text.n; i++) {
+		c = l->text.slot[l->text.used[i]].count;
+		if (c > most)
+			most = c < LANG_MAX_COUNT ? c : LANG_MAX_COUNT;
+	}
+	/* A gram counted c times (1 to most) goes to bucket LANG_MAX_COUNT - c. */
+	lo = LANG_MAX_COUNT - most;
+	memset(start + lo, 0, (LANG_MAX_COUNT + 2 - lo) * sizeof *start);
 	for (i = 0; i < l->text.n; i++) {
 		c = l->text.slot[l->text.used[i]].count;
 		start[LANG_MAX_COUNT - (c < LANG_MAX_COUNT ? c : LANG_MAX_COUNT) + 1]++;
 	}
-	for (i = 1; i <= LANG_MAX_COUNT + 1; i++)
+	for (i = lo + 1; i <= LANG_MAX_COUNT + 1; i++)
 		start[i] += start[i - 1];
 	for (i = 0; i < l->text.n; i++) {
 		c = l->text.slot[l->text.used[i]].count;
