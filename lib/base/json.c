@@ -498,7 +498,11 @@ json_escape(struct buf *out, const char *s, size_t len, enum json_escape_mode mo
 		char e = escape_json[u[i]];
 
 		if (e == 0 || (e == 'u' && mode == JSON_ESCAPE_NIP01)) {
-			i++;
+			/* After a plain ASCII byte, whole plain words can follow. */
+			if (u[i] < 0x80 && e == 0)
+				i = (size_t)(skip_plain(u + i + 1, u + len) - u);
+			else
+				i++;
 			continue;
 		}
 		buf_append(out, s + span, i - span);

@@ -334,6 +334,47 @@ json_scanner_words(void)
 	}
 }
 
+/* json_escape_words: json_escape, too, skips plain words; every byte it must
+ * escape, or must not, at every offset of one. */
+static void
+escape_one(const char *s, size_t len, enum json_escape_mode mode, size_t at,
+    const char *esc)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+
+	buf_append(&want, s, at);
+	buf_append(&want, esc, strlen(esc));
+	buf_append(&want, s + at + 1, len - at - 1);
+	json_escape(&b, s, len, mode);
+	CHECK_EQ_INT((int)b.len, (int)want.len);
+	CHECK_EQ_MEM(b.data, want.data, want.len);
+	buf_free(&b);
+	buf_free(&want);
+}
+
+static void
+json_escape_words(void)
+{
+	static const struct {
+		char byte;
+		const char *json, *nip01;
+	} cases[] = {
+		{ '"', "\\\"", "\\\"" }, { '\\', "\\\\", "\\\\" }, { '\n', "\\n", "\\n" },
+		{ 0x01, "\\u0001", "\x01" }, { 0x1f, "\\u001f", "\x1f" },
+		{ 0x7f, "\x7f", "\x7f" }, { (char)0xe9, "\xe9", "\xe9" }, { 'z', "z", "z" },
+	};
+	char s[40];
+	size_t i, k;
+
+	for (i = 0; i < 24; i++)
+		for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+			memset(s, 'a', sizeof s);
+			s[i] = cases[k].byte;
+			escape_one(s, sizeof s, JSON_ESCAPE_JSON, i, cases[k].json);
+			escape_one(s, sizeof s, JSON_ESCAPE_NIP01, i, cases[k].nip01);
+		}
+}
+
 static void
 sha256_vector(void)
 {
@@ -368,6 +409,7 @@ main(void)
 	TEST(hex_round_trip);
 	TEST(json_scanner);
 	TEST(json_scanner_words);
+	TEST(json_escape_words);
 	TEST(sha256_vector);
 	TEST(kind_classes);
 	event_parser_free(&parser);
