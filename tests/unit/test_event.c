@@ -265,12 +265,7 @@ json_scanner(void)
 	buf_free(&b);
 }
 
-/*
- * json_scanner_words: the string scanner tests 8 bytes at a time, so each
- * byte that ends or interrupts a plain run is put at every offset of a word,
- * and bytes just beside the special ones (0x1f/0x20, '#', '[', ']', 0x7f)
- * must pass as plain.
- */
+/* scan_one: json_string on s[0..len) gives want, out (when OK) and stops at used. */
 static void
 scan_one(const char *s, size_t len, enum json_status want, const char *out,
     size_t outlen, size_t used)
@@ -287,6 +282,12 @@ scan_one(const char *s, size_t len, enum json_status want, const char *out,
 	buf_free(&b);
 }
 
+/*
+ * json_scanner_words: the string scanner tests 8 bytes at a time, so each
+ * byte that ends or interrupts a plain run is put at every offset of a word,
+ * and bytes just beside the special ones (' ' beside 0x1f, '#' beside '"',
+ * '[' and ']' beside '\\', 0x7f beside 0x80) must pass as plain.
+ */
 static void
 json_scanner_words(void)
 {
@@ -334,8 +335,7 @@ json_scanner_words(void)
 	}
 }
 
-/* json_escape_words: json_escape, too, skips plain words; every byte it must
- * escape, or must not, at every offset of one. */
+/* escape_one: json_escape of s[0..len) is s with the byte at `at` as esc. */
 static void
 escape_one(const char *s, size_t len, enum json_escape_mode mode, size_t at,
     const char *esc)
@@ -352,6 +352,8 @@ escape_one(const char *s, size_t len, enum json_escape_mode mode, size_t at,
 	buf_free(&want);
 }
 
+/* json_escape_words: json_escape, too, skips plain words; every byte it must
+ * escape, or must not, at every offset of one. */
 static void
 json_escape_words(void)
 {
