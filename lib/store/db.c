@@ -320,19 +320,40 @@ db_close(struct db *db)
 static const char name_chars[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
+/*
+ * schema_name: the next name np_schema_sql writes after marker, from *pp on,
+ * in *name and *len (*pp moves past it); 0 when there is none.
+ */
+static int
+schema_name(const char **pp, const char *marker, const char **name, size_t *len)
+{
+	const char *p = *pp;
+
+	while ((p = strstr(p, marker)) != NULL) {
+		p += strlen(marker);
+		/* A name follows in a statement; a comment may say "(IF NOT EXISTS)". */
+		if (*p != ' ' && *p != '\t' && *p != '\n')
+			continue;
+		p += strspn(p, " \t\n");
+		if ((*len = strspn(p, name_chars)) == 0)
+			continue;
+		*name = p;
+		*pp = p + *len;
+		return 1;
+	}
+	return 0;
+}
+
 /* schema_creates: whether np_schema_sql creates the object name[0..len). */
 static int
 schema_creates(const char *name, size_t len)
 {
-	static const char marker[] = "IF NOT EXISTS";
-	const char *p = np_schema_sql;
+	const char *p = np_schema_sql, *n;
+	size_t l;
 
-	while ((p = strstr(p, marker)) != NULL) {
-		p += strlen(marker);
-		p += strspn(p, " \t\n");
-		if (strspn(p, name_chars) == len && memcmp(p, name, len) == 0)
+	while (schema_name(&p, "IF NOT EXISTS", &n, &l))
+		if (l == len && memcmp(n, name, len) == 0)
 			return 1;
-	}
 	return 0;
 }
 
@@ -350,9 +371,10 @@ schema_is_current(sqlite3 *sql)
 {
 	static const char *const markers[] = { "IF NOT EXISTS", "DROP INDEX IF EXISTS",
 		"DROP TRIGGER IF EXISTS" };
-	const char *p, *v;
+	const char *p, *v, *name;
 	sqlite3_stmt *st = NULL;
 	long version = 0;
+	size_t len;
 	int current = 1, m;
 
 	if ((v = strstr(np_schema_sql, "PRAGMA user_version = ")) != NULL)
@@ -370,20 +392,7 @@ schema_is_current(sqlite3 *sql)
 	/* What the schema creates must be there, what it drops must not. */
 	for (m = 0; current && m < (int)(sizeof markers / sizeof markers[0]); m++) {
 		p = np_schema_sql;
-		while (current && (p = strstr(p, markers[m])) != NULL) {
-			const char *name;
-			size_t len;
-
-			p += strlen(markers[m]);
-			/* A name follows in a statement; a comment may say "(IF NOT EXISTS)". */
-			if (*p != ' ' && *p != '\t' && *p != '\n')
-				continue;
-			p += strspn(p, " \t\n");
-			name = p;
-			len = strspn(p, name_chars);
-			if (len == 0)
-				continue;
-			p += len;
+		while (current && schema_name(&p, markers[m], &name, &len)) {
 			if (m > 0 && schema_creates(name, len))
 				continue;  /* dropped to be made anew */
 			sqlite3_bind_text(st, 1, name, (int)len, SQLITE_STATIC);
@@ -1173,9 +1182,10 @@ follow_put(struct db *db, enum stmt s, const struct event *ev, const struct even
  * more in follower_totals per row inserted.  That count is kept here, not
  * by a trigger on follows: an insert that fires a trigger runs under a
  * statement journal, a copy of every page it changes (16% of the
- * instructions of the scale run's first 50 000 events).  A list that replaces one (taking) mostly names the same
- * pubkeys, so the takeover is tried first there and the insert first
- * elsewhere; either way both are tried before a row counts as there.
+ * instructions of the scale run's first 50 000 events).  A list that
+ * replaces one (taking) mostly names the same pubkeys, so the takeover is
+ * tried first there and the insert first elsewhere; either way both are
+ * tried before a row counts as there.
  */
 static int
 add_follows(struct db *db, const struct event *ev, int taking)
@@ -1191,21 +1201,21 @@ add_follows(struct db *db, const struct event *ev, int taking)
 			continue;
 		if (hex_aid(db, t->items[1].s, &followed) != 0)
 			return -1;
-		if (taking && (r = follow_put(db, S_FOLLOW_TAKE, ev, t, followed)) != 0) {
-			if (r < 0)
+		if (taking) {
+			if ((r = follow_put(db, S_FOLLOW_TAKE, ev, t, followed)) < 0)
 				return -1;
-			continue;
+			if (r > 0)
+				continue;  /* taken over: no follower more */
 		}
 		if ((r = follow_put(db, S_FOLLOW, ev, t, followed)) < 0)
 			return -1;
-		if (r == 0) {
-			if (!taking && follow_put(db, S_FOLLOW_TAKE, ev, t, followed) < 0)
+		if (r > 0) {
+			sqlite3_bind_int64(db->stmt[S_FOLLOWER_ADD], 1, followed);
+			if (run(db, S_FOLLOWER_ADD) < 0)
 				return -1;
-			continue;
-		}
-		sqlite3_bind_int64(db->stmt[S_FOLLOWER_ADD], 1, followed);
-		if (run(db, S_FOLLOWER_ADD) < 0)
+		} else if (!taking && follow_put(db, S_FOLLOW_TAKE, ev, t, followed) < 0) {
 			return -1;
+		}
 	}
 	return 0;
 }
